@@ -1,0 +1,97 @@
+"""A paper's theory (symbols, domains, definitions) and its claims: the parsed form."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy
+
+from .domain import Domain
+from .errors import ClaimInputError
+from .formula import Formula
+from .parser import Namespace
+
+EXPECTATIONS = ("holds", "fails")
+
+
+@dataclass(frozen=True)
+class SymbolInfo:
+    """A declared symbol: its SymPy symbol, its domain and what it stands for."""
+
+    name: str
+    symbol: sympy.Symbol
+    domain: Domain
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Definition:
+    """`name(params) = body`; a constant when `params` is empty."""
+
+    name: str
+    params: tuple[sympy.Symbol, ...]
+    body: sympy.Expr
+    text: str
+
+
+@dataclass
+class Theory:
+    """Everything a paper's claims share: identity, symbols and definitions."""
+
+    id: str
+    title: str = ""
+    source: str = ""
+    path: str = "<memory>"
+    symbols: dict[str, SymbolInfo] = field(default_factory=dict)
+    definitions: dict[str, Definition] = field(default_factory=dict)
+
+    @property
+    def namespace(self) -> Namespace:
+        ns = Namespace()
+        ns.symbols = {n: (s.symbol, s.domain) for n, s in self.symbols.items()}
+        ns.functions = {n: len(d.params) for n, d in self.definitions.items()}
+        return ns
+
+    def domain_of(self, symbol: sympy.Symbol) -> Domain | None:
+        info = self.symbols.get(symbol.name)
+        return info.domain if info is not None and info.symbol == symbol else None
+
+
+@dataclass
+class Claim:
+    """One statement of a paper, as the claim file states it.
+
+    `formula` is None when the claim is not checkable or did not parse (then
+    `error` says why); `expect` is the file author's belief, compared with the
+    verdict only after the verdict exists.
+    """
+
+    id: str
+    says: str = ""
+    where: str = ""
+    text: str = ""
+    formula: Formula | None = None
+    expect: str = "holds"
+    assume: Formula | None = None
+    assume_text: str = ""
+    timeout: float = 5.0
+    check: bool = True
+    reason: str = ""
+    error: ClaimInputError | None = None
+    line: int | None = None
+
+
+@dataclass
+class ClaimFile:
+    """A loaded claim file: the theory, its claims, and file-level input errors."""
+
+    theory: Theory
+    claims: list[Claim] = field(default_factory=list)
+    errors: list[ClaimInputError] = field(default_factory=list)
+
+    def claim(self, claim_id: str) -> Claim:
+        for c in self.claims:
+            if c.id == claim_id:
+                return c
+        known = ", ".join(c.id for c in self.claims)
+        raise ClaimInputError(f"no claim '{claim_id}' in this file", fix=f"choose one of: {known}",
+                              file=self.theory.path)

@@ -1,0 +1,48 @@
+"""Domains of symbols: intervals whose bounds are exact SymPy expressions."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy
+
+
+@dataclass(frozen=True)
+class Domain:
+    """An interval `[lo, hi]`, `(lo, hi)` or half-open, possibly restricted to integers.
+
+    Bounds are SymPy expressions; `sympy.oo` / `-sympy.oo` mark unbounded ends and
+    are always open.
+    """
+
+    lo: sympy.Expr
+    hi: sympy.Expr
+    lo_open: bool = False
+    hi_open: bool = False
+    integer: bool = False
+
+    @property
+    def lo_bounded(self) -> bool:
+        return self.lo != -sympy.oo
+
+    @property
+    def hi_bounded(self) -> bool:
+        return self.hi != sympy.oo
+
+    def constraints(self, x: sympy.Expr) -> list[tuple[str, sympy.Expr, sympy.Expr]]:
+        """The relations `(op, lhs, rhs)` that say `x` lies in this domain."""
+        out: list[tuple[str, sympy.Expr, sympy.Expr]] = []
+        if self.lo_bounded:
+            out.append(("<" if self.lo_open else "<=", self.lo, x))
+        if self.hi_bounded:
+            out.append(("<" if self.hi_open else "<=", x, self.hi))
+        return out
+
+    @property
+    def free_symbols(self) -> set[sympy.Symbol]:
+        return set(self.lo.free_symbols) | set(self.hi.free_symbols)
+
+    def __str__(self) -> str:
+        left = "(" if self.lo_open else "["
+        right = ")" if self.hi_open else "]"
+        text = f"{left}{sympy.sstr(self.lo)}, {sympy.sstr(self.hi)}{right}"
+        return text + (" (integer)" if self.integer else "")

@@ -1,0 +1,56 @@
+"""Every error lawproof raises on purpose, each with a message a user can act on."""
+from __future__ import annotations
+
+
+class LawproofError(Exception):
+    """Base class of lawproof's own errors."""
+
+
+class ClaimInputError(LawproofError):
+    """A claim file (or one claim in it) cannot be read as written.
+
+    Carries where the problem is (file, claim id, line, column) and how to fix it,
+    so that the CLI can print one precise line per problem.
+    """
+
+    def __init__(self, message: str, *, fix: str = "", file: str | None = None,
+                 claim: str | None = None, line: int | None = None,
+                 column: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+        self.file = file
+        self.claim = claim
+        self.line = line
+        self.column = column
+
+    def located(self, *, file: str | None = None, claim: str | None = None,
+                line: int | None = None, column: int | None = None) -> "ClaimInputError":
+        """Fill in location fields that are still unknown; return self."""
+        self.file = self.file or file
+        self.claim = self.claim or claim
+        if self.line is None:
+            self.line, self.column = line, column
+        return self
+
+    def __str__(self) -> str:
+        where = self.file or "<input>"
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        who = f" claim '{self.claim}':" if self.claim else ""
+        fix = f" Fix: {self.fix}" if self.fix else ""
+        return f"{where}:{who} {self.message}{fix}"
+
+
+class FormulaSyntaxError(ClaimInputError):
+    """A formula, domain or definition does not follow the grammar."""
+
+
+class OutsideFragment(LawproofError):
+    """A formula uses something a backend cannot express (e.g. exp in z3)."""
+
+
+class BackendTimeout(LawproofError):
+    """A backend call ran past its time limit."""

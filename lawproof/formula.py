@@ -1,0 +1,335 @@
+"""The intermediate form of a claim: a small logic over exact SymPy expressions.
+
+Every layer reads and writes this form. Terms are SymPy expressions; the logic
+(connectives, quantifiers with domains, optimality and approximation atoms) is
+spelled out here because SymPy's own Boolean classes have no quantifiers.
+
+Semantics of an atom `lhs op rhs`: true when both sides are defined real numbers
+(no zero denominator, no even root or log of a negative) and the relation holds;
+false otherwise. Negation is classical over that, so `not (1/x > 0)` holds at x = 0.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Callable, Iterator
+
+import sympy
+
+from .domain import Domain
+
+RELOPS = ("=", "!=", "<", "<=", ">", ">=")
+
+Expr = sympy.Expr
+ExprMap = Callable[[Expr], Expr]
+
+
+@dataclass(frozen=True)
+class Binder:
+    """A bound variable with the domain it ranges over."""
+
+    symbol: sympy.Symbol
+    domain: Domain
+
+    def map_exprs(self, fn: ExprMap) -> "Binder":
+        d = self.domain
+        return Binder(self.symbol, replace(d, lo=fn(d.lo), hi=fn(d.hi)))
+
+
+class Formula:
+    """Base of every formula node. Nodes are immutable and compare by value."""
+
+    def children(self) -> tuple["Formula", ...]:
+        return ()
+
+    def map_exprs(self, fn: ExprMap) -> "Formula":
+        """Apply `fn` to every term, keeping the logical structure."""
+        raise NotImplementedError
+
+    def walk(self) -> Iterator["Formula"]:
+        """Every node, pre-order."""
+        yield self
+        for c in self.children():
+            yield from c.walk()
+
+    def exprs(self) -> Iterator[Expr]:
+        """Every term that appears directly in this node (not in children)."""
+        return iter(())
+
+
+@dataclass(frozen=True)
+class Truth(Formula):
+    value: bool
+
+    def map_exprs(self, fn: ExprMap) -> Formula:
+        return self
+
+
+@dataclass(frozen=True)
+class Atom(Formula):
+    op: str
+    lhs: Expr
+    rhs: Expr
+
+    def map_exprs(self, fn: ExprMap) -> Formula:
+        return Atom(self.op, fn(self.lhs), fn(self.rhs))
+
+    def exprs(self) -> Iterator[Expr]:
+        return iter((self.lhs, self.rhs))
+
+
+@dataclass(frozen=True)
+class Not(Formula):
+    arg: Formula
+
+    def children(self) -> tuple[Formula, ...]:
+        return (self.arg,)
+
+    def map_exprs(self, fn: ExprMap) -> Formula:
+        return Not(self.arg.map_exprs(fn))
+
+
+@dataclass(frozen=True)
+class And(Formula):
+    args: tuple[Formula, ...]
+
+    def children(self) -> tuple[Formula, ...]:
+        return self.args
+
+    def map_exprs(self, fn: ExprMap) -> Formula:
+        return And(tuple(a.map_exprs(fn) for a in self.args))
+
+
+@dataclass(frozen=True)
+class Or(Formula):
+    args: tuple[Formula, ...]
+
+    def children(self) -> tuple[Formula, ...]:
+        return self.args
+
+    def map_exprs(self, fn: ExprMap) -> Formula:
+        return Or(tuple(a.map_exprs(fn) for a in self.args))
+
+
+@dataclass(frozen=True)
+class Implies(Formula):
+    lhs: Formula
+    rhs: Formula
+
+    def children(self) -> tuple[Formula, ...]:
+        return (self.lhs, self.rhs)
+
+    def map_exprs(self, fn: ExprMap) -> Formula:
+        return Implies(self.lhs.map_exprs(fn), self.rhs.map_exprs(fn))
+
+
+@dataclass(frozen=True)
+class Iff(Formula):
+    lhs: Formula
+    rhs: Formula
+
+    def children(self) -> tuple[Formula, ...]:
+        return (self.lhs, self.rhs)
+
+    def map_exprs(self, fn: ExprMap) -> Formula:
+        return Iff(self.lhs.map_exprs(fn), self.rhs.map_exprs(fn))
+
+
+@dataclass(frozen=True)
+class Quantified(Formula):
+    kind: str  # "forall" | "exists"
+    binders: tuple[Binder, ...]
+    body: Formula
+
+    def children(self) -> tuple[Formula, ...]:
+        return (self.body,)
+
+    def map_exprs(self, fn: ExprMap) -> Formula:
+        return Quantified(self.kind, tuple(b.map_exprs(fn) for b in self.binders),
+                          self.body.map_exprs(fn))
+
+    def exprs(self) -> Iterator[Expr]:
+        for b in self.binders:
+            yield b.domain.lo
+            yield b.domain.hi
+
+
+@dataclass(frozen=True)
+class Optimum(Formula):
+    """`minimized_at` / `maximized_at`: the objective's global optimum over the
+    binders' domains (intersected with `constraint`) is attained at `point`."""
+
+    kind: str  # "min" | "max"
+    objective: Expr
+    binders: tuple[Binder, ...]
+    point: tuple[Expr, ...]
+    constraint: Formula | None = None
+
+    def children(self) -> tuple[Formula, ...]:
+        return (self.constraint,) if self.constraint is not None else ()
+
+    def map_exprs(self, fn: ExprMap) -> Formula:
+        return Optimum(self.kind, fn(self.objective),
+                       tuple(b.map_exprs(fn) for b in self.binders),
+                       tuple(fn(p) for p in self.point),
+                       self.constraint.map_exprs(fn) if self.constraint else None)
+
+    def exprs(self) -> Iterator[Expr]:
+        yield self.objective
+        yield from self.point
+        for b in self.binders:
+            yield b.domain.lo
+            yield b.domain.hi
+
+
+@dataclass(frozen=True)
+class Approx(Formula):
+    """`approx(expr, target, rel=..., abs=...)`: `|expr - target|` within the larger
+    of `rel*|target|` and `abs` (a missing tolerance does not count)."""
+
+    expr: Expr
+    target: Expr
+    rel: Expr | None = None
+    abs: Expr | None = None
+
+    def map_exprs(self, fn: ExprMap) -> Formula:
+        return Approx(fn(self.expr), fn(self.target), self.rel, self.abs)
+
+    def exprs(self) -> Iterator[Expr]:
+        return iter((self.expr, self.target))
+
+
+def conj(parts: list[Formula] | tuple[Formula, ...]) -> Formula:
+    """And of `parts`, flattening and dropping `true`."""
+    flat: list[Formula] = []
+    for p in parts:
+        if isinstance(p, And):
+            flat.extend(p.args)
+        elif p == Truth(True):
+            continue
+        elif p == Truth(False):
+            return Truth(False)
+        else:
+            flat.append(p)
+    if not flat:
+        return Truth(True)
+    return flat[0] if len(flat) == 1 else And(tuple(flat))
+
+
+def disj(parts: list[Formula] | tuple[Formula, ...]) -> Formula:
+    """Or of `parts`, flattening and dropping `false`."""
+    flat: list[Formula] = []
+    for p in parts:
+        if isinstance(p, Or):
+            flat.extend(p.args)
+        elif p == Truth(False):
+            continue
+        elif p == Truth(True):
+            return Truth(True)
+        else:
+            flat.append(p)
+    if not flat:
+        return Truth(False)
+    return flat[0] if len(flat) == 1 else Or(tuple(flat))
+
+
+def free_symbols(f: Formula) -> set[sympy.Symbol]:
+    """Symbols of `f` not bound by a quantifier or an optimum inside it."""
+    if isinstance(f, (Quantified, Optimum)):
+        bound = {b.symbol for b in f.binders}
+        inner: set[sympy.Symbol] = set()
+        for e in f.exprs():
+            inner |= e.free_symbols
+        for c in f.children():
+            inner |= free_symbols(c)
+        if isinstance(f, Quantified):
+            inner -= bound
+            for b in f.binders:
+                inner |= b.domain.free_symbols - bound
+        else:
+            inner = (inner - bound) | {s for p in f.point for s in p.free_symbols}
+        return inner
+    out: set[sympy.Symbol] = set()
+    for e in f.exprs():
+        out |= e.free_symbols
+    for c in f.children():
+        out |= free_symbols(c)
+    return out
+
+
+def nnf(f: Formula, positive: bool = True) -> Formula:
+    """Negation normal form over And/Or/quantifiers; `Not` stays only on atoms.
+
+    `Not(Atom)` is not turned into the complementary relation: under the
+    "defined and holds" semantics that would be wrong where a side is undefined.
+    Optimum and Approx nodes must have been desugared before.
+    """
+    if isinstance(f, Truth):
+        return f if positive else Truth(not f.value)
+    if isinstance(f, Atom):
+        return f if positive else Not(f)
+    if isinstance(f, Not):
+        return nnf(f.arg, not positive)
+    if isinstance(f, And):
+        parts = [nnf(a, positive) for a in f.args]
+        return conj(parts) if positive else disj(parts)
+    if isinstance(f, Or):
+        parts = [nnf(a, positive) for a in f.args]
+        return disj(parts) if positive else conj(parts)
+    if isinstance(f, Implies):
+        return nnf(Or((Not(f.lhs), f.rhs)), positive)
+    if isinstance(f, Iff):
+        both = And((f.lhs, f.rhs))
+        neither = And((Not(f.lhs), Not(f.rhs)))
+        if positive:
+            return nnf(Or((both, neither)))
+        return nnf(Or((And((f.lhs, Not(f.rhs))), And((Not(f.lhs), f.rhs)))))
+    if isinstance(f, Quantified):
+        kind = f.kind if positive else ("exists" if f.kind == "forall" else "forall")
+        return Quantified(kind, f.binders, nnf(f.body, positive))
+    raise TypeError(f"nnf: desugar {type(f).__name__} first")
+
+
+_OPS_TEXT = {"=": "=", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+
+
+def to_text(f: Formula) -> str:
+    """The formula in claim-language syntax (round-trips through the parser)."""
+    s = sympy.sstr
+    if isinstance(f, Truth):
+        return "true" if f.value else "false"
+    if isinstance(f, Atom):
+        return f"{s(f.lhs)} {_OPS_TEXT[f.op]} {s(f.rhs)}"
+    if isinstance(f, Not):
+        return f"not ({to_text(f.arg)})"
+    if isinstance(f, And):
+        return " and ".join(f"({to_text(a)})" for a in f.args)
+    if isinstance(f, Or):
+        return " or ".join(f"({to_text(a)})" for a in f.args)
+    if isinstance(f, Implies):
+        return f"({to_text(f.lhs)}) -> ({to_text(f.rhs)})"
+    if isinstance(f, Iff):
+        return f"({to_text(f.lhs)}) <-> ({to_text(f.rhs)})"
+    if isinstance(f, Quantified):
+        bs = ", ".join(f"{b.symbol} in {b.domain}" for b in f.binders)
+        return f"{f.kind} {bs}: {to_text(f.body)}"
+    if isinstance(f, Optimum):
+        name = "minimized_at" if f.kind == "min" else "maximized_at"
+        xs = [str(b.symbol) for b in f.binders]
+        vs = [s(p) for p in f.point]
+        var = xs[0] if len(xs) == 1 else "(" + ", ".join(xs) + ")"
+        pt = vs[0] if len(vs) == 1 else "(" + ", ".join(vs) + ")"
+        extra = f", {to_text(f.constraint)}" if f.constraint is not None else ""
+        return f"{name}({s(f.objective)}, {var}, {pt}{extra})"
+    if isinstance(f, Approx):
+        tol = ""
+        if f.rel is not None:
+            tol += f", rel={s(f.rel)}"
+        if f.abs is not None:
+            tol += f", abs={s(f.abs)}"
+        return f"approx({s(f.expr)}, {s(f.target)}{tol})"
+    raise TypeError(type(f).__name__)
+
+
+__all__ = ["Formula", "Truth", "Atom", "Not", "And", "Or", "Implies", "Iff",
+           "Quantified", "Optimum", "Approx", "Binder", "RELOPS", "conj", "disj",
+           "free_symbols", "nnf", "to_text"]

@@ -1,0 +1,144 @@
+"""Read the LaTeX of a paper's formula into the claim language's ASCII syntax.
+
+A small translator for the LaTeX that papers use in formulas (fractions, roots,
+powers, subscripts, Greek letters, implicit products), not a TeX engine. Its output
+goes through the same grammar and builder as every other formula, so nothing is
+evaluated. Implicit products are resolved by what the file declares: `a(R-1)` is a
+product because `a` is a symbol; `T(a)` is a call because `T` is defined.
+"""
+from __future__ import annotations
+
+import re
+
+from .errors import FormulaSyntaxError
+
+_TOKEN = re.compile(r"\\[A-Za-z]+|\\.|\d+(?:\.\d*)?|\.\d+|[A-Za-z]|\S")
+_GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta",
+          "theta", "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "rho",
+          "sigma", "tau", "upsilon", "phi", "varphi", "chi", "psi", "omega",
+          "Gamma", "Delta", "Theta", "Lambda", "Xi", "Sigma", "Phi", "Psi", "Omega"}
+_FUNCS = {"ln": "ln", "log": "log", "exp": "exp", "min": "min", "max": "max"}
+_SKIP = {"\\,", "\\;", "\\!", "\\ ", "\\quad", "\\qquad", "\\left", "\\right",
+         "\\displaystyle", "\\big", "\\Big", "\\bigg", "\\Bigg"}
+_OPS = {"\\cdot": "*", "\\times": "*", "\\le": "<=", "\\leq": "<=", "\\ge": ">=",
+        "\\geq": ">=", "\\neq": "!=", "\\infty": "oo", "\\pi": "pi"}
+
+
+class _Reader:
+    def __init__(self, text: str, functions: set[str], symbols: set[str]) -> None:
+        self.tokens = _TOKEN.findall(text)
+        self.i = 0
+        self.text = text
+        self.functions = functions
+        self.symbols = symbols
+
+    def fail(self, message: str) -> FormulaSyntaxError:
+        return FormulaSyntaxError(f"LaTeX: {message}",
+                                  fix="use \\frac{..}{..}, \\sqrt{..}, ^{..}, _{..}, \\cdot and "
+                                      "Greek letters; write the formula in plain syntax otherwise")
+
+    def peek(self) -> str | None:
+        return self.tokens[self.i] if self.i < len(self.tokens) else None
+
+    def take(self) -> str:
+        tok = self.peek()
+        if tok is None:
+            raise self.fail("the formula ends inside a group")
+        self.i += 1
+        return tok
+
+    def group(self) -> list[str]:
+        """A braced group `{...}` or a single item, as ASCII pieces."""
+        if self.peek() == "{":
+            self.take()
+            out = self.sequence(until="}")
+            self.take()
+            return ["("] + out + [")"]
+        return self.item()
+
+    def sequence(self, until: str | None = None) -> list[str]:
+        out: list[str] = []
+        while self.peek() is not None and self.peek() != until:
+            if until is None and self.peek() == "}":
+                raise self.fail("unbalanced '}'")
+            piece = self.item()
+            if piece and out and _ends_operand(out[-1]) and _starts_operand(piece[0]):
+                call = piece[0] == "(" and re.fullmatch(r"[A-Za-z_]\w*", out[-1]) and \
+                    (out[-1] in self.functions or out[-1] in _FUNCS.values() or out[-1] == "sqrt")
+                if not call:
+                    out.append("*")
+            out.extend(piece)
+        if until is not None and self.peek() is None:
+            raise self.fail(f"missing '{until}'")
+        return out
+
+    def name_with_subscript(self, base: str) -> list[str]:
+        if self.peek() == "_":
+            self.take()
+            sub = self.take()
+            if sub == "{":
+                parts = []
+                while self.peek() not in ("}", None):
+                    parts.append(self.take().lstrip("\\"))
+                self.take()
+                sub = "".join(parts)
+            base = f"{base}_{sub.lstrip(chr(92))}"
+        return [base]
+
+    def item(self) -> list[str]:
+        tok = self.take()
+        if tok in _SKIP:
+            return []
+        if tok == "{":
+            out = self.sequence(until="}")
+            self.take()
+            return ["("] + out + [")"]
+        if tok == "\\frac":
+            num, den = self.group(), self.group()
+            return ["(", "("] + num + [")", "/", "("] + den + [")", ")"]
+        if tok == "\\sqrt":
+            if self.peek() == "[":
+                self.take()
+                index = self.sequence(until="]")
+                self.take()
+                body = self.group()
+                return ["(", "("] + body + [")", "^", "(", "1", "/", "("] + index + [")", ")", ")"]
+            return ["sqrt", "("] + self.group() + [")"]
+        if tok in ("\\mathrm", "\\text", "\\operatorname", "\\mathit"):
+            if self.take() != "{":
+                raise self.fail(f"{tok} needs a braced name")
+            parts = []
+            while self.peek() not in ("}", None):
+                parts.append(self.take())
+            self.take()
+            return self.name_with_subscript("".join(parts))
+        if tok in _OPS:
+            return [_OPS[tok]]
+        if tok.startswith("\\") and tok[1:] in _FUNCS:
+            return [_FUNCS[tok[1:]]] + (self.item() if self.peek() == "\\left" else
+                                         (["("] + self.group() + [")"] if self.peek() != "(" else []))
+        if tok.startswith("\\") and tok[1:] in _GREEK:
+            return self.name_with_subscript(tok[1:])
+        if tok.startswith("\\"):
+            raise self.fail(f"unsupported command {tok}")
+        if tok == "^":
+            return ["^"] + self.group()
+        if re.fullmatch(r"[A-Za-z]", tok):
+            if tok == "e" and "e" not in self.symbols and self.peek() == "^":
+                return ["E"]
+            return self.name_with_subscript(tok)
+        return [tok]
+
+
+def _ends_operand(piece: str) -> bool:
+    return piece == ")" or bool(re.fullmatch(r"[\w.]+", piece))
+
+
+def _starts_operand(piece: str) -> bool:
+    return piece == "(" or bool(re.fullmatch(r"[\w.]+", piece))
+
+
+def latex_to_ascii(text: str, *, functions: set[str], symbols: set[str]) -> str:
+    """Translate `text` (LaTeX math) to the claim language's plain syntax."""
+    reader = _Reader(text, functions, symbols)
+    return " ".join(reader.sequence())

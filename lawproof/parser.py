@@ -1,0 +1,451 @@
+"""Parse the claim language into the intermediate form, without evaluating text.
+
+The grammar (`grammar.lark`) is parsed by lark's LALR parser; this module walks the
+parse tree and builds SymPy objects node by node. Nothing here calls `eval`,
+`exec`, `sympify` or `parse_expr`: a name is only ever looked up in the file's own
+namespace, so text such as `__import__('os')` is an unknown name or a syntax error.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+import lark
+import sympy
+
+from .domain import Domain
+from .errors import FormulaSyntaxError
+from .formula import (RELOPS, Approx, Atom, Binder, Formula, Iff, Implies, Not,
+                      Optimum, Quantified, Truth, conj, disj)
+
+_GRAMMAR = (Path(__file__).with_name("grammar.lark")).read_text(encoding="utf-8")
+_PARSER = lark.Lark(_GRAMMAR, start=["formula", "interval"], parser="lalr",
+                    propagate_positions=True, maybe_placeholders=False)
+
+#: Built-in functions and how many arguments each takes.
+BUILTINS: dict[str, tuple[int, ...]] = {
+    "sqrt": (1,), "exp": (1,), "ln": (1,), "log": (1,), "log2": (1,),
+    "log10": (1,), "abs": (1,), "min": (2, 3, 4, 5, 6), "max": (2, 3, 4, 5, 6),
+    "diff": (2, 3), "integrate": (4,), "limit": (3,),
+}
+#: Names with a fixed meaning in formulas (a file symbol of the same name wins
+#: for E and pi, as the spec says).
+CONSTANTS = {"pi": sympy.pi, "E": sympy.E, "oo": sympy.oo}
+KEYWORDS = {"forall", "exists", "in", "and", "or", "not", "true", "false",
+            "approx", "minimized_at", "maximized_at"}
+
+_TOKEN_TEXT = {
+    "NAME": "a name", "NUMBER": "a number", "RELOP": "a comparison (<, <=, =, ...)",
+    "ADDOP": "'+' or '-'", "MULOP": "'*' or '/'", "POWOP": "'^'", "LPAR": "'('",
+    "RPAR": "')'", "LSQB": "'['", "RSQB": "']'", "COMMA": "','", "COLON": "':'",
+    "$END": "the end of the formula", "AND": "'and'", "OR": "'or'", "NOT": "'not'",
+}
+
+
+@dataclass
+class Namespace:
+    """What names mean in a claim file: symbols with domains, definitions."""
+
+    symbols: dict[str, tuple[sympy.Symbol, Domain]] = field(default_factory=dict)
+    functions: dict[str, int] = field(default_factory=dict)  # name -> arity (0: constant)
+
+    def definition(self, name: str, args: tuple[sympy.Expr, ...] = ()) -> sympy.Expr:
+        """The unexpanded call `name(args)`; symbolic.expand replaces it."""
+        return sympy.Function(name)(*args)
+
+
+def make_symbol(name: str, integer: bool = False) -> sympy.Symbol:
+    """The SymPy symbol lawproof uses for a claim-file name."""
+    return sympy.Symbol(name, integer=True) if integer else sympy.Symbol(name, real=True)
+
+
+def parse_formula(text: str, ns: Namespace, *, tolerance: sympy.Expr | None = None) -> Formula:
+    """Parse a claim formula. Raises FormulaSyntaxError with line/column in `text`."""
+    tree = _parse(text, "formula")
+    return _Builder(ns, text, tolerance).formula(tree)
+
+
+def parse_expr(text: str, ns: Namespace, *, local: dict[str, sympy.Symbol] | None = None) -> sympy.Expr:
+    """Parse an arithmetic expression (a definition body, a domain bound)."""
+    tree = _parse(text, "formula")
+    b = _Builder(ns, text, None)
+    if local:
+        b.scopes.append(dict(local))
+    return b.expr(tree)
+
+
+def parse_interval(text: str, ns: Namespace) -> tuple[sympy.Expr, sympy.Expr, bool, bool]:
+    """Parse interval notation such as `[0, 1)` or `(1, oo)`: (lo, hi, lo_open, hi_open)."""
+    tree = _parse(text, "interval")
+    return _Builder(ns, text, None).interval(tree)
+
+
+def _parse(text: str, start: str) -> lark.Tree:
+    try:
+        return _PARSER.parse(text, start=start)
+    except lark.exceptions.UnexpectedCharacters as e:
+        ch = text[e.pos_in_stream] if e.pos_in_stream < len(text) else ""
+        fix = "use names, numbers, + - * / ^, parentheses, comparisons and the claim-language keywords"
+        if ch in "'\"":
+            fix = "quotes cannot appear in a formula; names are bare words like S_c"
+        elif ch == "\\":
+            fix = "LaTeX belongs in a definition written as { latex = '...' }"
+        raise FormulaSyntaxError(f"unexpected character {ch!r}", fix=fix,
+                                 line=e.line, column=e.column) from None
+    except lark.exceptions.UnexpectedToken as e:
+        expected = sorted({_TOKEN_TEXT.get(t, _literal(t)) for t in e.expected})
+        fix = "expected " + ", ".join(expected[:8])
+        if e.token.type == "$END":
+            raise FormulaSyntaxError("the formula ends too early", fix=fix,
+                                     line=_end_line(text), column=_end_col(text)) from None
+        raise FormulaSyntaxError(f"unexpected {str(e.token)!r}", fix=fix,
+                                 line=e.token.line, column=e.token.column) from None
+    except lark.exceptions.UnexpectedEOF as e:
+        raise FormulaSyntaxError("the formula ends too early",
+                                 fix="complete the expression or close the parenthesis",
+                                 line=_end_line(text), column=_end_col(text)) from None
+
+
+def _literal(terminal: str) -> str:
+    for t in _PARSER.terminals:
+        if t.name == terminal and t.pattern.type == "str":
+            return repr(t.pattern.value)
+    return terminal.lower()
+
+
+def _end_line(text: str) -> int:
+    return text.count("\n") + 1
+
+
+def _end_col(text: str) -> int:
+    return len(text) - (text.rfind("\n") + 1) + 1
+
+
+def _number(token: str) -> sympy.Rational:
+    # Exact: "0.34" is 17/50 and "1e-3" is 1/1000; floats never enter.
+    f = Fraction(token)
+    return sympy.Rational(f.numerator, f.denominator)
+
+
+def _rounding_half_unit(token: str) -> sympy.Rational:
+    """Half a unit in the last written digit: the tolerance a rounded literal implies."""
+    mantissa, _, exponent = token.lower().partition("e")
+    decimals = len(mantissa.partition(".")[2])
+    power = -decimals + (int(exponent) if exponent else 0)
+    return sympy.Rational(1, 2) * sympy.Integer(10) ** power
+
+
+class _Builder:
+    """Walks a parse tree and builds formulas and SymPy terms, resolving names."""
+
+    def __init__(self, ns: Namespace, text: str, tolerance: sympy.Expr | None) -> None:
+        self.ns = ns
+        self.text = text
+        self.tolerance = tolerance
+        self.scopes: list[dict[str, sympy.Symbol]] = []
+
+    # -- errors -------------------------------------------------------------
+    def error(self, node: lark.Tree | lark.Token, message: str, fix: str) -> FormulaSyntaxError:
+        line = getattr(node, "line", None)
+        col = getattr(node, "column", None)
+        if isinstance(node, lark.Tree) and not node.meta.empty:
+            line, col = node.meta.line, node.meta.column
+        return FormulaSyntaxError(message, fix=fix, line=line, column=col)
+
+    # -- names --------------------------------------------------------------
+    def lookup_symbol(self, name: str) -> sympy.Symbol | None:
+        for scope in reversed(self.scopes):
+            if name in scope:
+                return scope[name]
+        if name in self.ns.symbols:
+            return self.ns.symbols[name][0]
+        return None
+
+    def name(self, token: lark.Token) -> sympy.Expr:
+        name = str(token)
+        sym = self.lookup_symbol(name)
+        if sym is not None:
+            return sym
+        if name in self.ns.functions:
+            if self.ns.functions[name] != 0:
+                raise self.error(token, f"'{name}' is a function of {self.ns.functions[name]} argument(s)",
+                                 f"call it, e.g. {name}(...)")
+            return self.ns.definition(name)
+        if name in CONSTANTS:
+            return CONSTANTS[name]
+        if name in BUILTINS:
+            raise self.error(token, f"'{name}' is a built-in function", f"call it, e.g. {name}(x)")
+        raise self.error(token, f"unknown name '{name}'",
+                         "declare it under [symbols] with a domain, or define it under [define]")
+
+    # -- formulas -----------------------------------------------------------
+    def formula(self, t: lark.Tree | lark.Token) -> Formula:
+        if isinstance(t, lark.Token):
+            raise self.error(t, f"'{t}' is a number or name, not a statement",
+                             "compare it with something, e.g. x >= 0")
+        kind = t.data
+        if kind in ("forall", "exists"):
+            return self.quantified(t)
+        if kind == "iff":
+            parts = [self.formula(c) for c in t.children]
+            # a <-> b <-> c is read pairwise: (a <-> b) and (b <-> c)
+            return conj([Iff(parts[i], parts[i + 1]) for i in range(len(parts) - 1)])
+        if kind == "implies":
+            return Implies(self.formula(t.children[0]), self.formula(t.children[1]))
+        if kind == "disj":
+            return disj([self.formula(c) for c in t.children])
+        if kind == "conj":
+            return conj([self.formula(c) for c in t.children])
+        if kind == "not_":
+            return Not(self.formula(t.children[0]))
+        if kind == "comparison":
+            return self.comparison(t)
+        if kind == "true_":
+            return Truth(True)
+        if kind == "false_":
+            return Truth(False)
+        if kind == "call" and str(t.children[0]) in ("approx", "minimized_at", "maximized_at"):
+            return self.special(t)
+        raise self.error(t, "this is a number, not a statement",
+                         "compare it with something, e.g. f(x) >= 0")
+
+    def comparison(self, t: lark.Tree) -> Formula:
+        kids = t.children
+        terms = [self.expr(k) for k in kids[0::2]]
+        ops = ["=" if str(o) == "==" else str(o) for o in kids[1::2]]
+        assert all(o in RELOPS for o in ops)
+        return conj([Atom(op, terms[i], terms[i + 1]) for i, op in enumerate(ops)])
+
+    def quantified(self, t: lark.Tree) -> Formula:
+        *binder_nodes, body = t.children
+        binders: list[Binder] = []
+        scope: dict[str, sympy.Symbol] = {}
+        for bn in binder_nodes:
+            name_tok = bn.children[0]
+            name = str(name_tok)
+            if name in self.ns.functions:
+                raise self.error(name_tok, f"'{name}' is defined under [define] and cannot be quantified over",
+                                 "quantify over a symbol, or rename the definition")
+            if name in KEYWORDS or name in BUILTINS:
+                raise self.error(name_tok, f"'{name}' is reserved", "choose another variable name")
+            if len(bn.children) > 1:
+                # bounds may mention earlier binders of the same quantifier
+                self.scopes.append(scope)
+                try:
+                    lo, hi, lo_open, hi_open = self.interval(bn.children[1])
+                finally:
+                    self.scopes.pop()
+                known = self.lookup_symbol(name)
+                integer = bool(known is not None and known.is_integer)
+                sym = known if known is not None else make_symbol(name)
+                domain = self.domain(bn.children[1], lo, hi, lo_open, hi_open, integer)
+            elif name in self.ns.symbols:
+                sym, domain = self.ns.symbols[name]
+            else:
+                raise self.error(name_tok, f"'{name}' has no domain",
+                                 f"write '{name} in [lo, hi]' or declare {name} under [symbols]")
+            scope[name] = sym
+            binders.append(Binder(sym, domain))
+        self.scopes.append(scope)
+        try:
+            inner = self.formula(body)
+        finally:
+            self.scopes.pop()
+        return Quantified(t.data, tuple(binders), inner)
+
+    def domain(self, node: lark.Tree, lo: sympy.Expr, hi: sympy.Expr, lo_open: bool,
+               hi_open: bool, integer: bool) -> Domain:
+        if lo.is_number and hi.is_number:
+            empty = bool(lo > hi) or (lo == hi and (lo_open or hi_open))
+            if empty:
+                raise self.error(node, f"the interval from {lo} to {hi} is empty",
+                                 "write the lower bound first and check which ends are open")
+        return Domain(lo, hi, lo_open or lo == -sympy.oo, hi_open or hi == sympy.oo, integer)
+
+    def interval(self, t: lark.Tree) -> tuple[sympy.Expr, sympy.Expr, bool, bool]:
+        lo, hi = (self.expr(c) for c in t.children)
+        if lo == sympy.oo or hi == -sympy.oo:
+            raise self.error(t, "an interval cannot start at oo or end at -oo",
+                             "write it as (-oo, x] or [x, oo)")
+        return lo, hi, t.data in ("open", "open_closed"), t.data in ("open", "closed_open")
+
+    def special(self, t: lark.Tree) -> Formula:
+        head, *args = t.children
+        name = str(head)
+        if name == "approx":
+            return self.approx(t, args)
+        if len(args) not in (3, 4):
+            raise self.error(t, f"{name} takes 3 or 4 arguments, got {len(args)}",
+                             f"write {name}(f, x, point) or {name}(f, (x, y), (x0, y0), constraint)")
+        f_node, var_node, point_node, *rest = args
+        var_toks = var_node.children if isinstance(var_node, lark.Tree) and var_node.data == "tuple" else [var_node]
+        binders: list[Binder] = []
+        for v in var_toks:
+            if not (isinstance(v, lark.Tree) and v.data == "name"):
+                raise self.error(t, f"the variables of {name} must be names",
+                                 f"write {name}(f, x, point) with x declared under [symbols]")
+            vname = str(v.children[0])
+            sym = self.lookup_symbol(vname)
+            if vname not in self.ns.symbols:
+                raise self.error(v, f"'{vname}' has no domain to optimize over",
+                                 f"declare {vname} under [symbols]")
+            binders.append(Binder(self.ns.symbols[vname][0], self.ns.symbols[vname][1]))
+            del sym
+        pts = point_node.children if isinstance(point_node, lark.Tree) and point_node.data == "tuple" else [point_node]
+        if len(pts) != len(binders):
+            raise self.error(point_node, f"{len(binders)} variable(s) but a point with {len(pts)} coordinate(s)",
+                             "give one coordinate per variable")
+        point = tuple(self.expr(p) for p in pts)
+        self.scopes.append({str(b.symbol): b.symbol for b in binders})
+        try:
+            objective = self.expr(f_node)
+            constraint = self.formula(rest[0]) if rest else None
+        finally:
+            self.scopes.pop()
+        return Optimum("min" if name == "minimized_at" else "max", objective, tuple(binders),
+                       point, constraint)
+
+    def approx(self, t: lark.Tree, args: list) -> Formula:
+        if len(args) < 2:
+            raise self.error(t, "approx needs a value and a target", "write approx(expr, 0.15) or approx(expr, 0.15, rel=0.01)")
+        rel = abs_ = None
+        for kw in args[2:]:
+            ok = (isinstance(kw, lark.Tree) and kw.data == "comparison" and len(kw.children) == 3
+                  and str(kw.children[1]) == "=" and isinstance(kw.children[0], lark.Tree)
+                  and kw.children[0].data == "name" and str(kw.children[0].children[0]) in ("rel", "abs"))
+            if not ok:
+                raise self.error(kw, "approx accepts only rel=... and abs=... after the target",
+                                 "write approx(expr, target, rel=0.01)")
+            value = self.expr(kw.children[2])
+            if not (value.is_number and value.is_nonnegative):
+                raise self.error(kw, "a tolerance must be a nonnegative number", "write e.g. rel=0.01")
+            if str(kw.children[0].children[0]) == "rel":
+                rel = value
+            else:
+                abs_ = value
+        value, target_node = self.expr(args[0]), args[1]
+        target = self.expr(target_node)
+        if rel is None and abs_ is None:
+            if self.tolerance is not None:
+                rel = self.tolerance
+            elif isinstance(target_node, lark.Tree) and target_node.data == "number":
+                abs_ = _rounding_half_unit(str(target_node.children[0]))
+            elif isinstance(target_node, lark.Tree) and target_node.data == "neg" and \
+                    isinstance(target_node.children[0], lark.Tree) and target_node.children[0].data == "number":
+                abs_ = _rounding_half_unit(str(target_node.children[0].children[0]))
+            else:
+                rel = sympy.Rational(1, 10**9)
+        return Approx(value, target, rel, abs_)
+
+    # -- terms --------------------------------------------------------------
+    def expr(self, t: lark.Tree | lark.Token) -> sympy.Expr:
+        if isinstance(t, lark.Token):
+            raise self.error(t, f"unexpected {t!s}", "check the expression")
+        kind = t.data
+        if kind == "number":
+            return _number(str(t.children[0]))
+        if kind == "name":
+            return self.name(t.children[0])
+        if kind == "neg":
+            return -self.expr(t.children[0])
+        if kind == "sum":
+            acc = self.expr(t.children[0])
+            for op, rhs in zip(t.children[1::2], t.children[2::2]):
+                acc = acc + self.expr(rhs) if str(op) == "+" else acc - self.expr(rhs)
+            return acc
+        if kind == "product":
+            acc = self.expr(t.children[0])
+            for op, rhs in zip(t.children[1::2], t.children[2::2]):
+                acc = acc * self.expr(rhs) if str(op) == "*" else acc / self.expr(rhs)
+            return acc
+        if kind == "power":
+            return self.expr(t.children[0]) ** self.expr(t.children[2])
+        if kind == "call":
+            return self.call(t)
+        if kind == "tuple":
+            raise self.error(t, "a tuple is only allowed as the variables or point of minimized_at/maximized_at",
+                             "remove the extra commas")
+        raise self.error(t, "a statement (comparison or logic) where a number was expected",
+                         "move the comparison out of the arithmetic")
+
+    def call(self, t: lark.Tree) -> sympy.Expr:
+        head, *args = t.children
+        name = str(head)
+        if name in ("approx", "minimized_at", "maximized_at"):
+            raise self.error(t, f"{name}(...) is a statement, not a number",
+                             "use it as a claim or combine it with and/or/->")
+        if self.lookup_symbol(name) is not None:
+            raise self.error(head, f"'{name}' is a symbol, not a function",
+                             f"write {name}*(...) for a product")
+        if name in self.ns.functions:
+            arity = self.ns.functions[name]
+            if len(args) != arity:
+                raise self.error(t, f"'{name}' takes {arity} argument(s), got {len(args)}",
+                                 f"call it as declared under [define]")
+            return self.ns.definition(name, tuple(self.expr(a) for a in args))
+        if name not in BUILTINS:
+            raise self.error(head, f"unknown function '{name}'",
+                             "define it under [define] as \"" + name + "(x) = ...\" or use a built-in: "
+                             + ", ".join(sorted(BUILTINS)))
+        if len(args) not in BUILTINS[name]:
+            want = " or ".join(str(n) for n in BUILTINS[name])
+            raise self.error(t, f"{name} takes {want} argument(s), got {len(args)}",
+                             f"see the built-in functions in the claim-language spec")
+        if name in ("diff", "integrate", "limit"):
+            return self.calculus(t, name, args)
+        xs = [self.expr(a) for a in args]
+        if name == "sqrt":
+            return sympy.sqrt(xs[0])
+        if name == "exp":
+            return sympy.exp(xs[0])
+        if name in ("ln", "log"):
+            return sympy.log(xs[0])
+        if name == "log2":
+            return sympy.log(xs[0]) / sympy.log(2)
+        if name == "log10":
+            return sympy.log(xs[0]) / sympy.log(10)
+        if name == "abs":
+            return sympy.Abs(xs[0])
+        if name == "min":
+            return sympy.Min(*xs)
+        return sympy.Max(*xs)
+
+    def calculus(self, t: lark.Tree, name: str, args: list) -> sympy.Expr:
+        var_node = args[1]
+        if not (isinstance(var_node, lark.Tree) and var_node.data == "name"):
+            raise self.error(t, f"the second argument of {name} must be a variable name",
+                             f"write {name}(expr, x, ...)")
+        vname = str(var_node.children[0])
+        if vname in self.ns.functions or vname in CONSTANTS:
+            raise self.error(var_node, f"'{vname}' is not a variable", "use a symbol's name")
+        var = self.lookup_symbol(vname) or make_symbol(vname)
+        if name == "diff":
+            order = 1
+            if len(args) == 3:
+                k = self.expr(args[2])
+                if not (k.is_Integer and k > 0):
+                    raise self.error(args[2], "the order of a derivative must be a positive whole number",
+                                     "write diff(f, x, 2)")
+                order = int(k)
+            self.scopes.append({vname: var})
+            try:
+                body = self.expr(args[0])
+            finally:
+                self.scopes.pop()
+            return sympy.Derivative(body, (var, order))
+        if name == "integrate":
+            lo, hi = self.expr(args[2]), self.expr(args[3])
+            self.scopes.append({vname: var})
+            try:
+                body = self.expr(args[0])
+            finally:
+                self.scopes.pop()
+            return sympy.Integral(body, (var, lo, hi))
+        point = self.expr(args[2])
+        self.scopes.append({vname: var})
+        try:
+            body = self.expr(args[0])
+        finally:
+            self.scopes.pop()
+        return sympy.Limit(body, var, point)
