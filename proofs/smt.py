@@ -1,0 +1,167 @@
+"""Decide a normalized claim with z3: unsat of its negation proves it; a model of
+the negation is a counterexample, with witnesses for the inner quantifiers,
+shrunk to small rationals."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import sympy
+import z3
+
+from lawproof.domain import Domain
+from lawproof.errors import OutsideFragment
+from lawproof.formula import Binder, Formula, Not, Quantified, free_symbols, nnf
+
+from .shrink import candidates
+from .translate import Translator, lift_existentials
+
+SHRINK_CHECK_MS = 500
+
+
+@dataclass
+class SmtOutcome:
+    """What z3 said about a claim.
+
+    status: "proved" (negation unsat), "refuted" (model found), "unknown".
+    `negation` is the negated claim with its outer existentials lifted; with
+    `values` (free symbols and witnesses, exact rationals) it is the formula a
+    counterexample must satisfy, for the exact re-check. A closed claim (no free
+    symbols) that is refuted has no point; `instances` then holds counterexamples
+    for sample values of its outer existential.
+    """
+
+    status: str
+    smt2: str = ""
+    detail: str = ""
+    values: dict[sympy.Symbol, Fraction] = field(default_factory=dict)
+    witnesses: list[sympy.Symbol] = field(default_factory=list)
+    negation: Formula | None = None
+    instances: list[tuple[dict[sympy.Symbol, Fraction], "SmtOutcome"]] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _to_fraction(v: z3.ExprRef) -> Fraction:
+    if z3.is_int_value(v):
+        return Fraction(v.as_long())
+    if z3.is_rational_value(v):
+        return Fraction(v.numerator_as_long(), v.denominator_as_long())
+    if z3.is_algebraic_value(v):
+        return _to_fraction(v.approx(30))
+    raise OutsideFragment(f"z3 returned a non-numeric value {v}")
+
+
+def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 5.0,
+           shrink: bool = True) -> SmtOutcome:
+    """Prove `f` (free symbols universal over `domains`) or find a counterexample.
+
+    Raises OutsideFragment when `f` uses something z3 cannot take (exp, log, ...).
+    """
+    start = time.perf_counter()
+    free = sorted(free_symbols(f), key=lambda s: s.name)
+    missing = [s.name for s in free if s not in domains]
+    if missing:
+        raise OutsideFragment(f"no domain for {', '.join(missing)}")
+    taken = {s.name for e in _all_exprs(f) for s in e.free_symbols} | {s.name for s in free}
+    negation, witnesses = lift_existentials(nnf(Not(f)), taken)
+    scope = {s: domains[s] for s in free}
+    scope.update({b.symbol: b.domain for b in witnesses})
+    tr = Translator(scope)
+    solver = z3.Solver()
+    solver.set("timeout", max(1, int(timeout * 1000)))
+    for s in free:
+        solver.add(*tr.domain_constraints(s, domains[s], scope))
+    solver.add(tr.formula(negation, scope))
+    smt2 = solver.to_smt2()
+    verdict = solver.check()
+    out = SmtOutcome("unknown", smt2=smt2, negation=negation, witnesses=[b.symbol for b in witnesses])
+    if verdict == z3.unsat:
+        out.status, out.detail = "proved", "z3: the negation is unsatisfiable"
+    elif verdict == z3.sat:
+        out.status = "refuted"
+        order = free + [b.symbol for b in witnesses]
+        out.values = _shrunk(solver, tr, order) if shrink else _model_values(solver.model(), tr, order)
+        out.detail = "z3: the negation has a model" + (", shrunk to small rationals" if shrink else "")
+        if not order and isinstance(f, Quantified) and f.kind == "exists":
+            out.instances = _instances(f, domains, timeout)
+            out.detail = "z3: the negated closed sentence holds; exact counterexamples for sample values of " + \
+                ", ".join(b.symbol.name for b in f.binders)
+    else:
+        out.detail = f"z3 returned unknown ({solver.reason_unknown()}) after the {timeout:g} s limit or earlier"
+    out.seconds = time.perf_counter() - start
+    return out
+
+
+def _model_values(model: z3.ModelRef, tr: Translator, order: list[sympy.Symbol]) -> dict[sympy.Symbol, Fraction]:
+    return {s: _to_fraction(model.eval(tr.var(s), model_completion=True)) for s in order}
+
+
+def _shrunk(solver: z3.Solver, tr: Translator, order: list[sympy.Symbol]) -> dict[sympy.Symbol, Fraction]:
+    """Fix variables one at a time to the simplest rational that keeps the negation
+    satisfiable; the final model is then rational everywhere."""
+    model = solver.model()
+    solver.set("timeout", SHRINK_CHECK_MS)
+    for s in order:
+        current = _to_fraction(model.eval(tr.var(s), model_completion=True))
+        for c in candidates(current):
+            if s.is_integer and c.denominator != 1:
+                continue
+            solver.push()
+            solver.add(tr.var(s) == z3.RealVal(f"{c.numerator}/{c.denominator}"))
+            if solver.check() == z3.sat:
+                model = solver.model()
+                break
+            solver.pop()
+    return _model_values(model, tr, order)
+
+
+def _instances(f: Quantified, domains: dict[sympy.Symbol, Domain], timeout: float) -> list:
+    """Counterexamples to `f`'s body for a few values of its outer existential."""
+    out = []
+    for point in _sample_values(f.binders):
+        body = f.body.map_exprs(lambda e: e.xreplace({s: sympy.Rational(v.numerator, v.denominator)
+                                                       for s, v in point.items()}))
+        try:
+            sub = decide(body, domains, timeout=timeout)
+        except OutsideFragment:
+            continue
+        if sub.status == "refuted":
+            out.append((point, sub))
+    return out
+
+
+def _sample_values(binders: tuple[Binder, ...]) -> list[dict[sympy.Symbol, Fraction]]:
+    """A few representative exact values per binder: lower end, middle, near the top."""
+    picks: list[dict[sympy.Symbol, Fraction]] = []
+    for t in (Fraction(0), Fraction(1, 2), Fraction(9, 10), Fraction(99, 100)):
+        point = {}
+        for b in binders:
+            lo, hi = b.domain.lo, b.domain.hi
+            if not (lo.is_Rational and (hi.is_Rational or hi == sympy.oo)):
+                return picks
+            lo_f = Fraction(int(lo.p), int(lo.q))
+            if hi == sympy.oo:
+                v = lo_f + t / (1 - t) if t < 1 else lo_f + 100
+            else:
+                v = lo_f + t * (Fraction(int(hi.p), int(hi.q)) - lo_f)
+            if t == 0 and b.domain.lo_open:
+                continue
+            point[b.symbol] = v
+        if len(point) == len(binders):
+            picks.append(point)
+    return picks[:3]
+
+
+def _all_exprs(f: Formula):
+    for node in f.walk():
+        yield from node.exprs()
+
+
+def holds_at(f: Formula, values: dict[sympy.Symbol, Fraction], domains: dict[sympy.Symbol, Domain],
+             *, timeout: float = 5.0) -> bool | None:
+    """Truth of `f` with `values` substituted, decided by z3 (None: undecided)."""
+    sub = {s: sympy.Rational(v.numerator, v.denominator) for s, v in values.items()}
+    closed = f.map_exprs(lambda e: e.xreplace(sub))
+    out = decide(closed, domains, timeout=timeout, shrink=False)
+    return {"proved": True, "refuted": False}.get(out.status)

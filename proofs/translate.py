@@ -1,0 +1,294 @@
+"""Translate the normalized intermediate form into z3 terms, soundly.
+
+The fragment: polynomial and rational arithmetic, rational powers (roots), abs,
+min, max, with quantifiers over interval domains. Every atom carries its
+definedness (denominators nonzero, radicands nonnegative), so z3's total division
+never "satisfies" a formula through x/0. Denominators are cleared under a proven
+sign where the domains give one, and otherwise by multiplying through by the
+denominator (which keeps the sign of the relation). Anything else raises
+OutsideFragment: it is passed on, never forced.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+import sympy
+import z3
+
+from lawproof.domain import Domain
+from lawproof.errors import OutsideFragment
+from lawproof.formula import (And, Atom, Binder, Formula, Iff, Implies, Not, Or, Quantified,
+                              Truth, conj, disj)
+
+_FLIP = {"=": "=", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
+SIGN_TIMEOUT_MS = 300
+
+
+@dataclass
+class _Aux:
+    symbol: sympy.Symbol
+    constraints: list[Atom]
+
+
+@dataclass
+class Translator:
+    """Turns formulas into z3 over a fixed set of free-symbol domains.
+
+    `scope` maps every symbol in reach (free ones and enclosing binders) to its
+    domain; sign facts about denominators are proved under those domains and cached.
+    """
+
+    domains: dict[sympy.Symbol, Domain]
+    variables: dict[sympy.Symbol, z3.ArithRef] = field(default_factory=dict)
+    _signs: dict[tuple, int] = field(default_factory=dict)
+    _fresh: itertools.count = field(default_factory=itertools.count)
+
+    # -- variables ------------------------------------------------------------
+    def var(self, s: sympy.Symbol) -> z3.ArithRef:
+        v = self.variables.get(s)
+        if v is None:
+            taken = {str(x) for x in self.variables.values()}
+            name = s.name if s.name not in taken else f"{s.name}!{len(taken)}"
+            v = z3.Int(name) if s.is_integer else z3.Real(name)
+            self.variables[s] = v
+        return v
+
+    def domain_constraints(self, s: sympy.Symbol, domain: Domain,
+                           scope: dict[sympy.Symbol, Domain]) -> list[z3.BoolRef]:
+        return [self.atom(Atom(op, lhs, rhs), scope) for op, lhs, rhs in domain.constraints(s)]
+
+    # -- formulas -----------------------------------------------------------------
+    def formula(self, f: Formula, scope: dict[sympy.Symbol, Domain] | None = None) -> z3.BoolRef:
+        scope = dict(self.domains) if scope is None else scope
+        if isinstance(f, Truth):
+            return z3.BoolVal(f.value)
+        if isinstance(f, Atom):
+            return self.atom(f, scope)
+        if isinstance(f, Not):
+            return z3.Not(self.formula(f.arg, scope))
+        if isinstance(f, And):
+            return z3.And(*[self.formula(a, scope) for a in f.args])
+        if isinstance(f, Or):
+            return z3.Or(*[self.formula(a, scope) for a in f.args])
+        if isinstance(f, Implies):
+            return z3.Implies(self.formula(f.lhs, scope), self.formula(f.rhs, scope))
+        if isinstance(f, Iff):
+            return self.formula(f.lhs, scope) == self.formula(f.rhs, scope)
+        if isinstance(f, Quantified):
+            inner = dict(scope)
+            guards: list[z3.BoolRef] = []
+            zvars = []
+            for b in f.binders:
+                inner[b.symbol] = b.domain
+            for b in f.binders:
+                zvars.append(self.var(b.symbol))
+                guards.extend(self.domain_constraints(b.symbol, b.domain, inner))
+            body = self.formula(f.body, inner)
+            if f.kind == "forall":
+                return z3.ForAll(zvars, z3.Implies(z3.And(*guards), body))
+            return z3.Exists(zvars, z3.And(*guards, body))
+        raise OutsideFragment(f"{type(f).__name__} must be desugared before translation")
+
+    # -- atoms --------------------------------------------------------------------
+    def atom(self, a: Atom, scope: dict[sympy.Symbol, Domain]) -> z3.BoolRef:
+        if any(not side.is_finite and side.is_number for side in (a.lhs, a.rhs)):
+            raise OutsideFragment("an infinite value in a comparison")
+        auxes: dict[sympy.Expr, _Aux] = {}
+        pure = self._purify(a.lhs - a.rhs, auxes)
+        inner = dict(scope)
+        for aux in auxes.values():
+            inner[aux.symbol] = Domain(-sympy.oo, sympy.oo, True, True)
+        parts = [self.relation(a.op, pure, inner, auxes)]
+        for aux in auxes.values():
+            parts = [self.relation(c.op, c.lhs - c.rhs, inner, auxes) for c in aux.constraints] + parts
+        body = z3.And(*parts)
+        if not auxes:
+            return body
+        return z3.Exists([self.var(x.symbol) for x in auxes.values()], body)
+
+    def relation(self, op: str, e: sympy.Expr, scope: dict[sympy.Symbol, Domain],
+                 auxes: dict[sympy.Expr, _Aux]) -> z3.BoolRef:
+        """`e op 0` for a rational function `e` (roots already purified)."""
+        defined = [self.relation("!=", b, scope, auxes) for b in _denominators(e)
+                   if self.sign(b, scope, auxes) == 0]
+        num, den = sympy.fraction(sympy.together(e))
+        sign = self.sign(den, scope, auxes)
+        n = self.term(sympy.expand(num))
+        if sign > 0:
+            rel = _compare(op, n)
+        elif sign < 0:
+            rel = _compare(_FLIP[op], n)
+        else:
+            d = self.term(sympy.expand(den))
+            rel = _compare(op, n * d) if op not in ("=", "!=") else _compare(op, n)
+        return z3.And(*defined, rel) if defined else rel
+
+    def sign(self, p: sympy.Expr, scope: dict[sympy.Symbol, Domain],
+             auxes: dict[sympy.Expr, _Aux]) -> int:
+        """+1 / -1 when `p` is provably positive / negative on the domains, else 0."""
+        if p.is_number:
+            return 1 if p > 0 else (-1 if p < 0 else 0)
+        num, den = sympy.fraction(sympy.together(p))
+        if den != 1:
+            return self.sign(num, scope, auxes) * self.sign(den, scope, auxes)
+        coeff, factors = sympy.factor_list(p)
+        total = 1 if coeff > 0 else -1
+        for f, k in factors:
+            s = self._factor_sign(f, scope, auxes)
+            if s == 0:
+                return 0
+            total *= s ** k
+        return total
+
+    def _factor_sign(self, f: sympy.Expr, scope: dict[sympy.Symbol, Domain],
+                     auxes: dict[sympy.Expr, _Aux]) -> int:
+        by_symbol = {x.symbol: x for x in auxes.values()}
+        syms = set(f.free_symbols)
+        for x in list(syms):  # an auxiliary variable brings the symbols it is defined from
+            if x in by_symbol:
+                syms |= {s for c in by_symbol[x].constraints for s in (c.lhs - c.rhs).free_symbols}
+        syms = _closure(syms, scope)
+        key = (f, tuple(sorted(((s.name, scope.get(s)) for s in syms), key=str)))
+        if key in self._signs:
+            return self._signs[key]
+        result = 0
+        if all(s in scope for s in syms):
+            try:
+                guards = []
+                for s in syms:
+                    if s in by_symbol:
+                        guards.extend(self.relation(c.op, c.lhs - c.rhs, scope, auxes)
+                                      for c in by_symbol[s].constraints)
+                    else:
+                        guards.extend(self.domain_constraints(s, scope[s], scope))
+                t = self.term(sympy.expand(f))
+                for candidate, rel in ((1, t <= 0), (-1, t >= 0)):
+                    solver = z3.Solver()
+                    solver.set("timeout", SIGN_TIMEOUT_MS)
+                    solver.add(*guards, rel)
+                    if solver.check() == z3.unsat:
+                        result = candidate
+                        break
+            except OutsideFragment:
+                result = 0
+        self._signs[key] = result
+        return result
+
+    # -- terms --------------------------------------------------------------------
+    def _purify(self, e: sympy.Expr, auxes: dict[sympy.Expr, _Aux]) -> sympy.Expr:
+        """Replace roots, abs, min and max by auxiliary variables with defining
+        constraints; what remains is a rational function."""
+        if e.is_Atom:
+            if e.is_Symbol or e.is_Rational:
+                return e
+            raise OutsideFragment(f"the constant {e} is not rational")
+        if isinstance(e, sympy.Pow):
+            base, ex = e.args
+            if not ex.is_Rational:
+                raise OutsideFragment(f"the power {sympy.sstr(e)} has a non-rational exponent")
+            base = self._purify(base, auxes)
+            if ex.is_Integer:
+                return base ** ex
+            root = self._aux(sympy.Pow(base, sympy.Rational(1, ex.q)), auxes,
+                             lambda y: [Atom(">=", y, sympy.Integer(0)), Atom(">=", base, sympy.Integer(0)),
+                                        Atom("=", y ** ex.q, base)])
+            return root ** ex.p
+        if isinstance(e, sympy.Abs):
+            t = self._purify(e.args[0], auxes)
+            return self._aux(sympy.Abs(t), auxes,
+                             lambda y: [Atom(">=", y, sympy.Integer(0)), Atom("=", y ** 2, t ** 2)])
+        if isinstance(e, (sympy.Min, sympy.Max)):
+            args = [self._purify(x, auxes) for x in e.args]
+            op = "<=" if isinstance(e, sympy.Min) else ">="
+            return self._aux(e.func(*args), auxes,
+                             lambda y: [Atom(op, y, x) for x in args] + [_one_of(y, args)])
+        if isinstance(e, (sympy.Add, sympy.Mul)):
+            return e.func(*[self._purify(x, auxes) for x in e.args])
+        raise OutsideFragment(f"{type(e).__name__} ({sympy.sstr(e)}) is outside polynomial arithmetic")
+
+    def _aux(self, key: sympy.Expr, auxes: dict[sympy.Expr, _Aux], make) -> sympy.Symbol:
+        if key not in auxes:
+            y = sympy.Symbol(f"aux{next(self._fresh)}", real=True)
+            auxes[key] = _Aux(y, make(y))
+        return auxes[key].symbol
+
+    def term(self, e: sympy.Expr) -> z3.ArithRef:
+        """A polynomial as a z3 term."""
+        if e.is_Symbol:
+            return self.var(e)
+        if e.is_Rational:
+            return z3.RealVal(f"{e.p}/{e.q}") if e.q != 1 else z3.RealVal(e.p)
+        if isinstance(e, sympy.Add):
+            return z3.Sum([self.term(x) for x in e.args])
+        if isinstance(e, sympy.Mul):
+            return z3.Product([self.term(x) for x in e.args])
+        if isinstance(e, sympy.Pow) and e.exp.is_Integer and e.exp > 0:
+            b = self.term(e.base)
+            return z3.Product([b] * int(e.exp)) if e.exp <= 4 else b ** int(e.exp)
+        raise OutsideFragment(f"{sympy.sstr(e)} is not a polynomial")
+
+
+def _one_of(y: sympy.Symbol, args: list[sympy.Expr]) -> Atom:
+    # y equals one of the arguments: the product of the differences vanishes
+    return Atom("=", sympy.Mul(*[y - x for x in args]), sympy.Integer(0))
+
+
+def _compare(op: str, t: z3.ArithRef) -> z3.BoolRef:
+    return {"=": t == 0, "!=": t != 0, "<": t < 0, "<=": t <= 0, ">": t > 0, ">=": t >= 0}[op]
+
+
+def _denominators(e: sympy.Expr) -> list[sympy.Expr]:
+    out = []
+    for node in sympy.preorder_traversal(e):
+        if isinstance(node, sympy.Pow) and node.exp.is_Integer and node.exp < 0 and node.base not in out:
+            out.append(node.base)
+    return out
+
+
+def _closure(syms: set[sympy.Symbol], scope: dict[sympy.Symbol, Domain]) -> set[sympy.Symbol]:
+    """The symbols and, transitively, those their domain bounds mention."""
+    out = set()
+    todo = list(syms)
+    while todo:
+        s = todo.pop()
+        if s in out:
+            continue
+        out.add(s)
+        if s in scope:
+            todo.extend(scope[s].free_symbols)
+    return out
+
+
+def lift_existentials(f: Formula, taken: set[str]) -> tuple[Formula, list[Binder]]:
+    """Pull existential binders that sit under no universal out of an NNF formula.
+
+    They become free constants of the satisfiability query, so the solver's model
+    names their values: the witnesses of a counterexample. Binders are renamed
+    when their name is already used, to avoid capture.
+    """
+    lifted: list[Binder] = []
+
+    def go(g: Formula) -> Formula:
+        if isinstance(g, Quantified) and g.kind == "exists":
+            sub = {}
+            guards: list[Formula] = []
+            for b in g.binders:
+                name = b.symbol.name
+                while name in taken:
+                    name += "_w"
+                taken.add(name)
+                new = sympy.Symbol(name, integer=True) if b.symbol.is_integer else sympy.Symbol(name, real=True)
+                sub[b.symbol] = new
+            for b in g.binders:
+                nb = Binder(sub[b.symbol], b.domain).map_exprs(lambda e: e.xreplace(sub))
+                lifted.append(nb)
+                guards.extend(Atom(op, lo, hi) for op, lo, hi in nb.domain.constraints(nb.symbol))
+            return conj(guards + [go(g.body.map_exprs(lambda e: e.xreplace(sub)))])
+        if isinstance(g, And):
+            return conj([go(a) for a in g.args])
+        if isinstance(g, Or):
+            return disj([go(a) for a in g.args])
+        return g
+
+    return go(f), lifted

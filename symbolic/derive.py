@@ -1,0 +1,50 @@
+"""Closed forms behind optimality claims: the slope at a boundary, the threshold
+where that slope changes sign, and the stationary points."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy
+
+from lawproof.errors import BackendTimeout
+from lawproof.formula import Binder
+from lawproof.timeout import time_limit
+
+
+@dataclass
+class Derivation:
+    """Named steps `(what, expression)`, each computed, none typed in."""
+
+    steps: list[tuple[str, sympy.Expr]] = field(default_factory=list)
+
+    def add(self, what: str, expr: sympy.Expr) -> None:
+        self.steps.append((what, expr))
+
+    def as_text(self) -> list[tuple[str, str]]:
+        return [(w, sympy.sstr(e)) for w, e in self.steps]
+
+
+def derive_optimum(objective: sympy.Expr, binder: Binder, point: sympy.Expr,
+                   *, seconds: float = 3.0) -> Derivation:
+    """For a one-variable optimum claim: derivative, slope at the claimed point,
+    the parameter threshold where that slope vanishes, and the stationary points."""
+    x = binder.symbol
+    out = Derivation()
+    try:
+        with time_limit(seconds, "derivation"):
+            d1 = sympy.factor(sympy.together(sympy.diff(objective, x)))
+            out.add(f"d/d{x}", d1)
+            slope = sympy.factor(sympy.together(d1.subs(x, point)))
+            out.add(f"slope at {x} = {sympy.sstr(point)}", slope)
+            numerator = sympy.numer(sympy.together(slope))
+            for p in sorted(numerator.free_symbols - {x}, key=lambda s: s.name):
+                roots = sympy.solve(numerator, p)
+                if len(roots) == 1:
+                    out.add(f"threshold: slope = 0 at {p}", sympy.simplify(roots[0]))
+            numer_d1 = sympy.numer(sympy.together(d1))
+            if numer_d1.has(x) and sympy.Poly(numer_d1, x).degree() <= 4:
+                for i, r in enumerate(sympy.solve(numer_d1, x)):
+                    out.add(f"stationary point {i + 1}: {x}", r)
+    except (BackendTimeout, NotImplementedError, sympy.PolynomialError) as e:
+        out.add(f"stopped ({type(e).__name__})", sympy.Integer(0))
+    return out

@@ -1,0 +1,93 @@
+"""Decide identities exactly: an equation is an identity only when the difference of
+its sides simplifies to exactly 0. Anything less is handed on, never guessed."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy
+
+from lawproof.domain import Domain
+from lawproof.errors import BackendTimeout
+from lawproof.formula import And, Atom, Formula, Implies
+from lawproof.timeout import time_limit
+
+
+@dataclass
+class IdentityResult:
+    """Outcome of trying to decide a claim as an identity.
+
+    `identities` are the equations shown to hold wherever both sides are defined;
+    `chain` the simplification steps, for the evidence. When `decided` is True the
+    claim reduces to `remaining`: the premise (if any) implies the definedness of
+    every side, which the engine must still prove.
+    """
+
+    decided: bool
+    chain: list[tuple[str, str]] = field(default_factory=list)
+    identities: list[Atom] = field(default_factory=list)
+    premise: Formula | None = None
+
+
+def _equations(f: Formula) -> tuple[Formula | None, list[Atom]] | None:
+    premise: Formula | None = None
+    if isinstance(f, Implies):
+        premise, f = f.lhs, f.rhs
+    atoms = list(f.args) if isinstance(f, And) else [f]
+    if all(isinstance(a, Atom) and a.op == "=" for a in atoms):
+        return premise, atoms  # type: ignore[return-value]
+    return None
+
+
+def _assumed(expr: sympy.Expr, domains: dict[sympy.Symbol, Domain]) -> tuple[sympy.Expr, dict]:
+    """Replace each symbol by a dummy carrying the sign its domain guarantees,
+    so that SymPy may use it (e.g. sqrt(x**2) = x for x >= 0)."""
+    rename = {}
+    for s in expr.free_symbols:
+        d = domains.get(s)
+        if d is None or not d.lo.is_number:
+            continue
+        if d.lo > 0 or (d.lo == 0 and d.lo_open):
+            rename[s] = sympy.Dummy(s.name, positive=True)
+        elif d.lo >= 0:
+            rename[s] = sympy.Dummy(s.name, nonnegative=True)
+    return expr.xreplace(rename), {v: k for k, v in rename.items()}
+
+
+def decide_identity(f: Formula, domains: dict[sympy.Symbol, Domain], *,
+                    seconds: float = 5.0) -> IdentityResult:
+    """Try to show that every equation of `f` (a conjunction of equations, perhaps
+    under a premise) is an exact identity."""
+    shape = _equations(f)
+    if shape is None:
+        return IdentityResult(False)
+    premise, atoms = shape
+    result = IdentityResult(False, premise=premise)
+    for atom in atoms:
+        diff, back = _assumed(atom.lhs - atom.rhs, domains)
+        if diff.has(sympy.Integral, sympy.Limit, sympy.Derivative):
+            return IdentityResult(False)
+        steps = [("difference", sympy.sstr(diff.xreplace(back)))]
+        try:
+            with time_limit(seconds, "SymPy simplification"):
+                zero = _is_zero(diff, steps, back)
+        except BackendTimeout:
+            steps.append(("stopped", f"simplification ran past {seconds:g} s"))
+            zero = False
+        result.chain.extend(steps)
+        if not zero:
+            return IdentityResult(False, chain=result.chain)
+        result.identities.append(atom)
+    result.decided = True
+    return result
+
+
+def _is_zero(diff: sympy.Expr, steps: list[tuple[str, str]], back: dict) -> bool:
+    for name, step in (("cancel", lambda e: sympy.cancel(sympy.together(e))),
+                       ("radsimp", sympy.radsimp),
+                       ("simplify", sympy.simplify),
+                       ("factor", sympy.factor)):
+        diff = step(diff)
+        steps.append((name, sympy.sstr(diff.xreplace(back))))
+        if diff == 0:
+            return True
+    return False
