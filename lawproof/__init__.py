@@ -1,0 +1,24 @@
+"""lawproof: check the mathematics of papers on AI scaling laws and computer architecture.
+
+Typical use::
+
+    import lawproof
+    result = lawproof.check_file("papers/amdahl_modernized.claims.toml")
+    for r in result.results:
+        print(r.claim, r.verdict, r.method)
+
+A claim file (TOML, see shared/spec/claim-language.md) states what a paper asserts;
+each claim comes back `proved`, `refuted` (with an exact counterexample),
+`consistent`, `unknown`, `error` or `not-checkable`, with its evidence.
+"""
+from .claims import Claim, ClaimFile, Definition, SymbolInfo, Theory
+from .errors import ClaimInputError, FormulaSyntaxError, LawproofError
+from .loader import load, loads
+from .verdict import VERDICTS, Evidence, Result
+from .engine import FileResult, bundled_papers, check_claim, check_file
+
+__version__ = "0.1.0"
+
+__all__ = ["Claim", "ClaimFile", "Definition", "SymbolInfo", "Theory", "ClaimInputError",
+           "FormulaSyntaxError", "LawproofError", "load", "loads", "VERDICTS", "Evidence",
+           "Result", "FileResult", "bundled_papers", "check_claim", "check_file"]

@@ -1,0 +1,245 @@
+"""The `lawproof` command line: check, show, report."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from . import loader
+from .engine import FileResult, bundled_papers, check_file
+from .errors import ClaimInputError
+from .formula import to_text
+from .verdict import Result
+
+EXIT_OK, EXIT_MISMATCH, EXIT_INPUT = 0, 1, 2
+
+_CHECK_EPILOG = """\
+examples:
+  lawproof check                                  # every bundled paper
+  lawproof check papers/amdahl_modernized.claims.toml --json
+  lawproof check my_paper.claims.toml --strict    # undecided claims fail too
+
+exit status: 0 when every verdict matches its claim's `expect`; 1 when some
+verdict contradicts it (or a backend error, or, with --strict, an undecided
+claim); 2 when a claim file has input errors.
+"""
+
+_SHOW_EPILOG = """\
+examples:
+  lawproof show amdahl-modernized collapse-threshold
+  lawproof show papers/amdahl_modernized.claims.toml referee-growing-R --smt2
+"""
+
+_REPORT_EPILOG = """\
+examples:
+  lawproof report                     # check every bundled paper, write reports/
+  lawproof report my.claims.toml --out build/reports
+
+Writes <paper-id>.md and <paper-id>.json per paper, an index.md, and the SMT-LIB2
+artifacts under artifacts/. Timings are left out so that reports are reproducible.
+Exit status as for `lawproof check`.
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="lawproof",
+        description="Check the mathematics in papers: each claim of a *.claims.toml file is "
+                    "proved (SMT, exact identity), refuted (exact counterexample) or sampled "
+                    "at 50 digits, and reported with its evidence.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="run `lawproof COMMAND --help` for each command's options and examples")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    c = sub.add_parser("check", help="check claim files and print a table of verdicts",
+                       description="Check every claim of the given claim files (default: every "
+                                   "bundled paper) and print paper, claim, verdict, method, time.",
+                       epilog=_CHECK_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    c.add_argument("paths", nargs="*", metavar="PATH", help="claim files or folders of them")
+    c.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
+    c.add_argument("--strict", action="store_true", help="also fail on consistent/unknown verdicts")
+    s = sub.add_parser("show", help="show one claim, its normalized form and its evidence",
+                       description="Check one claim and print what it says, its normalized "
+                                   "formula, the verdict and all evidence.",
+                       epilog=_SHOW_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    s.add_argument("paper", help="a paper id of a bundled paper, or a claim file's path")
+    s.add_argument("claim", help="the claim's id")
+    s.add_argument("--smt2", action="store_true", help="print the whole SMT-LIB2 artifact")
+    r = sub.add_parser("report", help="check claim files and write Markdown and JSON reports",
+                       description="Check claim files and write reports (Markdown, JSON, "
+                                   "SMT-LIB2 artifacts).",
+                       epilog=_REPORT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    r.add_argument("paths", nargs="*", metavar="PATH", help="claim files or folders of them")
+    r.add_argument("--out", default="reports", help="output folder (default: reports)")
+    r.add_argument("--strict", action="store_true", help="also fail on consistent/unknown verdicts")
+    return p
+
+
+def _files(paths: Sequence[str]) -> list[Path]:
+    if not paths:
+        return bundled_papers()
+    out: list[Path] = []
+    for p in map(Path, paths):
+        out.extend(sorted(p.glob("*.claims.toml")) if p.is_dir() else [p])
+    return out
+
+
+def _run(paths: Sequence[str], on_result) -> tuple[list[FileResult], list[ClaimInputError]]:
+    files, errors = [], []
+    for path in _files(paths):
+        try:
+            fr = check_file(path, progress=on_result)
+        except ClaimInputError as e:
+            errors.append(e)
+            continue
+        files.append(fr)
+        errors.extend(fr.errors)
+    return files, errors
+
+
+def _exit_code(files: list[FileResult], errors: list[ClaimInputError], strict: bool) -> int:
+    if errors or any(r.method == "input" for f in files for r in f.results):
+        return EXIT_INPUT
+    for fr in files:
+        for r in fr.results:
+            m = r.matches_expect
+            if m is False or (strict and m is None and r.verdict != "not-checkable"):
+                return EXIT_MISMATCH
+    return EXIT_OK
+
+
+def _row(r: Result) -> str:
+    mark = {True: " ", False: "!", None: "?"}[r.matches_expect]
+    if r.verdict == "not-checkable":
+        mark = " "
+    return f"{mark} {r.paper:<26.26} {r.claim:<30.30} {r.verdict:<14} {r.method:<40.40} {r.seconds:6.2f}s"
+
+
+def _print_errors(errors: list[ClaimInputError]) -> None:
+    for e in errors:
+        print(f"input error: {e}", file=sys.stderr)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    if not args.json:
+        print(f"  {'paper':<26} {'claim':<30} {'verdict':<14} {'method':<40} {'time':>7}")
+    files, errors = _run(args.paths, None if args.json else lambda r: print(_row(r), flush=True))
+    if args.json:
+        payload = {"papers": [{"id": f.theory.id, "title": f.theory.title, "path": f.theory.path,
+                               "results": [r.to_dict() for r in f.results]} for f in files],
+                   "input_errors": [str(e) for e in errors]}
+        print(json.dumps(payload, indent=2, sort_keys=True))
+    else:
+        _summary(files)
+        _print_errors(errors)
+    return _exit_code(files, errors, args.strict)
+
+
+def _summary(files: list[FileResult]) -> None:
+    results = [r for f in files for r in f.results]
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.verdict] = counts.get(r.verdict, 0) + 1
+    against = [r for r in results if r.matches_expect is False]
+    print(f"\n{len(results)} claims: " + ", ".join(f"{n} {v}" for v, n in sorted(counts.items())))
+    for r in against:
+        why = r.message or f"verdict {r.verdict}, file expects it {r.expect}"
+        print(f"! {r.paper}/{r.claim}: {why}")
+
+
+def _find_paper(paper: str) -> Path:
+    p = Path(paper)
+    if p.exists():
+        return p
+    for path in bundled_papers():
+        try:
+            if loader.load(path).theory.id == paper:
+                return path
+        except ClaimInputError:
+            continue
+    ids = []
+    for path in bundled_papers():
+        try:
+            ids.append(loader.load(path).theory.id)
+        except ClaimInputError:
+            pass
+    raise ClaimInputError(f"no paper '{paper}'", fix="give a claim file's path or one of: " + ", ".join(ids))
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    cf = loader.load(_find_paper(args.paper))
+    claim = cf.claim(args.claim)
+    fr = check_file(cf, only=[claim.id])
+    r = fr.results[0]
+    ev = r.evidence
+    print(f"{r.paper} / {r.claim}")
+    for label, value in (("says", r.says), ("where", r.where), ("formula", r.formula),
+                         ("normalized", r.normalized), ("expect", r.expect)):
+        if value:
+            print(f"  {label:<11} {value}")
+    print(f"  {'verdict':<11} {r.verdict} ({r.method}, {r.seconds:.2f} s)")
+    if r.message:
+        print(f"  {'message':<11} {r.message}")
+    if r.reason:
+        print(f"  {'reason':<11} {r.reason}")
+    if ev.counterexample:
+        print("  counterexample (exact):")
+        for k, v in ev.counterexample.items():
+            print(f"    {k} = {v}" + ("   (witness of an inner quantifier)" if k in ev.witnesses else ""))
+    if ev.values:
+        print("  at the counterexample (50 digits):")
+        for lhs, op, lv, rv in ev.values:
+            print(f"    {lhs} {op} ...: {lv} vs {rv}")
+    for inst in ev.instances:
+        print(f"  instance {inst['for']}: counterexample {inst['counterexample']}")
+    if ev.chain:
+        print("  simplification chain:")
+        for what, expr in ev.chain:
+            print(f"    {what}: {expr}")
+    if ev.derivation:
+        print("  derivation:")
+        for what, expr in ev.derivation:
+            print(f"    {what}: {expr}")
+    if ev.samples:
+        print(f"  samples: {ev.samples}")
+    if ev.tried:
+        print("  tried:")
+        for t in ev.tried:
+            print(f"    - {t}")
+    if ev.artifact:
+        lines = ev.artifact.splitlines()
+        shown = lines if args.smt2 else lines[:25]
+        print("  SMT-LIB2" + ("" if args.smt2 or len(lines) <= 25 else f" (first 25 of {len(lines)} lines; --smt2 for all)") + ":")
+        for ln in shown:
+            print("    " + ln)
+    return EXIT_OK if r.matches_expect is not False else EXIT_MISMATCH
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .report.writer import write_reports
+
+    print(f"  {'paper':<26} {'claim':<30} {'verdict':<14} {'method':<40} {'time':>7}")
+    files, errors = _run(args.paths, lambda r: print(_row(r), flush=True))
+    written = write_reports(files, Path(args.out))
+    _summary(files)
+    print(f"wrote {len(written)} files under {args.out}/")
+    _print_errors(errors)
+    return _exit_code(files, errors, args.strict)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `lawproof` console script."""
+    args = _parser().parse_args(argv)
+    try:
+        return {"check": cmd_check, "show": cmd_show, "report": cmd_report}[args.command](args)
+    except ClaimInputError as e:
+        print(f"input error: {e}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

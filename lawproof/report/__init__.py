@@ -1,0 +1,1 @@
+"""Reports: one Report model, one renderer per format."""
