@@ -16,7 +16,7 @@ from .claims import EXPECTATIONS, Claim, ClaimFile, Definition, SymbolInfo, Theo
 from .domain import Domain
 from .errors import ClaimInputError
 from .latex import latex_to_ascii
-from .parser import BUILTINS, CONSTANTS, KEYWORDS, Namespace, make_symbol, parse_expr, \
+from .parser import BUILTINS, CONSTANTS, KEYWORDS, Namespace, make_symbol, parse_term, \
     parse_formula, parse_interval
 
 CLAIM_KEYS = {"id", "says", "where", "formula", "expect", "assume", "timeout",
@@ -220,7 +220,7 @@ def _definition(head: str, spec: Any, theory: Theory) -> Definition:
         raise ClaimInputError(f"'{name}' refers to itself",
                               fix="a definition may use only earlier definitions; unfold the recursion")
     try:
-        body = parse_expr(text, ns, local=local)
+        body = parse_term(text, ns, local=local)
     except ClaimInputError as e:
         later = re.match(r"unknown (?:name|function) '(\w+)'", e.message)
         if later:
@@ -273,7 +273,7 @@ def _load_claim(raw: Any, index: int, theory: Theory, src: _Source) -> Claim:
         return fail("the claim has no formula", 'add formula = "..." or check = false with a reason')
     ns = theory.namespace
     try:
-        tol = parse_expr(str(tolerance), ns) if tolerance is not None else None
+        tol = parse_term(str(tolerance), ns) if tolerance is not None else None
     except ClaimInputError:
         return fail("tolerance must be a number", "write tolerance = 0.01", "tolerance")
     for key in ("formula", "assume"):

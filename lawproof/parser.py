@@ -2,7 +2,7 @@
 
 The grammar (`grammar.lark`) is parsed by lark's LALR parser; this module walks the
 parse tree and builds SymPy objects node by node. Nothing here calls `eval`,
-`exec`, `sympify` or `parse_expr`: a name is only ever looked up in the file's own
+`exec` or any SymPy string parser: a name is only ever looked up in the file's own
 namespace, so text such as `__import__('os')` is an unknown name or a syntax error.
 """
 from __future__ import annotations
@@ -66,7 +66,7 @@ def parse_formula(text: str, ns: Namespace, *, tolerance: sympy.Expr | None = No
     return _Builder(ns, text, tolerance).formula(tree)
 
 
-def parse_expr(text: str, ns: Namespace, *, local: dict[str, sympy.Symbol] | None = None) -> sympy.Expr:
+def parse_term(text: str, ns: Namespace, *, local: dict[str, sympy.Symbol] | None = None) -> sympy.Expr:
     """Parse an arithmetic expression (a definition body, a domain bound)."""
     tree = _parse(text, "formula")
     b = _Builder(ns, text, None)

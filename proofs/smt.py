@@ -53,9 +53,12 @@ def _to_fraction(v: z3.ExprRef) -> Fraction:
 
 
 def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 5.0,
-           shrink: bool = True) -> SmtOutcome:
+           shrink: bool = True, fixed: dict[sympy.Symbol, Fraction] | None = None) -> SmtOutcome:
     """Prove `f` (free symbols universal over `domains`) or find a counterexample.
 
+    `fixed` pins free symbols to exact values by constraints rather than by
+    substitution: SymPy would evaluate sqrt(-2) to a complex number and lose
+    the fact that the term is undefined there.
     Raises OutsideFragment when `f` uses something z3 cannot take (exp, log, ...).
     """
     start = time.perf_counter()
@@ -72,6 +75,8 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
     solver.set("timeout", max(1, int(timeout * 1000)))
     for s in free:
         solver.add(*tr.domain_constraints(s, domains[s], scope))
+    for s, v in (fixed or {}).items():
+        solver.add(tr.var(s) == z3.RealVal(f"{v.numerator}/{v.denominator}"))
     solver.add(tr.formula(negation, scope))
     smt2 = solver.to_smt2()
     verdict = solver.check()
@@ -119,11 +124,11 @@ def _shrunk(solver: z3.Solver, tr: Translator, order: list[sympy.Symbol]) -> dic
 def _instances(f: Quantified, domains: dict[sympy.Symbol, Domain], timeout: float) -> list:
     """Counterexamples to `f`'s body for a few values of its outer existential."""
     out = []
+    inner = dict(domains)
+    inner.update({b.symbol: b.domain for b in f.binders})
     for point in _sample_values(f.binders):
-        body = f.body.map_exprs(lambda e: e.xreplace({s: sympy.Rational(v.numerator, v.denominator)
-                                                       for s, v in point.items()}))
         try:
-            sub = decide(body, domains, timeout=timeout)
+            sub = decide(f.body, inner, timeout=timeout, fixed=point)
         except OutsideFragment:
             continue
         if sub.status == "refuted":
@@ -160,8 +165,10 @@ def _all_exprs(f: Formula):
 
 def holds_at(f: Formula, values: dict[sympy.Symbol, Fraction], domains: dict[sympy.Symbol, Domain],
              *, timeout: float = 5.0) -> bool | None:
-    """Truth of `f` with `values` substituted, decided by z3 (None: undecided)."""
-    sub = {s: sympy.Rational(v.numerator, v.denominator) for s, v in values.items()}
-    closed = f.map_exprs(lambda e: e.xreplace(sub))
-    out = decide(closed, domains, timeout=timeout, shrink=False)
+    """Truth of `f` at `values` (exact rationals for its free symbols), decided by z3;
+    None when z3 cannot decide."""
+    scope = dict(domains)
+    for s in values:
+        scope.setdefault(s, Domain(-sympy.oo, sympy.oo, True, True))
+    out = decide(f, scope, timeout=timeout, shrink=False, fixed=values)
     return {"proved": True, "refuted": False}.get(out.status)

@@ -1,0 +1,504 @@
+"""Evaluate terms and formulas at a point: exactly (SymPy), at 50 digits (mpmath `mp`)
+or as a certified interval (mpmath `iv`).
+
+The 50-digit and interval evaluations are one tree walker, `_walk`, run under two
+mpmath contexts; only the handful of places that must ask "is this value negative,
+zero, positive?" look at whether a value is a point or an interval.
+
+Definedness follows `lawproof.formula`: a term is undefined where a denominator is
+zero, a non-integer power has a negative base, a logarithm's argument is not
+positive, or a value is infinite. An atom with an undefined side is false.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from fractions import Fraction
+from typing import Callable, Iterable, Iterator
+
+import mpmath
+import sympy
+from mpmath.libmp import to_rational
+
+from lawproof.formula import And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth
+
+Env = dict[sympy.Symbol, Fraction]
+Value = object  # mpmath.mpf under `mp`, mpmath.iv.mpf under `iv`
+
+#: Precisions (decimal digits) at which interval evaluation tries to certify a sign.
+SIGN_DPS = (60, 120, 240)
+
+_NOT_FINITE = (sympy.nan, sympy.zoo, sympy.oo, -sympy.oo)
+
+
+class Undefined(Exception):
+    """A term is not a defined real number at the point (division by zero, even root
+    or non-integer power of a negative base, log of a nonpositive number, infinity)."""
+
+
+class Undecided(Exception):
+    """Exact evaluation cannot tell whether a term is defined at the point: a base or
+    logarithm argument has a sign that neither interval arithmetic nor an exact
+    algebraic test decides (e.g. `log(4) - 2*log(2)`, which is zero)."""
+
+
+class _Inconclusive(Exception):
+    """An interval is too wide to decide a sign needed to evaluate further."""
+
+
+def _fraction_value(ctx, q: Fraction | sympy.Rational) -> Value:
+    num, den = (q.numerator, q.denominator) if isinstance(q, Fraction) else (int(q.p), int(q.q))
+    return ctx.mpf(num) / ctx.mpf(den)
+
+
+def _is_interval(ctx) -> bool:
+    return ctx is mpmath.iv
+
+
+def _ends(ctx, v: Value) -> tuple[mpmath.mpf, mpmath.mpf]:
+    if _is_interval(ctx):
+        # make_mpf keeps the endpoints' full precision; mpmath.mpf() would round them
+        # to the global mp precision and lose the enclosure.
+        return tuple(mpmath.mp.make_mpf(e) for e in v._mpi_)
+    return v, v
+
+
+@contextmanager
+def _iv_digits(dps: int) -> Iterator[None]:
+    """mpmath's iv context has no workdps; set and restore its precision."""
+    saved = mpmath.iv.prec
+    mpmath.iv.dps = dps
+    try:
+        yield
+    finally:
+        mpmath.iv.prec = saved
+
+
+def _sign(ctx, v: Value) -> int | None:
+    """Sign of a point value, or of every member of an interval; None if mixed."""
+    lo, hi = _ends(ctx, v)
+    if lo > 0:
+        return 1
+    if hi < 0:
+        return -1
+    if lo == 0 and hi == 0:
+        return 0
+    return None
+
+
+def _integer_point(ctx, v: Value) -> int | None:
+    """The integer `v` is exactly (a point value or a point interval), else None."""
+    lo, hi = _ends(ctx, v)
+    if lo == hi and mpmath.isfinite(lo) and mpmath.isint(lo):
+        return int(lo)
+    return None
+
+
+def _extreme(ctx, values: list[Value], pick: Callable) -> Value:
+    """Min or max (`pick`) of values; for intervals, endpoint-wise, which is exact."""
+    ends = [_ends(ctx, v) for v in values]
+    lo = pick(e[0] for e in ends)
+    hi = pick(e[1] for e in ends)
+    return ctx.mpf([lo, hi]) if _is_interval(ctx) else lo
+
+
+def _power(ctx, b: Value, e: Value) -> Value:
+    k = _integer_point(ctx, e)
+    sb = _sign(ctx, b)
+    if k is not None:
+        if k < 0 and sb == 0:
+            raise Undefined("division by zero")
+        if k < 0 and sb is None:
+            raise _Inconclusive
+        return b ** k
+    if sb == -1:
+        raise Undefined("non-integer power of a negative number")
+    if sb == 1:
+        return b ** e
+    # The base is zero, or (intervals only) an interval that touches zero.
+    se = _sign(ctx, e)
+    if se is None:
+        raise _Inconclusive
+    if se < 0:
+        if sb == 0:
+            raise Undefined("zero to a negative power")
+        raise _Inconclusive
+    if sb == 0:
+        return ctx.mpf(0)
+    # The value is known to be defined (callers of the interval walk certify that),
+    # so the base is >= 0 and clipping its interval to [0, hi] is sound.
+    return ctx.mpf([0, _ends(ctx, b)[1]]) ** e
+
+
+def _walk(expr: sympy.Expr, env: Env, ctx) -> Value:
+    """Value of `expr` at `env` in the mpmath context `ctx` (`mpmath.mp` or `mpmath.iv`).
+
+    Raises Undefined when the term is certainly undefined, ValueError for a node it
+    does not know; under `iv`, _Inconclusive when an interval is too wide to go on.
+    """
+    if expr.is_Symbol:
+        if expr not in env:
+            raise ValueError(f"no value given for the symbol {expr}")
+        return _fraction_value(ctx, env[expr])
+    if expr.is_Rational:
+        return _fraction_value(ctx, expr)
+    if expr is sympy.pi:
+        return ctx.pi
+    if expr is sympy.E:
+        return ctx.e
+    if expr in _NOT_FINITE:
+        raise Undefined(f"the term contains {expr}")
+    args = [_walk(a, env, ctx) for a in expr.args]
+    if isinstance(expr, sympy.Pow):
+        return _power(ctx, *args)
+    if isinstance(expr, sympy.log):
+        s = _sign(ctx, args[0])
+        if s is None:
+            raise _Inconclusive
+        if s <= 0:
+            raise Undefined("logarithm of a nonpositive number")
+        return ctx.log(args[0])
+    if isinstance(expr, sympy.Add):
+        total = args[0]
+        for a in args[1:]:
+            total = total + a
+        return total
+    if isinstance(expr, sympy.Mul):
+        product = args[0]
+        for a in args[1:]:
+            product = product * a
+        return product
+    if isinstance(expr, sympy.exp):
+        return ctx.exp(args[0])
+    if isinstance(expr, sympy.Abs):
+        return abs(args[0])
+    if isinstance(expr, sympy.Min):
+        return _extreme(ctx, args, min)
+    if isinstance(expr, sympy.Max):
+        return _extreme(ctx, args, max)
+    raise ValueError(f"numeric evaluation does not support {type(expr).__name__} "
+                     f"(in {sympy.sstr(expr)}); supported: symbols, rationals, pi, E, "
+                     "+, *, powers, exp, log, Abs, Min, Max")
+
+
+def mp_value(expr: sympy.Expr, env: Env, dps: int = 50) -> mpmath.mpf:
+    """`expr` at `env` with `dps` significant digits. Raises Undefined.
+
+    Definedness is judged on the rounded values: a base that is zero exactly but
+    rounds to 1e-60 is not caught here; the exact re-check catches it.
+    """
+    with mpmath.mp.workdps(dps):
+        v = _walk(expr, env, mpmath.mp)
+        if not mpmath.isfinite(v):
+            raise Undefined(f"{sympy.sstr(expr)} is not finite")
+        return v
+
+
+def _interval(value: sympy.Expr, dps: int) -> mpmath.iv.mpf | None:
+    """An interval enclosing the closed real number `value`, or None if too wide."""
+    with _iv_digits(dps):
+        try:
+            v = _walk(value, {}, mpmath.iv)
+        except _Inconclusive:
+            return None
+    lo, hi = _ends(mpmath.iv, v)
+    if not (mpmath.isfinite(lo) and mpmath.isfinite(hi)):
+        return None
+    return v
+
+
+def _algebraic(value: sympy.Expr) -> bool:
+    """Whether `value` is built from rationals by +, * and rational powers only."""
+    for node in sympy.preorder_traversal(value):
+        if node.is_Rational or isinstance(node, (sympy.Add, sympy.Mul)):
+            continue
+        if isinstance(node, sympy.Pow) and node.exp.is_Rational:
+            continue
+        return False
+    return True
+
+
+def _algebraic_zero(value: sympy.Expr) -> bool:
+    t = sympy.Dummy("t")
+    try:
+        return sympy.minimal_polynomial(value, t) == t
+    except (NotImplementedError, sympy.polys.polyerrors.NotAlgebraic):
+        return False
+
+
+def exact_sign(value: sympy.Expr) -> int | None:
+    """Sign (-1, 0, +1) of a closed, defined real number, certified; None if undecided.
+
+    Rationals are exact. Otherwise interval evaluation at SIGN_DPS digits gives the
+    sign when the interval excludes zero; zero itself is decided only for algebraic
+    numbers (minimal polynomial `t`), since no general test exists with exp and log.
+    Raises Undefined if `value` is not a defined real number.
+    """
+    if value.is_Rational:
+        return (value.p > 0) - (value.p < 0)
+    if value.free_symbols:
+        raise ValueError(f"exact_sign needs a closed number, got {sympy.sstr(value)}")
+    if value in _NOT_FINITE:
+        raise Undefined(f"{value} is not a real number")
+    algebraic = _algebraic(value)
+    tested_zero = False
+    for dps in SIGN_DPS:
+        v = _interval(value, dps)
+        if v is not None:
+            s = _sign(mpmath.iv, v)
+            if s is not None:
+                return s
+        if algebraic and not tested_zero:
+            tested_zero = True
+            if _algebraic_zero(value):
+                return 0
+    return None
+
+
+def enclosure(value: sympy.Expr) -> tuple[Fraction, Fraction]:
+    """Exact rationals `lo <= value <= hi` for a closed, defined real number.
+
+    Raises Undecided when interval evaluation stays too wide at every precision.
+    """
+    if value.is_Rational:
+        q = Fraction(int(value.p), int(value.q))
+        return q, q
+    for dps in SIGN_DPS:
+        v = _interval(value, dps)
+        if v is not None:
+            lo, hi = _ends(mpmath.iv, v)
+            return Fraction(*to_rational(lo._mpf_)), Fraction(*to_rational(hi._mpf_))
+    raise Undecided(f"cannot enclose {sympy.sstr(value)}")
+
+
+def _sign_or_undecided(value: sympy.Expr) -> int:
+    s = exact_sign(value)
+    if s is None:
+        raise Undecided(f"cannot decide the sign of {sympy.sstr(value)}")
+    return s
+
+
+def _exact_power(base: sympy.Expr, ex: sympy.Expr) -> sympy.Expr:
+    if ex.is_Integer:
+        if ex < 0 and _sign_or_undecided(base) == 0:
+            raise Undefined("division by zero")
+        return sympy.Pow(base, ex)
+    sb = _sign_or_undecided(base)
+    if sb < 0:
+        raise Undefined("non-integer power of a negative number")
+    if sb == 0 and _sign_or_undecided(ex) < 0:
+        raise Undefined("zero to a negative power")
+    return sympy.Pow(base, ex)
+
+
+def _extreme_exact(values: list[sympy.Expr], smaller: bool) -> sympy.Expr:
+    """Min (or max) of closed numbers by certified signs; SymPy's own Min refuses
+    arguments it cannot compare numerically, so leave an unevaluated node then."""
+    best = values[0]
+    for v in values[1:]:
+        s = exact_sign(v - best)
+        if s is None:
+            cls = sympy.Min if smaller else sympy.Max
+            return cls(*values, evaluate=False)
+        if (s < 0) if smaller else (s > 0):
+            best = v
+    return best
+
+
+def _exact(expr: sympy.Expr, env: Env) -> sympy.Expr:
+    if expr.is_Symbol:
+        if expr not in env:
+            raise ValueError(f"no value given for the symbol {expr}")
+        q = env[expr]
+        return sympy.Rational(q.numerator, q.denominator)
+    if expr.is_Rational or expr is sympy.pi or expr is sympy.E:
+        return expr
+    if expr in _NOT_FINITE:
+        raise Undefined(f"the term contains {expr}")
+    args = [_exact(a, env) for a in expr.args]
+    if isinstance(expr, sympy.Add):
+        value = sympy.Add(*args)
+    elif isinstance(expr, sympy.Mul):
+        value = sympy.Mul(*args)
+    elif isinstance(expr, sympy.Pow):
+        value = _exact_power(*args)
+    elif isinstance(expr, sympy.exp):
+        value = sympy.exp(args[0])
+    elif isinstance(expr, sympy.log):
+        if _sign_or_undecided(args[0]) <= 0:
+            raise Undefined("logarithm of a nonpositive number")
+        value = sympy.log(args[0])
+    elif isinstance(expr, sympy.Abs):
+        s = exact_sign(args[0])
+        value = sympy.Abs(args[0]) if s is None else (args[0] if s >= 0 else -args[0])
+    elif isinstance(expr, (sympy.Min, sympy.Max)):
+        value = _extreme_exact(args, isinstance(expr, sympy.Min))
+    else:
+        raise ValueError(f"exact evaluation does not support {type(expr).__name__} "
+                         f"(in {sympy.sstr(expr)}); supported: symbols, rationals, pi, E, "
+                         "+, *, powers, exp, log, Abs, Min, Max")
+    if value in _NOT_FINITE:
+        raise Undefined(f"{sympy.sstr(expr)} is {value}")
+    return value
+
+
+def exact_value(expr: sympy.Expr, env: Env) -> sympy.Expr:
+    """`expr` at `env` as an exact SymPy number.
+
+    Every sub-term is checked at the point, bottom-up, before SymPy simplifies it
+    away: `x*(1/x)` is undefined at 0 even though SymPy would turn `0*zoo` into nan
+    and other shapes into harmless-looking numbers. Raises Undefined, or Undecided
+    when a needed sign cannot be certified.
+    """
+    value = _exact(expr, env)
+    if value.is_extended_real is False:
+        raise Undefined(f"{sympy.sstr(expr)} is not real at the point")
+    return value
+
+
+_DECIDE = {
+    "=": lambda s: s == 0, "!=": lambda s: s != 0,
+    "<": lambda s: s < 0, "<=": lambda s: s <= 0,
+    ">": lambda s: s > 0, ">=": lambda s: s >= 0,
+}
+
+
+def _kleene_and(values: Iterable[bool | None]) -> bool | None:
+    """Kleene conjunction; `values` is consumed lazily, stopping at the first False."""
+    unknown = False
+    for v in values:
+        if v is False:
+            return False
+        unknown = unknown or v is None
+    return None if unknown else True
+
+
+def _kleene_not(v: bool | None) -> bool | None:
+    return None if v is None else not v
+
+
+def _kleene_or(values: Iterable[bool | None]) -> bool | None:
+    return _kleene_not(_kleene_and(_kleene_not(v) for v in values))
+
+
+def exact_truth(f: Formula, env: Env) -> bool | None:
+    """Exact truth of `f` at `env` in three-valued (Kleene) logic.
+
+    None where it depends on something undecided here: a quantifier (this module
+    only approximates those, see mp_truth) or a sign no exact test certifies.
+    Connectives short-circuit, so an undecided part that cannot matter is skipped.
+    """
+    if isinstance(f, Truth):
+        return f.value
+    if isinstance(f, Atom):
+        try:
+            lhs, rhs = exact_value(f.lhs, env), exact_value(f.rhs, env)
+        except Undefined:
+            return False
+        except Undecided:
+            return None
+        s = exact_sign(lhs - rhs)
+        return None if s is None else _DECIDE[f.op](s)
+    if isinstance(f, Not):
+        return _kleene_not(exact_truth(f.arg, env))
+    if isinstance(f, And):
+        return _kleene_and(exact_truth(a, env) for a in f.args)
+    if isinstance(f, Or):
+        return _kleene_or(exact_truth(a, env) for a in f.args)
+    if isinstance(f, Implies):
+        premise = exact_truth(f.lhs, env)
+        if premise is False:
+            return True
+        return _kleene_or((_kleene_not(premise), exact_truth(f.rhs, env)))
+    if isinstance(f, Iff):
+        a, b = exact_truth(f.lhs, env), exact_truth(f.rhs, env)
+        return None if a is None or b is None else a == b
+    if isinstance(f, Quantified):
+        return None
+    raise TypeError(f"exact_truth: desugar {type(f).__name__} first")
+
+
+def _atom_mp_truth(a: Atom, env: Env, dps: int) -> bool:
+    try:
+        lhs, rhs = mp_value(a.lhs, env, dps), mp_value(a.rhs, env, dps)
+    except Undefined:
+        return False
+    with mpmath.mp.workdps(dps):
+        band = mpmath.mpf(10) ** (10 - dps) * max(1, abs(lhs), abs(rhs))
+        diff = lhs - rhs
+        s = 0 if abs(diff) <= band else (1 if diff > 0 else -1)
+    return _DECIDE[a.op](s)
+
+
+def mp_truth(f: Formula, env: Env, dps: int = 50, inner: int = 16) -> bool:
+    """Truth of `f` at `env` from `dps`-digit values; an approximation, never a proof.
+
+    Two sides within 10^-(dps-10) * max(1, |lhs|, |rhs|) of each other count as
+    equal for every relation: `=`, `<=`, `>=` hold and `<`, `>`, `!=` fail. So an
+    identity that holds exactly (x^2 >= x*x) is not flipped by rounding noise, and a
+    strict inequality that is tight at the point reads as false, which is what the
+    exact re-check will then confirm or reject.
+
+    Quantifiers are approximated by `inner` sample points of the binders' domains
+    (closed endpoints included, see sample.points): forall = all, exists = any. A
+    domain that is empty at the point (or has an undefined bound) has no samples.
+    """
+    if isinstance(f, Truth):
+        return f.value
+    if isinstance(f, Atom):
+        return _atom_mp_truth(f, env, dps)
+    if isinstance(f, Not):
+        return not mp_truth(f.arg, env, dps, inner)
+    if isinstance(f, And):
+        return all(mp_truth(a, env, dps, inner) for a in f.args)
+    if isinstance(f, Or):
+        return any(mp_truth(a, env, dps, inner) for a in f.args)
+    if isinstance(f, Implies):
+        return not mp_truth(f.lhs, env, dps, inner) or mp_truth(f.rhs, env, dps, inner)
+    if isinstance(f, Iff):
+        return mp_truth(f.lhs, env, dps, inner) == mp_truth(f.rhs, env, dps, inner)
+    if isinstance(f, Quantified):
+        from .sample import points  # sample.py builds on this module
+        symbols = [b.symbol for b in f.binders]
+        domains = {b.symbol: b.domain for b in f.binders}
+        samples = points(symbols, domains, inner, env=env)
+        verdicts = (mp_truth(f.body, {**env, **p}, dps, inner) for p in samples)
+        return all(verdicts) if f.kind == "forall" else any(verdicts)
+    raise TypeError(f"mp_truth: desugar {type(f).__name__} first")
+
+
+def _evaluable_atoms(f: Formula, bound: frozenset) -> list[Atom]:
+    if isinstance(f, Atom):
+        symbols = f.lhs.free_symbols | f.rhs.free_symbols
+        return [] if symbols & bound else [f]
+    if isinstance(f, Quantified):
+        bound = bound | {b.symbol for b in f.binders}
+    return [a for c in f.children() for a in _evaluable_atoms(c, bound)]
+
+
+def _shown(expr: sympy.Expr, env: Env, dps: int) -> str:
+    try:
+        return mpmath.nstr(mp_value(expr, env, dps), 20)
+    except Undefined:
+        return "undefined"
+
+
+def atom_values(f: Formula, env: Env, dps: int = 50,
+                limit: int = 6) -> list[tuple[str, str, str, str]]:
+    """Up to `limit` distinct atoms of `f` with their side values at `env`, for reports:
+    (lhs as text, relation, lhs value, rhs value), values to 20 significant digits or
+    "undefined". Atoms that mention a quantified variable have no value and are skipped.
+    """
+    out: list[tuple[str, str, str, str]] = []
+    seen: set[Atom] = set()
+    for a in _evaluable_atoms(f, frozenset()):
+        if a in seen:
+            continue
+        seen.add(a)
+        out.append((sympy.sstr(a.lhs), a.op, _shown(a.lhs, env, dps), _shown(a.rhs, env, dps)))
+        if len(out) == limit:
+            break
+    return out
+
+
+__all__ = ["Undefined", "Undecided", "exact_value", "exact_sign", "enclosure", "mp_value",
+           "exact_truth", "mp_truth", "atom_values"]

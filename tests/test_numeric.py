@@ -1,0 +1,210 @@
+"""The numeric layer: exact and 50-digit evaluation, sampling, re-checks."""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import mpmath
+import pytest
+import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lawproof.domain import Domain
+from lawproof.formula import And, Atom, Binder, Implies, Not, Quantified, Truth, nnf
+from lawproof.numeric import (Undecided, Undefined, atom_values, exact_sign, exact_truth,
+                              exact_value, mp_truth, mp_value, points, recheck, search)
+
+x, y, a, S = (sympy.Symbol(n, real=True) for n in ("x", "y", "a", "S"))
+n = sympy.Symbol("n", integer=True)
+R, I = sympy.Rational, sympy.Integer
+sqrt = sympy.sqrt
+
+
+# --- exact evaluation -------------------------------------------------------------
+
+def test_division_by_zero_hidden_by_simplification_is_undefined():
+    x_over_x = sympy.Mul(x, 1 / x, evaluate=False)
+    with pytest.raises(Undefined):
+        exact_value(x_over_x, {x: Fraction(0)})
+    with pytest.raises(Undefined):
+        exact_value((x**2 + x) / x, {x: Fraction(0)})
+    assert exact_value((x**2 + x) / x, {x: Fraction(2)}) == 3
+    # Substituting first would give zoo**0 = 1 and sqrt(-1)**2 = -1: harmless-looking.
+    with pytest.raises(Undefined):
+        exact_value(sympy.Pow(1 / x, 0, evaluate=False), {x: Fraction(0)})
+    with pytest.raises(Undefined):
+        exact_value(sympy.Pow(sqrt(x), 2, evaluate=False), {x: Fraction(-1)})
+    with pytest.raises(Undefined):
+        mp_value(x_over_x, {x: Fraction(0)})
+
+
+def test_roots_and_logs_of_negatives_are_undefined():
+    for expr, at in ((sqrt(x), -1), (x ** R(1, 3), -8), (sympy.log(x), 0), (x ** R(-1, 2), 0)):
+        with pytest.raises(Undefined):
+            exact_value(expr, {x: Fraction(at)})
+        with pytest.raises(Undefined):
+            mp_value(expr, {x: Fraction(at)})
+    assert exact_value(sqrt(x), {x: Fraction(0)}) == 0
+    assert exact_value(x**3, {x: Fraction(-2)}) == -8
+
+
+def test_exact_value_stays_exact():
+    assert exact_value(sqrt(x) * sqrt(y), {x: Fraction(2), y: Fraction(8)}) == 4
+    assert exact_value(sympy.Max(x, sqrt(x)), {x: Fraction(1, 4)}) == R(1, 2)
+    assert exact_value(sympy.Abs(1 - sqrt(x)), {x: Fraction(2)}) == sqrt(2) - 1
+
+
+def test_exact_sign():
+    assert exact_sign(sqrt(2) - R(1414213562373095, 10**15)) == 1
+    assert exact_sign(R(1414213562373095, 10**15) - sqrt(2)) == -1
+    hidden_zero = sympy.Add(sympy.Mul(sqrt(2), sqrt(3), evaluate=False), -sqrt(6), evaluate=False)
+    assert exact_sign(hidden_zero) == 0
+    assert exact_sign(sqrt(hidden_zero) + 1) == 1  # the interval under the root touches 0
+    assert exact_sign(sympy.pi - R(355, 113)) == -1
+    assert exact_sign(sympy.exp(1) - R(27183, 10000)) == -1
+    # A transcendental zero: no exact test exists, and none is pretended.
+    assert exact_sign(sympy.log(4) - 2 * sympy.log(2)) is None
+    with pytest.raises(Undecided):
+        exact_value(sqrt(sympy.log(4) - 2 * sympy.log(2)), {})
+
+
+def test_unsupported_node_is_named():
+    with pytest.raises(ValueError, match="floor"):
+        exact_value(sympy.floor(x), {x: Fraction(1, 2)})
+    with pytest.raises(ValueError, match="floor"):
+        mp_value(sympy.floor(x) + 1, {x: Fraction(1, 2)})
+
+
+EXPRESSIONS = [
+    (x**2 - 3 * x * y + 1) / (y**2 + 1),
+    1 / (x - y) + x / 7,
+    sqrt(x**2 + y**2) - x,
+    sqrt(x * y) + (x + y) ** R(3, 2),
+    sympy.Max(x, y) * sympy.Abs(x - 2 * y),
+]
+small = st.fractions(min_value=-20, max_value=20, max_denominator=1000)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(EXPRESSIONS), small, small)
+def test_mp_value_matches_exact_value(expr, xv, yv):
+    env = {x: xv, y: yv}
+    try:
+        exact = exact_value(expr, env)
+    except Undefined:
+        with pytest.raises(Undefined):
+            mp_value(expr, env)
+        return
+    got = mp_value(expr, env)
+    with mpmath.workdps(60):
+        reference = mpmath.mpf(str(sympy.N(exact, 60)))
+        assert abs(got - reference) <= mpmath.mpf(10) ** -45 * max(1, abs(reference))
+
+
+# --- truth ------------------------------------------------------------------------
+
+def test_exact_truth_is_three_valued():
+    forall = Quantified("forall", (Binder(a, Domain(I(0), I(1))),), Atom("<=", a * x, x))
+    assert exact_truth(forall, {x: Fraction(1)}) is None
+    assert exact_truth(And((Atom("<", x, I(0)), forall)), {x: Fraction(1)}) is False
+    assert exact_truth(Not(Atom(">", 1 / x, I(0))), {x: Fraction(0)}) is True
+    assert exact_truth(Atom("!=", 1 / x, I(0)), {x: Fraction(0)}) is False
+    assert exact_truth(Implies(Atom("<", x, I(0)), Truth(False)), {x: Fraction(1)}) is True
+    assert exact_truth(Atom("=", sqrt(2) * sqrt(x), sqrt(2 * x)), {x: Fraction(3)}) is True
+
+
+def test_mp_truth_tolerance_treats_rounding_as_equality():
+    env = {x: Fraction(3)}
+    lhs, rhs = sqrt(2) * sqrt(x), sqrt(2 * x)  # equal; 50-digit values may differ in the last place
+    assert mp_truth(Atom("=", lhs, rhs), env)
+    assert mp_truth(Atom("<=", lhs, rhs), env) and mp_truth(Atom(">=", lhs, rhs), env)
+    assert not mp_truth(Atom("<", lhs, rhs), env) and not mp_truth(Atom(">", lhs, rhs), env)
+    assert mp_truth(Atom("<", x, x + R(1, 10**30)), env)
+
+
+def test_mp_truth_approximates_quantifiers_by_sampling():
+    forall = Quantified("forall", (Binder(a, Domain(I(0), I(1))),), Atom("<=", a * x, x))
+    assert mp_truth(forall, {x: Fraction(1)})
+    assert not mp_truth(forall, {x: Fraction(-1)})
+    # The bound depends on x; the closed end a = x is a sample point.
+    at_end = Quantified("exists", (Binder(a, Domain(I(0), x)),), Atom("=", a, I(1)))
+    assert mp_truth(at_end, {x: Fraction(1)})
+    assert not mp_truth(at_end, {x: Fraction(1, 2)})
+    empty = Quantified("forall", (Binder(a, Domain(I(1), x)),), Truth(False))
+    assert mp_truth(empty, {x: Fraction(0)})
+
+
+def test_atom_values_for_reports():
+    f = And((Atom(">", 1 / x, I(0)), Atom("<", x + 1, I(2)),
+             Quantified("forall", (Binder(a, Domain(I(0), I(1))),), Atom("<=", a, x))))
+    assert atom_values(f, {x: Fraction(0)}) == [("1/x", ">", "undefined", "0.0"),
+                                                 ("x + 1", "<", "1.0", "2.0")]
+    assert len(atom_values(f, {x: Fraction(1)}, limit=1)) == 1
+
+
+# --- sampling ---------------------------------------------------------------------
+
+DOMAINS = {
+    x: Domain(I(0), I(2)),
+    y: Domain(I(1), sympy.oo, lo_open=True),
+    S: Domain(sqrt(x) / 2, I(1), lo_open=True),
+    a: Domain(-sympy.oo, sympy.oo),
+    n: Domain(I(1), I(5), hi_open=True, integer=True),
+}
+
+
+def _inside(v: Fraction, d: Domain) -> bool:
+    lo_ok = d.lo == -sympy.oo or (d.lo < v if d.lo_open else d.lo <= v)
+    hi_ok = d.hi == sympy.oo or (v < d.hi if d.hi_open else v <= d.hi)
+    return bool(lo_ok and hi_ok)
+
+
+def test_points_are_exact_reproducible_and_inside():
+    order = [S, a, n, x, y]  # S's bound depends on x, listed after it on purpose
+    ps = points(order, DOMAINS, 40)
+    assert ps == points(order, DOMAINS, 40)
+    assert ps != points(order, DOMAINS, 40, seed=1)
+    assert len(ps) == 40 and len({tuple(sorted(p.items(), key=str)) for p in ps}) == 40
+    for p in ps:
+        assert set(p) == set(order)
+        assert all(type(v) is Fraction for v in p.values())
+        assert p[n].denominator == 1
+        at_x = R(p[x].numerator, p[x].denominator)
+        for s, v in p.items():
+            d = DOMAINS[s]
+            d = Domain(d.lo.subs(x, at_x), d.hi.subs(x, at_x), d.lo_open, d.hi_open, d.integer)
+            assert _inside(R(v.numerator, v.denominator), d), (s, v)
+    assert any(p[x] == 0 for p in ps) and any(p[x] == 2 for p in ps)
+    assert not any(p[y] == 1 for p in ps)
+
+
+def test_points_use_outer_values_and_skip_empty_domains():
+    d = {a: Domain(I(0), x)}
+    assert all(0 <= p[a] <= 3 for p in points([a], d, 8, env={x: Fraction(3)}))
+    assert points([a], d, 8, env={x: Fraction(-1)}) == []
+    assert points([a], {a: Domain(I(0), 1 / x)}, 8, env={x: Fraction(0)}) == []
+    with pytest.raises(ValueError, match="x"):
+        points([a], d, 8)
+
+
+def test_search_finds_a_violation_and_only_when_there_is_one():
+    d = {x: Domain(I(0), I(2))}
+    claim = Atom(">=", x**2, x)
+    report = search(claim, d, 64)
+    assert report.violation is not None
+    assert 0 < report.violation[x] < 1
+    assert report.count >= 1 and report.dps == 50 and "seed 0" in report.sampler
+    clean = search(Atom(">", x**2 + 1, I(0)), d, 64)
+    assert clean.violation is None and clean.count == 64
+    assert search(claim, d, 64, deadline=0.0).count == 0
+
+
+def test_recheck_confirms_a_counterexample():
+    claim = Implies(Atom(">", y, I(0)), Atom("<", 1 / y, I(1)))
+    negation = nnf(Not(claim))
+    check = recheck(negation, {y: Fraction(1, 2)})
+    assert check.exact is True and check.digits50 is True
+    assert check.point == {"y": "1/2"}
+    assert ("1/y", "<", "2.0", "1.0") in check.values
+    wrong = recheck(negation, {y: Fraction(2)})
+    assert wrong.exact is False and wrong.digits50 is False

@@ -1,0 +1,212 @@
+"""The claim language: valid formulas build the right objects, invalid ones give
+located errors, and no text is ever evaluated as Python."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import sympy
+from hypothesis import given, settings, strategies as st
+
+import lawproof
+from lawproof.formula import (And, Approx, Atom, Iff, Implies, Not, Optimum, Or, Quantified,
+                              free_symbols, to_text)
+from lawproof.latex import latex_to_ascii
+from lawproof.symbolic import normalize
+from lawproof.parser import Namespace, parse_formula
+
+from conftest import AMDAHL_HEAD, claim_file
+
+S, R, a = (sympy.Symbol(n, real=True) for n in "SRa")
+
+
+def parse(text: str):
+    cf = claim_file(f'[[claim]]\nid = "c"\nformula = """{text}"""\n')
+    claim = cf.claims[0]
+    if claim.error:
+        raise claim.error
+    return claim.formula, cf
+
+
+def test_numbers_are_exact_rationals():
+    f, _ = parse("S = 0.34 + 1e-3")
+    assert f == Atom("=", S, sympy.Rational(17, 50) + sympy.Rational(1, 1000))
+    assert not f.rhs.atoms(sympy.Float)
+
+
+def test_collapse_threshold_structure():
+    f, _ = parse("minimized_at(T(a), a, 0) <-> S >= S_c")
+    assert isinstance(f, Iff) and isinstance(f.lhs, Optimum)
+    assert f.lhs.binders[0].symbol == a and f.lhs.binders[0].domain.hi_open
+    assert f.lhs.point == (0,)
+    assert free_symbols(f) == {S}  # definitions are still calls here
+    claim = claim_file('[[claim]]\nid = "c"\nformula = "minimized_at(T(a), a, 0) <-> S >= S_c"\n')
+    assert free_symbols(normalize(claim.claims[0], claim.theory)) == {S, R}
+
+
+def test_chains_and_precedence():
+    f, _ = parse("0 <= a < 1 and not S > 1 or R = 2 -> S <= 1")
+    assert isinstance(f, Implies) and isinstance(f.lhs, Or)
+    first = f.lhs.args[0]
+    assert isinstance(first, And) and first.args[:2] == (Atom("<=", 0, a), Atom("<", a, 1))
+    assert isinstance(first.args[2], Not)
+    h, _ = parse("2^-1 = 1/2")
+    assert h.lhs == sympy.Rational(1, 2)
+    p, _ = parse("-S^2 = 0")
+    assert p.lhs == -S**2
+    q, _ = parse("2^3^2 = 512")
+    assert q.lhs == 512
+
+
+def test_quantifier_with_own_domain_and_dependent_bound():
+    f, _ = parse("exists x in [0, 1): forall y in [x, 1]: y >= x")
+    assert isinstance(f, Quantified) and f.kind == "exists"
+    inner = f.body
+    assert inner.binders[0].domain.lo == f.binders[0].symbol
+    assert free_symbols(f) == set()
+
+
+def test_approx_default_tolerance_from_written_digits():
+    f, _ = parse("approx(S, 0.15)")
+    assert isinstance(f, Approx) and f.abs == sympy.Rational(5, 1000) and f.rel is None
+    g, _ = parse("approx(S, 0.15, rel=0.01)")
+    assert g.rel == sympy.Rational(1, 100) and g.abs is None
+
+
+def test_calculus_builtins_build_unevaluated_objects():
+    f, _ = parse("diff(T(a), a, 2) > 0 and integrate(x^2, x, 0, 1) = 1/3 and limit(1/x, x, oo) = 0")
+    kinds = {type(e).__name__ for atom in f.args for e in (atom.lhs,)}
+    assert kinds == {"Derivative", "Integral", "Limit"}
+
+
+def test_to_text_round_trips():
+    f, cf = parse("forall x in [0, 1]: minimized_at(T(a), a, 0) -> approx(S, 1/2, abs=0.1)")
+    again = parse_formula(to_text(f), cf.theory.namespace)
+    assert again == f
+
+
+@pytest.mark.parametrize("text, message, column", [
+    ("S >= ", "ends too early", 6),
+    ("q > 1", "unknown name 'q'", 1),
+    ("a(R - 1) > 0", "'a' is a symbol, not a function", 1),
+    ("T(a, a) > 0", "takes 1 argument", 1),
+    ("S_c(2) > 0", "takes 0 argument", 1),
+    ("forall T: T > 0", "cannot be quantified", 8),
+    ("forall z: z > 0", "'z' has no domain", 8),
+    ("S + (S < 1)", "statement", None),
+    ("S", "not a statement", 1),
+    ("sqrt(1, 2) > 0", "sqrt takes 1", 1),
+    ("forall x in [1, 0]: x > 0", "empty", None),
+    ("approx(S, 1, tol=2)", "rel=", None),
+])
+def test_bad_formulas_report_message_and_position(text, message, column):
+    cf = claim_file(f'[[claim]]\nid = "bad"\nformula = "{text}"\n')
+    err = cf.claims[0].error
+    assert err is not None and message in str(err)
+    assert err.file == "toy.claims.toml" and err.claim == "bad"
+    # the formula value starts on the line after the head and the [[claim]] lines
+    assert err.line == AMDAHL_HEAD.count("\n") + 3
+    if column is not None:
+        assert err.column == len('formula = "') + column
+    assert err.fix
+
+
+PAYLOADS = [
+    "__import__('os').system('touch /tmp/lawproof_pwned')",
+    "eval('1')",
+    "S.__class__.__mro__",
+    "exec(\"import os\")",
+    "(lambda: 0)() > 1",
+    "globals()['x'] > 1",
+]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_python_payloads_are_clean_errors_and_run_nothing(payload, tmp_path):
+    marker = Path("/tmp/lawproof_pwned")
+    marker.unlink(missing_ok=True)
+    text = AMDAHL_HEAD + f"[[claim]]\nid = \"evil\"\nformula = '''{payload}'''\n"
+    path = tmp_path / "evil.claims.toml"
+    path.write_text(text)
+    cf = lawproof.load(path)
+    assert cf.claims[0].error is not None
+    assert not marker.exists()
+    result = lawproof.check_file(cf)
+    assert result.results[0].verdict == "error"
+
+
+def test_payload_in_definition_and_domain_is_rejected():
+    head = AMDAHL_HEAD.replace('S_c = "1 - 1/R"', 'S_c = "__import__(1)"').replace(
+        'S = "[0, 1]"', 'S = "[0, os.system(1)]"')
+    cf = lawproof.loads(head, "x.claims.toml")
+    messages = " ".join(str(e) for e in cf.errors)
+    assert "S_c" in messages and "domain of 'S'" in messages
+
+
+def test_one_bad_claim_does_not_stop_the_others():
+    cf = claim_file('[[claim]]\nid = "bad"\nformula = "S >="\n\n[[claim]]\nid = "good"\nformula = "T(0) = 1"\n')
+    result = lawproof.check_file(cf)
+    verdicts = {r.claim: r.verdict for r in result.results}
+    assert verdicts == {"bad": "error", "good": "proved"}
+
+
+def test_file_level_problems():
+    with pytest.raises(lawproof.ClaimInputError, match="not valid TOML"):
+        lawproof.loads("[paper\nid = 1", "broken.toml")
+    with pytest.raises(lawproof.ClaimInputError, match=r"\[paper\]"):
+        lawproof.loads('[symbols]\nx = "[0, 1]"\n', "nopaper.toml")
+    cf = lawproof.loads('[paper]\nid = "p"\n[symbols]\nx = "[1, 0]"\ny = 3\n[define]\n"f(x)" = "f(x) + 1"\n'
+                        '"g(x)" = "h(x)"\n"h(x)" = "x"\n', "p.toml")
+    text = " | ".join(str(e) for e in cf.errors)
+    assert "empty" in text and "'y' has no domain" in text
+    assert "refers to itself" in text and "define it above 'g'" in text
+
+
+def test_duplicate_ids_unknown_keys_and_missing_reason():
+    cf = claim_file('[[claim]]\nid = "a1"\nformula = "S >= 0"\n[[claim]]\nid = "a1"\nformula = "S >= 0"\n'
+                    '[[claim]]\nid = "k"\nformla = "S >= 0"\n[[claim]]\nid = "n"\ncheck = false\n')
+    errs = [str(c.error) for c in cf.claims]
+    assert "used twice" in errs[1] and "unknown key 'formla'" in errs[2] and "needs a reason" in errs[3]
+
+
+def test_latex_definitions_match_plain_ones():
+    cf = lawproof.loads(AMDAHL_HEAD + '"G(a)" = { latex = \'\\frac{S}{1-a} + \\frac{1-S}{1+a(R-1)}\' }\n'
+                        '[[claim]]\nid = "same"\nformula = "G(a) = T(a)"\n', "l.toml")
+    assert not cf.errors
+    g, t = cf.theory.definitions["G"], cf.theory.definitions["T"]
+    assert sympy.simplify(g.body - t.body.xreplace({t.params[0]: g.params[0]})) == 0
+    assert lawproof.check_file(cf).results[0].verdict == "proved"
+
+
+def test_latex_reader_uses_no_sympy_parser(monkeypatch):
+    # The LaTeX path must not reach SymPy's parsers (sympify/parse_expr are eval-based).
+    import sympy.parsing.sympy_parser as sp
+    def boom(*args, **kwargs):
+        raise AssertionError("a SymPy parser was called")
+    monkeypatch.setattr(sp, "parse_expr", boom)
+    monkeypatch.setattr(sympy, "sympify", boom)
+    text = latex_to_ascii(r"\sqrt[3]{x} + e^{-\kappa t} \cdot 2\alpha_{N}", functions=set(), symbols={"x", "t"})
+    assert text.replace(" ", "") == "(((x))^(1/(3)))+E^(-kappa*t)*2*alpha_N"
+    with pytest.raises(lawproof.FormulaSyntaxError):
+        latex_to_ascii(r"\input{/etc/passwd}", functions=set(), symbols=set())
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.fractions(min_value=-1000, max_value=1000, max_denominator=10**6))
+def test_decimal_literals_are_exact(q):
+    if q.denominator & (q.denominator - 1):  # only terminating decimals can be written
+        return
+    decimal = f"{float(q):.20f}".rstrip("0")
+    ns = Namespace(symbols={"S": (S, None)})
+    f = parse_formula(f"S = {decimal}", ns)
+    assert f.rhs == sympy.Rational(q.numerator, q.denominator)
+
+
+def test_no_eval_in_source():
+    root = Path(lawproof.__file__).resolve().parent.parent
+    banned = re.compile(r"(?<![\w.])(eval|exec)\(|sympify|parse_expr|lambdify|parse_latex")
+    for folder in ("lawproof", "symbolic", "proofs", "numeric"):
+        for py in (root / folder).rglob("*.py"):
+            hit = banned.search(py.read_text())
+            assert hit is None, f"{hit.group(0) if hit else ''} in {py}"

@@ -1,0 +1,112 @@
+"""The z3 translation: sound on definedness, in agreement with exact arithmetic on
+random formulas, honest about time limits."""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import sympy
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+import lawproof
+from lawproof.domain import Domain
+from lawproof.formula import Atom, Not, conj, disj
+from lawproof.numeric import exact_truth
+from lawproof.proofs import decide, holds_at
+from lawproof.proofs.shrink import candidates
+
+from conftest import claim_file
+
+x, y = sympy.Symbol("x", real=True), sympy.Symbol("y", real=True)
+BOX = {x: Domain(sympy.Integer(-3), sympy.Integer(3)), y: Domain(sympy.Integer(-3), sympy.Integer(3))}
+
+
+def verdict(body: str) -> lawproof.Result:
+    return lawproof.check_file(claim_file(body)).results[0]
+
+
+def test_division_by_zero_is_not_a_model():
+    # 1/x is undefined at x = 0, so "1/x > 0 on [0, 1]" fails there, exactly.
+    r = verdict('[[claim]]\nid = "d"\nformula = "forall x in [0, 1]: 1/x > 0"\n')
+    assert r.verdict == "refuted" and r.evidence.counterexample == {"x_w": "0"}
+
+
+def test_square_root_of_negative_is_undefined():
+    r = verdict('[[claim]]\nid = "s"\nformula = "forall x in [-1, 1]: sqrt(x) >= 0"\n')
+    assert r.verdict == "refuted" and Fraction(r.evidence.counterexample["x_w"]) < 0
+
+
+def test_negation_of_undefined_atom_holds():
+    r = verdict('[[claim]]\nid = "n"\nformula = "forall x in [0, 1]: 1/x > 0 or x = 0"\n')
+    assert r.verdict == "proved"
+
+
+def test_timeout_gives_unknown_not_a_hang():
+    names = [sympy.Symbol(f"x{i}", real=True) for i in range(1, 7)]
+    head = '[paper]\nid = "hard"\n[symbols]\n' + "".join(f'x{i} = "(-oo, oo)"\n' for i in range(1, 7))
+    poly = "x1^6 + x2^6 + x3^6 + x4^6 + x5^6 + x6^6 - 6*x1*x2*x3*x4*x5*x6 + x1*x2^3 + x2*x3^3 + x3*x4^3"
+    body = (f'[[claim]]\nid = "h"\ntimeout = 0.3\n'
+            f'formula = "not (forall x1: exists x2: ({poly})*x1 - x2^5 > x3*x4*x5*x6 + 1)"\n')
+    cf = lawproof.loads(head + body, "hard.toml")
+    domains = {s.symbol: s.domain for s in cf.theory.symbols.values()}
+    from lawproof.symbolic import normalize
+    out = decide(normalize(cf.claims[0], cf.theory), domains, timeout=0.3)
+    assert out.status == "unknown" and "unknown" in out.detail
+    r = lawproof.check_file(cf).results[0]
+    assert r.verdict not in ("proved", "refuted")
+    assert any("SMT (z3): unknown" in t for t in r.evidence.tried)
+    del names
+
+
+def test_candidates_prefer_simple_denominators():
+    c = candidates(Fraction(3141592, 1000000))
+    assert c[0] == 3 and all(a.denominator <= b.denominator for a, b in zip(c, c[1:]))
+    assert Fraction(22, 7) in c
+
+
+# -- translation soundness: z3 and exact arithmetic agree on random formulas ------
+
+leaf = st.one_of(st.just(x), st.just(y),
+                 st.fractions(min_value=-3, max_value=3, max_denominator=4).map(
+                     lambda q: sympy.Rational(q.numerator, q.denominator)))
+
+
+def _max(pair):
+    try:
+        return sympy.Max(*pair)
+    except ValueError:  # Max of a complex constant such as sqrt(-1): not a real term
+        return pair[0]
+
+
+def _combine(children):
+    return st.one_of(
+        st.tuples(children, children).map(lambda t: t[0] + t[1]),
+        st.tuples(children, children).map(lambda t: t[0] - t[1]),
+        st.tuples(children, children).map(lambda t: t[0] * t[1]),
+        st.tuples(children, children).map(lambda t: t[0] / t[1] if t[1] != 0 else t[0]),
+        children.map(sympy.sqrt),
+        children.map(sympy.Abs),
+        st.tuples(children, children).map(_max),
+        st.tuples(children, st.integers(2, 3)).map(lambda t: t[0] ** t[1]),
+    )
+
+
+terms = st.recursive(leaf, _combine, max_leaves=5)
+atoms = st.builds(Atom, st.sampled_from(["=", "!=", "<", "<=", ">", ">="]), terms, terms)
+formulas = st.recursive(atoms, lambda fs: st.one_of(
+    fs.map(Not), st.lists(fs, min_size=2, max_size=3).map(conj),
+    st.lists(fs, min_size=2, max_size=3).map(disj)), max_leaves=3)
+points = st.fixed_dictionaries({x: st.fractions(-3, 3, max_denominator=6),
+                                y: st.fractions(-3, 3, max_denominator=6)})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(formulas, points)
+def test_z3_encoding_agrees_with_exact_arithmetic(f, point):
+    try:
+        by_z3 = holds_at(f, point, BOX, timeout=2.0)
+    except lawproof.LawproofError:
+        return
+    exact = exact_truth(f, point)
+    if by_z3 is None or exact is None:
+        return
+    assert by_z3 == exact, (f, point)
