@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
-from typing import Iterator
+from typing import Callable, Iterator
 
 import sympy
 
@@ -24,6 +24,7 @@ from lawproof.formula import Formula, free_symbols
 from .evaluate import Undecided, Undefined, enclosure, exact_value, mp_truth
 
 Point = dict[sympy.Symbol, Fraction]
+Domains = dict[sympy.Symbol, Domain]
 
 #: Relative width of the window in which an irrational bound is replaced by the
 #: simplest rational strictly inside the domain.
@@ -143,8 +144,7 @@ def _span(domain: Domain, values: Point) -> _Span | None:
     return None if span.empty() else span
 
 
-def _dependency_order(symbols: list[sympy.Symbol], domains: dict[sympy.Symbol, Domain],
-                      outer: Point) -> list[sympy.Symbol]:
+def _dependency_order(symbols: list[sympy.Symbol], domains: Domains, outer: Point) -> list[sympy.Symbol]:
     """`symbols` ordered so that every symbol comes after those its bounds mention."""
     missing = [s.name for s in symbols if s not in domains]
     if missing:
@@ -181,24 +181,22 @@ def _radical_inverse(i: int, base: int) -> Fraction:
     return Fraction(num, den)
 
 
-def _build(order: list[sympy.Symbol], domains: dict[sympy.Symbol, Domain], outer: Point,
-           pick) -> Point | None:
+def _build(order: list[sympy.Symbol], domains: Domains, outer: Point,
+           pick: Callable[[int, _Span], Fraction]) -> Point | None:
     """One point, choosing each symbol's value with `pick(index, span)` in dependency
-    order; None if some domain is empty at the values chosen so far or `pick` gives up."""
+    order; None if some domain is empty at the values chosen so far."""
     values = dict(outer)
     point: Point = {}
     for j, s in enumerate(order):
         span = _span(domains[s], values)
         if span is None:
             return None
-        v = pick(j, span)
-        if v is None:
-            return None
-        values[s] = point[s] = v
+        values[s] = point[s] = pick(j, span)
     return point
 
 
-def _edge_points(order, domains, outer) -> Iterator[Point | None]:
+def _edge_points(order: list[sympy.Symbol], domains: Domains,
+                 outer: Point) -> Iterator[Point | None]:
     """Corners and midpoints: all-lower, all-upper, all-middle first, then mixtures.
     A symbol whose requested end is open or infinite takes its midpoint instead."""
     labels = ("lo", "hi", "mid")
@@ -211,14 +209,15 @@ def _edge_points(order, domains, outer) -> Iterator[Point | None]:
         yield _build(order, domains, outer, pick)
 
 
-def _halton_points(order, domains, outer, start: int, count: int) -> Iterator[Point | None]:
+def _halton_points(order: list[sympy.Symbol], domains: Domains, outer: Point, start: int,
+                   count: int) -> Iterator[Point | None]:
     primes = _primes(len(order))
     for i in range(start, start + count):
         yield _build(order, domains, outer,
                      lambda j, span, i=i: span.at(_radical_inverse(i, primes[j])))
 
 
-def points(symbols: list[sympy.Symbol], domains: dict[sympy.Symbol, Domain], n: int, *,
+def points(symbols: list[sympy.Symbol], domains: Domains, n: int, *,
            seed: int = 0, env: Point | None = None) -> list[Point]:
     """Up to `n` distinct exact sample points of `symbols` in their `domains`.
 
@@ -273,7 +272,7 @@ class SampleReport:
     seconds: float
 
 
-def search(f: Formula, domains: dict[sympy.Symbol, Domain], n: int = 128, *, seed: int = 0,
+def search(f: Formula, domains: Domains, n: int = 128, *, seed: int = 0,
            dps: int = 50, inner: int = 16, deadline: float | None = None) -> SampleReport:
     """Look for a point of the domain box where `f` (its free symbols universally
     quantified over `domains`) is false at `dps` digits; stop at the first, or when

@@ -27,8 +27,15 @@ SIGN_TIMEOUT_MS = 300
 
 @dataclass
 class _Aux:
+    """An auxiliary variable standing for a root, abs, min or max.
+
+    `exists` says when the term is defined (a nonnegative radicand); given that,
+    `constraints` determine the variable uniquely.
+    """
+
     symbol: sympy.Symbol
     constraints: list[Atom]
+    exists: list[Atom] = field(default_factory=list)
 
 
 @dataclass
@@ -66,6 +73,8 @@ class Translator:
         if isinstance(f, Atom):
             return self.atom(f, scope)
         if isinstance(f, Not):
+            if isinstance(f.arg, Atom):
+                return self.atom(f.arg, scope, positive=False)
             return z3.Not(self.formula(f.arg, scope))
         if isinstance(f, And):
             return z3.And(*[self.formula(a, scope) for a in f.args])
@@ -91,7 +100,11 @@ class Translator:
         raise OutsideFragment(f"{type(f).__name__} must be desugared before translation")
 
     # -- atoms --------------------------------------------------------------------
-    def atom(self, a: Atom, scope: dict[sympy.Symbol, Domain]) -> z3.BoolRef:
+    def atom(self, a: Atom, scope: dict[sympy.Symbol, Domain], positive: bool = True) -> z3.BoolRef:
+        """The atom (or its negation) with its auxiliary variables existentially
+        quantified in both polarities, so that a negated atom adds no universal
+        quantifier: it is false exactly when some term is undefined (the first
+        failing existence condition) or when all are defined and the relation fails."""
         if any(not side.is_finite and side.is_number for side in (a.lhs, a.rhs)):
             raise OutsideFragment("an infinite value in a comparison")
         auxes: dict[sympy.Expr, _Aux] = {}
@@ -99,10 +112,21 @@ class Translator:
         inner = dict(scope)
         for aux in auxes.values():
             inner[aux.symbol] = Domain(-sympy.oo, sympy.oo, True, True)
-        parts = [self.relation(a.op, pure, inner, auxes)]
-        for aux in auxes.values():
-            parts = [self.relation(c.op, c.lhs - c.rhs, inner, auxes) for c in aux.constraints] + parts
-        body = z3.And(*parts)
+
+        def all_of(atoms: list[Atom]) -> z3.BoolRef:
+            return z3.And(*[self.relation(c.op, c.lhs - c.rhs, inner, auxes) for c in atoms])
+
+        rel = self.relation(a.op, pure, inner, auxes)
+        steps = [(all_of(x.exists), all_of(x.constraints)) for x in auxes.values()]
+        if positive:
+            body = z3.And(*[z3.And(e, c) for e, c in steps], rel)
+        else:
+            alternatives, prefix = [], []
+            for e, c in steps:  # in creation order: inner terms before the terms using them
+                alternatives.append(z3.And(*prefix, z3.Not(e)))
+                prefix.append(c)
+            alternatives.append(z3.And(*prefix, z3.Not(rel)))
+            body = z3.Or(*alternatives)
         if not auxes:
             return body
         return z3.Exists([self.var(x.symbol) for x in auxes.values()], body)
@@ -147,7 +171,8 @@ class Translator:
         syms = set(f.free_symbols)
         for x in list(syms):  # an auxiliary variable brings the symbols it is defined from
             if x in by_symbol:
-                syms |= {s for c in by_symbol[x].constraints for s in (c.lhs - c.rhs).free_symbols}
+                syms |= {s for c in by_symbol[x].constraints + by_symbol[x].exists
+                         for s in (c.lhs - c.rhs).free_symbols}
         syms = _closure(syms, scope)
         key = (f, tuple(sorted(((s.name, scope.get(s)) for s in syms), key=str)))
         if key in self._signs:
@@ -159,7 +184,7 @@ class Translator:
                 for s in syms:
                     if s in by_symbol:
                         guards.extend(self.relation(c.op, c.lhs - c.rhs, scope, auxes)
-                                      for c in by_symbol[s].constraints)
+                                      for c in by_symbol[s].constraints + by_symbol[s].exists)
                     else:
                         guards.extend(self.domain_constraints(s, scope[s], scope))
                 t = self.term(sympy.expand(f))
@@ -191,8 +216,8 @@ class Translator:
             if ex.is_Integer:
                 return base ** ex
             root = self._aux(sympy.Pow(base, sympy.Rational(1, ex.q)), auxes,
-                             lambda y: [Atom(">=", y, sympy.Integer(0)), Atom(">=", base, sympy.Integer(0)),
-                                        Atom("=", y ** ex.q, base)])
+                             lambda y: [Atom(">=", y, sympy.Integer(0)), Atom("=", y ** ex.q, base)],
+                             exists=[Atom(">=", base, sympy.Integer(0))])
             return root ** ex.p
         if isinstance(e, sympy.Abs):
             t = self._purify(e.args[0], auxes)
@@ -207,10 +232,11 @@ class Translator:
             return e.func(*[self._purify(x, auxes) for x in e.args])
         raise OutsideFragment(f"{type(e).__name__} ({sympy.sstr(e)}) is outside polynomial arithmetic")
 
-    def _aux(self, key: sympy.Expr, auxes: dict[sympy.Expr, _Aux], make) -> sympy.Symbol:
+    def _aux(self, key: sympy.Expr, auxes: dict[sympy.Expr, _Aux], make,
+             exists: list[Atom] | None = None) -> sympy.Symbol:
         if key not in auxes:
             y = sympy.Symbol(f"aux{next(self._fresh)}", real=True)
-            auxes[key] = _Aux(y, make(y))
+            auxes[key] = _Aux(y, make(y), exists or [])
         return auxes[key].symbol
 
     def term(self, e: sympy.Expr) -> z3.ArithRef:
