@@ -189,8 +189,8 @@ def cmd_show(args: argparse.Namespace) -> int:
             print(f"    {k} = {v}" + ("   (witness of an inner quantifier)" if k in ev.witnesses else ""))
     if ev.values:
         print("  at the counterexample (50 digits):")
-        for lhs, op, lv, rv in ev.values:
-            print(f"    {lhs} {op} ...: {lv} vs {rv}")
+        for lhs, op, rhs, lv, rv in ev.values:
+            print(f"    {lhs} {op} {rhs}:  {lv} {op} {rv}")
     for inst in ev.instances:
         print(f"  instance {inst['for']}: counterexample {inst['counterexample']}")
     if ev.chain:

@@ -123,7 +123,14 @@ def _check(claim: Claim, theory: Theory, base: dict) -> Result:
         return result("refuted", "SMT (z3) counterexample, re-checked exactly")
 
     points = CROSS_CHECK_POINTS if proved_by else SEARCH_POINTS
-    report = search(normalized, domains, points, deadline=time.perf_counter() + claim.timeout)
+    try:
+        report = search(normalized, domains, points, deadline=time.perf_counter() + claim.timeout)
+    except (ValueError, TypeError) as e:
+        # a term the numeric layer cannot evaluate: the claim stays undecided
+        ev.tried.append(f"sampling: not applicable - {e}")
+        if proved_by:
+            return result("proved", proved_by)
+        return result("unknown", "none", "no method could evaluate the claim")
     ev.samples = {"count": report.count, "digits": report.dps, "sampler": report.sampler}
     ev.tried.append(f"sampling: {report.count} points at {report.dps} digits ({report.sampler}), "
                     + ("violation candidate found" if report.violation else "no violation"))

@@ -24,7 +24,7 @@ class Evidence:
     artifact: str = ""
     counterexample: dict[str, str] = field(default_factory=dict)
     witnesses: list[str] = field(default_factory=list)
-    values: list[tuple[str, str, str, str]] = field(default_factory=list)
+    values: list[tuple[str, str, str, str, str]] = field(default_factory=list)
     chain: list[tuple[str, str]] = field(default_factory=list)
     derivation: list[tuple[str, str]] = field(default_factory=list)
     samples: dict[str, Any] = field(default_factory=dict)

@@ -483,18 +483,19 @@ def _shown(expr: sympy.Expr, env: Env, dps: int) -> str:
 
 
 def atom_values(f: Formula, env: Env, dps: int = 50,
-                limit: int = 6) -> list[tuple[str, str, str, str]]:
+                limit: int = 6) -> list[tuple[str, str, str, str, str]]:
     """Up to `limit` distinct atoms of `f` with their side values at `env`, for reports:
-    (lhs as text, relation, lhs value, rhs value), values to 20 significant digits or
+    (lhs as text, relation, rhs as text, lhs value, rhs value), values to 20 significant digits or
     "undefined". Atoms that mention a quantified variable have no value and are skipped.
     """
-    out: list[tuple[str, str, str, str]] = []
+    out: list[tuple[str, str, str, str, str]] = []
     seen: set[Atom] = set()
     for a in _evaluable_atoms(f, frozenset()):
         if a in seen:
             continue
         seen.add(a)
-        out.append((sympy.sstr(a.lhs), a.op, _shown(a.lhs, env, dps), _shown(a.rhs, env, dps)))
+        out.append((sympy.sstr(a.lhs), a.op, sympy.sstr(a.rhs), _shown(a.lhs, env, dps),
+                    _shown(a.rhs, env, dps)))
         if len(out) == limit:
             break
     return out

@@ -23,7 +23,7 @@ class Recheck:
 
     exact: bool | None
     digits50: bool
-    values: list[tuple[str, str, str, str]]
+    values: list[tuple[str, str, str, str, str]]
     point: dict[str, str]
 
 

@@ -42,9 +42,13 @@ def derive_optimum(objective: sympy.Expr, binder: Binder, point: sympy.Expr,
                 if len(roots) == 1:
                     out.add(f"threshold: slope = 0 at {p}", sympy.simplify(roots[0]))
             numer_d1 = sympy.numer(sympy.together(d1))
-            if numer_d1.has(x) and sympy.Poly(numer_d1, x).degree() <= 4:
+            degree = sympy.Poly(numer_d1, x).degree() if numer_d1.has(x) else 0
+            if 0 < degree <= 2:
                 for i, r in enumerate(sympy.solve(numer_d1, x)):
                     out.add(f"stationary point {i + 1}: {x}", r)
+            elif degree > 2:
+                # cubic and quartic formulas are exact but unreadable as evidence
+                out.add(f"stationary points: roots of a degree-{degree} polynomial in {x}", numer_d1)
     except (BackendTimeout, NotImplementedError, sympy.PolynomialError) as e:
         out.add(f"stopped ({type(e).__name__})", sympy.Integer(0))
     return out

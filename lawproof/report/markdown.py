@@ -49,8 +49,8 @@ def _claim(p: PaperReport, r: Result) -> list[str]:
     if ev.counterexample:
         cx = ", ".join(f"`{k} = {v}`" + (" (witness)" if k in ev.witnesses else "") for k, v in ev.counterexample.items())
         out.append(f"- counterexample (exact): {cx}")
-    for lhs, op, lv, rv in ev.values:
-        out.append(f"  - `{_cell(lhs)}` {op} ...: {lv} vs {rv}")
+    for lhs, op, rhs, lv, rv in ev.values:
+        out.append(f"  - `{_cell(lhs)} {op} {_cell(rhs)}`: {lv} {op} {rv}")
     for inst in ev.instances:
         cx = ", ".join(f"`{k} = {v}`" for k, v in inst["counterexample"].items())
         out.append(f"- for {inst['for']}: counterexample {cx}")
