@@ -120,6 +120,8 @@ def _check(claim: Claim, theory: Theory, base: dict) -> Result:
         problem = _confirm_counterexample(smt, domains, claim, ev)
         if problem:
             return result("error", "SMT (z3) vs exact re-check", problem)
+        if ev.instances:
+            return result("refuted", "SMT (z3) on the closed sentence; instances re-checked exactly")
         return result("refuted", "SMT (z3) counterexample, re-checked exactly")
 
     points = CROSS_CHECK_POINTS if proved_by else SEARCH_POINTS

@@ -3,6 +3,7 @@ the negation is a counterexample, with witnesses for the inner quantifiers,
 shrunk to small rationals."""
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -78,7 +79,7 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
     for s, v in (fixed or {}).items():
         solver.add(tr.var(s) == z3.RealVal(f"{v.numerator}/{v.denominator}"))
     solver.add(tr.formula(negation, scope))
-    smt2 = solver.to_smt2()
+    smt2 = canonical_smt2(solver.to_smt2())
     verdict = solver.check()
     out = SmtOutcome("unknown", smt2=smt2, negation=negation, witnesses=[b.symbol for b in witnesses])
     if verdict == z3.unsat:
@@ -96,6 +97,17 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
         out.detail = f"z3 returned unknown ({solver.reason_unknown()}) after the {timeout:g} s limit or earlier"
     out.seconds = time.perf_counter() - start
     return out
+
+
+def canonical_smt2(text: str) -> str:
+    """z3 names its let-bindings after internal term ids, which depend on what was
+    built before; renumber them by first appearance so the artifact is reproducible."""
+    names: dict[str, str] = {}
+
+    def rename(m: re.Match) -> str:
+        return names.setdefault(m.group(0), f"{m.group(1)}t{len(names)}")
+
+    return re.sub(r"([$?])x\d+", rename, text)
 
 
 def _model_values(model: z3.ModelRef, tr: Translator, order: list[sympy.Symbol]) -> dict[sympy.Symbol, Fraction]:

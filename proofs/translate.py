@@ -181,7 +181,7 @@ class Translator:
         if all(s in scope for s in syms):
             try:
                 guards = []
-                for s in syms:
+                for s in sorted(syms, key=lambda s: s.name):
                     if s in by_symbol:
                         guards.extend(self.relation(c.op, c.lhs - c.rhs, scope, auxes)
                                       for c in by_symbol[s].constraints + by_symbol[s].exists)

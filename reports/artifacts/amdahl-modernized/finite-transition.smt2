@@ -1,0 +1,14 @@
+; benchmark generated from python API
+(set-info :status unknown)
+(declare-fun R () Real)
+(assert
+ (and (< (+ 1.0 (* (- 1.0) R)) 0.0)))
+(assert
+ (let (($t0 (exists ((aux0 Real) (aux1 Real) )(let (($t1 (>= aux1 0.0)))
+(let (($t2 (and $t1 (= (+ 1.0 (* (- 1.0) R) (* R (* aux1 aux1))) 0.0))))
+(let (($t3 (>= aux0 0.0)))
+(let (($t4 (and $t3 (= (+ 1.0 (* (- 1.0) R) (* R (* aux0 aux0))) 0.0))))
+(or (and (not (and (>= (+ (- 1.0) R) 0.0)))) (and $t4 (not (and (>= (+ (- 1.0) R) 0.0)))) (and $t4 $t2 (not (= (+ aux0 (* (- 1.0) aux1)) 0.0)))))))))
+))
+(or $t0 (or (and (not (< (- 1.0) 0.0)))))))
+(check-sat)

@@ -1,0 +1,31 @@
+; benchmark generated from python API
+(set-info :status unknown)
+(declare-fun R () Real)
+(declare-fun S () Real)
+(assert
+ (and (< (+ 1.0 (* (- 1.0) R)) 0.0)))
+(assert
+ (and (<= (* (- 1.0) S) 0.0)))
+(assert
+ (and (<= (+ (- 1.0) S) 0.0)))
+(assert
+ (let (($t0 (exists ((aux2 Real) (aux3 Real) )(let (($t1 (>= aux3 0.0)))
+(let (($t2 (and $t1 (= (+ (* aux3 aux3) (* (- 1.0) S)) 0.0))))
+(let (($t3 (= (+ 1.0 (* aux2 aux2) (* (- 1.0) R) (* (- 1.0) S) (* R S)) 0.0)))
+(let (($t4 (>= aux2 0.0)))
+(let (($t5 (and $t4 $t3)))
+(let (($t6 (and $t5 (not (and (>= S 0.0))))))
+(let (($t7 (and (not (and (>= (+ (- 1.0) R S (* (- 1.0) R S)) 0.0))))))
+(or $t7 $t6 (and $t5 $t2 (not (< (* (- 1.0) R aux3) 0.0))))))))))))
+))
+(let (($t8 (exists ((aux0 Real) (aux1 Real) )(let (($t1 (>= aux1 0.0)))
+(let (($t2 (and $t1 (= (+ (* aux1 aux1) (* (- 1.0) S)) 0.0))))
+(let (($t3 (= (+ 1.0 (* aux0 aux0) (* (- 1.0) R) (* (- 1.0) S) (* R S)) 0.0)))
+(let (($t4 (>= aux0 0.0)))
+(let (($t5 (and $t4 $t3)))
+(let (($t6 (and $t5 (not (and (>= S 0.0))))))
+(let (($t7 (and (not (and (>= (+ (- 1.0) R S (* (- 1.0) R S)) 0.0))))))
+(or $t7 $t6 (and $t5 $t2 (not (< (+ aux1 (* (- 1.0) aux0)) 0.0))))))))))))
+))
+(and (and (< (* (- 1.0) S) 0.0)) (and (< (+ 1.0 (* (- 1.0) R) (* R S)) 0.0)) (or $t8 $t0)))))
+(check-sat)

@@ -1,0 +1,18 @@
+; benchmark generated from python API
+(set-info :status unknown)
+(declare-fun R () Real)
+(declare-fun S () Real)
+(declare-fun a () Real)
+(assert
+ (and (< (+ 1.0 (* (- 1.0) R)) 0.0)))
+(assert
+ (and (<= (* (- 1.0) S) 0.0)))
+(assert
+ (and (<= (+ (- 1.0) S) 0.0)))
+(assert
+ (and (<= (* (- 1.0) a) 0.0)))
+(assert
+ (and (< (+ (- 1.0) a) 0.0)))
+(assert
+ (or (and (not (> (+ 1.0 (* (- 1.0) a) (* R S a)) 0.0)))))
+(check-sat)

@@ -1,0 +1,15 @@
+; benchmark generated from python API
+(set-info :status unknown)
+(assert
+ (forall ((Sstar Real) )(let (($t0 (exists ((R Real) (S Real) )(let (($t1 (exists ((a Real) )(let ((?t2 (+ a (* (- 1.0) (* a a)) (* R (* a a)) (* (- 1.0) R a) (* R S a))))
+(let (($t3 (and (< (+ (- 1.0) a) 0.0))))
+(let (($t4 (and (<= (* (- 1.0) a) 0.0))))
+(and $t4 $t3 (or (and (not (>= ?t2 0.0)))))))))
+))
+(and (and (< (+ 1.0 (* (- 1.0) R)) 0.0)) (and (<= (+ Sstar (* (- 1.0) S)) 0.0)) (and (<= (+ (- 1.0) S) 0.0)) $t1)))
+))
+(let (($t3 (and (< (+ (- 1.0) Sstar) 0.0))))
+(let (($t4 (and (<= (* (- 1.0) Sstar) 0.0))))
+(=> (and $t4 $t3) $t0)))))
+)
+(check-sat)

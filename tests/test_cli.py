@@ -1,0 +1,104 @@
+"""The command line: tables, JSON, show, reports, exit codes and help."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lawproof.cli import main
+
+from conftest import AMDAHL_HEAD
+
+GOOD = AMDAHL_HEAD + '''
+[[claim]]
+id = "threshold"
+formula = "minimized_at(T(a), a, 0) <-> S >= S_c"
+
+[[claim]]
+id = "mutant"
+formula = "minimized_at(T(a), a, 0) <-> S > S_c"
+expect = "fails"
+'''
+
+
+def write(tmp_path: Path, text: str, name: str = "t.claims.toml") -> str:
+    p = tmp_path / name
+    p.write_text(text)
+    return str(p)
+
+
+def test_check_table_and_exit_zero(tmp_path, capsys):
+    assert main(["check", write(tmp_path, GOOD)]) == 0
+    out = capsys.readouterr().out
+    assert "threshold" in out and "proved" in out and "mutant" in out and "refuted" in out
+
+
+def test_check_exit_one_when_a_verdict_contradicts_expect(tmp_path, capsys):
+    text = GOOD.replace('expect = "fails"', 'expect = "holds"')
+    assert main(["check", write(tmp_path, text)]) == 1
+    assert "file expects it holds" in capsys.readouterr().out
+
+
+def test_check_exit_two_on_input_errors(tmp_path, capsys):
+    text = GOOD + '\n[[claim]]\nid = "broken"\nformula = "S >= nonsense"\n'
+    assert main(["check", write(tmp_path, text)]) == 2
+    captured = capsys.readouterr()
+    assert "unknown name 'nonsense'" in captured.out  # the claim's row and summary
+    assert main(["check", str(tmp_path / "missing.claims.toml")]) == 2
+    assert "cannot read" in capsys.readouterr().err
+
+
+def test_strict_fails_on_undecided(tmp_path):
+    head = '[paper]\nid = "e"\n[symbols]\nx = "[0, 1]"\n'
+    text = head + '[[claim]]\nid = "tr"\nformula = "exp(x) >= 1 + x"\n'
+    path = write(tmp_path, text)
+    assert main(["check", path]) == 0
+    assert main(["check", "--strict", path]) == 1
+
+
+def test_json_output_is_machine_readable(tmp_path, capsys):
+    assert main(["check", "--json", write(tmp_path, GOOD)]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    results = {r["claim"]: r for r in doc["papers"][0]["results"]}
+    assert results["threshold"]["verdict"] == "proved"
+    mutant = results["mutant"]
+    assert mutant["verdict"] == "refuted" and mutant["matches_expect"] is True
+    assert mutant["evidence"]["counterexample"]
+
+
+def test_show_prints_counterexample_and_smt(tmp_path, capsys):
+    path = write(tmp_path, GOOD)
+    assert main(["show", path, "mutant"]) == 0
+    out = capsys.readouterr().out
+    assert "counterexample (exact)" in out and "normalized" in out
+    assert main(["show", path, "threshold", "--smt2"]) == 0
+    assert "(check-sat)" in capsys.readouterr().out
+    assert main(["show", path, "nope"]) == 2
+    assert "choose one of: threshold, mutant" in capsys.readouterr().err
+
+
+def test_show_finds_bundled_paper_by_id(capsys):
+    assert main(["show", "amdahl-modernized", "slope-at-zero"]) == 0
+    assert "symbolic identity" in capsys.readouterr().out
+
+
+def test_report_writes_markdown_json_and_artifacts(tmp_path):
+    out = tmp_path / "out"
+    assert main(["report", write(tmp_path, GOOD), "--out", str(out)]) == 0
+    assert (out / "toy.md").exists() and (out / "index.md").exists()
+    doc = json.loads((out / "toy.json").read_text())
+    assert doc["schema"] == "lawproof-report/1" and doc["counts"]["proved"] == 1
+    assert (out / "artifacts" / "toy" / "threshold.smt2").read_text().count("(check-sat)") == 1
+
+
+@pytest.mark.parametrize("command", [[], ["check"], ["show"], ["report"]])
+def test_help_explains_with_examples(command):
+    proc = subprocess.run([sys.executable, "-m", "lawproof.cli", *command, "--help"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0
+    assert "lawproof" in proc.stdout
+    if command:
+        assert "example" in proc.stdout
