@@ -198,38 +198,31 @@ class Approx(Formula):
         return iter((self.expr, self.target))
 
 
-def conj(parts: list[Formula] | tuple[Formula, ...]) -> Formula:
-    """And of `parts`, flattening and dropping `true`."""
+def _flatten(parts: list[Formula] | tuple[Formula, ...], node: type, unit: bool) -> Formula:
+    """`node` (And or Or) of `parts`, flattened; `unit` is the neutral truth value."""
     flat: list[Formula] = []
     for p in parts:
-        if isinstance(p, And):
+        if isinstance(p, node):
             flat.extend(p.args)
-        elif p == Truth(True):
+        elif p == Truth(unit):
             continue
-        elif p == Truth(False):
-            return Truth(False)
+        elif p == Truth(not unit):
+            return p
         else:
             flat.append(p)
     if not flat:
-        return Truth(True)
-    return flat[0] if len(flat) == 1 else And(tuple(flat))
+        return Truth(unit)
+    return flat[0] if len(flat) == 1 else node(tuple(flat))
+
+
+def conj(parts: list[Formula] | tuple[Formula, ...]) -> Formula:
+    """And of `parts`, flattening and dropping `true`."""
+    return _flatten(parts, And, True)
 
 
 def disj(parts: list[Formula] | tuple[Formula, ...]) -> Formula:
     """Or of `parts`, flattening and dropping `false`."""
-    flat: list[Formula] = []
-    for p in parts:
-        if isinstance(p, Or):
-            flat.extend(p.args)
-        elif p == Truth(False):
-            continue
-        elif p == Truth(True):
-            return Truth(True)
-        else:
-            flat.append(p)
-    if not flat:
-        return Truth(False)
-    return flat[0] if len(flat) == 1 else Or(tuple(flat))
+    return _flatten(parts, Or, False)
 
 
 def free_symbols(f: Formula) -> set[sympy.Symbol]:
