@@ -108,15 +108,16 @@ class Translator:
         if any(not side.is_finite and side.is_number for side in (a.lhs, a.rhs)):
             raise OutsideFragment("an infinite value in a comparison")
         auxes: dict[sympy.Expr, _Aux] = {}
-        pure = self._purify(a.lhs - a.rhs, auxes)
+        # each side on its own: sqrt(x) - sqrt(x) would cancel, and with it x >= 0
+        left, right = self._purify(a.lhs, auxes), self._purify(a.rhs, auxes)
         inner = dict(scope)
         for aux in auxes.values():
             inner[aux.symbol] = Domain(-sympy.oo, sympy.oo, True, True)
 
         def all_of(atoms: list[Atom]) -> z3.BoolRef:
-            return z3.And(*[self.relation(c.op, c.lhs - c.rhs, inner, auxes) for c in atoms])
+            return z3.And(*[self.relation(c.op, c.lhs, c.rhs, inner, auxes) for c in atoms])
 
-        rel = self.relation(a.op, pure, inner, auxes)
+        rel = self.relation(a.op, left, right, inner, auxes)
         steps = [(all_of(x.exists), all_of(x.constraints)) for x in auxes.values()]
         if positive:
             body = z3.And(*[z3.And(e, c) for e, c in steps], rel)
@@ -131,12 +132,18 @@ class Translator:
             return body
         return z3.Exists([self.var(x.symbol) for x in auxes.values()], body)
 
-    def relation(self, op: str, e: sympy.Expr, scope: dict[sympy.Symbol, Domain],
+    def relation(self, op: str, lhs: sympy.Expr, rhs: sympy.Expr, scope: dict[sympy.Symbol, Domain],
                  auxes: dict[sympy.Expr, _Aux]) -> z3.BoolRef:
-        """`e op 0` for a rational function `e` (roots already purified)."""
-        defined = [self.relation("!=", b, scope, auxes) for b in _denominators(e)
+        """`lhs op rhs` for rational functions (roots already purified).
+
+        Denominators are collected from each side before subtracting: SymPy cancels
+        `1/x - 1/x` to 0, which would lose the condition x != 0.
+        """
+        dens = list(dict.fromkeys(_denominators(lhs) + _denominators(rhs)))
+        zero = sympy.Integer(0)
+        defined = [self.relation("!=", b, zero, scope, auxes) for b in dens
                    if self.sign(b, scope, auxes) == 0]
-        num, den = sympy.fraction(sympy.together(e))
+        num, den = sympy.fraction(sympy.together(lhs - rhs))
         sign = self.sign(den, scope, auxes)
         n = self.term(sympy.expand(num))
         if sign > 0:
@@ -183,7 +190,7 @@ class Translator:
                 guards = []
                 for s in sorted(syms, key=lambda s: s.name):
                     if s in by_symbol:
-                        guards.extend(self.relation(c.op, c.lhs - c.rhs, scope, auxes)
+                        guards.extend(self.relation(c.op, c.lhs, c.rhs, scope, auxes)
                                       for c in by_symbol[s].constraints + by_symbol[s].exists)
                     else:
                         guards.extend(self.domain_constraints(s, scope[s], scope))
@@ -222,12 +229,14 @@ class Translator:
         if isinstance(e, sympy.Abs):
             t = self._purify(e.args[0], auxes)
             return self._aux(sympy.Abs(t), auxes,
-                             lambda y: [Atom(">=", y, sympy.Integer(0)), Atom("=", y ** 2, t ** 2)])
+                             lambda y: [Atom(">=", y, sympy.Integer(0)), Atom("=", y ** 2, t ** 2)],
+                             exists=_defined([t]))
         if isinstance(e, (sympy.Min, sympy.Max)):
             args = [self._purify(x, auxes) for x in e.args]
             op = "<=" if isinstance(e, sympy.Min) else ">="
             return self._aux(e.func(*args), auxes,
-                             lambda y: [Atom(op, y, x) for x in args] + [_one_of(y, args)])
+                             lambda y: [Atom(op, y, x) for x in args] + [_one_of(y, args)],
+                             exists=_defined(args))
         if isinstance(e, (sympy.Add, sympy.Mul)):
             return e.func(*[self._purify(x, auxes) for x in e.args])
         raise OutsideFragment(f"{type(e).__name__} ({sympy.sstr(e)}) is outside polynomial arithmetic")
@@ -258,6 +267,13 @@ class Translator:
 def _one_of(y: sympy.Symbol, args: list[sympy.Expr]) -> Atom:
     # y equals one of the arguments: the product of the differences vanishes
     return Atom("=", sympy.Mul(*[y - x for x in args]), sympy.Integer(0))
+
+
+def _defined(terms: list[sympy.Expr]) -> list[Atom]:
+    """Every denominator of `terms` is nonzero: the existence condition of an
+    auxiliary variable defined from them."""
+    dens = dict.fromkeys(b for t in terms for b in _denominators(t))
+    return [Atom("!=", b, sympy.Integer(0)) for b in dens]
 
 
 def _compare(op: str, t: z3.ArithRef) -> z3.BoolRef:

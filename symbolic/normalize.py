@@ -110,9 +110,9 @@ def _rebuild(f: Formula, kids: list[Formula]) -> Formula:
 
 def fold(a: Atom) -> Formula:
     """An atom between two exact rational numbers becomes true or false."""
-    d = a.lhs - a.rhs
-    if not (d.is_Rational and a.lhs.is_finite and a.rhs.is_finite):
+    if not (a.lhs.is_Rational and a.rhs.is_Rational):
         return a
+    d = a.lhs - a.rhs
     return Truth({"=": d == 0, "!=": d != 0, "<": d < 0, "<=": d <= 0,
                   ">": d > 0, ">=": d >= 0}[a.op])
 

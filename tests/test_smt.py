@@ -99,7 +99,7 @@ points = st.fixed_dictionaries({x: st.fractions(-3, 3, max_denominator=6),
                                 y: st.fractions(-3, 3, max_denominator=6)})
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(formulas, points)
 def test_z3_encoding_agrees_with_exact_arithmetic(f, point):
     try:
