@@ -56,13 +56,26 @@ class Theory:
         return info.domain if info is not None and info.symbol == symbol else None
 
 
+@dataclass(frozen=True)
+class RegionSpec:
+    """A claim's `region` key: derive where `of` (default: the claim's formula) holds
+    as an exact condition on `params`, and compare it with the paper's `stated` one."""
+
+    params: tuple[sympy.Symbol, ...]
+    of: Formula | None = None
+    of_text: str = ""
+    stated: Formula | None = None
+    stated_text: str = ""
+
+
 @dataclass
 class Claim:
     """One statement of a paper, as the claim file states it.
 
     `formula` is None when the claim is not checkable or did not parse (then
     `error` says why); `expect` is the file author's belief, compared with the
-    verdict only after the verdict exists.
+    verdict only after the verdict exists. `at` fixes symbols to exact values (a
+    table row): the claim is then about that one point.
     """
 
     id: str
@@ -78,15 +91,44 @@ class Claim:
     reason: str = ""
     error: ClaimInputError | None = None
     line: int | None = None
+    region: RegionSpec | None = None
+    at: dict[sympy.Symbol, sympy.Rational] = field(default_factory=dict)
+
+
+@dataclass
+class Table:
+    """A table of a paper: `formula` evaluated at rows of exact parameter values,
+    beside the paper's value for each row where the paper gives one.
+
+    Every row with a paper value is also a claim (`claim_ids[i]`, else None): the
+    formula at that row is approximately the paper's value, with `approx` semantics.
+    `cells` and `paper` keep the values as written (`paper` None where unknown);
+    `text` is the formula as written.
+    """
+
+    id: str
+    params: tuple[sympy.Symbol, ...]
+    rows: tuple[tuple[sympy.Rational, ...], ...]
+    formula: sympy.Expr
+    text: str
+    cells: tuple[tuple[str, ...], ...] = ()
+    says: str = ""
+    where: str = ""
+    labels: tuple[str, ...] = ()
+    paper: tuple[str | None, ...] = ()
+    claim_ids: tuple[str | None, ...] = ()
+    line: int | None = None
 
 
 @dataclass
 class ClaimFile:
-    """A loaded claim file: the theory, its claims, and file-level input errors."""
+    """A loaded claim file: the theory, its claims and tables, and file-level input
+    errors. The claims include one per table row that has a paper value."""
 
     theory: Theory
     claims: list[Claim] = field(default_factory=list)
     errors: list[ClaimInputError] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
 
     def claim(self, claim_id: str) -> Claim:
         for c in self.claims:

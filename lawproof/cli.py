@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from . import loader
+from . import loader, variants_cli
 from .engine import FileResult, bundled_papers, check_file
 from .errors import ClaimInputError
 from .formula import to_text
@@ -36,11 +36,44 @@ _REPORT_EPILOG = """\
 examples:
   lawproof report                     # check every bundled paper, write reports/
   lawproof report my.claims.toml --out build/reports
+  lawproof report --check             # CI: fail when reports/ is not what the code produces
 
-Writes <paper-id>.md and <paper-id>.json per paper, an index.md, and the SMT-LIB2
-artifacts under artifacts/. Timings are left out so that reports are reproducible.
-Exit status as for `lawproof check`.
+Writes <paper-id>.md, .html and .json per paper, index.md, index.html, junit.xml,
+and under artifacts/<paper-id>/ the SMT-LIB2 queries (replay: z3 FILE), other proof
+certificates (.certificate.txt) and the plots (SVG). Timings, dates and absolute
+paths are left out: the same input gives the same bytes. Exit status as for
+`lawproof check`; with --check, 1 also when a file under --out differs from the
+regenerated one, or is missing or extra.
 """
+
+
+_REGION_EPILOG = """\
+examples:
+  lawproof region amdahl-modernized collapse-threshold-derived
+  lawproof region papers/amdahl_modernized.claims.toml collapse-threshold \\
+      --of "minimized_at(T(a), a, 0)" --params S,R --stated "S >= 1 - 1/R^2"
+  lawproof region amdahl-modernized referee-growing-R --params S,R0,g --qepcad
+
+Eliminates every other variable (the claim's inner quantifiers and its free
+symbols not named in --params) with QEPCAD B, run as a separate program
+(install: pip install 'lawproof[qe]', or apt-get install qepcad). The region is
+reported only once z3 proves it equivalent to the claim on the domains; it is
+also solved for each parameter it is linear in, and compared with the paper's
+condition (--stated, or the claim's `region` key): same, weaker, stronger or
+different, with an exactly re-checked witness point for each difference.
+
+exit status: 0 when the region is derived; 1 when it is not (time limit, or
+QEPCAD and z3 disagree); 2 on input errors or when QEPCAD B is not installed.
+"""
+
+
+def _claim_command(sub, name: str, summary: str, description: str, epilog: str) -> argparse.ArgumentParser:
+    """A subcommand about one claim: `lawproof NAME PAPER CLAIM ...`."""
+    p = sub.add_parser(name, help=summary, description=description, epilog=epilog,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("paper", help="a paper id of a bundled paper, or a claim file's path")
+    p.add_argument("claim", help="the claim's id")
+    return p
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -59,20 +92,31 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("paths", nargs="*", metavar="PATH", help="claim files or folders of them")
     c.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
     c.add_argument("--strict", action="store_true", help="also fail on consistent/unknown verdicts")
-    s = sub.add_parser("show", help="show one claim, its normalized form and its evidence",
-                       description="Check one claim and print what it says, its normalized "
-                                   "formula, the verdict and all evidence.",
-                       epilog=_SHOW_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    s.add_argument("paper", help="a paper id of a bundled paper, or a claim file's path")
-    s.add_argument("claim", help="the claim's id")
+    s = _claim_command(sub, "show", "show one claim, its normalized form and its evidence",
+                       "Check one claim and print what it says, its normalized formula, the "
+                       "verdict and all evidence.", _SHOW_EPILOG)
     s.add_argument("--smt2", action="store_true", help="print the whole SMT-LIB2 artifact")
-    r = sub.add_parser("report", help="check claim files and write Markdown and JSON reports",
-                       description="Check claim files and write reports (Markdown, JSON, "
-                                   "SMT-LIB2 artifacts).",
+    r = sub.add_parser("report", help="check claim files and write reports (Markdown, HTML, JSON, JUnit)",
+                       description="Check claim files and write reports (Markdown, HTML, JSON, "
+                                   "JUnit XML, SMT-LIB2 artifacts, SVG plots).",
                        epilog=_REPORT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     r.add_argument("paths", nargs="*", metavar="PATH", help="claim files or folders of them")
     r.add_argument("--out", default="reports", help="output folder (default: reports)")
     r.add_argument("--strict", action="store_true", help="also fail on consistent/unknown verdicts")
+    r.add_argument("--check", action="store_true",
+                   help="write nothing: regenerate into a temporary folder and fail (exit 1), naming "
+                        "the files, when the --out folder differs")
+    g = _claim_command(sub, "region", "derive the exact parameter region where a claim holds",
+                       "Derive, by quantifier elimination, the exact condition on the named "
+                       "parameters under which a claim holds, re-proved by z3.", _REGION_EPILOG)
+    g.add_argument("--params", help="comma-separated parameters, e.g. S,R (default: the claim's "
+                                    "region key, else all its free symbols)")
+    g.add_argument("--of", help="a formula to derive the region of instead of the claim's")
+    g.add_argument("--stated", help="the paper's condition to compare with, e.g. \"S >= 1 - 1/R\"")
+    g.add_argument("--timeout", type=float, help="seconds per backend call (default: the claim's timeout)")
+    g.add_argument("--qepcad", action="store_true", help="also print QEPCAD B's input and answer")
+    g.add_argument("--json", action="store_true", help="print the result as JSON")
+    variants_cli.add_parsers(sub)  # counterexample, premises, sweep
     return p
 
 
@@ -217,28 +261,59 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .report.writer import write_reports
+    from .report.writer import check_reports, write_reports
 
     print(f"  {'paper':<26} {'claim':<30} {'verdict':<14} {'method':<40} {'time':>7}")
     files, errors = _run(args.paths, lambda r: print(_row(r), flush=True))
-    written = write_reports(files, Path(args.out))
     _summary(files)
-    print(f"wrote {len(written)} files under {args.out}/")
     _print_errors(errors)
-    return _exit_code(files, errors, args.strict)
+    code = _exit_code(files, errors, args.strict)
+    if not args.check:
+        written = write_reports(files, Path(args.out))
+        print(f"wrote {len(written)} files under {args.out}/")
+        return code
+    drift = check_reports(files, Path(args.out))
+    for line in drift:
+        print(f"report drift: {line}", file=sys.stderr)
+    if drift:
+        print(f"{len(drift)} files under {args.out}/ differ from what the code produces; "
+              "run `lawproof report` and commit the result", file=sys.stderr)
+        return max(code, EXIT_MISMATCH)
+    print(f"{args.out}/ is up to date")
+    return code
+
+
+def cmd_region(args: argparse.Namespace) -> int:
+    from .errors import BackendUnavailable
+    from .regions import derive
+
+    params = [p.strip() for p in args.params.split(",") if p.strip()] if args.params else None
+    try:
+        r = derive(_find_paper(args.paper), args.claim, params, of=args.of, stated=args.stated,
+                   timeout=args.timeout)
+    except BackendUnavailable as e:
+        print(f"lawproof region: {e}", file=sys.stderr)
+        return EXIT_INPUT
+    print(json.dumps(r.to_dict(), indent=2, sort_keys=True) if args.json else r.to_text(args.qepcad))
+    return EXIT_OK if r.status == "derived" else EXIT_MISMATCH
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `lawproof` console script."""
     args = _parser().parse_args(argv)
     try:
-        return {"check": cmd_check, "show": cmd_show, "report": cmd_report}[args.command](args)
+        return {"check": cmd_check, "show": cmd_show, "report": cmd_report,
+                "region": cmd_region, **variants_cli.COMMANDS}[args.command](args)
     except ClaimInputError as e:
         print(f"input error: {e}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader (e.g. `| head`) stopped early; that is not an error of ours
+        sys.stderr.close()
+        return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

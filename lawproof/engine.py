@@ -13,22 +13,31 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Callable, Iterable
 
+import mpmath
 import sympy
 
 from . import loader
-from .claims import Claim, ClaimFile, Theory
+from .claims import Claim, ClaimFile, Table, Theory
 from .domain import Domain
 from .errors import ClaimInputError, LawproofError, OutsideFragment
-from .formula import Formula, Implies, Not, Optimum, conj, nnf, to_text
+from .formula import Atom, Formula, Implies, Not, Optimum, conj, free_symbols, nnf, to_text
 from .verdict import Evidence, Result
 
-from .numeric import recheck, search
+from .numeric import (Undecided, Undefined, atom_values, exact_sign, exact_truth, exact_value, mp_truth,
+                      mp_value, recheck, search)
 from .proofs import decide, holds_at
-from .symbolic import decide_identity, definedness, derive_optimum, expand, normalize
+from .proofs.kkt import decide_reduced, kkt_normalize
+from .regions import region_evidence
+from .symbolic import decide_identity, definedness, derive_optimum, derived_steps, expand
+from .symbolic.reductions import reduce as reduce_claim
+from . import numeric
+from .numeric import interval
 
 #: Sampling effort: cross-validation of a proof, and the search when nothing proves.
 CROSS_CHECK_POINTS = 24
 SEARCH_POINTS = 160
+#: Boxes the interval prover may examine per claim (the claim's timeout bounds it too).
+INTERVAL_BOXES = 4000
 
 
 @dataclass
@@ -38,6 +47,15 @@ class FileResult:
     theory: Theory
     results: list[Result] = field(default_factory=list)
     errors: list[ClaimInputError] = field(default_factory=list)
+    tables: list["TableResult"] = field(default_factory=list)
+
+    def _repr_markdown_(self) -> str:
+        from .report.model import build_report
+        return build_report([self]).papers[0]._repr_markdown_()
+
+    def _repr_html_(self) -> str:
+        from .report.model import build_report
+        return build_report([self]).papers[0]._repr_html_()
 
 
 def bundled_papers() -> list[Path]:
@@ -60,6 +78,7 @@ def check_file(source: str | Path | ClaimFile, *,
         out.results.append(result)
         if progress is not None:
             progress(result)
+    out.tables = tabulate(cf, out.results)
     return out
 
 
@@ -68,7 +87,8 @@ def check_claim(claim: Claim, theory: Theory) -> Result:
     start = time.perf_counter()
     base = dict(paper=theory.id, claim=claim.id, expect=claim.expect, says=claim.says,
                 where=claim.where, formula=claim.text if not claim.assume_text
-                else f"({claim.assume_text}) -> ({claim.text})")
+                else f"({claim.assume_text}) -> ({claim.text})",
+                formula_tree=claim.formula, assume_tree=claim.assume)
     if claim.error is not None:
         return Result(verdict="error", method="input", seconds=0.0, message=str(claim.error), **base)
     if not claim.check:
@@ -98,18 +118,27 @@ def _text(values: dict[sympy.Symbol, Fraction]) -> dict[str, str]:
 
 def _check(claim: Claim, theory: Theory, base: dict) -> Result:
     domains = _domains(theory)
-    normalized = normalize(claim, theory, seconds=claim.timeout)
-    ev = Evidence(derivation=_derivations(claim, theory))
+    normalized, kkt = kkt_normalize(claim, theory, domains)  # certified optima in first-order form
+    closed_forms = _derivations(claim, theory)
+    ev = Evidence(derivation=[(w, sympy.sstr(e)) for w, e in closed_forms], closed_forms=closed_forms)
+    if claim.region is not None:
+        ev.derivation.extend(region_evidence(claim, theory))
+    ev.derivation.extend(kkt.evidence())
+    ev.tried.extend(kkt.notes())
 
     def result(verdict: str, method: str, message: str = "") -> Result:
-        return Result(verdict=verdict, method=method, seconds=0.0, normalized=to_text(normalized),
+        return Result(verdict=verdict, method=kkt.label(method), seconds=0.0, normalized=to_text(normalized),
+                      normalized_tree=normalized,
                       message=message, evidence=ev, **base)
 
+    decided = _decide_closed(normalized, claim, ev)
+    if decided is not None:
+        return result(*decided)
     proved_by = _prove_identity(normalized, domains, claim, ev)
     smt = None
     if proved_by is None:
         try:
-            smt = decide(normalized, domains, timeout=claim.timeout)
+            smt = decide_reduced(normalized, kkt, domains, timeout=claim.timeout)
             ev.tried.append(f"SMT (z3): {smt.status} - {smt.detail} [{smt.seconds:.3f} s]")
         except OutsideFragment as e:
             ev.tried.append(f"SMT (z3): not applicable - {e}")
@@ -124,9 +153,15 @@ def _check(claim: Claim, theory: Theory, base: dict) -> Result:
             return result("refuted", "SMT (z3) on the closed sentence; instances re-checked exactly")
         return result("refuted", "SMT (z3) counterexample, re-checked exactly")
 
+    if proved_by is None:
+        proved_by, refuted_by = _prove_beyond_smt(normalized, domains, claim, ev)
+        if refuted_by:
+            return result("refuted", refuted_by)
+
     points = CROSS_CHECK_POINTS if proved_by else SEARCH_POINTS
     try:
-        report = search(normalized, domains, points, deadline=time.perf_counter() + claim.timeout)
+        # a fixed number of points, no deadline: the report must not depend on machine speed
+        report = search(normalized, domains, points)
     except (ValueError, TypeError) as e:
         # a term the numeric layer cannot evaluate: the claim stays undecided
         ev.tried.append(f"sampling: not applicable - {e}")
@@ -154,6 +189,60 @@ def _check(claim: Claim, theory: Theory, base: dict) -> Result:
     return result("consistent", "sampling")
 
 
+def _prove_beyond_smt(normalized: Formula, domains: dict, claim: Claim,
+                      ev: Evidence) -> tuple[str | None, str | None]:
+    """For what z3 cannot take (exp, log, real powers): reductions to the SMT fragment,
+    then the interval prover. Returns (method that proved the claim, method that
+    refuted it with an exactly re-checked counterexample), or (None, None)."""
+    reductions = reduce_claim(normalized, domains, numbers=numeric, sign=interval.sign_on)
+    for red in reductions:
+        try:
+            smt = decide(red.formula, red.domains, timeout=claim.timeout)
+        except OutsideFragment as e:
+            ev.tried.append(f"reduction ({red.name}) + SMT (z3): not applicable - {e}")
+            continue
+        caveat = "" if red.exact or smt.status != "refuted" else \
+            " (the reduced claim is stronger than the claim, so its counterexample is not one)"
+        ev.tried.append(f"reduction ({red.name}) + SMT (z3): {smt.status} - {smt.detail}{caveat} "
+                        f"[{smt.seconds:.3f} s]")
+        method = f"reduction ({red.name}) + SMT (z3)"
+        if smt.status == "proved":
+            ev.chain = ev.chain + [(f"reduction ({red.name})", step) for step in red.steps]
+            ev.artifact = "".join(f"; {step}\n" for step in red.steps) + smt.smt2
+            return method, None
+        # an equivalent reduction's counterexample is the claim's, once re-checked exactly
+        free = free_symbols(normalized)
+        if smt.status == "refuted" and red.exact and set(smt.values) == free and \
+                _confirm_point(normalized, smt.values, domains, claim, ev):
+            return None, f"{method} counterexample, re-checked exactly"
+    # The interval prover, first on reductions over the same variables (simpler atoms: a
+    # point where the claim touches at second order can become one of first order; each
+    # implies the claim), then on the claim itself, whose violations are the ones
+    # re-checked; each gets a share of the time.
+    targets = [(red, red.formula) for red in reductions if red.domains.keys() == domains.keys()]
+    targets.append((None, normalized))
+    start = time.perf_counter()
+    for k, (red, target) in enumerate(targets, 1):
+        method = "interval branch and bound (arb)" + (f" on the reduction ({red.name})" if red else "")
+        try:
+            found = interval.prove(target, domains, max_boxes=INTERVAL_BOXES,
+                                   deadline=start + claim.timeout * k / len(targets))
+        except OutsideFragment as e:
+            ev.tried.append(f"{method}: not applicable - {e}")
+            continue
+        ev.tried.append(f"{method}: {found.status} - {found.detail} [{found.seconds:.3f} s]")
+        if found.status == "proved":
+            ev.artifact = found.certificate()
+            if red is not None:
+                ev.chain = ev.chain + [(f"reduction ({red.name})", step) for step in red.steps]
+                ev.artifact += "".join(f"reduction step: {step}\n" for step in red.steps)
+            return method, None
+        if red is None and found.status == "violation" and \
+                _confirm_point(found.matrix, found.point, domains, claim, ev):
+            return None, "interval branch and bound (arb), violation re-checked exactly"
+    return None, None
+
+
 def _prove_identity(normalized: Formula, domains: dict, claim: Claim, ev: Evidence) -> str | None:
     """An exact identity proves an equation claim once its definedness is proved too."""
     ident = decide_identity(normalized, domains, seconds=claim.timeout)
@@ -164,25 +253,38 @@ def _prove_identity(normalized: Formula, domains: dict, claim: Claim, ev: Eviden
         ev.tried.append("symbolic identity: the difference did not simplify to 0; handed on")
         return None
     try:
-        needed = [c for a in ident.identities for side in (a.lhs, a.rhs) for c in definedness(side)]
+        needed = [c for a in ident.identities for side in (a.lhs, a.rhs) for c in definedness(side, domains)]
     except OutsideFragment as e:
         ev.tried.append(f"symbolic identity: holds, but definedness cannot be stated ({e})")
         return None
     if not needed:
-        ev.tried.append("symbolic identity: the difference simplifies to 0; both sides defined everywhere")
+        ev.tried.append("symbolic identity: the difference simplifies to 0; both sides defined on the domains")
         return "symbolic identity"
     obligation = conj(needed) if ident.premise is None else Implies(ident.premise, conj(needed))
     try:
         smt = decide(obligation, domains, timeout=claim.timeout, shrink=False)
     except OutsideFragment as e:
         ev.tried.append(f"symbolic identity: holds where defined; definedness not provable by SMT ({e})")
-        return None
+        return _definedness_beyond_smt(obligation, domains, claim, ev)
     ev.tried.append(f"symbolic identity: difference simplifies to 0; definedness {to_text(obligation)}: "
                     f"SMT {smt.status}")
     if smt.status == "proved":
         ev.artifact = smt.smt2
         return "symbolic identity + SMT (definedness)"
     return None
+
+
+def _definedness_beyond_smt(obligation: Formula, domains: dict, claim: Claim, ev: Evidence) -> str | None:
+    """The definedness of an identity's sides where z3 cannot express it (real powers,
+    logarithms): the reductions and the interval prover, as for a claim of its own."""
+    side = Evidence()
+    proved_by, _ = _prove_beyond_smt(obligation, domains, claim, side)
+    ev.tried.extend(f"definedness {to_text(obligation)}: {t}" for t in side.tried)
+    if proved_by is None:
+        return None
+    ev.chain = ev.chain + side.chain
+    ev.artifact = side.artifact
+    return f"symbolic identity + {proved_by} (definedness)"
 
 
 def _confirm_counterexample(smt, domains: dict, claim: Claim, ev: Evidence) -> str:
@@ -240,15 +342,112 @@ def _confirm_point(normalized: Formula, point: dict, domains: dict, claim: Claim
     return False
 
 
-def _derivations(claim: Claim, theory: Theory) -> list[tuple[str, str]]:
+def _derivations(claim: Claim, theory: Theory) -> list[tuple[str, sympy.Expr]]:
     """Closed forms behind each one-variable optimality statement of the claim."""
-    steps: list[tuple[str, str]] = []
+    steps: list[tuple[str, sympy.Expr]] = []
     if claim.formula is None:
         return steps
     for node in claim.formula.walk():
         if isinstance(node, Optimum) and len(node.binders) == 1:
             f = expand(node.objective, theory, seconds=claim.timeout)
             p = expand(node.point[0], theory, seconds=claim.timeout)
-            steps.extend(derive_optimum(f, node.binders[0], p).as_text())
+            steps.extend(derive_optimum(f, node.binders[0], p).steps)
             break
+    steps.extend(derived_steps(claim, theory, seconds=claim.timeout))
     return steps
+
+
+# -- closed claims and tables ---------------------------------------------------------
+
+def _decide_closed(normalized: Formula, claim: Claim, ev: Evidence) -> tuple[str, str, str] | None:
+    """A formula without free symbols (a value claim, a table row) is decided by
+    evaluating it exactly, with signs certified by interval arithmetic, and again at
+    50 digits. Returns (verdict, method, message), or None when exact evaluation
+    cannot tell (a quantifier remains, or a sign is not certified) or when the
+    symbolic layer already folded every comparison to true/false (SMT then records it).
+    The evidence gives each comparison's difference exactly, with its certified sign."""
+    atoms = [a for a in normalized.walk() if isinstance(a, Atom)]
+    if not atoms or free_symbols(normalized):
+        return None
+    exact = exact_truth(normalized, {})
+    if exact is None:
+        ev.tried.append("exact evaluation: undecided (a quantifier or an uncertified sign); handed on")
+        return None
+    digits = mp_truth(normalized, {}, dps=50)
+    if exact != digits:
+        return ("error", "exact evaluation vs 50 digits",
+                "exact arithmetic and 50-digit evaluation disagree: a bug in lawproof")
+    ev.tried.append(f"exact evaluation: {'holds' if exact else 'fails'} (signs certified by interval "
+                    "arithmetic); 50-digit evaluation agrees")
+    ev.chain = [(f"{sympy.sstr(a.lhs)} {a.op} {sympy.sstr(a.rhs)}", _difference_text(a)) for a in atoms]
+    if exact:
+        return ("proved", "exact evaluation (certified signs)", "")
+    ev.counterexample = _text(claim.at)
+    ev.values = atom_values(normalized, {})
+    return ("refuted", "exact evaluation, re-checked at 50 digits", "")
+
+
+def _difference_text(a: Atom) -> str:
+    try:
+        gap = exact_value(a.lhs - a.rhs, {})
+        sign = exact_sign(gap)
+        approx = mpmath.nstr(mp_value(gap, {}, 50), 20)
+    except (Undefined, Undecided) as e:
+        return f"lhs - rhs not evaluated ({e})"
+    certified = {1: "certified positive", 0: "exactly zero", -1: "certified negative", None: "sign not certified"}
+    return f"lhs - rhs = {sympy.sstr(gap)} = {approx}..., {certified[sign]}"
+
+
+@dataclass
+class TableRow:
+    """One row of a table as computed: the parameters as written, the formula's value
+    (exact, and to 15 significant digits from a 50-digit evaluation), the paper's value
+    as written, and the row's claim and verdict (None where the paper gives no value)."""
+
+    values: dict[str, str]
+    label: str
+    exact: str
+    decimal: str
+    paper: str | None
+    claim: str | None
+    verdict: str | None
+
+
+@dataclass
+class TableResult:
+    """A table of the claim file with every row computed."""
+
+    table: Table
+    rows: list[TableRow]
+
+
+def tabulate(cf: ClaimFile, results: list[Result]) -> list[TableResult]:
+    """Compute every row of every table of `cf`; `results` give the rows' verdicts."""
+    verdicts = {r.claim: r.verdict for r in results}
+    out: list[TableResult] = []
+    for t in cf.tables:
+        try:
+            formula = expand(t.formula, cf.theory)
+        except LawproofError as e:
+            formula, problem = None, str(e)
+        rows = []
+        for label, row, cells, paper, cid in zip(t.labels, t.rows, t.cells, t.paper, t.claim_ids):
+            exact, decimal = (_value_text(formula.xreplace(dict(zip(t.params, row))))
+                              if formula is not None else (f"error: {problem}", ""))
+            rows.append(TableRow({p.name: c for p, c in zip(t.params, cells)}, label, exact, decimal,
+                                 paper, cid, verdicts.get(cid) if cid else None))
+        out.append(TableResult(t, rows))
+    return out
+
+
+def _value_text(value: sympy.Expr) -> tuple[str, str]:
+    if value.free_symbols:
+        names = ", ".join(sorted(s.name for s in value.free_symbols))
+        return f"depends on {names}, which the table does not fix", ""
+    try:
+        exact = exact_value(value, {})
+        return sympy.sstr(exact), mpmath.nstr(mp_value(exact, {}, 50), 15)
+    except Undefined as e:
+        return f"undefined ({e})", ""
+    except (Undecided, ValueError) as e:
+        return f"not evaluated ({e})", ""

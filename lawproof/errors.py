@@ -54,3 +54,13 @@ class OutsideFragment(LawproofError):
 
 class BackendTimeout(LawproofError):
     """A backend call ran past its time limit."""
+
+
+class BackendUnavailable(LawproofError):
+    """An optional external program (e.g. QEPCAD B) is not installed; the message
+    says how to install it."""
+
+
+class EncodingDisagreement(LawproofError):
+    """Two encodings of one claim (e.g. the quantified and the first-order form of an
+    optimum) decide it differently: a bug in lawproof, reported as an error verdict."""

@@ -12,7 +12,7 @@ from typing import Any
 
 import sympy
 
-from .claims import EXPECTATIONS, Claim, ClaimFile, Definition, SymbolInfo, Theory
+from .claims import EXPECTATIONS, Claim, ClaimFile, Definition, RegionSpec, SymbolInfo, Table, Theory
 from .domain import Domain
 from .errors import ClaimInputError
 from .latex import latex_to_ascii
@@ -20,7 +20,25 @@ from .parser import BUILTINS, CONSTANTS, KEYWORDS, Namespace, make_symbol, parse
     parse_formula, parse_interval
 
 CLAIM_KEYS = {"id", "says", "where", "formula", "expect", "assume", "timeout",
-              "tolerance", "check", "reason"}
+              "tolerance", "check", "reason", "region"}
+REGION_KEYS = {"params", "of", "stated"}
+TABLE_KEYS = {"id", "says", "where", "params", "rows", "formula", "paper", "labels", "expect",
+              "tolerance", "timeout"}
+#: What a `paper` entry of a table says when the paper's value is not known.
+UNKNOWN = "unknown"
+_HEADER = re.compile(r"^\s*\[\[?\s*[A-Za-z_][\w.]*\s*\]\]?\s*(#.*)?$")
+
+
+class _TomlFloat(float):
+    """A TOML float that keeps its text, so that `0.46` is read as exactly 46/100 and
+    its written precision (half a unit in the last digit) is known."""
+
+    text: str
+
+    def __new__(cls, text: str) -> "_TomlFloat":
+        value = super().__new__(cls, text)
+        value.text = text.replace("_", "")
+        return value
 _NAME = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?:\((\s*[A-Za-z_]\w*\s*(?:,\s*[A-Za-z_]\w*\s*)*)\))?\s*$")
 
 
@@ -34,18 +52,19 @@ class _Source:
         start = next((i for i, ln in enumerate(self.lines) if ln.strip() == header), None)
         if start is None:
             return range(0)
-        end = next((i for i in range(start + 1, len(self.lines))
-                    if self.lines[i].lstrip().startswith("[")), len(self.lines))
-        return range(start + 1, end)
+        return range(start + 1, self._end(start))
 
-    def claim_lines(self, index: int) -> range:
-        starts = [i for i, ln in enumerate(self.lines) if ln.strip() == "[[claim]]"]
+    def claim_lines(self, index: int, header: str = "[[claim]]") -> range:
+        """The lines of the `index`-th block opened by `header` (`[[claim]]`, `[[table]]`)."""
+        starts = [i for i, ln in enumerate(self.lines) if ln.strip() == header]
         if index >= len(starts):
             return range(0)
-        start = starts[index]
-        end = next((i for i in range(start + 1, len(self.lines))
-                    if self.lines[i].lstrip().startswith("[")), len(self.lines))
-        return range(start, end)
+        return range(starts[index], self._end(starts[index]))
+
+    def _end(self, start: int) -> int:
+        # a header line, not a line of a multi-line array such as `rows = [`
+        return next((i for i in range(start + 1, len(self.lines)) if _HEADER.match(self.lines[i])),
+                    len(self.lines))
 
     def key(self, lines: range, key: str) -> tuple[int | None, int | None]:
         """1-based (line, column of the value's first character) of `key = "..."`."""
@@ -93,7 +112,7 @@ def load(path: str | Path) -> ClaimFile:
 def loads(text: str, path: str = "<memory>") -> ClaimFile:
     """Read a claim file's text (see `load`)."""
     try:
-        data = tomllib.loads(text)
+        data = tomllib.loads(text, parse_float=_TomlFloat)
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"line (\d+), column (\d+)", str(e))
         raise ClaimInputError(f"not valid TOML: {e}", fix="check quotes and brackets near that line",
@@ -107,23 +126,41 @@ def loads(text: str, path: str = "<memory>") -> ClaimFile:
     theory = Theory(id=paper["id"], title=str(paper.get("title", "")),
                     source=str(paper.get("source", "")), path=path)
     out = ClaimFile(theory)
-    for section in set(data) - {"paper", "symbols", "define", "claim"}:
+    for section in set(data) - {"paper", "symbols", "define", "claim", "table", "plot", "variant"}:
         out.errors.append(ClaimInputError(f"unknown section [{section}]",
-                                          fix="use [paper], [symbols], [define] and [[claim]]", file=path))
+                                          fix="use [paper], [symbols], [define], [[claim]], [[table]], [[plot]] and [[variant]]",
+                                          file=path))
     _load_symbols(data.get("symbols", {}), theory, out, src)
     _load_definitions(data.get("define", {}), theory, out, src)
     claims = data.get("claim", [])
     if not isinstance(claims, list):
         claims = []
     seen: set[str] = set()
-    for index, raw in enumerate(claims):
-        claim = _load_claim(raw, index, theory, src)
+
+    def add(claim: Claim) -> None:
         if claim.id in seen and claim.error is None:
             claim.error = ClaimInputError(f"the id '{claim.id}' is used twice",
-                                          fix="give every claim its own id", file=path,
+                                          fix="give every claim and table its own id", file=path,
                                           claim=claim.id, line=claim.line)
         seen.add(claim.id)
         out.claims.append(claim)
+
+    for index, raw in enumerate(claims):
+        add(_load_claim(raw, index, theory, src))
+    tables = data.get("table", [])
+    for index, raw in enumerate(tables if isinstance(tables, list) else []):
+        try:
+            table, rows = _load_table(raw, index, theory, src)
+        except ClaimInputError as e:
+            out.errors.append(e.located(file=path))
+            continue
+        out.tables.append(table)
+        for claim in rows:
+            add(claim)
+    if "variant" in data:  # R -> R(a) substitutions for `lawproof counterexample --variant`
+        from .variants import read_specs  # variants builds on this module
+        out.errors.extend(read_specs(data["variant"], theory,
+                                     lambda i, k: src.key(src.claim_lines(i, "[[variant]]"), k))[1])
     return out
 
 
@@ -291,4 +328,170 @@ def _load_claim(raw: Any, index: int, theory: Theory, src: _Source) -> Claim:
             claim.formula = parsed
         else:
             claim.assume, claim.assume_text = parsed, raw[key]
+    if "region" in raw:
+        try:
+            claim.region = _region(raw["region"], ns)
+        except ClaimInputError as e:
+            e.line, e.column = src.key(lines, "region")[0], None
+            claim.error = e.located(file=theory.path, claim=cid)
     return claim
+
+
+def _region(raw: Any, ns: Namespace) -> RegionSpec:
+    """The `region = { params = "S, R", of = "...", stated = "..." }` key of a claim."""
+    usage = 'write region = { params = "S, R", of = "a formula", stated = "the paper\'s condition" }'
+    if not isinstance(raw, dict):
+        raise ClaimInputError("region must be a table", fix=usage)
+    unknown = sorted(set(raw) - REGION_KEYS)
+    if unknown:
+        raise ClaimInputError(f"unknown key '{unknown[0]}' in region", fix=usage)
+    names = raw.get("params")
+    if isinstance(names, str):
+        names = [n.strip() for n in names.split(",") if n.strip()]
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise ClaimInputError("region needs params: the symbols the region is a condition on", fix=usage)
+    for n in names:
+        if n not in ns.symbols:
+            raise ClaimInputError(f"'{n}' in region params is not a symbol of the file",
+                                  fix="name symbols declared under [symbols]")
+    parsed: dict[str, Any] = {}
+    for key in ("of", "stated"):
+        if key in raw:
+            if not isinstance(raw[key], str):
+                raise ClaimInputError(f"region {key} must be a string", fix=usage)
+            try:
+                parsed[key] = parse_formula(raw[key], ns)
+            except ClaimInputError as e:
+                e.message = f"in region {key}: {e.message}"
+                raise
+    return RegionSpec(tuple(ns.symbols[n][0] for n in names), parsed.get("of"), raw.get("of", ""),
+                      parsed.get("stated"), raw.get("stated", ""))
+
+
+def _load_table(raw: Any, index: int, theory: Theory, src: _Source) -> tuple[Table, list[Claim]]:
+    """A `[[table]]` and the claims of its rows that have a paper value.
+
+    Raises ClaimInputError for anything wrong in the table: its rows are claims of
+    the paper, so a half-read table would silently drop some.
+    """
+    lines = src.claim_lines(index, "[[table]]")
+    line = lines.start + 1 if len(lines) else None
+    if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+        raise ClaimInputError("a [[table]] needs an id", fix='add id = "short-name"', line=line)
+    tid = raw["id"]
+
+    def fail(message: str, fix: str, key: str | None = None) -> ClaimInputError:
+        at = src.key(lines, key) if key else (line, None)
+        return ClaimInputError(f"table '{tid}': {message}", fix=fix, file=theory.path,
+                               line=at[0], column=at[1])
+
+    unknown = sorted(set(raw) - TABLE_KEYS)
+    if unknown:
+        raise fail(f"unknown key '{unknown[0]}'", "use " + ", ".join(sorted(TABLE_KEYS)), unknown[0])
+    ns = theory.namespace
+    names = raw.get("params")
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise fail("params must be a list of symbol names", 'write params = ["alpha", "beta"]', "params")
+    for n in names:
+        if n not in ns.symbols:
+            raise fail(f"'{n}' in params is not a symbol of the file", "declare it under [symbols]", "params")
+    params = tuple(ns.symbols[n][0] for n in names)
+    text = raw.get("formula")
+    if not isinstance(text, str):
+        raise fail("the table has no formula", 'add formula = "beta/(alpha + beta)"')
+    try:
+        formula = parse_term(text, ns)
+    except ClaimInputError as e:
+        src.shift(e, src.key(lines, "formula"))
+        e.message = f"table '{tid}', formula: {e.message}"
+        raise e.located(file=theory.path)
+    rows = raw.get("rows")
+    if not isinstance(rows, list) or not rows or not all(isinstance(r, list) and len(r) == len(names)
+                                                         for r in rows):
+        raise fail(f"rows must be a list of rows with {len(names)} value(s) each, one per param",
+                   "write rows = [[0.34, 0.28], [0.076, 0.095]]", "rows")
+    values: list[tuple[sympy.Rational, ...]] = []
+    for k, row in enumerate(rows, 1):
+        exact = []
+        for name, sym, cell in zip(names, params, row):
+            v = _exact_cell(cell)
+            if v is None:
+                raise fail(f"row {k}: {name} = {cell!r} is not an exact rational number",
+                           'write a number such as 0.34 or a string such as "119/775"', "rows")
+            if not _in_domain(v, ns.symbols[name][1]):
+                raise fail(f"row {k}: {name} = {_written(cell)} lies outside the domain "
+                           f"{ns.symbols[name][1]} of {name}", f"fix the row or the domain of {name}", "rows")
+            exact.append(v)
+        values.append(tuple(exact))
+    paper = raw.get("paper", [UNKNOWN] * len(rows))
+    labels = raw.get("labels", [""] * len(rows))
+    expect = raw.get("expect", "holds")
+    expects = expect if isinstance(expect, list) else [expect] * len(rows)
+    for key, given, ok in (("paper", paper, lambda v: v == UNKNOWN or _exact_cell(v) is not None),
+                           ("labels", labels, lambda v: isinstance(v, str)),
+                           ("expect", expects, lambda v: v in EXPECTATIONS)):
+        if not isinstance(given, list) or len(given) != len(rows) or not all(ok(v) for v in given):
+            raise fail(f"{key} must list one entry per row ({len(rows)})",
+                       {"paper": f'give the paper\'s value per row, or "{UNKNOWN}"',
+                        "labels": "give one label (a string) per row",
+                        "expect": 'write expect = "fails", or one of "holds"/"fails" per row'}[key], key)
+    tolerance = raw.get("tolerance")
+    tol = None
+    if tolerance is not None:
+        tol = _exact_cell(tolerance)
+        if tol is None or tol < 0:
+            raise fail("tolerance must be a nonnegative number (relative)", "write tolerance = 0.01", "tolerance")
+    timeout = raw.get("timeout", 5.0)
+    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
+        raise fail("timeout must be a positive number of seconds", "write timeout = 2", "timeout")
+    says, where = str(raw.get("says", "")), str(raw.get("where", ""))
+    claims: list[Claim] = []
+    ids: list[str | None] = []
+    for k, (row, cells, given, label, exp) in enumerate(zip(values, rows, paper, labels, expects), 1):
+        if given == UNKNOWN:
+            ids.append(None)
+            continue
+        point = ", ".join(f"{n} = {_written(c)}" for n, c in zip(names, cells))
+        approx = f"approx({text}, {_written(given)})"
+        claim = Claim(id=f"{tid}-row{k}", says=f"{says} Row {k}{' (' + label + ')' if label else ''}: {point}.",
+                      where=where, text=f"{approx} at {point}", expect=exp, timeout=float(timeout),
+                      line=line, at=dict(zip(params, row)))
+        claim.formula = parse_formula(approx, ns, tolerance=tol)
+        claims.append(claim)
+        ids.append(claim.id)
+    table = Table(id=tid, params=params, rows=tuple(values), formula=formula, text=text,
+                  cells=tuple(tuple(_written(c) for c in r) for r in rows), says=says,
+                  where=where, labels=tuple(labels),
+                  paper=tuple(None if v == UNKNOWN else _written(v) for v in paper),
+                  claim_ids=tuple(ids), line=line)
+    return table, claims
+
+
+def _written(cell: Any) -> str:
+    """A table cell as the file writes it (`0.50` stays `0.50`)."""
+    return cell.text if isinstance(cell, _TomlFloat) else str(cell)
+
+
+def _exact_cell(cell: Any) -> sympy.Rational | None:
+    """The exact rational a table cell stands for: an integer, a decimal (read from
+    its text), or a string with a closed rational expression such as "0.34*0.28/0.62"."""
+    if isinstance(cell, bool) or not isinstance(cell, (int, float, str)):
+        return None
+    if isinstance(cell, float) and not isinstance(cell, _TomlFloat):
+        return None
+    try:
+        value = parse_term(_written(cell), Namespace())
+    except ClaimInputError:
+        return None
+    return value if value.is_Rational else None
+
+
+def _in_domain(value: sympy.Rational, domain: Domain) -> bool:
+    """False when the value lies outside a domain with numeric bounds; a bound that
+    depends on other symbols is not checked here."""
+    for op, lhs, rhs in domain.constraints(value):
+        if (lhs - rhs).is_number:
+            gap = lhs - rhs
+            if bool(gap > 0) or (op == "<" and gap == 0):
+                return False
+    return True

@@ -28,6 +28,7 @@ BUILTINS: dict[str, tuple[int, ...]] = {
     "sqrt": (1,), "exp": (1,), "ln": (1,), "log": (1,), "log2": (1,),
     "log10": (1,), "abs": (1,), "min": (2, 3, 4, 5, 6), "max": (2, 3, 4, 5, 6),
     "diff": (2, 3), "integrate": (4,), "limit": (3,),
+    "solve": (2,), "argmin": (2,), "argmax": (2,),
 }
 #: Names with a fixed meaning in formulas (a file symbol of the same name wins
 #: for E and pi, as the spec says).
@@ -41,6 +42,70 @@ _TOKEN_TEXT = {
     "RPAR": "')'", "LSQB": "'['", "RSQB": "']'", "COMMA": "','", "COLON": "':'",
     "$END": "the end of the formula", "AND": "'and'", "OR": "'or'", "NOT": "'not'",
 }
+
+
+class Derived(sympy.Function):
+    """A value that SymPy derives from its arguments: `solve`, `argmin`, `argmax`.
+
+    Parsing keeps it unevaluated; `symbolic.expand` computes it under the domains of
+    the file's symbols, so a derived closed form is never typed in. The last argument
+    is the variable solved or optimized for; it is bound inside the node.
+    """
+
+    @property
+    def variable(self) -> sympy.Symbol:
+        """The variable solved or optimized for."""
+        return self.args[-1]
+
+    @property
+    def free_symbols(self) -> set[sympy.Basic]:
+        inner: set[sympy.Basic] = set()
+        for a in self.args[:-1]:
+            inner |= a.free_symbols
+        return inner - {self.variable}
+
+
+class Solve(Derived):
+    """`solve(lhs = rhs, x)`: the unique real solution for `x` in its domain.
+    Arguments: lhs, rhs, x."""
+
+    nargs = 3
+
+    def _sympystr(self, printer) -> str:
+        lhs, rhs, x = (printer._print(a) for a in self.args)
+        return f"solve({lhs} = {rhs}, {x})"
+
+    def _latex(self, printer) -> str:
+        lhs, rhs, x = (printer._print(a) for a in self.args)
+        return rf"\operatorname{{solve}}_{{{x}}}\left({lhs} = {rhs}\right)"
+
+
+class _Optimizer(Derived):
+    """`argmin`/`argmax(f, x)`, printed as the claim language and LaTeX write them."""
+
+    nargs = 2
+    _name = ""
+
+    def _sympystr(self, printer) -> str:
+        f, x = (printer._print(a) for a in self.args)
+        return f"{self._name}({f}, {x})"
+
+    def _latex(self, printer) -> str:
+        f, x = (printer._print(a) for a in self.args)
+        return rf"\operatorname*{{{self._name[:3]}\,{self._name[3:]}}}_{{{x}}}\left({f}\right)"
+
+
+class ArgMin(_Optimizer):
+    """`argmin(f, x)`: the unique stationary point of `f` in the domain of `x`, which
+    must not be a strict local maximum. Arguments: f, x."""
+
+    _name = "argmin"
+
+
+class ArgMax(_Optimizer):
+    """`argmax(f, x)`: as ArgMin, for a maximum."""
+
+    _name = "argmax"
 
 
 @dataclass
@@ -128,7 +193,7 @@ def _number(token: str) -> sympy.Rational:
     return sympy.Rational(f.numerator, f.denominator)
 
 
-def _rounding_half_unit(token: str) -> sympy.Rational:
+def rounding_half_unit(token: str) -> sympy.Rational:
     """Half a unit in the last written digit: the tolerance a rounded literal implies."""
     mantissa, _, exponent = token.lower().partition("e")
     decimals = len(mantissa.partition(".")[2])
@@ -330,10 +395,10 @@ class _Builder:
             if self.tolerance is not None:
                 rel = self.tolerance
             elif isinstance(target_node, lark.Tree) and target_node.data == "number":
-                abs_ = _rounding_half_unit(str(target_node.children[0]))
+                abs_ = rounding_half_unit(str(target_node.children[0]))
             elif isinstance(target_node, lark.Tree) and target_node.data == "neg" and \
                     isinstance(target_node.children[0], lark.Tree) and target_node.children[0].data == "number":
-                abs_ = _rounding_half_unit(str(target_node.children[0].children[0]))
+                abs_ = rounding_half_unit(str(target_node.children[0].children[0]))
             else:
                 rel = sympy.Rational(1, 10**9)
         return Approx(value, target, rel, abs_)
@@ -394,6 +459,8 @@ class _Builder:
                              f"see the built-in functions in the claim-language spec")
         if name in ("diff", "integrate", "limit"):
             return self.calculus(t, name, args)
+        if name in ("solve", "argmin", "argmax"):
+            return self.derived(t, name, args)
         xs = [self.expr(a) for a in args]
         if name == "sqrt":
             return sympy.sqrt(xs[0])
@@ -449,3 +516,24 @@ class _Builder:
         finally:
             self.scopes.pop()
         return sympy.Limit(body, var, point)
+
+    def derived(self, t: lark.Tree, name: str, args: list) -> sympy.Expr:
+        target, var_node = args
+        if not (isinstance(var_node, lark.Tree) and var_node.data == "name"):
+            raise self.error(t, f"the second argument of {name} must be a variable name",
+                             f"write {name}(..., x) with x declared under [symbols]")
+        vname = str(var_node.children[0])
+        if vname not in self.ns.symbols:
+            raise self.error(var_node, f"'{vname}' has no domain to {'solve' if name == 'solve' else 'optimize'} over",
+                             f"declare {vname} under [symbols]: its domain decides which solutions count")
+        var = self.ns.symbols[vname][0]
+        if name == "argmin":
+            return ArgMin(self.expr(target), var)
+        if name == "argmax":
+            return ArgMax(self.expr(target), var)
+        is_equation = (isinstance(target, lark.Tree) and target.data == "comparison"
+                       and len(target.children) == 3 and str(target.children[1]) in ("=", "=="))
+        if not is_equation:
+            raise self.error(t, "solve needs one equation as its first argument",
+                             f"write solve(lhs = rhs, {vname})")
+        return Solve(self.expr(target.children[0]), self.expr(target.children[2]), var)

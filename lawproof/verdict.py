@@ -1,8 +1,13 @@
 """Verdicts and their evidence: what a check found, and why it may be believed."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import asdict, dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import sympy
+
+    from .formula import Formula
 
 VERDICTS = ("proved", "refuted", "consistent", "unknown", "error", "not-checkable")
 
@@ -19,6 +24,8 @@ class Evidence:
     - `samples`: how the domain was sampled (count, digits, sampler).
     - `instances`: counterexamples for sample values of an outer existential.
     - `tried`: every method attempted, with what it said, in order.
+    - `closed_forms`: the `derivation` steps as SymPy expressions, for renderers
+      that print math (not part of `Result.to_dict`).
     """
 
     artifact: str = ""
@@ -30,11 +37,19 @@ class Evidence:
     samples: dict[str, Any] = field(default_factory=dict)
     instances: list[dict[str, Any]] = field(default_factory=list)
     tried: list[str] = field(default_factory=list)
+    closed_forms: list[tuple[str, sympy.Expr]] = field(default_factory=list, repr=False,
+                                                         compare=False)
 
 
 @dataclass
 class Result:
-    """The outcome of checking one claim."""
+    """The outcome of checking one claim.
+
+    `formula_tree`, `assume_tree` and `normalized_tree` are the structured forms of
+    `formula` and `normalized` (the claim as parsed, its `assume`, the formula the
+    backends decided), kept for renderers that print math; they are None where the
+    claim did not parse, and are not part of `to_dict`.
+    """
 
     paper: str
     claim: str
@@ -49,6 +64,9 @@ class Result:
     message: str = ""
     reason: str = ""
     evidence: Evidence = field(default_factory=Evidence)
+    formula_tree: Formula | None = field(default=None, repr=False, compare=False)
+    assume_tree: Formula | None = field(default=None, repr=False, compare=False)
+    normalized_tree: Formula | None = field(default=None, repr=False, compare=False)
 
     @property
     def matches_expect(self) -> bool | None:
@@ -63,6 +81,20 @@ class Result:
         return None
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        """Plain data (JSON-ready): every text field, without the structured forms."""
+        plain = replace(self, formula_tree=None, assume_tree=None, normalized_tree=None,
+                        evidence=replace(self.evidence, closed_forms=[]))
+        d = asdict(plain)
+        for key in ("formula_tree", "assume_tree", "normalized_tree"):
+            del d[key]
+        del d["evidence"]["closed_forms"]
         d["matches_expect"] = self.matches_expect
         return d
+
+    def _repr_markdown_(self) -> str:
+        from .report.markdown import render_result
+        return render_result(self)
+
+    def _repr_html_(self) -> str:
+        from .report.html import render_result
+        return render_result(self)

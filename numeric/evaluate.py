@@ -45,6 +45,12 @@ class _Inconclusive(Exception):
     """An interval is too wide to decide a sign needed to evaluate further."""
 
 
+def _mpf_fraction(value: mpmath.mpf) -> Fraction:
+    """An mpf as an exact Fraction of Python ints."""
+    p, q = to_rational(value._mpf_)
+    return Fraction(int(p), int(q))
+
+
 def _fraction_value(ctx, q: Fraction | sympy.Rational) -> Value:
     num, den = (q.numerator, q.denominator) if isinstance(q, Fraction) else (int(q.p), int(q.q))
     return ctx.mpf(num) / ctx.mpf(den)
@@ -266,7 +272,8 @@ def enclosure(value: sympy.Expr) -> tuple[Fraction, Fraction]:
         v = _interval(value, dps)
         if v is not None:
             lo, hi = _ends(mpmath.iv, v)
-            return Fraction(*to_rational(lo._mpf_)), Fraction(*to_rational(hi._mpf_))
+            # mpmath's backend may hand back gmpy2 integers; Fraction needs plain ints
+            return _mpf_fraction(lo), _mpf_fraction(hi)
     raise Undecided(f"cannot enclose {sympy.sstr(value)}")
 
 

@@ -169,7 +169,7 @@ def _dependency_order(symbols: list[sympy.Symbol], domains: Domains, outer: Poin
 
 
 def _primes(count: int) -> list[int]:
-    return [sympy.prime(k) for k in range(1, count + 1)]
+    return [int(sympy.prime(k)) for k in range(1, count + 1)]
 
 
 def _radical_inverse(i: int, base: int) -> Fraction:

@@ -18,7 +18,11 @@ from lawproof.formula import Binder, Formula, Not, Quantified, free_symbols, nnf
 from .shrink import candidates
 from .translate import Translator, lift_existentials
 
-SHRINK_CHECK_MS = 500
+#: Limits per shrinking step. The resource limit makes the step deterministic where z3
+#: counts resources; the wall-clock limit is only a safety net, generous so that a busy
+#: machine gives the same counterexample as an idle one.
+SHRINK_CHECK_RLIMIT = 2_000_000
+SHRINK_CHECK_MS = 3000
 
 
 @dataclass
@@ -119,6 +123,7 @@ def _shrunk(solver: z3.Solver, tr: Translator, order: list[sympy.Symbol]) -> dic
     satisfiable; the final model is then rational everywhere."""
     model = solver.model()
     solver.set("timeout", SHRINK_CHECK_MS)
+    solver.set("rlimit", SHRINK_CHECK_RLIMIT)
     for s in order:
         current = _to_fraction(model.eval(tr.var(s), model_completion=True))
         for c in candidates(current):

@@ -3,61 +3,240 @@ integrals and limits evaluated, `minimized_at` and `approx` spelled out as plain
 quantified formulas, the claim's `assume` made a premise."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import sympy
 
 from lawproof.claims import Claim, Theory
-from lawproof.errors import BackendTimeout, OutsideFragment
+from lawproof.domain import Domain
+from lawproof.errors import BackendTimeout, ClaimInputError, OutsideFragment
 from lawproof.formula import (Approx, Atom, Binder, Formula, Implies, Optimum, Or, Quantified,
                               Truth, conj)
+from lawproof.parser import ArgMin, Derived, Solve
 from lawproof.timeout import time_limit
 
+from .identity import _assumed
+
 _CALCULUS = (sympy.Derivative, sympy.Integral, sympy.Limit)
+Domains = dict[sympy.Symbol, Domain]
+#: (what was derived and how, the closed form SymPy computed), for the evidence
+Step = tuple[str, sympy.Expr]
 
 
 def expand(expr: sympy.Expr, theory: Theory, *, seconds: float = 5.0) -> sympy.Expr:
-    """Replace every call of a definition by its body and evaluate diff/integrate/limit.
+    """Replace every call of a definition by its body, compute the derived built-ins
+    (solve, argmin, argmax) and evaluate diff/integrate/limit.
 
-    An integral or limit SymPy cannot evaluate stays in the expression unevaluated;
-    later layers treat it as outside their fragment.
+    Calculus and derived built-ins are evaluated with every symbol inside its
+    declared domain (SymPy assumptions such as `beta > 0`), so their closed forms
+    hold on the domains, not necessarily outside them. An integral or limit SymPy
+    cannot evaluate stays unevaluated; later layers treat it as outside their
+    fragment. A derived built-in without a unique value raises ClaimInputError.
     """
-    bodies = _expanded_bodies(theory, seconds)
-    return _substitute_and_evaluate(expr, bodies, seconds)
+    bodies = _expanded_bodies(theory, seconds).bodies
+    return _substitute_and_evaluate(expr, bodies, _domains(theory), seconds)
 
 
-def _expanded_bodies(theory: Theory, seconds: float) -> dict[str, sympy.Lambda]:
+def _domains(theory: Theory) -> Domains:
+    return {s.symbol: s.domain for s in theory.symbols.values()}
+
+
+@dataclass(frozen=True)
+class _Failed:
+    """A definition whose derived value could not be computed: every claim that uses
+    it gets the error, the other claims are unaffected."""
+
+    name: str
+    message: str
+    fix: str
+
+    def error(self) -> ClaimInputError:
+        return ClaimInputError(f"in the definition of '{self.name}': {self.message}", fix=self.fix)
+
+
+@dataclass
+class _Bodies:
+    theory: Theory
+    bodies: dict[str, sympy.Expr | sympy.Lambda | _Failed] = field(default_factory=dict)
+    steps: dict[str, list[Step]] = field(default_factory=dict)
+
+
+def _expanded_bodies(theory: Theory, seconds: float) -> _Bodies:
     key = id(theory)
     cached = _BODY_CACHE.get(key)
-    if cached is not None and cached[0] is theory:
-        return cached[1]
-    bodies: dict[str, sympy.Lambda] = {}
+    if cached is not None and cached.theory is theory:
+        return cached
+    out = _Bodies(theory)
+    domains = _domains(theory)
     for name, d in theory.definitions.items():  # in file order: bodies use earlier ones only
-        body = _substitute_and_evaluate(d.body, bodies, seconds)
-        bodies[name] = sympy.Lambda(d.params, body) if d.params else body
-    _BODY_CACHE[key] = (theory, bodies)
-    return bodies
+        steps: list[Step] = []
+        try:
+            body = _substitute_and_evaluate(d.body, out.bodies, domains, seconds, steps)
+        except ClaimInputError as e:
+            out.bodies[name] = _Failed(name, e.message, e.fix)
+            continue
+        except BackendTimeout as e:
+            out.bodies[name] = _Failed(name, str(e), "raise the claim's timeout or simplify the definition")
+            continue
+        out.bodies[name] = sympy.Lambda(d.params, body) if d.params else body
+        out.steps[name] = steps
+    _BODY_CACHE[key] = out
+    return out
 
 
-_BODY_CACHE: dict[int, tuple[Theory, dict]] = {}
+_BODY_CACHE: dict[int, _Bodies] = {}
 
 
-def _substitute_and_evaluate(expr: sympy.Expr, bodies: dict, seconds: float) -> sympy.Expr:
+def _substitute_and_evaluate(expr: sympy.Expr, bodies: dict, domains: Domains, seconds: float,
+                             steps: list[Step] | None = None) -> sympy.Expr:
     def call(e: sympy.Expr) -> sympy.Expr:
         body = bodies[e.func.__name__]
+        if isinstance(body, _Failed):
+            raise body.error()
         return body(*e.args) if isinstance(body, sympy.Lambda) else body
 
     out = expr.replace(lambda e: isinstance(e, sympy.core.function.AppliedUndef)
                        and e.func.__name__ in bodies, call)
+    if out.has(Derived):
+        out = out.replace(lambda e: isinstance(e, Derived),
+                          lambda e: _derived_value(e, domains, seconds, steps))
     if out.has(*_CALCULUS):
-        out = _evaluate_calculus(out, seconds)
+        out = _evaluate_calculus(out, domains, seconds)
     return out
 
 
-def _evaluate_calculus(expr: sympy.Expr, seconds: float) -> sympy.Expr:
+def _evaluate_calculus(expr: sympy.Expr, domains: Domains, seconds: float) -> sympy.Expr:
+    renamed, back = _assumed(expr, domains)
     try:
         with time_limit(seconds, "SymPy calculus"):
-            return expr.doit(deep=True)
+            return renamed.doit(deep=True).xreplace(back)
     except BackendTimeout:
         return expr
+
+
+#: Derived values already computed: (node, domains of its symbols) -> (value, how).
+_DERIVED_CACHE: dict[tuple, tuple[sympy.Expr, str]] = {}
+
+
+def _derived_value(node: Derived, domains: Domains, seconds: float,
+                   steps: list[Step] | None) -> sympy.Expr:
+    """The closed form a derived built-in stands for; ClaimInputError if it has none."""
+    key = (node, tuple(sorted(((s.name, domains.get(s)) for s in node.atoms(sympy.Symbol)),
+                              key=lambda kv: kv[0])))
+    if key not in _DERIVED_CACHE:
+        try:
+            with time_limit(seconds, f"deriving {sympy.sstr(node)}"):
+                _DERIVED_CACHE[key] = _derive(node, domains)
+        except (NotImplementedError, sympy.PolynomialError) as e:
+            raise ClaimInputError(f"SymPy cannot compute {sympy.sstr(node)} ({e})",
+                                  fix="rewrite the equation, or state the closed form and check it") from None
+    value, how = _DERIVED_CACHE[key]
+    if steps is not None:
+        steps.append((f"{sympy.sstr(node)} [{how}]", value))
+    return value
+
+
+def _derive(node: Derived, domains: Domains) -> tuple[sympy.Expr, str]:
+    renamed, back = _assumed(sympy.Tuple(*node.args), domains)
+    # SymPy's solve gives up on some equations in Dummy symbols that it solves in
+    # ordinary ones, so the assumed signs are carried by fresh Symbols instead
+    plain = {d: sympy.Symbol(d.name, **d.assumptions0) for d in back}
+    renamed, back = renamed.xreplace(plain), {plain[d]: s for d, s in back.items()}
+    *args, x = [a.doit(deep=True) if a.has(*_CALCULUS) else a for a in renamed.args]
+    rename = {v: k for k, v in back.items()}
+    domain = domains.get(node.variable)
+    equation = args[0] - args[1] if isinstance(node, Solve) else sympy.diff(args[0], x)
+    roots, how = _roots(equation, x)
+    kept = [r for r in roots if domain is None or _may_lie_in(
+        r, [(op, lo.xreplace(rename), hi.xreplace(rename)) for op, lo, hi in domain.constraints(r)])]
+    where = f"the domain {domain} of {node.variable}" if domain is not None else "the reals"
+    what = "solution" if isinstance(node, Solve) else "stationary point"
+    if not kept:
+        raise ClaimInputError(f"{sympy.sstr(node)}: no {what} in {where} ({how})",
+                              fix=f"check the equation and the domain of {node.variable}")
+    if len(kept) > 1:
+        listed = "; ".join(sympy.sstr(r.xreplace(back)) for r in kept)
+        raise ClaimInputError(f"{sympy.sstr(node)}: {len(kept)} {what}s may lie in {where} and "
+                              f"SymPy cannot tell which: {listed}",
+                              fix=f"narrow the domain of {node.variable} under [symbols] so that exactly one remains")
+    root = kept[0]
+    if not isinstance(node, Solve):
+        how += "; " + _second_order(node, args[0], x, root)
+    return root.xreplace(back), how
+
+
+def _roots(equation: sympy.Expr, x: sympy.Symbol) -> tuple[list[sympy.Expr], str]:
+    """Real roots of `equation` in `x`, and how they were found. solveset's finite
+    answers are complete; when it cannot give one, SymPy's solve is asked, whose
+    list may miss roots (said so in the evidence)."""
+    found = sympy.solveset(equation, x, domain=sympy.S.Reals)
+    if found is sympy.S.EmptySet:
+        return [], "SymPy solveset: no real root"
+    if isinstance(found, sympy.FiniteSet):
+        return list(found.args), "SymPy solveset: all real roots"
+    return list(sympy.solve(equation, x)), "SymPy solve (solveset gave no finite answer; roots may be incomplete)"
+
+
+def _may_lie_in(root: sympy.Expr, inside: list[tuple[str, sympy.Expr, sympy.Expr]]) -> bool:
+    """False when SymPy proves `root` is not real or breaks one of the domain's
+    relations `inside` (such as `0 < root`)."""
+    if root.is_real is False:
+        return False
+    for op, lo, hi in inside:
+        try:
+            holds = sympy.Lt(lo, hi) if op == "<" else sympy.Le(lo, hi)
+        except TypeError:  # SymPy refuses to order a non-real number
+            return False
+        if holds is sympy.false:
+            return False
+    return True
+
+
+def _second_order(node: Derived, f: sympy.Expr, x: sympy.Symbol, root: sympy.Expr) -> str:
+    """Reject a stationary point of the wrong kind; say what is known of the second derivative."""
+    curvature = sympy.diff(f, x, 2).subs(x, root)
+    sign = 1 if curvature.is_positive else -1 if curvature.is_negative else 0
+    wanted = 1 if isinstance(node, ArgMin) else -1
+    if sign == -wanted:
+        kind = "maximum" if isinstance(node, ArgMin) else "minimum"
+        raise ClaimInputError(f"{sympy.sstr(node)}: the only stationary point is a strict local {kind}",
+                              fix="use the other of argmin/argmax, or check the objective's sign")
+    if sign == wanted:
+        return "second derivative there has the right sign"
+    return "sign of the second derivative there not decided by SymPy"
+
+
+def derived_steps(claim: Claim, theory: Theory, *, seconds: float = 5.0) -> list[Step]:
+    """The derived built-ins a claim relies on (through its definitions, transitively,
+    and in its own formula), each with the closed form SymPy computed and how."""
+    cache = _expanded_bodies(theory, seconds)
+    steps: list[Step] = []
+    for name in _used_definitions(claim, theory):
+        steps.extend(cache.steps.get(name, []))
+    for e in _claim_exprs(claim):
+        for node in sympy.preorder_traversal(e):
+            if isinstance(node, Derived):
+                _substitute_and_evaluate(node, cache.bodies, _domains(theory), seconds, steps)
+    return steps
+
+
+def _claim_exprs(claim: Claim) -> list[sympy.Expr]:
+    parts = [f for f in (claim.formula, claim.assume) if f is not None]
+    return [e for f in parts for node in f.walk() for e in node.exprs()]
+
+
+def _used_definitions(claim: Claim, theory: Theory) -> list[str]:
+    """Names of the definitions a claim uses, directly or through other definitions, in file order."""
+    def calls(e: sympy.Expr) -> set[str]:
+        return {a.func.__name__ for a in e.atoms(sympy.core.function.AppliedUndef)} & set(theory.definitions)
+
+    todo = set().union(*(calls(e) for e in _claim_exprs(claim)))
+    used: set[str] = set()
+    while todo:
+        name = todo.pop()
+        used.add(name)
+        todo |= calls(theory.definitions[name].body) - used
+    return [n for n in theory.definitions if n in used]
 
 
 def desugar(f: Formula) -> Formula:
@@ -118,11 +297,16 @@ def fold(a: Atom) -> Formula:
 
 
 def normalize(claim: Claim, theory: Theory, *, seconds: float = 5.0) -> Formula:
-    """The claim as one formula over expanded terms: `assume -> formula`, desugared."""
+    """The claim as one formula over expanded terms: `assume -> formula`, desugared,
+    with the symbols a table row fixes (`claim.at`) replaced by their values."""
     if claim.formula is None:
         raise ValueError(f"claim '{claim.id}' has no formula")
     body = claim.formula if claim.assume is None else Implies(claim.assume, claim.formula)
     expanded = body.map_exprs(lambda e: expand(e, theory, seconds=seconds))
+    if claim.at:
+        # a table row: the claim is about one point, fixed after definitions are
+        # expanded; its atoms are kept unfolded so the evidence shows the row's values
+        return desugar(expanded.map_exprs(lambda e: e.xreplace(claim.at)))
     return _fold_all(desugar(expanded))
 
 
@@ -134,10 +318,12 @@ def _fold_all(f: Formula) -> Formula:
     return _rebuild(f, [_fold_all(c) for c in f.children()])
 
 
-def definedness(expr: sympy.Expr) -> list[Atom]:
+def definedness(expr: sympy.Expr, domains: Domains | None = None) -> list[Atom]:
     """Conditions under which `expr` is a defined real number: denominators nonzero,
     even roots and real powers of nonnegative bases, logarithms of positive numbers.
 
+    With `domains`, a condition that SymPy's sign rules already prove from the
+    symbols' domains (`N^(-alpha)` has a positive base when `N > 0`) is left out.
     Raises OutsideFragment for an unevaluated integral or limit, whose definedness
     this function cannot state.
     """
@@ -156,7 +342,14 @@ def definedness(expr: sympy.Expr) -> list[Atom]:
             out.append(Atom(">", node.args[0], sympy.Integer(0)))
     unique: list[Atom] = []
     for a in out:
-        if a not in unique and fold(a) != Truth(True):
+        if a not in unique and fold(a) != Truth(True) and not (domains and _settled(a, domains)):
             unique.append(a)
     return unique
+
+
+def _settled(a: Atom, domains: Domains) -> bool:
+    """Whether SymPy's sign rules prove the definedness condition `a` on the domains."""
+    gap, _ = _assumed(a.lhs - a.rhs, domains)
+    known = {"!=": gap.is_nonzero, ">": gap.is_positive, ">=": gap.is_nonnegative}.get(a.op)
+    return known is True
 

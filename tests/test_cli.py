@@ -52,8 +52,9 @@ def test_check_exit_two_on_input_errors(tmp_path, capsys):
 
 
 def test_strict_fails_on_undecided(tmp_path):
-    head = '[paper]\nid = "e"\n[symbols]\nx = "[0, 1]"\n'
-    text = head + '[[claim]]\nid = "tr"\nformula = "exp(x) >= 1 + x"\n'
+    # an integer variable keeps exp out of reach of both z3 and the interval prover
+    head = '[paper]\nid = "e"\n[symbols]\nn = { domain = "[0, 5]", integer = true }\n'
+    text = head + '[[claim]]\nid = "tr"\nformula = "exp(n) >= 1 + n"\n'
     path = write(tmp_path, text)
     assert main(["check", path]) == 0
     assert main(["check", "--strict", path]) == 1
@@ -90,7 +91,7 @@ def test_report_writes_markdown_json_and_artifacts(tmp_path):
     assert main(["report", write(tmp_path, GOOD), "--out", str(out)]) == 0
     assert (out / "toy.md").exists() and (out / "index.md").exists()
     doc = json.loads((out / "toy.json").read_text())
-    assert doc["schema"] == "lawproof-report/1" and doc["counts"]["proved"] == 1
+    assert doc["schema"] == "lawproof-report/2" and doc["counts"]["proved"] == 1
     assert (out / "artifacts" / "toy" / "threshold.smt2").read_text().count("(check-sat)") == 1
 
 

@@ -1,29 +1,88 @@
-"""Write every report format and the evidence artifacts to a folder."""
+"""Write every report format and the evidence artifacts to a folder, and compare a
+folder with what the code produces now (`lawproof report --check`)."""
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 from ..engine import FileResult
-from . import json_report, markdown
-from .model import build_report
+from . import html, json_report, junit, markdown
+from .model import PaperReport, build_report
 
 
-def write_reports(files: list[FileResult], out: Path) -> list[Path]:
-    """Render the reports of `files` under `out`; return the paths written."""
+def _claim_file_link(p: PaperReport, home: Path) -> str | None:
+    """The claim file relative to the report folder `home`, when both are known
+    relative to the working folder (so the link does not depend on the clone)."""
+    path = Path(p.path)
+    if path.is_absolute() or not path.is_file():
+        return None
+    return Path(os.path.relpath(path, home)).as_posix()
+
+
+def render_files(files: list[FileResult], *, home: Path) -> dict[str, str]:
+    """Every report file and artifact as `relative path -> text`, for a report
+    folder that will live at `home` (used for links to the claim files)."""
     report = build_report(files)
-    written: list[Path] = []
-
-    def put(rel: str, text: str) -> None:
-        path = out / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-
+    out: dict[str, str] = {}
     for p in report.papers:
-        put(f"{p.id}.md", markdown.render_paper(p))
-        put(f"{p.id}.json", json_report.render_paper(p))
+        link = _claim_file_link(p, home)
+        out[f"{p.id}.md"] = markdown.render_paper(p, claim_file_link=link)
+        out[f"{p.id}.html"] = html.render_paper(p, claim_file_link=link)
+        out[f"{p.id}.json"] = json_report.render_paper(p)
         for r in p.results:
             if r.evidence.artifact:
-                put(p.artifact_name(r), r.evidence.artifact)
-    put("index.md", markdown.render_index(report))
+                out[p.artifact_name(r)] = r.evidence.artifact
+        for plot in p.plots:
+            out[plot.file] = plot.svg
+    out["index.md"] = markdown.render_index(report)
+    out["index.html"] = html.render_index(report)
+    out["junit.xml"] = junit.render(report)
+    return out
+
+
+def write_reports(files: list[FileResult], out: Path, *, home: Path | None = None) -> list[Path]:
+    """Render the reports of `files` under `out` and return the paths written.
+
+    Each reported paper's `artifacts/<paper-id>/` folder is written afresh (files
+    of claims or plots that no longer exist are removed); nothing else is deleted.
+    """
+    rendered = render_files(files, home=home if home is not None else out)
+    for paper_dir in {Path(rel).parent for rel in rendered if rel.startswith("artifacts/")}:
+        folder = out / paper_dir
+        if folder.is_dir():
+            for stale in folder.iterdir():
+                if stale.is_file() and (paper_dir / stale.name).as_posix() not in rendered:
+                    stale.unlink()
+    written: list[Path] = []
+    for rel, text in sorted(rendered.items()):
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode("utf-8"))
+        written.append(path)
     return written
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    if not folder.is_dir():
+        return {}
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def check_reports(files: list[FileResult], committed: Path) -> list[str]:
+    """Regenerate the reports into a temporary folder and compare them with
+    `committed`; return one line per differing, missing or extra file (empty when
+    the committed folder is exactly what the code produces)."""
+    with tempfile.TemporaryDirectory(prefix="lawproof-report-") as tmp:
+        write_reports(files, Path(tmp), home=committed)
+        fresh = _tree(Path(tmp))
+    old = _tree(committed)
+    problems = []
+    for rel in sorted(set(fresh) | set(old)):
+        if rel not in old:
+            problems.append(f"missing: {committed / rel} (the code produces it)")
+        elif rel not in fresh:
+            problems.append(f"extra: {committed / rel} (the code no longer produces it; delete it)")
+        elif old[rel] != fresh[rel]:
+            problems.append(f"differs: {committed / rel}")
+    return problems

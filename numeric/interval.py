@@ -1,0 +1,943 @@
+"""Rigorous proofs of inequalities by branch and bound over boxes, in interval
+arithmetic whose every endpoint is rounded outward by arb (python-flint).
+
+A claim `forall x in box: lhs op rhs` (any quantifier-free combination of such atoms,
+under universal quantifiers) is proved when a finite cover of the box by sub-boxes
+is found on each of which the claim is certainly true. Three enclosures of
+`lhs - rhs` over a box are intersected:
+
+- the plain enclosure (each operation on intervals);
+- the monotonicity form: where a partial derivative (from SymPy, enclosed over the
+  box) has one sign, the variable is replaced by the end of its range that gives
+  the bound, so `exp(x) - 1 - x` on [0, 1] is bounded below by its value at 0,
+  which arb computes as exactly 0;
+- the mean-value form `g(m) + sum_i dg/dx_i(X) (X_i - m_i)`.
+
+Boxes are split at the simplest dyadic rational of the middle half of the widest
+side, so a point where an inequality touches zero (0, 1, 1/2, ...) becomes a box
+corner, where the monotonicity form closes it. An unbounded side `[a, oo)` is
+covered through `t = a + u/(1 - u)`, `u` in [0, 1): halving `u` splits
+`[t0, oo)` at `a + 2 (t0 - a) + 1`, and the last box keeps its infinite end, which
+interval arithmetic handles (nothing is truncated).
+
+Truth on a box is three-valued: True, False or None ("cannot tell"), and "cannot
+tell" is never read as either. A box where the claim is certainly false yields a
+candidate violation: a rational point of the box, checked at 50 digits here and
+exactly by the caller.
+"""
+from __future__ import annotations
+
+import math
+import time
+from collections import deque
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from fractions import Fraction
+from typing import Callable
+
+import flint
+import sympy
+from flint import arb, fmpq
+
+from lawproof.domain import Domain
+from lawproof.errors import OutsideFragment
+from lawproof.formula import (And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth, conj,
+                              free_symbols, to_text)
+
+from .evaluate import _kleene_and, _kleene_not, _kleene_or, mp_truth
+
+#: Working precision (bits) of every arb operation.
+PREC = 128
+#: Significant digits of the decimal endpoints printed in a certificate.
+SHOWN_DIGITS = 12
+
+
+class _Undefined(Exception):
+    """A term is undefined at every point of the box (so its atom is false there)."""
+
+
+class _Unclear(Exception):
+    """A term may be undefined somewhere in the box: the box must be split."""
+
+
+class _Unsupported(Exception):
+    """A term has a node the interval evaluator does not know."""
+
+
+# --- intervals with arb endpoints ---------------------------------------------------
+
+@dataclass(frozen=True)
+class Interval:
+    """The real numbers from `lo` to `hi`: exact arb points, None for an infinite
+    end. An open end is not attained: every member is strictly inside it."""
+
+    lo: arb | None
+    hi: arb | None
+    lo_open: bool = False
+    hi_open: bool = False
+
+    @staticmethod
+    def of(ball: arb) -> "Interval":
+        """The closed interval spanned by an arb ball."""
+        return Interval(_down(ball), _up(ball))
+
+    @staticmethod
+    def point(q: Fraction) -> "Interval":
+        """The interval around one rational (a point when q is dyadic)."""
+        return Interval.of(arb(fmpq(q.numerator, q.denominator)))
+
+    def bounds(self) -> tuple[Fraction | None, Fraction | None]:
+        """The ends as exact rationals (None for an infinite end)."""
+        return (None if self.lo is None else _fraction(self.lo),
+                None if self.hi is None else _fraction(self.hi))
+
+    def __str__(self) -> str:
+        left = "(" if self.lo_open or self.lo is None else "["
+        right = ")" if self.hi_open or self.hi is None else "]"
+        lo = "-oo" if self.lo is None else _decimal(_fraction(self.lo), up=False)
+        hi = "oo" if self.hi is None else _decimal(_fraction(self.hi), up=True)
+        return f"{left}{lo}, {hi}{right}"
+
+
+def _down(ball: arb) -> arb | None:
+    return ball.lower() if ball.is_finite() else None
+
+
+def _up(ball: arb) -> arb | None:
+    return ball.upper() if ball.is_finite() else None
+
+
+def _fraction(x: arb) -> Fraction:
+    m, e = x.man_exp()
+    m, e = int(m), int(e)
+    return Fraction(m * 2 ** e) if e >= 0 else Fraction(m, 2 ** -e)
+
+
+def _decimal(q: Fraction, up: bool, digits: int = SHOWN_DIGITS) -> str:
+    """`q` rounded outward (up or down) to `digits` significant decimal digits."""
+    if q == 0:
+        return "0"
+    exponent = math.floor(math.log10(abs(q)))
+    while abs(q) >= Fraction(10) ** (exponent + 1):
+        exponent += 1
+    while abs(q) < Fraction(10) ** exponent:
+        exponent -= 1
+    scale = Fraction(10) ** (digits - 1 - exponent)
+    n = math.ceil(q * scale) if up else math.floor(q * scale)
+    value = Decimal(n).scaleb(exponent - digits + 1).normalize()
+    return format(value, "f") if -6 <= exponent <= 15 else format(value, "e")
+
+
+ZERO = Interval(arb(0), arb(0))
+ONE = Interval(arb(1), arb(1))
+
+
+def _positive(v: Interval) -> bool:
+    return v.lo is not None and (v.lo > 0 or (v.lo == 0 and v.lo_open))
+
+
+def _negative(v: Interval) -> bool:
+    return v.hi is not None and (v.hi < 0 or (v.hi == 0 and v.hi_open))
+
+
+def _nonneg(v: Interval) -> bool:
+    return v.lo is not None and v.lo >= 0
+
+
+def _nonpos(v: Interval) -> bool:
+    return v.hi is not None and v.hi <= 0
+
+
+def _is_zero(v: Interval) -> bool:
+    return v.lo is not None and v.hi is not None and v.lo == 0 and v.hi == 0
+
+
+def compare(op: str, v: Interval) -> bool | None:
+    """Whether every member of `v` stands in relation `op` to 0 (True), none does
+    (False), or the interval cannot tell (None)."""
+    if op == ">":
+        return True if _positive(v) else (False if _nonpos(v) else None)
+    if op == ">=":
+        return True if _nonneg(v) else (False if _negative(v) else None)
+    if op == "<":
+        return True if _negative(v) else (False if _nonneg(v) else None)
+    if op == "<=":
+        return True if _nonpos(v) else (False if _positive(v) else None)
+    if op == "=":
+        return True if _is_zero(v) else (False if _positive(v) or _negative(v) else None)
+    if op == "!=":
+        eq = compare("=", v)
+        return None if eq is None else not eq
+    raise ValueError(f"unknown relation {op!r}")
+
+
+def neg(a: Interval) -> Interval:
+    return Interval(None if a.hi is None else -a.hi, None if a.lo is None else -a.lo,
+                    a.hi_open, a.lo_open)
+
+
+def add(a: Interval, b: Interval) -> Interval:
+    lo = None if a.lo is None or b.lo is None else _down(a.lo + b.lo)
+    hi = None if a.hi is None or b.hi is None else _up(a.hi + b.hi)
+    return Interval(lo, hi, a.lo_open or b.lo_open, a.hi_open or b.hi_open)
+
+
+def _mul_nonneg(a: Interval, b: Interval) -> Interval:
+    """Both intervals >= 0 and neither is {0}; an end is open unless attained."""
+    lo = _down(a.lo * b.lo)
+    lo_attained = (not a.lo_open and not b.lo_open) or (a.lo == 0 and not a.lo_open) \
+        or (b.lo == 0 and not b.lo_open)
+    hi = None if a.hi is None or b.hi is None else _up(a.hi * b.hi)
+    return Interval(lo, hi, not lo_attained, a.hi_open or b.hi_open)
+
+
+def _low_product(x: arb | None, y: arb | None) -> arb | None:
+    # both factors are nonzero with opposite signs: an infinite one gives -oo
+    return None if x is None or y is None else _down(x * y)
+
+
+def _high_product(x: arb | None, y: arb | None) -> arb | None:
+    return None if x is None or y is None else _up(x * y)
+
+
+def mul(a: Interval, b: Interval) -> Interval:
+    if _is_zero(a) or _is_zero(b):
+        return ZERO
+    if _nonneg(a) and _nonneg(b):
+        return _mul_nonneg(a, b)
+    if _nonpos(a):
+        return neg(mul(neg(a), b))
+    if _nonpos(b):
+        return neg(mul(a, neg(b)))
+    # at least one interval has members of both signs; ends are kept closed
+    if _nonneg(b):
+        return Interval(_low_product(a.lo, b.hi), _high_product(a.hi, b.hi))
+    if _nonneg(a):
+        return Interval(_low_product(a.hi, b.lo), _high_product(a.hi, b.hi))
+    lows = [_low_product(a.lo, b.hi), _low_product(a.hi, b.lo)]
+    highs = [_high_product(a.lo, b.lo), _high_product(a.hi, b.hi)]
+    return Interval(None if None in lows else min(lows), None if None in highs else max(highs))
+
+
+def reciprocal(a: Interval) -> Interval:
+    if _is_zero(a):
+        raise _Undefined("division by zero")
+    if _negative(a):
+        return neg(reciprocal(neg(a)))
+    if not _positive(a):
+        raise _Unclear("a denominator may vanish")
+    lo = arb(0) if a.hi is None else _down(1 / a.hi)
+    hi = None if a.lo == 0 else _up(1 / a.lo)
+    return Interval(lo, hi, a.hi is None or a.hi_open, a.lo_open)
+
+
+def exp(a: Interval) -> Interval:
+    lo = arb(0) if a.lo is None else _down(a.lo.exp())
+    hi = None if a.hi is None else _up(a.hi.exp())
+    return Interval(lo, hi, a.lo is None or a.lo_open, a.hi_open)
+
+
+def log(a: Interval) -> Interval:
+    if _nonpos(a):
+        raise _Undefined("logarithm of a nonpositive number")
+    if not _positive(a):
+        raise _Unclear("a logarithm's argument may be nonpositive")
+    lo = None if a.lo == 0 else _down(a.lo.log())
+    hi = None if a.hi is None else _up(a.hi.log())
+    return Interval(lo, hi, a.lo_open, a.hi_open)
+
+
+def _monotone_power(a: Interval, k: int) -> Interval:
+    """a^k for a >= 0, or for odd k; increasing, so ends map to ends."""
+    lo = None if a.lo is None else _down(a.lo ** k)
+    hi = None if a.hi is None else _up(a.hi ** k)
+    return Interval(lo, hi, a.lo_open, a.hi_open)
+
+
+def integer_power(a: Interval, k: int) -> Interval:
+    if k == 0:
+        return ONE  # 0^0 = 1, as in exact evaluation
+    if k < 0:
+        return reciprocal(integer_power(a, -k))
+    if k % 2 == 1 or _nonneg(a):
+        return _monotone_power(a, k)
+    if _nonpos(a):
+        return _monotone_power(neg(a), k)
+    top = None if a.lo is None or a.hi is None else _up(max(-a.lo, a.hi) ** k)
+    return Interval(arb(0), top)
+
+
+def _contains_integer(v: Interval) -> bool:
+    if v.lo is None or v.hi is None:
+        return True
+    return v.lo.ceil() <= v.hi.floor()
+
+
+def power(base: Interval, ex: Interval) -> Interval:
+    """base^ex with the exponent an interval; an integer exponent takes the integer
+    power (defined for negative bases), any other needs base >= 0 (> 0 if ex < 0)."""
+    if ex.lo is not None and ex.lo == ex.hi and ex.lo.is_integer():
+        return integer_power(base, int(ex.lo.unique_fmpz()))
+    if _positive(base):
+        return exp(mul(ex, log(base)))
+    if _negative(base):
+        if _contains_integer(ex):
+            raise _Unclear("a negative base with an exponent that may be an integer")
+        raise _Undefined("non-integer power of a negative number")
+    if _is_zero(base):
+        if _positive(ex):
+            return ZERO
+        if _negative(ex):
+            raise _Undefined("zero to a negative power")
+        raise _Unclear("zero to an exponent that may be 0")
+    if _nonneg(base) and _positive(ex):
+        if base.hi is None:
+            return Interval(arb(0), None)
+        top = exp(mul(ex, log(Interval(base.hi, base.hi))))
+        return Interval(arb(0), top.hi, False, top.hi_open)
+    raise _Unclear("a real power of a base that may be negative")
+
+
+def absolute(a: Interval) -> Interval:
+    if _nonneg(a):
+        return a
+    if _nonpos(a):
+        return neg(a)
+    top = None if a.lo is None or a.hi is None else max(-a.lo, a.hi)
+    return Interval(arb(0), top)
+
+
+def _extreme(values: list[Interval], smallest: bool) -> Interval:
+    """Min (or max) of intervals, endpoint-wise; ends kept closed."""
+    los, his = [v.lo for v in values], [v.hi for v in values]
+    if smallest:
+        lo = None if None in los else min(los)
+        finite = [h for h in his if h is not None]
+        hi = min(finite) if finite else None
+    else:
+        finite = [x for x in los if x is not None]
+        lo = max(finite) if finite else None
+        hi = None if None in his else max(his)
+    return Interval(lo, hi)
+
+
+def intersect(a: Interval, b: Interval) -> Interval:
+    """The tighter end of two enclosures of the same set."""
+    if a.lo is None or (b.lo is not None and (b.lo > a.lo or (b.lo == a.lo and b.lo_open))):
+        lo, lo_open = b.lo, b.lo_open
+    else:
+        lo, lo_open = a.lo, a.lo_open
+    if a.hi is None or (b.hi is not None and (b.hi < a.hi or (b.hi == a.hi and b.hi_open))):
+        hi, hi_open = b.hi, b.hi_open
+    else:
+        hi, hi_open = a.hi, a.hi_open
+    return Interval(lo, hi, lo_open, hi_open)
+
+
+# --- terms compiled to interval functions ------------------------------------------
+
+Env = list[Interval]
+Term = Callable[[Env], Interval]
+
+_CALCULUS = (sympy.Integral, sympy.Limit, sympy.Derivative)
+
+
+def _fold(fs: list[Term], op: Callable[[Interval, Interval], Interval]) -> Term:
+    def run(env: Env) -> Interval:
+        acc = fs[0](env)
+        for f in fs[1:]:
+            acc = op(acc, f(env))
+        return acc
+    return run
+
+
+def _constant(expr: sympy.Expr) -> Term:
+    if expr.is_Rational:
+        value = Interval.of(arb(fmpq(int(expr.p), int(expr.q))))
+    elif expr is sympy.pi:
+        value = Interval.of(arb.pi())
+    elif expr is sympy.E:
+        value = Interval.of(arb.const_e())
+    else:
+        raise _Unsupported(f"the constant {sympy.sstr(expr)}")
+    return lambda env: value
+
+
+def compile_term(expr: sympy.Expr, index: dict[sympy.Symbol, int]) -> Term:
+    """`expr` as a function from intervals of the symbols (positions in `index`) to
+    an enclosure of its range. The function raises _Undefined / _Unclear.
+    Raises _Unsupported for a node it does not know."""
+    if expr.is_Symbol:
+        if expr not in index:
+            raise _Unsupported(f"the symbol {expr} has no range")
+        i = index[expr]
+        return lambda env: env[i]
+    if expr in (sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
+        def undefined(env: Env) -> Interval:
+            raise _Undefined(f"the term contains {expr}")
+        return undefined
+    if expr.is_Atom:
+        return _constant(expr)
+    if isinstance(expr, sympy.Add):
+        return _fold([compile_term(a, index) for a in expr.args], add)
+    if isinstance(expr, sympy.Mul):
+        return _fold([compile_term(a, index) for a in expr.args], mul)
+    if isinstance(expr, sympy.Pow):
+        base = compile_term(expr.base, index)
+        if expr.exp.is_Integer:
+            k = int(expr.exp)
+            return lambda env: integer_power(base(env), k)
+        ex = compile_term(expr.exp, index)
+        return lambda env: power(base(env), ex(env))
+    unary = {sympy.exp: exp, sympy.log: log, sympy.Abs: absolute}
+    if type(expr) in unary and len(expr.args) == 1:
+        fn, arg = unary[type(expr)], compile_term(expr.args[0], index)
+        return lambda env: fn(arg(env))
+    if isinstance(expr, (sympy.Min, sympy.Max)):
+        args = [compile_term(a, index) for a in expr.args]
+        smallest = isinstance(expr, sympy.Min)
+        return lambda env: _extreme([a(env) for a in args], smallest)
+    raise _Unsupported(f"{type(expr).__name__} (in {sympy.sstr(expr)})")
+
+
+# --- boxes ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a box: rational ends (None = infinite) and the anchor `a` of the
+    change of variables `t = a + u/(1-u)` used to split an unbounded side."""
+
+    lo: Fraction | None
+    hi: Fraction | None
+    lo_open: bool = False
+    hi_open: bool = False
+    anchor: Fraction = Fraction(0)
+
+    @property
+    def degenerate(self) -> bool:
+        return self.lo is not None and self.lo == self.hi
+
+    @property
+    def empty(self) -> bool:
+        if self.lo is None or self.hi is None:
+            return False
+        return self.lo > self.hi or (self.lo == self.hi and (self.lo_open or self.hi_open))
+
+    def width(self) -> Fraction | None:
+        """None for an infinite side."""
+        return None if self.lo is None or self.hi is None else self.hi - self.lo
+
+    def interval(self) -> Interval:
+        lo = hi = None
+        if self.lo is not None:
+            lo = Interval.point(self.lo).lo
+        if self.hi is not None:
+            hi = Interval.point(self.hi).hi
+        return Interval(lo, hi, self.lo_open, self.hi_open)
+
+    def split_point(self) -> Fraction:
+        """Where to cut: the simplest dyadic of the middle half of a bounded side; the
+        image of u's midpoint for an unbounded one."""
+        if self.lo is not None and self.hi is not None:
+            return _simplest_dyadic(self.lo + (self.hi - self.lo) / 4, self.hi - (self.hi - self.lo) / 4,
+                                    (self.lo + self.hi) / 2)
+        if self.lo is not None:
+            return self.anchor + 2 * (self.lo - self.anchor) + 1
+        if self.hi is not None:
+            return self.anchor - 2 * (self.anchor - self.hi) - 1
+        return self.anchor
+
+    def halves(self) -> tuple["Side", "Side"]:
+        c = self.split_point()
+        return replace(self, hi=c, hi_open=False), replace(self, lo=c, lo_open=False)
+
+    def __str__(self) -> str:
+        left = "(" if self.lo_open or self.lo is None else "["
+        right = ")" if self.hi_open or self.hi is None else "]"
+        lo = "-oo" if self.lo is None else str(self.lo)
+        hi = "oo" if self.hi is None else str(self.hi)
+        return f"{left}{lo}, {hi}{right}"
+
+
+def _simplest_dyadic(lo: Fraction, hi: Fraction, near: Fraction) -> Fraction:
+    """The dyadic rational in [lo, hi] with the coarsest step 2^k, the one nearest
+    `near` among those."""
+    k = math.ceil(max(abs(lo), abs(hi), Fraction(1))).bit_length() + 1
+    while True:
+        step = Fraction(2) ** k
+        first, last = math.ceil(lo / step), math.floor(hi / step)
+        if first <= last:
+            n = min(max(round(near / step), first), last)
+            return n * step
+        k -= 1
+
+
+Box = tuple[Side, ...]
+
+
+def _box_text(symbols: list[sympy.Symbol], box: Box) -> str:
+    return ", ".join(f"{s} in {side}" for s, side in zip(symbols, box))
+
+
+# --- the claim as a quantifier-free matrix over a box -----------------------------------
+
+@dataclass
+class _Setup:
+    symbols: list[sympy.Symbol] = field(default_factory=list)
+    sides: list[Side] = field(default_factory=list)
+    taken: set[str] = field(default_factory=set)
+
+
+def _number(value: sympy.Expr) -> Interval:
+    try:
+        return compile_term(value, {})([])
+    except (_Undefined, _Unclear, _Unsupported) as e:
+        raise OutsideFragment(f"the domain bound {sympy.sstr(value)} cannot be enclosed ({e})") from e
+
+
+def _side(symbol: sympy.Symbol, domain: Domain) -> tuple[Side, list[Atom]]:
+    """The box side for a domain, and guards: the domain constraints that stay in the
+    formula because a bound is not rational. A bound that mentions other symbols gives
+    an infinite side, an irrational one a rational side just outside it."""
+    if domain.integer:
+        raise OutsideFragment(f"{symbol} ranges over integers; the interval prover covers real boxes")
+    ends: list[Fraction | None] = []
+    rational: list[bool] = []
+    guards: list[Atom] = []
+    for bound, lower, is_open in ((domain.lo, True, domain.lo_open), (domain.hi, False, domain.hi_open)):
+        rational.append(bound.is_Rational or bound in (sympy.oo, -sympy.oo))
+        if bound in (sympy.oo, -sympy.oo):
+            ends.append(None)
+            continue
+        if bound.is_Rational:
+            ends.append(Fraction(int(bound.p), int(bound.q)))
+            continue
+        op = "<" if is_open else "<="
+        guards.append(Atom(op, bound, symbol) if lower else Atom(op, symbol, bound))
+        if bound.free_symbols:
+            ends.append(None)
+        else:
+            v = _number(bound)
+            end = v.lo if lower else v.hi
+            ends.append(None if end is None else _fraction(end))
+    lo, hi = ends
+    anchor = lo if lo is not None else (hi if hi is not None else Fraction(0))
+    return Side(lo, hi, domain.lo_open and rational[0], domain.hi_open and rational[1], anchor), guards
+
+
+def _add_variable(setup: _Setup, symbol: sympy.Symbol, side: Side) -> None:
+    setup.symbols.append(symbol)
+    setup.sides.append(side)
+    setup.taken.add(symbol.name)
+
+
+def _pull(f: Formula, positive: bool, setup: _Setup) -> Formula:
+    """`f` with its quantifiers moved out into the box: universal ones in positive
+    position and existential ones in negative position (both mean "for all").
+    Sound because every box side is nonempty and bound names are made fresh."""
+    if isinstance(f, (Truth, Atom)):
+        return f
+    if isinstance(f, Not):
+        return Not(_pull(f.arg, not positive, setup))
+    if isinstance(f, And):
+        return And(tuple(_pull(a, positive, setup) for a in f.args))
+    if isinstance(f, Or):
+        return Or(tuple(_pull(a, positive, setup) for a in f.args))
+    if isinstance(f, Implies):
+        return Implies(_pull(f.lhs, not positive, setup), _pull(f.rhs, positive, setup))
+    if isinstance(f, Iff):
+        if any(isinstance(n, Quantified) for n in f.walk()):
+            raise OutsideFragment("a quantifier under <-> cannot be moved out; the interval prover "
+                                  "needs every quantifier universal")
+        return f
+    if isinstance(f, Quantified):
+        if (f.kind == "forall") != positive:
+            raise OutsideFragment("the claim has an existential quantifier; the interval prover "
+                                  "proves universally quantified claims only")
+        sub: dict[sympy.Symbol, sympy.Symbol] = {}
+        for b in f.binders:
+            name = b.symbol.name
+            while name in setup.taken:
+                name += "_"
+            if name != b.symbol.name:
+                sub[b.symbol] = sympy.Symbol(name, real=True)
+        guards: list[Atom] = []
+        sides = []
+        for b in f.binders:
+            side, more = _side(b.symbol, b.map_exprs(lambda e: e.xreplace(sub)).domain)
+            if side.empty:
+                return Truth(positive)  # a quantifier over an empty set is vacuous
+            sides.append(side)
+            guards += [g.map_exprs(lambda e: e.xreplace(sub)) for g in more]
+        for b, side in zip(f.binders, sides):
+            _add_variable(setup, sub.get(b.symbol, b.symbol), side)
+        body = _pull(f.body.map_exprs(lambda e: e.xreplace(sub)), positive, setup)
+        if not guards:
+            return body
+        return Implies(conj(guards), body) if positive else conj(guards + [body])
+    raise OutsideFragment(f"{type(f).__name__} must be desugared before the interval prover")
+
+
+def _tighten(side: Side, op: str, c: Fraction, symbol_left: bool) -> Side:
+    """The side intersected with `x op c` (or `c op x`)."""
+    if not symbol_left:
+        op = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "="}[op]
+    lo, hi, lo_open, hi_open = side.lo, side.hi, side.lo_open, side.hi_open
+    if op in (">", ">=", "=") and (lo is None or c > lo or (c == lo and op == ">")):
+        lo, lo_open = c, op == ">"
+    if op in ("<", "<=", "=") and (hi is None or c < hi or (c == hi and op == "<")):
+        hi, hi_open = c, op == "<"
+    return replace(side, lo=lo, hi=hi, lo_open=lo_open, hi_open=hi_open)
+
+
+def _restrict_by_premise(matrix: Formula, setup: _Setup) -> None:
+    """Shrink the box by premise conjuncts `x op c` with c rational: outside them the
+    claim holds vacuously. The premise stays in the matrix."""
+    parts: list[Formula] = []
+    while isinstance(matrix, Implies):
+        parts += matrix.lhs.args if isinstance(matrix.lhs, And) else [matrix.lhs]
+        matrix = matrix.rhs
+    for p in parts:
+        if not isinstance(p, Atom) or p.op == "!=":
+            continue
+        for var, c, left in ((p.lhs, p.rhs, True), (p.rhs, p.lhs, False)):
+            if var in setup.symbols and c.is_Rational:
+                i = setup.symbols.index(var)
+                setup.sides[i] = _tighten(setup.sides[i], p.op, Fraction(int(c.p), int(c.q)), left)
+
+
+# --- the prover ------------------------------------------------------------------------
+
+@dataclass
+class CoverBox:
+    """One box of a proof (a side per variable) and why the claim holds on it:
+    `(atom, form, enclosure of lhs - rhs, truth)` for every atom the decision used."""
+
+    sides: Box
+    reasons: list[tuple[str, str, str, bool]]
+
+
+@dataclass
+class IntervalResult:
+    """What the interval prover found.
+
+    status: "proved" (every box of `cover` satisfies the claim), "violation" (`point`,
+    exact rationals for the variables of `matrix`, falsifies `matrix` by interval
+    arithmetic and at 50 digits: a candidate for the exact re-check), or "unknown"
+    (the box budget or the deadline ran out; `detail` says where).
+    `matrix` is the claim with its quantifiers moved into the box: false at a point
+    of the box exactly when the claim fails there (with witnesses for inner
+    universal variables).
+    """
+
+    status: str
+    detail: str
+    formula: Formula
+    matrix: Formula
+    symbols: list[sympy.Symbol]
+    root: Box
+    cover: list[CoverBox] = field(default_factory=list)
+    point: dict[sympy.Symbol, Fraction] | None = None
+    boxes: int = 0
+    seconds: float = 0.0
+
+    def certificate(self) -> str:
+        """The proof as text: the claim, the box, and every box of the cover with the
+        enclosures that decide it. Deterministic (no timings)."""
+        lines = [
+            "lawproof interval certificate",
+            f"method: branch and bound, interval arithmetic with arb endpoints rounded outward "
+            f"(python-flint {flint.__version__}, {PREC} bits); enclosures: plain, monotone "
+            "(derivative sign), mean value",
+            f"claim: {to_text(self.formula)}",
+            f"matrix: {to_text(self.matrix)}",
+            f"box: {_box_text(self.symbols, self.root)}",
+            "unbounded sides are split through t = a + u/(1-u), u in [0, 1): the last box keeps its "
+            "infinite end",
+            f"status: {self.status} ({self.detail})",
+            f"cover: {len(self.cover)} boxes",
+        ]
+        for i, c in enumerate(self.cover, 1):
+            lines.append(f"box {i}: {_box_text(self.symbols, c.sides)}")
+            for atom, form, enc, truth in c.reasons:
+                lines.append(f"  {atom}  [{form}] lhs - rhs in {enc}: {'true' if truth else 'false'}")
+        return "\n".join(lines) + "\n"
+
+
+@dataclass
+class _CompiledAtom:
+    lhs: Term
+    rhs: Term
+    difference: sympy.Expr
+    variables: list[int]
+    derivatives: dict[int, Term | None] = field(default_factory=dict)
+
+
+class _Prover:
+    def __init__(self, matrix: Formula, symbols: list[sympy.Symbol]) -> None:
+        self.matrix = matrix
+        self.symbols = symbols
+        self.index = {s: i for i, s in enumerate(symbols)}
+        self.atoms: dict[Atom, _CompiledAtom] = {}
+        for node in matrix.walk():
+            if isinstance(node, Atom) and node not in self.atoms:
+                try:
+                    self.atoms[node] = _CompiledAtom(
+                        compile_term(node.lhs, self.index), compile_term(node.rhs, self.index),
+                        node.lhs - node.rhs,
+                        sorted(self.index[s] for s in (node.lhs.free_symbols | node.rhs.free_symbols)))
+                except _Unsupported as e:
+                    raise OutsideFragment(f"the interval prover does not support {e}") from e
+
+    # three-valued truth on a box
+    def truth(self, f: Formula, box: Box, env: Env, why: list) -> bool | None:
+        if isinstance(f, Truth):
+            return f.value
+        if isinstance(f, Atom):
+            return self.atom_truth(f, box, env, why)
+        if isinstance(f, Not):
+            return _kleene_not(self.truth(f.arg, box, env, why))
+        if isinstance(f, And):
+            return _kleene_and(self.truth(a, box, env, why) for a in f.args)
+        if isinstance(f, Or):
+            return _kleene_or(self.truth(a, box, env, why) for a in f.args)
+        if isinstance(f, Implies):
+            return self.truth(Or((Not(f.lhs), f.rhs)), box, env, why)
+        if isinstance(f, Iff):
+            a, b = self.truth(f.lhs, box, env, why), self.truth(f.rhs, box, env, why)
+            return None if a is None or b is None else a == b
+        raise TypeError(type(f).__name__)
+
+    def _difference(self, c: _CompiledAtom, env: Env) -> Interval:
+        return add(c.lhs(env), neg(c.rhs(env)))
+
+    def atom_truth(self, a: Atom, box: Box, env: Env, why: list) -> bool | None:
+        c = self.atoms[a]
+        text = f"{sympy.sstr(a.lhs)} {a.op} {sympy.sstr(a.rhs)}"
+        try:
+            g = self._difference(c, env)
+        except _Undefined as e:
+            why.append((text, f"undefined: {e}", "-", False))
+            return False
+        except _Unclear:
+            return None
+        t = compare(a.op, g)
+        form = "plain"
+        if t is None and any(not box[i].degenerate for i in c.variables):
+            g, form = self._refined(c, box, env, g)
+            t = compare(a.op, g)
+        if t is not None:
+            why.append((text, form, str(g), t))
+        return t
+
+    def _derivative(self, c: _CompiledAtom, i: int, env: Env) -> Interval | None:
+        if i not in c.derivatives:
+            try:
+                # common factors pulled out: b*log(2)*(2**(b*t) - 1) has a visible sign,
+                # b*log(2)*2**(b*t) - b*log(2) has not
+                slope = sympy.factor_terms(sympy.diff(c.difference, self.symbols[i]))
+                c.derivatives[i] = compile_term(slope, self.index)
+            except _Unsupported:
+                c.derivatives[i] = None
+        d = c.derivatives[i]
+        if d is None:
+            return None
+        try:
+            return d(env)
+        except (_Undefined, _Unclear):
+            return None
+
+    def _refined(self, c: _CompiledAtom, box: Box, env: Env, g: Interval) -> tuple[Interval, str]:
+        """The plain enclosure intersected with the monotone and mean-value forms."""
+        moving = [i for i in c.variables if not box[i].degenerate]
+        slopes = {i: self._derivative(c, i, env) for i in moving}
+        forms = []
+        for lower in (True, False):
+            found = self._monotone_bound(c, box, env, slopes, lower)
+            if found is not None:
+                v, notes = found
+                bound = Interval(v.lo, None, v.lo_open) if lower else Interval(None, v.hi, False, v.hi_open)
+                g = intersect(g, bound)
+                forms.append(f"monotone ({'lower' if lower else 'upper'} bound): " + ", ".join(notes))
+        bounded = [i for i in moving if box[i].width() is not None]
+        if bounded and all(slopes[i] is not None for i in bounded):
+            centre = list(env)
+            mids = {}
+            for i in bounded:
+                mids[i] = (box[i].lo + box[i].hi) / 2
+                centre[i] = Interval.point(mids[i])
+            try:
+                mv = self._difference(c, centre)
+                for i in bounded:
+                    offset = add(env[i], neg(Interval.point(mids[i])))
+                    mv = add(mv, mul(slopes[i], offset))
+                g = intersect(g, mv)
+                forms.append("mean value")
+            except (_Undefined, _Unclear):
+                pass
+        return g, "; ".join(forms) or "plain"
+
+    def _monotone_bound(self, c: _CompiledAtom, box: Box, env: Env, slopes: dict[int, Interval | None],
+                        lower: bool) -> tuple[Interval, list[str]] | None:
+        """An enclosure whose lower (or upper) end bounds lhs - rhs on the box: each
+        variable whose slope has one sign moves to the end of its side where that bound
+        is attained (the mean value theorem, one coordinate after another). Closed ends
+        first, then at most one open end: only where the slope's sign is strict, which
+        makes the bound strict, and where the slope is defined on the closed side, so
+        that lhs - rhs is continuous up to that end."""
+        moved = list(env)
+        notes: list[str] = []
+        open_end = None
+        for i, d in slopes.items():
+            if d is None or not (_nonneg(d) or _nonpos(d)):
+                continue
+            up = _nonneg(d)
+            to_lo = up == lower
+            side = box[i]
+            end, is_open = (side.lo, side.lo_open) if to_lo else (side.hi, side.hi_open)
+            if end is None:
+                continue
+            how = f"{self.symbols[i]} {'increasing' if up else 'decreasing'}"
+            if not is_open:
+                moved[i] = Interval.point(end)
+                notes.append(how)
+            elif open_end is None and (_positive(d) if up else _negative(d)) and \
+                    self._slope_defined_at_end(c, i, env, to_lo):
+                open_end = (i, end, how + f" strictly, up to the open end {end}")
+        if open_end is not None:
+            i, end, how = open_end
+            moved[i] = Interval.point(end)
+            notes.append(how)
+        if not notes:
+            return None
+        try:
+            v = self._difference(c, moved)
+        except (_Undefined, _Unclear):
+            return None
+        if open_end is not None:  # the open end is never reached: the bound is strict
+            v = replace(v, lo_open=True) if lower else replace(v, hi_open=True)
+        return v, notes
+
+    def _slope_defined_at_end(self, c: _CompiledAtom, i: int, env: Env, at_lo: bool) -> bool:
+        closed = list(env)
+        closed[i] = replace(env[i], lo_open=False) if at_lo else replace(env[i], hi_open=False)
+        term = c.derivatives.get(i)
+        if term is None:
+            return False
+        try:
+            term(closed)
+        except (_Undefined, _Unclear):
+            return False
+        return True
+
+    def sample(self, box: Box) -> dict[sympy.Symbol, Fraction]:
+        """A rational point of the box inside the domain (never an open end)."""
+        return {s: side.lo if side.degenerate else side.split_point() for s, side in zip(self.symbols, box)}
+
+    def env(self, box: Box) -> Env:
+        return [side.interval() for side in box]
+
+
+def prove(formula: Formula, domains: dict[sympy.Symbol, Domain], *, max_boxes: int = 4000,
+          deadline: float | None = None) -> IntervalResult:
+    """Prove `formula` (free symbols universal over `domains`; quantifiers inside must
+    all be universal) by branch and bound, or find a candidate violation.
+
+    `deadline` is a `time.perf_counter()` value; at most `max_boxes` boxes are
+    examined. Raises OutsideFragment for a claim outside the prover's reach (an
+    existential quantifier, integer variables, a function it does not know).
+    """
+    start = time.perf_counter()
+    setup = _Setup()
+    guards: list[Atom] = []
+    for s in sorted(free_symbols(formula), key=lambda s: s.name):
+        if s not in domains:
+            raise OutsideFragment(f"no domain for {s}")
+        side, more = _side(s, domains[s])
+        _add_variable(setup, s, side)
+        guards += more
+    body = _pull(formula, True, setup)
+    matrix = Implies(conj(guards), body) if guards else body
+    _restrict_by_premise(matrix, setup)
+    root: Box = tuple(setup.sides)
+    result = IntervalResult("unknown", "", formula, matrix, setup.symbols, root)
+    saved = flint.ctx.prec
+    flint.ctx.prec = PREC
+    try:
+        _search(_Prover(matrix, setup.symbols), root, result, max_boxes, deadline)
+    finally:
+        flint.ctx.prec = saved
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def sign_on(expr: sympy.Expr, domains: dict[sympy.Symbol, Domain]) -> int:
+    """+1 (or -1) when `expr` is defined and positive (negative) at every point of the
+    domains, certified by one interval evaluation over their box; 0 when that cannot
+    tell. A bound that is not rational is widened (a larger box only makes the
+    statement stronger)."""
+    symbols = sorted(expr.free_symbols, key=lambda s: s.name)
+    try:
+        sides = [_side(s, domains[s])[0] for s in symbols]
+        term = compile_term(expr, {s: i for i, s in enumerate(symbols)})
+    except (KeyError, OutsideFragment, _Unsupported):
+        return 0
+    if any(side.empty for side in sides):
+        return 0
+    saved = flint.ctx.prec
+    flint.ctx.prec = PREC
+    try:
+        v = term([side.interval() for side in sides])
+    except (_Undefined, _Unclear):
+        return 0
+    finally:
+        flint.ctx.prec = saved
+    return 1 if _positive(v) else (-1 if _negative(v) else 0)
+
+
+def _search(prover: _Prover, root: Box, result: IntervalResult, max_boxes: int,
+            deadline: float | None) -> None:
+    if any(side.empty for side in root):
+        result.status, result.detail = "proved", "the box is empty: the claim holds vacuously"
+        return
+    queue = deque([root])  # breadth first: a violation anywhere is met early
+    while queue:
+        if result.boxes >= max_boxes or (deadline is not None and time.perf_counter() > deadline):
+            why = "box budget" if result.boxes >= max_boxes else "deadline"
+            result.detail = (f"{why} exhausted after {result.boxes} boxes: {len(result.cover)} proved, "
+                             f"{len(queue)} undecided")
+            return
+        box = queue.popleft()
+        result.boxes += 1
+        reasons: list = []
+        t = prover.truth(prover.matrix, box, prover.env(box), reasons)
+        if t is True:
+            result.cover.append(CoverBox(box, reasons))
+            continue
+        point = prover.sample(box)
+        if t is False or prover.truth(prover.matrix, tuple(Side(v, v) for v in point.values()),
+                                      [Interval.point(v) for v in point.values()], []) is False:
+            if not mp_truth(prover.matrix, point, dps=50):
+                result.status, result.point = "violation", point
+                result.detail = f"the claim fails at {_point_text(point)} (interval arithmetic and 50 digits)"
+                return
+        widths = [(side.width() is None, side.width() or 0) for side in box]
+        choices = [i for i, side in enumerate(box) if not side.degenerate]
+        if not choices:
+            result.detail = f"undecided at the point {_point_text(point)}"
+            return
+        i = max(choices, key=lambda j: widths[j])
+        left, right = box[i].halves()
+        queue.append(box[:i] + (left,) + box[i + 1:])
+        queue.append(box[:i] + (right,) + box[i + 1:])
+    result.status = "proved"
+    result.detail = f"{len(result.cover)} boxes cover the domain ({result.boxes} examined)"
+
+
+def _point_text(point: dict[sympy.Symbol, Fraction]) -> str:
+    return ", ".join(f"{s} = {v}" for s, v in point.items())
+
+
+__all__ = ["Interval", "IntervalResult", "CoverBox", "Side", "compare", "compile_term", "prove", "sign_on",
+           "add", "neg", "mul", "reciprocal", "exp", "log", "power", "integer_power", "absolute",
+           "intersect", "PREC"]

@@ -1,0 +1,6 @@
+; -K*kappa/(C*C**kappa) < 0: the factor K*kappa/(C*C**kappa) is negative on the domains, so it holds exactly when 1 > 0
+; benchmark generated from python API
+(set-info :status unknown)
+(assert
+ (or (and (not (> 1.0 0.0)))))
+(check-sat)

@@ -1,0 +1,195 @@
+"""The first-order (KKT) form of optimality claims: it agrees with the quantified
+encoding, is never used without a convexity certificate, and decides the
+multi-class Amdahl claims that the quantified encoding cannot."""
+from __future__ import annotations
+
+from fractions import Fraction
+from itertools import product
+
+import pytest
+import sympy
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+import lawproof
+from lawproof.domain import Domain
+from lawproof.errors import EncodingDisagreement
+from lawproof.formula import Atom, Binder, Optimum, Truth
+from lawproof.proofs import decide
+from lawproof.proofs.kkt import KktReport, Reduction, decide_reduced, kkt_normalize
+from lawproof.symbolic import normalize
+
+from conftest import claim_file
+
+PACK = [p for p in lawproof.bundled_papers() if p.name == "amdahl_modernized.claims.toml"][0]
+MULTI_CLASS = ["two-class-collapse", "two-class-naive-threshold", "two-class-naive-sufficient",
+               "two-class-convex", "three-class-collapse", "three-class-naive-threshold",
+               "three-class-convex"]
+KKT_DCP = "via KKT (convexity certified: DCP)"
+
+
+def domains_of(theory: lawproof.Theory) -> dict:
+    return {s.symbol: s.domain for s in theory.symbols.values()}
+
+
+def both_encodings(claim: lawproof.Claim, theory: lawproof.Theory) -> tuple[str, str, bool]:
+    """SMT status of the quantified and of the first-order encoding, and whether the
+    claim was reduced at all."""
+    doms = domains_of(theory)
+    quantified = decide(normalize(claim, theory, seconds=claim.timeout), doms, timeout=claim.timeout)
+    reduced, report = kkt_normalize(claim, theory, doms)
+    first_order = decide(reduced, doms, timeout=claim.timeout)
+    return quantified.status, first_order.status, report.reduced
+
+
+def one_variable_optimum_claims() -> list[tuple[lawproof.Claim, lawproof.Theory]]:
+    out = []
+    for path in lawproof.bundled_papers():
+        cf = lawproof.load(path)
+        for claim in cf.claims:
+            optima = [n for n in claim.formula.walk() if isinstance(n, Optimum)] if claim.formula else []
+            if optima and all(len(o.binders) == 1 for o in optima) and claim.error is None:
+                out.append((claim, cf.theory))
+    return out
+
+
+def test_reduction_agrees_with_the_quantified_encoding_on_the_packs():
+    compared = reduced = 0
+    for claim, theory in one_variable_optimum_claims():
+        quantified, first_order, was_reduced = both_encodings(claim, theory)
+        if quantified == "unknown":
+            continue  # nothing to compare with
+        assert first_order == quantified, claim.id
+        compared += 1
+        reduced += was_reduced
+    assert compared >= 10 and reduced >= 8
+
+
+def test_non_convex_objective_is_never_reduced():
+    cf = lawproof.load(PACK)
+    for claim_id in ("referee-growing-R", "referee-quadratic-R"):
+        claim = cf.claim(claim_id)
+        _, report = kkt_normalize(claim, cf.theory, domains_of(cf.theory))
+        [r] = report.reductions
+        assert not report.reduced and r.form is None and r.certificate.curvature == "unknown"
+    r = lawproof.check_file(PACK, only=["referee-growing-R"]).results[0]
+    assert r.verdict == "refuted" and "KKT" not in r.method
+    assert any(t.startswith("KKT reduction: not applied") for t in r.evidence.tried)
+
+
+@pytest.fixture(scope="module")
+def multi_class() -> dict[str, lawproof.Result]:
+    fr = lawproof.check_file(PACK, only=MULTI_CLASS)
+    return {r.claim: r for r in fr.results}
+
+
+def test_multi_class_claims_decided_with_the_certificate(multi_class):
+    assert sorted(multi_class) == sorted(MULTI_CLASS)
+    for r in multi_class.values():
+        assert r.matches_expect is True, (r.claim, r.verdict, r.message)
+        assert r.method.startswith("SMT (z3) " + KKT_DCP), r.claim
+        steps = dict(r.evidence.derivation)
+        assert steps["curvature"] == "convex (DCP)"
+        conditions = [w for w, _ in r.evidence.derivation if w.startswith("side condition")]
+        assert conditions and all(steps[w].startswith("proved by z3") for w in conditions)
+        assert "first-order form" in steps
+
+
+def T(S, f, R, a):
+    return S / (1 - sum(a)) + sum(fi / (1 + ai * (Ri - 1)) for fi, Ri, ai in zip(f, R, a))
+
+
+@pytest.mark.parametrize("claim, n", [("two-class-naive-threshold", 2), ("three-class-naive-threshold", 3)])
+def test_naive_threshold_counterexample_rechecks_in_fractions(multi_class, claim, n):
+    r = multi_class[claim]
+    assert r.verdict == "refuted"
+    v = {k: Fraction(x) for k, x in r.evidence.counterexample.items()}
+    S, f, R = v["S"], [v[f"f{i}"] for i in range(1, n + 1)], [v[f"R{i}"] for i in range(1, n + 1)]
+    assert S + sum(f) == 1 and all(0 <= fi <= 1 for fi in f) and all(Ri > 1 for Ri in R) and 0 <= S <= 1
+    assert not all(S >= 1 - 1 / Ri for Ri in R)          # the naive threshold says "specialize" ...
+    grid = [Fraction(k, 8) for k in range(8)]
+    for a in product(grid, repeat=n):                      # ... yet no allocation on a grid beats zero
+        if sum(a) < 1:
+            assert T(S, f, R, a) >= T(S, f, R, [0] * n)
+
+
+def test_v1_instances_keep_their_better_point_witnesses():
+    r = lawproof.check_file(PACK, only=["v1-any-efficiency-advantage"]).results[0]
+    assert r.verdict == "refuted" and KKT_DCP in r.method and r.evidence.instances
+    for inst in r.evidence.instances:
+        cx = {k: Fraction(x) for k, x in inst["counterexample"].items()}
+        R, S, a = cx["R_w"], cx["S_w"], cx["a_w"]
+        assert T(S, [1 - S], [R], [a]) < T(S, [1 - S], [R], [0])
+
+
+TOY = '''
+[paper]
+id = "toy-kkt"
+
+[symbols]
+x = "[0, oo)"
+y = "[0, oo)"
+p = "[0, 1]"
+z = "(0, oo)"
+u = "[0, 1]"
+w = "[-3, 2]"
+'''
+
+
+def toy(formula: str, expect: str = "holds") -> lawproof.Result:
+    body = f'[[claim]]\nid = "t"\nformula = "{formula}"\nexpect = "{expect}"\n'
+    return lawproof.check_file(claim_file(body, head=TOY)).results[0]
+
+
+@pytest.mark.parametrize("formula, expect", [
+    # an active nonstrict linear constraint: a multiplier lambda >= 0
+    ("minimized_at((x - p)^2 + (y - p)^2, (x, y), (1/2, 1/2), x + y <= 1) <-> p >= 1/2", "holds"),
+    ("minimized_at((x - p)^2 + (y - p)^2, (x, y), (1/2, 1/2), x + y <= 1) <-> p >= 1/3", "fails"),
+    # an equation: a multiplier of either sign
+    ("minimized_at(x^2 + 2*y^2, (x, y), (2/3, 1/3), x + y = 1)", "holds"),
+    ("minimized_at(x^2 + 2*y^2, (x, y), (1/2, 1/2), x + y = 1)", "fails"),
+    # a concave objective with ln, outside SMT as a quantified formula
+    ("maximized_at(ln(z) - z, z, 1)", "holds"),
+    ("maximized_at(ln(z) - z, z, 2)", "fails"),
+    # a maximum at a closed upper end
+    ("maximized_at(-(u - 2)^2, u, 1)", "holds"),
+])
+def test_first_order_forms_decide_toy_optima(formula, expect):
+    r = toy(formula, expect)
+    assert r.matches_expect is True and KKT_DCP in r.method, (r.verdict, r.message)
+
+
+def test_multiplier_of_an_active_constraint_is_existential():
+    r = toy("minimized_at((x - p)^2 + (y - p)^2, (x, y), (1/2, 1/2), x + y <= 1) <-> p >= 1/2")
+    form = dict(r.evidence.derivation)["first-order form"]
+    assert form.startswith("exists lambda in [0, oo):")
+
+
+def test_premise_about_an_outer_symbol_is_not_used_for_the_bound_one():
+    # x^3 - 3x is not convex on [-3, 2]; the premise "w >= 1/2" is about the outer w,
+    # not the w the optimum binds, so it must not make the objective look convex.
+    r = toy("w >= 1/2 -> minimized_at(w^3 - 3*w, w, 1)", "fails")
+    assert r.verdict == "refuted" and "KKT" not in r.method
+    assert Fraction(r.evidence.counterexample["w_w"]) ** 3 - 3 * Fraction(r.evidence.counterexample["w_w"]) < -2
+
+
+def test_disagreeing_encodings_are_an_error_not_a_verdict():
+    s = sympy.Symbol("s", real=True)
+    doms = {s: Domain(sympy.Integer(0), sympy.Integer(1))}
+    opt = Optimum("min", s, (Binder(s, doms[s]),), (sympy.Integer(0),))
+    # a "reduction" that claims s < 0 where the quantified form says s >= 0
+    report = KktReport([Reduction(opt, form=Truth(True))], original=Atom(">=", s, sympy.Integer(0)))
+    with pytest.raises(EncodingDisagreement):
+        decide_reduced(Atom("<", s, sympy.Integer(0)), report, doms)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(coeffs=st.tuples(st.integers(-1, 1), st.integers(-3, 3), st.integers(-3, 3)),
+       lo=st.integers(-2, 0), width=st.integers(1, 3), at=st.integers(0, 4))
+def test_random_cubics_both_encodings_agree(coeffs, lo, width, at):
+    c3, c2, c1 = coeffs
+    v = Fraction(lo) + Fraction(width * at, 4)
+    head = f'[paper]\nid = "cubic"\n\n[symbols]\nt = "[{lo}, {lo + width}]"\n'
+    body = f'[[claim]]\nid = "c"\nformula = "minimized_at({c3}*t^3 + {c2}*t^2 + {c1}*t, t, {v})"\n'
+    cf = claim_file(body, head=head)
+    quantified, first_order, _ = both_encodings(cf.claims[0], cf.theory)
+    assert quantified == first_order != "unknown"

@@ -1,0 +1,254 @@
+"""Symbolic reductions of transcendental claims: each is checked against 50-digit
+evaluation of the original at random rational points, and the reduced claims are
+decided by z3."""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import mpmath
+import pytest
+import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import lawproof
+import lawproof.numeric as numeric
+from lawproof.domain import Domain
+from lawproof.formula import Atom, Formula, Implies, Not, nnf
+from lawproof.numeric import exact_value, mp_truth, mp_value, recheck
+from lawproof.proofs import decide
+from lawproof.numeric.interval import prove, sign_on
+from lawproof.symbolic.reductions import Reduction, limits, monotone, reduce, substitute
+
+x, y, b, t, t1, t2, k, K, E0, C1, C2 = (sympy.Symbol(n, real=True) for n in
+                                        ("x", "y", "b", "t", "t1", "t2", "k", "K", "E0", "C1", "C2"))
+I, R, oo = sympy.Integer, sympy.Rational, sympy.oo
+POS = Domain(I(0), oo, True, True)
+NONNEG = Domain(I(0), oo, False, True)
+UNIT = Domain(I(0), I(1), True, True)
+SETTINGS = settings(max_examples=30, deadline=None)
+
+
+def X(time: sympy.Expr) -> sympy.Expr:
+    """Relative excess loss with efficiency doublings (MATH.md section 2)."""
+    return (1 + (2 ** (b * time) - 1) / (b * sympy.log(2))) ** (-k)
+
+
+def positive(hi: int = 50) -> st.SearchStrategy[Fraction]:
+    return st.fractions(min_value=Fraction(1, 64), max_value=hi, max_denominator=64)
+
+
+def unit() -> st.SearchStrategy[Fraction]:
+    return st.fractions(min_value=Fraction(1, 64), max_value=Fraction(63, 64), max_denominator=64)
+
+
+def the(reductions: list[Reduction], name: str) -> Reduction:
+    return next(r for r in reductions if r.name == name)
+
+
+def same_truth(original: Formula, reduced: Reduction, point: dict) -> None:
+    """The reduced claim, with its new variables at the values they stand for, has the
+    original's truth value at the point (50 digits)."""
+    values = dict(point)
+    for s, meaning in reduced.stands_for.items():
+        lo, hi = (sympy.Rational(int(q.numerator), int(q.denominator))
+                  for q in numeric.enclosure(exact_value(meaning, point)))
+        values[s] = Fraction(int(((lo + hi) / 2).p), int(((lo + hi) / 2).q))
+        d = reduced.domains[s]
+        assert d.lo <= lo and hi <= d.hi  # the new variable's range holds what it stands for
+    assert mp_truth(reduced.formula, values) == mp_truth(original, point)
+
+
+# --- monotone transforms -------------------------------------------------------------------
+
+LOG_MONOTONE = Implies(Atom("<=", x, y), Atom("<=", sympy.log(x), sympy.log(y)))
+LOG_WRONG = Implies(Atom("<=", x, y), Atom(">=", sympy.log(x), sympy.log(y)))
+POWER_LAW = Implies(Atom("<", C1, C2), Atom(">", E0 + K * C1 ** (-k), E0 + K * C2 ** (-k)))
+POWER_DOMAINS = {C1: POS, C2: POS, k: UNIT, K: POS, E0: NONNEG}
+
+
+@SETTINGS
+@given(positive(), positive())
+def test_log_transform_agrees_with_50_digits(xv, yv):
+    for claim in (LOG_MONOTONE, LOG_WRONG, Atom("<", sympy.log(x), sympy.log(2 * y))):
+        red = monotone(claim, {x: POS, y: POS})
+        assert red is not None and red.exact
+        same_truth(claim, red, {x: xv, y: yv})
+
+
+@SETTINGS
+@given(positive(), positive(), unit(), positive(), positive())
+def test_power_law_transform_agrees_with_50_digits(c1, c2, kv, kk, e0):
+    red = monotone(POWER_LAW, POWER_DOMAINS)
+    assert red.exact
+    same_truth(POWER_LAW, red, {C1: c1, C2: c2, k: kv, K: kk, E0: e0})
+
+
+@SETTINGS
+@given(st.fractions(min_value=0, max_value=20, max_denominator=16),
+       st.fractions(min_value=-3, max_value=3, max_denominator=16))
+def test_roots_and_exponentials_transform_agree_with_50_digits(xv, yv):
+    domains = {x: Domain(I(0), I(20)), y: Domain(I(-3), I(3))}
+    for claim in (Atom("<=", sympy.sqrt(x), I(3)), Atom(">", x ** R(3, 2), I(8)),
+                  Atom("<", sympy.exp(y), sympy.exp(2 * y - 1)), Atom(">=", 2 ** y, I(4))):
+        red = monotone(claim, domains)
+        assert red is not None and red.exact, claim
+        same_truth(claim, red, {x: xv, y: yv})
+
+
+def test_reduced_claims_are_decided_by_smt_and_counterexamples_carry_over():
+    assert decide(monotone(LOG_MONOTONE, {x: POS, y: POS}).formula, {x: POS, y: POS}).status == "proved"
+    assert decide(monotone(POWER_LAW, POWER_DOMAINS).formula, POWER_DOMAINS).status == "proved"
+    wrong = decide(monotone(LOG_WRONG, {x: POS, y: POS}).formula, {x: POS, y: POS})
+    assert wrong.status == "refuted"
+    assert recheck(nnf(Not(LOG_WRONG)), wrong.values).exact is True
+
+
+@SETTINGS
+@given(st.fractions(min_value=-1, max_value=1, max_denominator=8),
+       st.fractions(min_value=-1, max_value=1, max_denominator=8),
+       st.fractions(min_value=Fraction(1, 8), max_value=Fraction(15, 8), max_denominator=8))
+def test_inexact_transform_is_stronger_and_kept_out_of_negative_positions(xv, yv, kv):
+    # k in (0, 2) reaches the integer 1, where x^(-1) is defined for x < 0
+    domains = {x: Domain(I(-1), I(1)), y: Domain(I(-1), I(1)), k: Domain(I(0), I(2), True, True)}
+    claim = Atom(">=", x ** (-k), y ** (-k))
+    red = monotone(claim, domains)
+    assert red is not None and not red.exact
+    point = {x: xv, y: yv, k: kv}
+    if mp_truth(red.formula, point):
+        assert mp_truth(claim, point)
+    assert monotone(Not(claim), domains) is None
+    assert monotone(Implies(claim, Atom(">", x, I(0))), domains) is None
+
+
+RATE_IN_B = Implies(Atom(">", t, I(0)), Atom("<", sympy.diff(sympy.log(X(t)), b), I(0)))
+RATE_IN_B_WRONG = Implies(Atom(">", t, I(0)), Atom(">", sympy.diff(sympy.log(X(t)), b), I(0)))
+
+
+@SETTINGS
+@given(positive(4), st.fractions(min_value=0, max_value=30, max_denominator=16), unit())
+def test_factor_of_certified_sign_agrees_with_50_digits(bv, tv, kv):
+    for claim in (RATE_IN_B, RATE_IN_B_WRONG):
+        red = monotone(claim, X_DOMAINS, sign=sign_on)
+        assert red is not None and red.exact
+        assert any("is positive on the domains" in step for step in red.steps)
+        same_truth(claim, red, {b: bv, t: tv, k: kv})
+
+
+def test_the_reduced_rate_claim_is_proved_by_intervals_and_the_mutant_refuted():
+    red = monotone(RATE_IN_B, X_DOMAINS, sign=sign_on)
+    assert prove(red.formula, X_DOMAINS).status == "proved"
+    wrong = monotone(RATE_IN_B_WRONG, X_DOMAINS, sign=sign_on)
+    found = prove(wrong.formula, X_DOMAINS)
+    assert found.status == "violation"
+    # the reduced claim no longer mentions k (its factor was positive): any k fails too
+    assert recheck(nnf(Not(RATE_IN_B_WRONG)), {**found.point, k: Fraction(1, 2)}).exact is True
+
+
+# --- substitution u = 2^(beta t) -------------------------------------------------------------
+
+XLE1 = Atom("<=", X(t), I(1))
+XMONO = Implies(Atom("<", t1, t2), Atom(">", X(t1), X(t2)))
+X_DOMAINS = {b: POS, t: NONNEG, t1: NONNEG, t2: NONNEG, k: UNIT}
+
+
+@SETTINGS
+@given(positive(4), st.fractions(min_value=0, max_value=30, max_denominator=16),
+       st.fractions(min_value=0, max_value=30, max_denominator=16), unit())
+def test_substitution_agrees_with_50_digits(bv, tv, t2v, kv):
+    point = {b: bv, t: tv, t1: tv, t2: t2v, k: kv}
+    for claim in (XLE1, XMONO, Atom(">=", X(t), I(1))):
+        reductions = reduce(claim, X_DOMAINS, numbers=numeric)
+        assert [r.name for r in reductions] == ["monotone transform", "monotone transform + substitution"]
+        for red in reductions:
+            same_truth(claim, red, point)
+
+
+def test_substituted_claims_are_proved_by_smt_and_the_variable_ranges_are_stated():
+    for claim in (XLE1, XMONO):
+        red = the(reduce(claim, X_DOMAINS, numbers=numeric), "monotone transform + substitution")
+        assert not red.exact
+        assert decide(red.formula, red.domains).status == "proved"
+        u = next(s for s, meaning in red.stands_for.items() if meaning.has(b))
+        assert red.domains[u] == Domain(I(1), oo, False, True)  # b*t >= 0 gives u >= 1
+        assert any("lies in [1, oo)" in step for step in red.steps)
+
+
+def test_exponentials_of_one_exponent_share_one_variable():
+    claim = Atom(">=", 4 ** (b * t) + 2 ** (b * t), I(2))
+    red = substitute(claim, X_DOMAINS, numbers=numeric)
+    assert len(red.stands_for) == 1 and decide(red.formula, red.domains).status == "proved"
+
+
+# --- limits -------------------------------------------------------------------------------
+
+STATIC = sympy.Limit((2 ** (b * t) - 1) / (b * sympy.log(2)), b, 0)
+RATE = sympy.Limit(sympy.diff(sympy.log(X(t)), t), t, oo)
+
+
+def test_limits_are_replaced_once_the_50_digit_check_agrees():
+    red = limits(Atom("=", STATIC, t), {b: POS, t: NONNEG}, numbers=numeric)
+    assert red.formula == Atom("=", t, t) and "cross-checked at 50 digits" in red.steps[0]
+    rate = limits(Atom("<", RATE, I(0)), X_DOMAINS, numbers=numeric)
+    value = rate.formula.lhs
+    # the value SymPy found is the long-run slope: compare with d ln X/dt far out, at 50 digits
+    env = {b: Fraction(1, 3), k: Fraction(1, 5)}
+    slope = mp_value(sympy.diff(sympy.log(X(t)), t), {**env, t: Fraction(10 ** 6)})
+    assert abs(mp_value(value, env) - slope) < mpmath.mpf(10) ** -30
+    last = reduce(Atom("<", RATE, I(0)), X_DOMAINS, numbers=numeric)[-1]
+    assert last.name.startswith("limit + ")  # the sign of -b*k*log(2) is known on the domains
+    assert decide(last.formula, last.domains).status == "proved"
+
+
+def test_a_limit_that_fails_its_numeric_check_is_not_reduced(monkeypatch):
+    real_limit = sympy.limit
+    monkeypatch.setattr(sympy, "limit", lambda *args: real_limit(*args) + 1)  # a wrong SymPy
+    assert limits(Atom("=", STATIC, t), {b: POS, t: NONNEG}, numbers=numeric) is None
+
+
+# --- through the engine ------------------------------------------------------------------------
+
+DOUBLINGS = '''
+[paper]
+id = "doublings"
+title = "Efficiency doublings"
+
+[symbols]
+beta = "(0, oo)"
+t = "[0, oo)"
+kappa = "(0, 1)"
+
+[define]
+"X(t)" = "(1 + (2^(beta*t) - 1)/(beta*ln(2)))^(-kappa)"
+
+[[claim]]
+id = "never-worse"
+formula = "X(t) <= 1"
+
+[[claim]]
+id = "never-better"
+formula = "X(t) >= 1"
+expect = "fails"
+'''
+
+
+def test_claim_file_transcendental_claims_are_decided_by_reductions():
+    checked = lawproof.check_file(lawproof.loads(DOUBLINGS, "doublings.claims.toml"))
+    results = {r.claim: r for r in checked.results}
+    proved = results["never-worse"]
+    assert proved.verdict == "proved" and proved.method.startswith("reduction ("), proved.evidence.tried
+    assert "(check-sat)" in proved.evidence.artifact and proved.evidence.artifact.startswith("; ")
+    refuted = results["never-better"]
+    assert refuted.verdict == "refuted", refuted.evidence.tried
+    values = {s: Fraction(v) for s, v in refuted.evidence.counterexample.items()}
+    with mpmath.workdps(60):
+        beta, tv, kappa = (mpmath.mpf(values[s].numerator) / values[s].denominator
+                           for s in ("beta", "t", "kappa"))
+        assert (1 + (2 ** (beta * tv) - 1) / (beta * mpmath.log(2))) ** (-kappa) < 1
+
+
+@pytest.mark.parametrize("claim", [XLE1, XMONO])
+def test_reduction_steps_name_the_monotone_functions(claim):
+    red = the(reduce(claim, X_DOMAINS, numbers=numeric), "monotone transform")
+    assert any("x^(-k) is decreasing" in s for s in red.steps)
+    assert any("2^x is increasing" in s for s in red.steps)
