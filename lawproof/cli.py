@@ -10,7 +10,6 @@ from typing import Sequence
 from . import loader, variants_cli
 from .engine import FileResult, bundled_papers, check_file
 from .errors import ClaimInputError
-from .formula import to_text
 from .verdict import Result
 
 EXIT_OK, EXIT_MISMATCH, EXIT_INPUT = 0, 1, 2

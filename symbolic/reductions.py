@@ -1,24 +1,29 @@
 """Turn claims with exp, log, real powers and limits into claims the polynomial SMT
-path decides, where that is sound; every step is recorded as a justification.
+path (or the interval prover) decides, where that is sound; every step is recorded as
+a justification.
 
 - Monotone transforms: an atom whose sides differ by `c (g(A) - g(B))`, `c` of known
   sign and `g` strictly monotone (log, exp, `b^x`, `x^p`), becomes `A op B` (the
-  relation flipped for decreasing `g` or negative `c`), together with the conditions
-  under which both sides are defined.
+  relation flipped for decreasing `g` or negative `c`); `g(B)` may also be any term in
+  g's range (`exp(A) <= delta` with `delta > 0` becomes `A <= log(delta)`). A factor of
+  known sign is divided out (`c * rest op 0` becomes `rest op 0`). The result keeps the
+  conditions under which both sides are defined.
 - Substitution: each exponential `b^w` (and `exp(w)`) becomes a new variable
   `u = b^w` ranging over an interval that contains every value of `b^w` on the
-  domains (e.g. `u >= 1` when `w >= 0` and `b > 1`); transcendental constants such as
-  `log(2)` become variables ranging over a rational enclosure. The reduced claim
-  quantifies those variables independently, so it is stronger: proving it proves
-  the claim, while a counterexample to it need not be one to the claim.
+  domains (e.g. `u >= 1` when `w >= 0` and `b > 1`); a logarithm of a term positive on
+  the domains becomes `v = log(w)` likewise; transcendental constants such as `log(2)`
+  become variables ranging over a rational enclosure. The reduced claim quantifies
+  those variables independently, so it is stronger: proving it proves the claim,
+  while a counterexample to it need not be one to the claim.
 - Limits: a `limit` SymPy can evaluate (with the signs the domains give) is replaced
   by its value once 50-digit evaluation at points approaching the limit point
   agrees; any disagreement leaves the claim unreduced.
 
 `exact` on a Reduction says the reduced claim is equivalent to the original (so its
 counterexamples are the original's); otherwise it is only sufficient.
-This module knows nothing of numerics: evaluation comes in through `Numbers`
-(the `lawproof.numeric` module satisfies it).
+This module knows nothing of numerics: evaluation comes in through `Numbers` (the
+`lawproof.numeric` module satisfies it) and certified signs through an optional sign
+oracle (`lawproof.numeric.interval.sign_on`); without one, SymPy's sign rules decide.
 """
 from __future__ import annotations
 
@@ -32,8 +37,7 @@ import sympy
 
 from lawproof.domain import Domain
 from lawproof.errors import BackendTimeout, OutsideFragment
-from lawproof.formula import (And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth, conj,
-                              free_symbols)
+from lawproof.formula import And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth, conj
 from lawproof.timeout import time_limit
 
 from .identity import _assumed
@@ -112,6 +116,11 @@ class _Range:
     lo_open: bool
     hi_open: bool
 
+    def __str__(self) -> str:
+        left = "(" if self.lo_open or self.lo is None else "["
+        right = ")" if self.hi_open or self.hi is None else "]"
+        return f"{left}{'-oo' if self.lo is None else self.lo}, {'oo' if self.hi is None else self.hi}{right}"
+
     def has_integer(self) -> bool:
         if self.lo is None or self.hi is None:
             return True
@@ -176,7 +185,9 @@ def _value_range(expr: sympy.Expr, domains: Domains) -> _Range | None:
         for p in parts:
             lo = lo * p.lo
             hi = None if hi is None or p.hi is None else hi * p.hi
-        return _Range(lo, hi, any(p.lo_open for p in parts) and lo > 0, any(p.hi_open for p in parts))
+        # an open end of one factor makes the product's end open only when no factor is 0 there
+        return _Range(lo, hi, lo > 0 and any(p.lo_open for p in parts),
+                      hi is not None and hi > 0 and any(p.hi_open for p in parts))
     if isinstance(expr, sympy.Pow) and expr.exp == -1:
         r = _value_range(expr.base, domains)
         if r is None or r.lo is None or r.lo < 0 or (r.lo == 0 and not r.lo_open):
@@ -436,9 +447,7 @@ def _u_domain(base: sympy.Expr, w: sympy.Expr, domains: Domains) -> tuple[Domain
             k = math.ceil(r.hi) if base.is_Rational else (0 if r.hi <= 0 else None)
             if k is not None:
                 hi, hi_open = base ** k, (r.hi_open and k == r.hi)
-    where = "" if r is None else f" since {sympy.sstr(w)} ranges over " \
-        f"{'(' if r.lo_open or r.lo is None else '['}{'-oo' if r.lo is None else r.lo}, " \
-        f"{'oo' if r.hi is None else r.hi}{')' if r.hi_open or r.hi is None else ']'}"
+    where = "" if r is None else f" since {sympy.sstr(w)} ranges over {r}"
     return Domain(lo, hi, lo_open, hi_open), where
 
 
@@ -448,19 +457,25 @@ def _log_domain(core: sympy.Expr, domains: Domains, numbers: Numbers) -> tuple[D
     lo, hi = -sympy.oo, sympy.oo
     lo_open = hi_open = True
     if r is not None and r.lo is not None and r.lo > 0:
-        lo, lo_open = _outward(sympy.log(sympy.Rational(r.lo.numerator, r.lo.denominator)), numbers)[0], r.lo_open
-    if r is not None and r.hi is not None:
-        hi, hi_open = _outward(sympy.log(sympy.Rational(r.hi.numerator, r.hi.denominator)), numbers)[1], r.hi_open
-    where = "" if r is None else f" since {sympy.sstr(core)} > 0 stays within [{r.lo}, {r.hi}]"
+        lo = _outward(sympy.log(sympy.Rational(r.lo.numerator, r.lo.denominator)), numbers)[0]
+        lo_open = r.lo_open or lo == -sympy.oo
+    if r is not None and r.hi is not None and r.hi > 0:
+        hi = _outward(sympy.log(sympy.Rational(r.hi.numerator, r.hi.denominator)), numbers)[1]
+        hi_open = r.hi_open or hi == sympy.oo
+    where = "" if r is None else f" since {sympy.sstr(core)} ranges over {r}"
     return Domain(lo, hi, lo_open, hi_open), where
 
 
 def _outward(value: sympy.Expr, numbers: Numbers) -> tuple[sympy.Expr, sympy.Expr]:
     """Rationals just below and above a closed number (the number itself if rational),
-    with 18 decimals: readable bounds, still far tighter than any claim needs."""
+    with 18 decimals: readable bounds, still far tighter than any claim needs; infinite
+    ones if the number cannot be enclosed."""
     if value.is_Rational:
         return value, value
-    lo, hi = numbers.enclosure(value)
+    try:
+        lo, hi = numbers.enclosure(value)
+    except numbers.Undecided:
+        return -sympy.oo, sympy.oo
     scale = 10 ** _CONSTANT_DIGITS
     return (sympy.Rational(int(math.floor(lo * scale)), scale),
             sympy.Rational(int(math.ceil(hi * scale)), scale))
@@ -552,8 +567,11 @@ def substitute(formula: Formula, domains: Domains, *, numbers: Numbers,
     def name_constants(e: sympy.Expr) -> sympy.Expr:
         if e.is_number and not e.is_Rational and _transcendental(e):
             if e not in constants:
+                lo, hi = _outward(e, numbers)
+                if lo == -sympy.oo:
+                    return e  # no enclosure: the constant stays (and z3 will refuse it)
                 c = _fresh("c", taken)
-                new_domains[c] = Domain(*_outward(e, numbers))
+                new_domains[c] = Domain(lo, hi)
                 constants[e] = c
                 stands_for[c] = e
                 steps.append(f"{c} stands for {sympy.sstr(e)}, which lies in {new_domains[c]}")

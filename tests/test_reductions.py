@@ -90,7 +90,8 @@ def test_power_law_transform_agrees_with_50_digits(c1, c2, kv, kk, e0):
 def test_roots_and_exponentials_transform_agree_with_50_digits(xv, yv):
     domains = {x: Domain(I(0), I(20)), y: Domain(I(-3), I(3))}
     for claim in (Atom("<=", sympy.sqrt(x), I(3)), Atom(">", x ** R(3, 2), I(8)),
-                  Atom("<", sympy.exp(y), sympy.exp(2 * y - 1)), Atom(">=", 2 ** y, I(4))):
+                  Atom("<", sympy.exp(y), sympy.exp(2 * y - 1)), Atom(">=", 2 ** y, I(4)),
+                  Not(Atom("<", sympy.exp(y) * (y - 1), I(0)))):  # a positive factor, negated
         red = monotone(claim, domains)
         assert red is not None and red.exact, claim
         same_truth(claim, red, {x: xv, y: yv})
@@ -178,6 +179,28 @@ def test_exponentials_of_one_exponent_share_one_variable():
     claim = Atom(">=", 4 ** (b * t) + 2 ** (b * t), I(2))
     red = substitute(claim, X_DOMAINS, numbers=numeric)
     assert len(red.stands_for) == 1 and decide(red.formula, red.domains).status == "proved"
+
+
+q, delta = sympy.Symbol("q", real=True), sympy.Symbol("delta", real=True)
+VOTE_DOMAINS = {k: POS, q: Domain(R(1, 2), I(1), True, False), delta: UNIT}
+VOTE = Implies(Atom(">=", k, sympy.log(1 / delta) / (2 * (q - R(1, 2)) ** 2)),
+               Atom("<=", sympy.exp(-2 * k * (q - R(1, 2)) ** 2), delta))
+
+
+@SETTINGS
+@given(positive(), st.fractions(min_value=Fraction(33, 64), max_value=1, max_denominator=64), unit())
+def test_exp_against_a_positive_term_and_log_substitution_agree_with_50_digits(kv, qv, dv):
+    reductions = reduce(VOTE, VOTE_DOMAINS, numbers=numeric, sign=sign_on)
+    assert [r.name for r in reductions] == ["monotone transform", "monotone transform + substitution"]
+    for red in reductions:
+        same_truth(VOTE, red, {k: kv, q: qv, delta: dv})
+
+
+def test_log_substitution_proves_the_vote_bound():
+    red = reduce(VOTE, VOTE_DOMAINS, numbers=numeric, sign=sign_on)[-1]
+    (v, meaning), = red.stands_for.items()
+    assert meaning == sympy.log(delta) and red.domains[v] == Domain(-oo, I(0), True, True)
+    assert decide(red.formula, red.domains).status == "proved"
 
 
 # --- limits -------------------------------------------------------------------------------
