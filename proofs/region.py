@@ -199,7 +199,7 @@ def to_problem(f: Formula, domains: dict[sympy.Symbol, Domain], params: list[sym
     given = [a for s in params for a in tr.domain_constraints(s, domains[s], scope)]
     if assume is not None:
         given.append(tr.formula(assume, scope))
-    assumption = _polynomial(nnf(reader.formula(z3.And(*given))))
+    assumption = _polynomial(nnf(reader.formula(tr.all(given))))
     if any(isinstance(g, Quantified) for g in assumption.walk()) or free_symbols(assumption) - set(params):
         # a root, or another symbol, in a domain bound: QEPCAD's `assume` takes neither;
         # it only simplifies the answer, which z3 re-proves on the full domains anyway
@@ -330,10 +330,10 @@ class _FromZ3:
         if z3.is_quantifier(t):
             symbols, consts = [], []
             for i in range(t.num_vars()):
-                if t.var_sort(i) != z3.RealSort():
+                if t.var_sort(i) != z3.RealSort(t.ctx):
                     raise OutsideFragment("an integer variable: quantifier elimination here is over the reals")
                 s = self.fresh(t.var_name(i))
-                c = z3.Real(f"{s.name}!qe")
+                c = z3.Real(f"{s.name}!qe", t.ctx)
                 self.names[str(c)] = s
                 symbols.append(s)
                 consts.append(c)

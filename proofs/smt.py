@@ -76,12 +76,12 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
     scope = {s: domains[s] for s in free}
     scope.update({b.symbol: b.domain for b in witnesses})
     tr = Translator(scope)
-    solver = z3.Solver()
+    solver = z3.Solver(ctx=tr.ctx)
     solver.set("timeout", max(1, int(timeout * 1000)))
     for s in free:
         solver.add(*tr.domain_constraints(s, domains[s], scope))
     for s, v in (fixed or {}).items():
-        solver.add(tr.var(s) == z3.RealVal(f"{v.numerator}/{v.denominator}"))
+        solver.add(tr.var(s) == tr.value(v))
     solver.add(tr.formula(negation, scope))
     smt2 = canonical_smt2(solver.to_smt2())
     verdict = solver.check()
@@ -130,7 +130,7 @@ def _shrunk(solver: z3.Solver, tr: Translator, order: list[sympy.Symbol]) -> dic
             if s.is_integer and c.denominator != 1:
                 continue
             solver.push()
-            solver.add(tr.var(s) == z3.RealVal(f"{c.numerator}/{c.denominator}"))
+            solver.add(tr.var(s) == tr.value(c))
             if solver.check() == z3.sat:
                 model = solver.model()
                 break

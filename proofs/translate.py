@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import sympy
 import z3
@@ -44,9 +45,14 @@ class Translator:
 
     `scope` maps every symbol in reach (free ones and enclosing binders) to its
     domain; sign facts about denominators are proved under those domains and cached.
+    Each translator builds its terms in a z3 context of its own: z3's printout and
+    its models depend on the ids of every term built before in the same context, so
+    a shared context would make artifacts and counterexamples depend on what the
+    process happened to check earlier.
     """
 
     domains: dict[sympy.Symbol, Domain]
+    ctx: z3.Context = field(default_factory=z3.Context)
     variables: dict[sympy.Symbol, z3.ArithRef] = field(default_factory=dict)
     _signs: dict[tuple, int] = field(default_factory=dict)
     _fresh: itertools.count = field(default_factory=itertools.count)
@@ -57,9 +63,18 @@ class Translator:
         if v is None:
             taken = {str(x) for x in self.variables.values()}
             name = s.name if s.name not in taken else f"{s.name}!{len(taken)}"
-            v = z3.Int(name) if s.is_integer else z3.Real(name)
+            v = z3.Int(name, self.ctx) if s.is_integer else z3.Real(name, self.ctx)
             self.variables[s] = v
         return v
+
+    def value(self, q: sympy.Rational | Fraction) -> z3.ArithRef:
+        """An exact rational constant."""
+        n, d = (q.p, q.q) if isinstance(q, sympy.Rational) else (q.numerator, q.denominator)
+        return z3.RealVal(f"{n}/{d}" if d != 1 else n, self.ctx)
+
+    def all(self, items: list[z3.BoolRef]) -> z3.BoolRef:
+        """The conjunction of `items` (true when there are none)."""
+        return z3.And(*items, self.ctx)
 
     def domain_constraints(self, s: sympy.Symbol, domain: Domain,
                            scope: dict[sympy.Symbol, Domain]) -> list[z3.BoolRef]:
@@ -69,7 +84,7 @@ class Translator:
     def formula(self, f: Formula, scope: dict[sympy.Symbol, Domain] | None = None) -> z3.BoolRef:
         scope = dict(self.domains) if scope is None else scope
         if isinstance(f, Truth):
-            return z3.BoolVal(f.value)
+            return z3.BoolVal(f.value, self.ctx)
         if isinstance(f, Atom):
             return self.atom(f, scope)
         if isinstance(f, Not):
@@ -77,9 +92,9 @@ class Translator:
                 return self.atom(f.arg, scope, positive=False)
             return z3.Not(self.formula(f.arg, scope))
         if isinstance(f, And):
-            return z3.And(*[self.formula(a, scope) for a in f.args])
+            return self.all([self.formula(a, scope) for a in f.args])
         if isinstance(f, Or):
-            return z3.Or(*[self.formula(a, scope) for a in f.args])
+            return z3.Or(*[self.formula(a, scope) for a in f.args], self.ctx)
         if isinstance(f, Implies):
             return z3.Implies(self.formula(f.lhs, scope), self.formula(f.rhs, scope))
         if isinstance(f, Iff):
@@ -95,8 +110,8 @@ class Translator:
                 guards.extend(self.domain_constraints(b.symbol, b.domain, inner))
             body = self.formula(f.body, inner)
             if f.kind == "forall":
-                return z3.ForAll(zvars, z3.Implies(z3.And(*guards), body))
-            return z3.Exists(zvars, z3.And(*guards, body))
+                return z3.ForAll(zvars, z3.Implies(self.all(guards), body))
+            return z3.Exists(zvars, self.all([*guards, body]))
         raise OutsideFragment(f"{type(f).__name__} must be desugared before translation")
 
     # -- atoms --------------------------------------------------------------------
@@ -115,19 +130,19 @@ class Translator:
             inner[aux.symbol] = Domain(-sympy.oo, sympy.oo, True, True)
 
         def all_of(atoms: list[Atom]) -> z3.BoolRef:
-            return z3.And(*[self.relation(c.op, c.lhs, c.rhs, inner, auxes) for c in atoms])
+            return self.all([self.relation(c.op, c.lhs, c.rhs, inner, auxes) for c in atoms])
 
         rel = self.relation(a.op, left, right, inner, auxes)
         steps = [(all_of(x.exists), all_of(x.constraints)) for x in auxes.values()]
         if positive:
-            body = z3.And(*[z3.And(e, c) for e, c in steps], rel)
+            body = self.all([self.all([e, c]) for e, c in steps] + [rel])
         else:
             alternatives, prefix = [], []
             for e, c in steps:  # in creation order: inner terms before the terms using them
-                alternatives.append(z3.And(*prefix, z3.Not(e)))
+                alternatives.append(self.all([*prefix, z3.Not(e)]))
                 prefix.append(c)
-            alternatives.append(z3.And(*prefix, z3.Not(rel)))
-            body = z3.Or(*alternatives)
+            alternatives.append(self.all([*prefix, z3.Not(rel)]))
+            body = z3.Or(*alternatives, self.ctx)
         if not auxes:
             return body
         return z3.Exists([self.var(x.symbol) for x in auxes.values()], body)
@@ -153,7 +168,7 @@ class Translator:
         else:
             d = self.term(sympy.expand(den))
             rel = _compare(op, n * d) if op not in ("=", "!=") else _compare(op, n)
-        return z3.And(*defined, rel) if defined else rel
+        return self.all([*defined, rel]) if defined else rel
 
     def sign(self, p: sympy.Expr, scope: dict[sympy.Symbol, Domain],
              auxes: dict[sympy.Expr, _Aux]) -> int:
@@ -196,7 +211,7 @@ class Translator:
                         guards.extend(self.domain_constraints(s, scope[s], scope))
                 t = self.term(sympy.expand(f))
                 for candidate, rel in ((1, t <= 0), (-1, t >= 0)):
-                    solver = z3.Solver()
+                    solver = z3.Solver(ctx=self.ctx)
                     solver.set("timeout", SIGN_TIMEOUT_MS)
                     solver.add(*guards, rel)
                     if solver.check() == z3.unsat:
@@ -253,7 +268,7 @@ class Translator:
         if e.is_Symbol:
             return self.var(e)
         if e.is_Rational:
-            return z3.RealVal(f"{e.p}/{e.q}") if e.q != 1 else z3.RealVal(e.p)
+            return self.value(e)
         if isinstance(e, sympy.Add):
             return z3.Sum([self.term(x) for x in e.args])
         if isinstance(e, sympy.Mul):

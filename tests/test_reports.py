@@ -374,23 +374,8 @@ def test_plot_table_mistakes_are_input_errors_with_a_fix(tmp_path, plot, problem
     assert isinstance(e, ClaimInputError) and problem in str(e) and e.fix and e.line is not None
 
 
-def test_relative_loss_plot_from_the_scaling_pack(tmp_path):
-    pack = REPO / "papers" / "unreasonable_effectiveness.claims.toml"
-    if not pack.exists():
-        pytest.skip("the unreasonable-effectiveness pack is not in papers/")
-    copy = tmp_path / pack.name
-    copy.write_text(pack.read_text() + '''
-[[plot]]
-id     = "relative-loss"
-title  = "Relative excess loss X(t) for several efficiency-doubling rates"
-x      = { symbol = "t", from = 0, to = 30, label = "years" }
-y      = { scale = "log", label = "X(t)" }
-curves = [{ expr = "X(t)", label = "X(t)" }]
-family = { symbol = "b", values = ["0.4", "1", "1.5"] }
-fix    = { kappa = "0.05" }
-points = 16
-''')
-    theory = lawproof.load(copy).theory
+def test_relative_loss_plot_from_the_scaling_pack():
+    theory = lawproof.load(REPO / "papers" / "unreasonable_effectiveness.claims.toml").theory
     plots, problems = draw_plots(theory)
     assert problems == [] and [p.id for p in plots] == ["relative-loss"]
     data = compute(read_plot_specs(theory)[0][0])

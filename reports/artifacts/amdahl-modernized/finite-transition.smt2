@@ -4,11 +4,12 @@
 (assert
  (and (< (+ 1.0 (* (- 1.0) R)) 0.0)))
 (assert
- (let (($t0 (exists ((aux0 Real) (aux1 Real) )(let (($t1 (>= aux1 0.0)))
-(let (($t2 (and $t1 (= (+ 1.0 (* (- 1.0) R) (* R (* aux1 aux1))) 0.0))))
-(let (($t3 (>= aux0 0.0)))
-(let (($t4 (and $t3 (= (+ 1.0 (* (- 1.0) R) (* R (* aux0 aux0))) 0.0))))
-(or (and (not (and (>= (+ (- 1.0) R) 0.0)))) (and $t4 (not (and (>= (+ (- 1.0) R) 0.0)))) (and $t4 $t2 (not (= (+ aux0 (* (- 1.0) aux1)) 0.0)))))))))
+ (let (($t0 (exists ((aux0 Real) (aux1 Real) )(let (($t1 (not (= (+ aux0 (* (- 1.0) aux1)) 0.0))))
+(let (($t2 (>= aux1 0.0)))
+(let (($t3 (and $t2 (= (+ 1.0 (* (- 1.0) R) (* R (* aux1 aux1))) 0.0))))
+(let (($t4 (>= aux0 0.0)))
+(let (($t5 (and $t4 (= (+ 1.0 (* (- 1.0) R) (* R (* aux0 aux0))) 0.0))))
+(or (and (not (and (>= (+ (- 1.0) R) 0.0)))) (and $t5 (not (and (>= (+ (- 1.0) R) 0.0)))) (and $t5 $t3 $t1))))))))
 ))
 (or $t0 (or (and (not (< (- 1.0) 0.0)))))))
 (check-sat)

@@ -15,9 +15,8 @@
 (assert
  (and (< v 0.0)))
 (assert
- (let ((?t0 (* (- 2.0) v)))
-(let ((?t1 (* (- 1.0) k)))
-(let (($t2 (<= (+ ?t1 ?t0 (* (- 4.0) k (* q q)) (* 4.0 k q)) 0.0)))
-(let ((?t3 (+ k (* 2.0 v) (* (- 4.0) k q) (* 4.0 k (* q q)))))
-(and (and (and (distinct (+ (- 1.0) (* 2.0 q)) 0.0) true)) (and (>= ?t3 0.0)) (or (and (not $t2)))))))))
+ (let ((?t0 (* (- 1.0) k)))
+(let ((?t1 (+ ?t0 (* (- 2.0) v) (* (- 4.0) k (* q q)) (* 4.0 k q))))
+(let ((?t2 (+ k (* 2.0 v) (* (- 4.0) k q) (* 4.0 k (* q q)))))
+(and (and (and (distinct (+ (- 1.0) (* 2.0 q)) 0.0) true)) (and (>= ?t2 0.0)) (or (and (not (<= ?t1 0.0)))))))))
 (check-sat)
