@@ -260,6 +260,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from .proofs.region import find_qepcad
     from .report.writer import check_reports, write_reports
 
     print(f"  {'paper':<26} {'claim':<30} {'verdict':<14} {'method':<40} {'time':>7}")
@@ -267,6 +268,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     _summary(files)
     _print_errors(errors)
     code = _exit_code(files, errors, args.strict)
+    if find_qepcad() is None:
+        print("note: QEPCAD B is not installed, so claims with a `region` key are reported without "
+              "their derived region; install it with `pip install 'lawproof[qe]'`", file=sys.stderr)
     if not args.check:
         written = write_reports(files, Path(args.out))
         print(f"wrote {len(written)} files under {args.out}/")
