@@ -194,8 +194,10 @@ class MathMLPrinter(FormulaPrinter):
            "approx": "<mo>≈</mo>"}
 
     def term(self, expr: sympy.Expr) -> str:
-        # SymPy writes a hyphen; the minus sign is U+2212
-        return _MathML().doprint(shown(expr)).replace("<mo>-</mo>", "<mo>&#x2212;</mo>")
+        # SymPy writes a hyphen where the minus sign is U+2212, and the differential d as
+        # &dd; (U+2146), which browsers draw double-struck: an upright d is the usual notation
+        return (_MathML().doprint(shown(expr)).replace("<mo>-</mo>", "<mo>&#x2212;</mo>")
+                .replace("<mo>&dd;</mo>", '<mi mathvariant="normal">d</mi>'))
 
     def word(self, text: str) -> str:
         return f'<mi mathvariant="normal">{escape(text)}</mi>'
