@@ -7,13 +7,16 @@ namespace, so text such as `__import__('os')` is an unknown name or a syntax err
 """
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
+from typing import Iterator
 
 import lark
 import sympy
 
+from . import definedness
 from .domain import Domain
 from .errors import FormulaSyntaxError
 from .formula import (RELOPS, Approx, Atom, Binder, Formula, Iff, Implies, Not,
@@ -209,6 +212,8 @@ class _Builder:
         self.text = text
         self.tolerance = tolerance
         self.scopes: list[dict[str, sympy.Symbol]] = []
+        # definedness conditions of the comparison being built (None: not recording)
+        self.recorded: list[Atom] | None = None
 
     # -- errors -------------------------------------------------------------
     def error(self, node: lark.Tree | lark.Token, message: str, fix: str) -> FormulaSyntaxError:
@@ -277,10 +282,26 @@ class _Builder:
 
     def comparison(self, t: lark.Tree) -> Formula:
         kids = t.children
-        terms = [self.expr(k) for k in kids[0::2]]
+        with self.recording() as recorded:
+            terms = [self.expr(k) for k in kids[0::2]]
         ops = ["=" if str(o) == "==" else str(o) for o in kids[1::2]]
         assert all(o in RELOPS for o in ops)
-        return conj([Atom(op, terms[i], terms[i + 1]) for i, op in enumerate(ops)])
+        return conj(definedness.lost(recorded, terms) + [Atom(op, terms[i], terms[i + 1])
+                                                          for i, op in enumerate(ops)])
+
+    @contextlib.contextmanager
+    def recording(self, on: bool = True) -> Iterator[list[Atom]]:
+        """Collect the definedness conditions of the terms built in the block; with
+        `on` False, collect none (terms under their own binders: calculus, optima)."""
+        outer, self.recorded = self.recorded, ([] if on else None)
+        try:
+            yield self.recorded if on else []
+        finally:
+            self.recorded = outer
+
+    def note(self, conditions: list[Atom]) -> None:
+        if self.recorded is not None:
+            self.recorded.extend(conditions)
 
     def quantified(self, t: lark.Tree) -> Formula:
         *binder_nodes, body = t.children
@@ -422,10 +443,15 @@ class _Builder:
         if kind == "product":
             acc = self.expr(t.children[0])
             for op, rhs in zip(t.children[1::2], t.children[2::2]):
-                acc = acc * self.expr(rhs) if str(op) == "*" else acc / self.expr(rhs)
+                factor = self.expr(rhs)
+                if str(op) == "/":
+                    self.note(definedness.of_division(factor))
+                acc = acc * factor if str(op) == "*" else acc / factor
             return acc
         if kind == "power":
-            return self.expr(t.children[0]) ** self.expr(t.children[2])
+            base, exp = self.expr(t.children[0]), self.expr(t.children[2])
+            self.note(definedness.of_power(base, exp))
+            return base ** exp
         if kind == "call":
             return self.call(t)
         if kind == "tuple":
@@ -458,10 +484,15 @@ class _Builder:
             raise self.error(t, f"{name} takes {want} argument(s), got {len(args)}",
                              f"see the built-in functions in the claim-language spec")
         if name in ("diff", "integrate", "limit"):
-            return self.calculus(t, name, args)
+            with self.recording(on=False):
+                return self.calculus(t, name, args)
         if name in ("solve", "argmin", "argmax"):
-            return self.derived(t, name, args)
+            with self.recording(on=False):
+                return self.derived(t, name, args)
         xs = [self.expr(a) for a in args]
+        if name in ("sqrt", "ln", "log", "log2", "log10"):
+            self.note(definedness.of_power(xs[0], sympy.Rational(1, 2)) if name == "sqrt"
+                      else definedness.of_log(xs[0]))
         if name == "sqrt":
             return sympy.sqrt(xs[0])
         if name == "exp":

@@ -5,16 +5,18 @@ from fractions import Fraction
 
 
 def candidates(value: Fraction, limit: int = 16) -> list[Fraction]:
-    """Rationals near `value`, simplest first: integers, then small denominators,
-    then the continued-fraction convergents of `value` itself."""
-    out: set[Fraction] = set()
+    """Rationals near `value`, simplest first: the `limit` simplest of the integers,
+    small denominators and continued-fraction convergents of `value`, then the
+    remaining convergents and `value` itself (a violation confined to a tiny interval
+    around a simple rational is found only by a convergent with a larger denominator)."""
+    key = lambda c: (c.denominator, abs(c - value), c)  # noqa: E731
+    near: set[Fraction] = set()
     for q in range(1, 13):
         k = round(value * q)
-        out.update(Fraction(k + d, q) for d in (-1, 0, 1))
-    out.update(_convergents(value))
-    out.add(value)
-    ranked = sorted(out, key=lambda c: (c.denominator, abs(c - value), c))
-    return ranked[:limit]
+        near.update(Fraction(k + d, q) for d in (-1, 0, 1))
+    best = set(_convergents(value)) | {value}
+    ranked = sorted(near | best, key=key)[:limit]
+    return ranked + sorted(best - set(ranked), key=key)
 
 
 def _convergents(value: Fraction, count: int = 12) -> list[Fraction]:

@@ -45,6 +45,9 @@ class SmtOutcome:
     negation: Formula | None = None
     instances: list[tuple[dict[sympy.Symbol, Fraction], "SmtOutcome"]] = field(default_factory=list)
     seconds: float = 0.0
+    #: symbols whose model value is an irrational algebraic number (in `values` only as
+    #: a rational approximation, so the point is no exact counterexample)
+    irrational: list[sympy.Symbol] = field(default_factory=list)
 
 
 def _to_fraction(v: z3.ExprRef) -> Fraction:
@@ -91,8 +94,13 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
     elif verdict == z3.sat:
         out.status = "refuted"
         order = free + [b.symbol for b in witnesses]
-        out.values = _shrunk(solver, tr, order) if shrink else _model_values(solver.model(), tr, order)
+        model = _shrunk(solver, tr, order) if shrink else solver.model()
+        out.values = _model_values(model, tr, order)
+        out.irrational = [s for s in order if z3.is_algebraic_value(model.eval(tr.var(s), model_completion=True))]
         out.detail = "z3: the negation has a model" + (", shrunk to small rationals" if shrink else "")
+        if out.irrational:
+            out.detail = ("z3: the negation has a model only at irrational values of "
+                          + ", ".join(s.name for s in out.irrational) + " (no rational candidate satisfies it)")
         if not order and isinstance(f, Quantified) and f.kind == "exists":
             out.instances = _instances(f, domains, timeout)
             out.detail = "z3: the negated closed sentence holds; exact counterexamples for sample values of " + \
@@ -118,9 +126,9 @@ def _model_values(model: z3.ModelRef, tr: Translator, order: list[sympy.Symbol])
     return {s: _to_fraction(model.eval(tr.var(s), model_completion=True)) for s in order}
 
 
-def _shrunk(solver: z3.Solver, tr: Translator, order: list[sympy.Symbol]) -> dict[sympy.Symbol, Fraction]:
+def _shrunk(solver: z3.Solver, tr: Translator, order: list[sympy.Symbol]) -> z3.ModelRef:
     """Fix variables one at a time to the simplest rational that keeps the negation
-    satisfiable; the final model is then rational everywhere."""
+    satisfiable; the final model is rational wherever one of the candidates was."""
     model = solver.model()
     solver.set("timeout", SHRINK_CHECK_MS)
     solver.set("rlimit", SHRINK_CHECK_RLIMIT)
@@ -135,7 +143,7 @@ def _shrunk(solver: z3.Solver, tr: Translator, order: list[sympy.Symbol]) -> dic
                 model = solver.model()
                 break
             solver.pop()
-    return _model_values(model, tr, order)
+    return model
 
 
 def _instances(f: Quantified, domains: dict[sympy.Symbol, Domain], timeout: float) -> list:

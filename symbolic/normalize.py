@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import sympy
 
 from lawproof.claims import Claim, Theory
+from lawproof.definedness import of_node
 from lawproof.domain import Domain
 from lawproof.errors import BackendTimeout, ClaimInputError, OutsideFragment
 from lawproof.formula import (Approx, Atom, Binder, Formula, Implies, Optimum, Or, Quantified,
@@ -331,15 +332,7 @@ def definedness(expr: sympy.Expr, domains: Domains | None = None) -> list[Atom]:
     for node in sympy.preorder_traversal(expr):
         if isinstance(node, (sympy.Integral, sympy.Limit, sympy.Derivative)):
             raise OutsideFragment(f"unevaluated {type(node).__name__}")
-        if isinstance(node, sympy.Pow):
-            base, ex = node.args
-            if ex.is_number and ex.is_negative:
-                out.append(Atom("!=", base, sympy.Integer(0)))
-            if not (ex.is_Integer):
-                if ex.is_Rational or not ex.is_number:
-                    out.append(Atom(">=" if (ex.is_number and ex.is_positive) else ">", base, sympy.Integer(0)))
-        elif isinstance(node, sympy.log):
-            out.append(Atom(">", node.args[0], sympy.Integer(0)))
+        out.extend(of_node(node))
     unique: list[Atom] = []
     for a in out:
         if a not in unique and fold(a) != Truth(True) and not (domains and _settled(a, domains)):

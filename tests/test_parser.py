@@ -80,6 +80,21 @@ def test_calculus_builtins_build_unevaluated_objects():
     assert kinds == {"Derivative", "Integral", "Limit"}
 
 
+def test_conditions_that_sympy_simplifies_away_are_kept():
+    # SymPy builds x/x as 1 and sqrt(x)^2 as x; the written terms are undefined at x = 0
+    # and x < 0, and an atom with an undefined term is false.
+    f, _ = parse("a/a = 1")
+    assert f == And((Atom("!=", a, 0), Atom("=", sympy.Integer(1), sympy.Integer(1))))
+    f, _ = parse("sqrt(S - 1/2)^2 = S - 1/2")
+    assert Atom(">=", S - sympy.Rational(1, 2), 0) in f.args
+    f, _ = parse("exp(ln(R)) >= R")
+    assert Atom(">", R, 0) in f.args
+    # conditions still visible in the built terms are not repeated
+    for text in ("S/(1 - a) >= 0", "1/(R*S + 1) > 0", "sqrt(R) >= 1", "ln(R) > 0", "S*R/(a + 1) >= 0"):
+        f, _ = parse(text)
+        assert isinstance(f, Atom), text
+
+
 def test_to_text_round_trips():
     f, cf = parse("forall x in [0, 1]: minimized_at(T(a), a, 0) -> approx(S, 1/2, abs=0.1)")
     again = parse_formula(to_text(f), cf.theory.namespace)

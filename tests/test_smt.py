@@ -57,6 +57,33 @@ def test_timeout_gives_unknown_not_a_hang():
     del names
 
 
+def test_written_but_simplified_division_is_undefined_at_zero():
+    r = verdict('[[claim]]\nid = "d"\nformula = "forall x in [-1, 1]: x/x = 1"\nexpect = "fails"\n')
+    assert r.verdict == "refuted" and r.evidence.counterexample == {"x_w": "0"}
+    r = verdict('[[claim]]\nid = "s"\nformula = "forall x in [-1, 1]: sqrt(x)^2 = x"\n')
+    assert r.verdict == "refuted" and Fraction(r.evidence.counterexample["x_w"]) < 0
+    assert verdict('[[claim]]\nid = "p"\nformula = "forall x in (0, 1]: sqrt(x)^2 = x"\n').verdict == "proved"
+
+
+def test_an_irrational_counterexample_leaves_the_claim_undecided():
+    # false only at y = sqrt(2): no rational point refutes it, and no approximation may
+    r = verdict('[[claim]]\nid = "i"\nformula = "forall y in [1, 2]: y^2 - 2 != 0"\n')
+    assert r.verdict == "unknown" and "irrational" in r.message and "y_w" in r.message
+    assert r.evidence.counterexample == {}
+
+
+def test_a_violation_below_the_50_digit_tolerance_is_found_exactly():
+    r = verdict('[[claim]]\nid = "t"\nformula = "forall y in [1, 2]: (y - 1234567/1000000)^2 >= 1/10^40"\n')
+    assert r.verdict == "refuted" and r.evidence.counterexample == {"y_w": "1234567/1000000"}
+    assert any("100 digits agree" in t for t in r.evidence.tried)
+
+
+def test_shrinking_reaches_a_convergent_with_a_large_denominator():
+    target = Fraction(1234567, 1000000)
+    c = candidates(target + Fraction(1, 10**25))
+    assert target in c and c.index(target) >= 16 and c[0].denominator == 1
+
+
 def test_candidates_prefer_simple_denominators():
     c = candidates(Fraction(3141592, 1000000))
     assert c[0] == 3 and all(a.denominator <= b.denominator for a, b in zip(c, c[1:]))

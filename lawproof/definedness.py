@@ -1,0 +1,59 @@
+"""Where a term is defined in lawproof's real arithmetic: nonzero denominators, nonnegative
+bases of fractional powers, positive bases of symbolic powers, positive logarithm arguments.
+
+SymPy evaluates `x/x` to 1, `sqrt(x)^2` to x and `exp(ln(x))` to x while it builds
+them, which erases the conditions under which the written term means anything. An atom
+with an undefined term is false, so the parser records each operation's conditions as
+it builds the term, and a comparison keeps, as explicit conjuncts, those its built
+terms no longer show. The symbolic layer reads the same rules off normalized terms.
+"""
+from __future__ import annotations
+
+import sympy
+
+from .formula import Atom
+
+_ZERO = sympy.Integer(0)
+
+
+def of_node(node: sympy.Basic) -> list[Atom]:
+    """The conditions under which one power or logarithm node is defined."""
+    if isinstance(node, sympy.Pow):
+        base, ex = node.args
+        out = [Atom("!=", base, _ZERO)] if ex.is_number and ex.is_negative else []
+        if not ex.is_Integer and (ex.is_Rational or not ex.is_number):
+            out.append(Atom(">=" if ex.is_number and ex.is_positive else ">", base, _ZERO))
+        return out
+    if isinstance(node, sympy.log):
+        return [Atom(">", node.args[0], _ZERO)]
+    return []
+
+
+def shown(terms: list[sympy.Expr]) -> list[Atom]:
+    """The conditions of every node of `terms`, in order, once each."""
+    out: dict[Atom, None] = {}
+    for term in terms:
+        for node in sympy.preorder_traversal(term):
+            out.update(dict.fromkeys(c for c in of_node(node) if not (c.lhs.is_number and c.rhs.is_number)))
+    return list(out)
+
+
+def of_division(den: sympy.Expr) -> list[Atom]:
+    """The conditions of `1/den`; a product is split into its factors, as SymPy does."""
+    return shown([1 / den])
+
+
+def of_power(base: sympy.Expr, ex: sympy.Expr) -> list[Atom]:
+    """The conditions of `base^ex` as written, before SymPy simplifies it."""
+    return shown([sympy.Pow(base, ex, evaluate=False)])
+
+
+def of_log(arg: sympy.Expr) -> list[Atom]:
+    """The conditions of `ln(arg)` as written."""
+    return shown([sympy.log(arg, evaluate=False)])
+
+
+def lost(recorded: list[Atom], terms: list[sympy.Expr]) -> list[Atom]:
+    """The recorded conditions that the built `terms` no longer show, once each."""
+    visible = set(shown(terms))
+    return [c for c in dict.fromkeys(recorded) if c not in visible]
