@@ -7,7 +7,7 @@ import sympy
 
 from .domain import Domain
 from .errors import ClaimInputError
-from .formula import Formula
+from .formula import Atom, Formula
 from .parser import Namespace
 
 EXPECTATIONS = ("holds", "fails")
@@ -31,6 +31,8 @@ class Definition:
     params: tuple[sympy.Symbol, ...]
     body: sympy.Expr
     text: str
+    #: definedness conditions (in the parameters) that SymPy simplified out of `body`
+    lost: tuple[Atom, ...] = ()
 
 
 @dataclass
@@ -49,6 +51,7 @@ class Theory:
         ns = Namespace()
         ns.symbols = {n: (s.symbol, s.domain) for n, s in self.symbols.items()}
         ns.functions = {n: len(d.params) for n, d in self.definitions.items()}
+        ns.lost = {n: (d.params, d.lost) for n, d in self.definitions.items() if d.lost}
         return ns
 
     def domain_of(self, symbol: sympy.Symbol) -> Domain | None:

@@ -53,6 +53,14 @@ def of_log(arg: sympy.Expr) -> list[Atom]:
     return shown([sympy.log(arg, evaluate=False)])
 
 
+def holds_plainly(c: Atom) -> bool:
+    """Whether a condition between two numbers is certainly true (`2 != 0`)."""
+    gap = c.lhs - c.rhs
+    if not gap.is_number:
+        return False
+    return {"!=": gap.is_nonzero, ">": gap.is_positive, ">=": gap.is_nonnegative}.get(c.op) is True
+
+
 def lost(recorded: list[Atom], terms: list[sympy.Expr]) -> list[Atom]:
     """The recorded conditions that the built `terms` no longer show, once each."""
     visible = set(shown(terms))

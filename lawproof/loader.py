@@ -16,7 +16,7 @@ from .claims import EXPECTATIONS, Claim, ClaimFile, Definition, RegionSpec, Symb
 from .domain import Domain
 from .errors import ClaimInputError
 from .latex import latex_to_ascii
-from .parser import BUILTINS, CONSTANTS, KEYWORDS, Namespace, make_symbol, parse_term, \
+from .parser import BUILTINS, CONSTANTS, KEYWORDS, Namespace, make_symbol, parse_definition, parse_term, \
     parse_formula, parse_interval
 
 CLAIM_KEYS = {"id", "says", "where", "formula", "expect", "assume", "timeout",
@@ -257,7 +257,7 @@ def _definition(head: str, spec: Any, theory: Theory) -> Definition:
         raise ClaimInputError(f"'{name}' refers to itself",
                               fix="a definition may use only earlier definitions; unfold the recursion")
     try:
-        body = parse_term(text, ns, local=local)
+        body, lost = parse_definition(text, ns, local)
     except ClaimInputError as e:
         later = re.match(r"unknown (?:name|function) '(\w+)'", e.message)
         if later:
@@ -265,7 +265,7 @@ def _definition(head: str, spec: Any, theory: Theory) -> Definition:
                      " (a definition may use only earlier ones)")
         e.message = f"in the definition of '{name}': {e.message}"
         raise
-    return Definition(name, tuple(local[p] for p in params), body, text)
+    return Definition(name, tuple(local[p] for p in params), body, text, tuple(lost))
 
 
 def _load_claim(raw: Any, index: int, theory: Theory, src: _Source) -> Claim:

@@ -117,10 +117,18 @@ class Namespace:
 
     symbols: dict[str, tuple[sympy.Symbol, Domain]] = field(default_factory=dict)
     functions: dict[str, int] = field(default_factory=dict)  # name -> arity (0: constant)
+    #: name -> (parameters, definedness conditions its body lost to SymPy's simplification)
+    lost: dict[str, tuple[tuple[sympy.Symbol, ...], tuple[Atom, ...]]] = field(default_factory=dict)
 
     def definition(self, name: str, args: tuple[sympy.Expr, ...] = ()) -> sympy.Expr:
         """The unexpanded call `name(args)`; symbolic.expand replaces it."""
         return sympy.Function(name)(*args)
+
+    def conditions(self, name: str, args: tuple[sympy.Expr, ...] = ()) -> list[Atom]:
+        """The lost definedness conditions of the call `name(args)`."""
+        params, atoms = self.lost.get(name, ((), ()))
+        sub = dict(zip(params, args))
+        return [a.map_exprs(lambda e: e.xreplace(sub)) for a in atoms]
 
 
 def make_symbol(name: str, integer: bool = False) -> sympy.Symbol:
@@ -141,6 +149,16 @@ def parse_term(text: str, ns: Namespace, *, local: dict[str, sympy.Symbol] | Non
     if local:
         b.scopes.append(dict(local))
     return b.expr(tree)
+
+
+def parse_definition(text: str, ns: Namespace, local: dict[str, sympy.Symbol]) -> tuple[sympy.Expr, list[Atom]]:
+    """Parse a definition body; also the definedness conditions SymPy simplified away
+    while building it (`x/x` is built as 1), which every call of it keeps."""
+    b = _Builder(ns, text, None)
+    b.scopes.append(dict(local))
+    with b.recording() as recorded:
+        body = b.expr(_parse(text, "formula"))
+    return body, definedness.lost(recorded, [body])
 
 
 def parse_interval(text: str, ns: Namespace) -> tuple[sympy.Expr, sympy.Expr, bool, bool]:
@@ -241,6 +259,7 @@ class _Builder:
             if self.ns.functions[name] != 0:
                 raise self.error(token, f"'{name}' is a function of {self.ns.functions[name]} argument(s)",
                                  f"call it, e.g. {name}(...)")
+            self.note(self.ns.conditions(name))
             return self.ns.definition(name)
         if name in CONSTANTS:
             return CONSTANTS[name]
@@ -301,7 +320,8 @@ class _Builder:
 
     def note(self, conditions: list[Atom]) -> None:
         if self.recorded is not None:
-            self.recorded.extend(conditions)
+            # a condition that is true at the numbers it was called with says nothing
+            self.recorded.extend(c for c in conditions if not definedness.holds_plainly(c))
 
     def quantified(self, t: lark.Tree) -> Formula:
         *binder_nodes, body = t.children
@@ -474,7 +494,9 @@ class _Builder:
             if len(args) != arity:
                 raise self.error(t, f"'{name}' takes {arity} argument(s), got {len(args)}",
                                  f"call it as declared under [define]")
-            return self.ns.definition(name, tuple(self.expr(a) for a in args))
+            values = tuple(self.expr(a) for a in args)
+            self.note(self.ns.conditions(name, values))
+            return self.ns.definition(name, values)
         if name not in BUILTINS:
             raise self.error(head, f"unknown function '{name}'",
                              "define it under [define] as \"" + name + "(x) = ...\" or use a built-in: "

@@ -14,7 +14,7 @@ from lawproof.numeric import exact_truth
 from lawproof.proofs import decide, holds_at
 from lawproof.proofs.shrink import candidates
 
-from conftest import claim_file
+from conftest import AMDAHL_HEAD, claim_file
 
 x, y = sympy.Symbol("x", real=True), sympy.Symbol("y", real=True)
 BOX = {x: Domain(sympy.Integer(-3), sympy.Integer(3)), y: Domain(sympy.Integer(-3), sympy.Integer(3))}
@@ -63,6 +63,13 @@ def test_written_but_simplified_division_is_undefined_at_zero():
     r = verdict('[[claim]]\nid = "s"\nformula = "forall x in [-1, 1]: sqrt(x)^2 = x"\n')
     assert r.verdict == "refuted" and Fraction(r.evidence.counterexample["x_w"]) < 0
     assert verdict('[[claim]]\nid = "p"\nformula = "forall x in (0, 1]: sqrt(x)^2 = x"\n').verdict == "proved"
+    # the same through a definition: every call keeps what its body lost
+    defined = lawproof.check_file(lawproof.loads(
+        AMDAHL_HEAD + '"f(x)" = "x/x"\n[[claim]]\nid = "a"\nformula = "f(a - 1/2) = 1"\n'
+        '[[claim]]\nid = "z"\nformula = "f(0) = 1"\n[[claim]]\nid = "o"\nformula = "f(1) = 1"\n',
+        "toy.claims.toml"))
+    assert [(r.verdict, r.evidence.counterexample) for r in defined.results] == [
+        ("refuted", {"a": "1/2"}), ("refuted", {}), ("proved", {})]
 
 
 def test_an_irrational_counterexample_leaves_the_claim_undecided():
