@@ -403,7 +403,9 @@ def _decide_closed(normalized: Formula, claim: Claim, ev: Evidence) -> tuple[str
                 "exact arithmetic and 50-digit evaluation disagree: a bug in lawproof")
     ev.tried.append(f"exact evaluation: {'holds' if exact else 'fails'} (signs certified by interval "
                     "arithmetic); 50-digit evaluation agrees")
-    ev.chain = [(f"{sympy.sstr(a.lhs)} {a.op} {sympy.sstr(a.rhs)}", _difference_text(a)) for a in atoms]
+    # atoms under a quantifier have no value of their own (the verdict may not need them)
+    ev.chain = [(f"{sympy.sstr(a.lhs)} {a.op} {sympy.sstr(a.rhs)}", _difference_text(a)) for a in atoms
+                if not (a.lhs.free_symbols or a.rhs.free_symbols)]
     if exact:
         return ("proved", "exact evaluation (certified signs)", "")
     ev.counterexample = _text(claim.at)

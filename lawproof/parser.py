@@ -311,7 +311,7 @@ class _Builder:
     @contextlib.contextmanager
     def recording(self, on: bool = True) -> Iterator[list[Atom]]:
         """Collect the definedness conditions of the terms built in the block; with
-        `on` False, collect none (terms under their own binders: calculus, optima)."""
+        `on` False, collect none (terms under binders of their own: calculus, solve)."""
         outer, self.recorded = self.recorded, ([] if on else None)
         try:
             yield self.recorded if on else []
@@ -402,15 +402,26 @@ class _Builder:
         if len(pts) != len(binders):
             raise self.error(point_node, f"{len(binders)} variable(s) but a point with {len(pts)} coordinate(s)",
                              "give one coordinate per variable")
-        point = tuple(self.expr(p) for p in pts)
+        with self.recording() as at_point:
+            point = tuple(self.expr(p) for p in pts)
         self.scopes.append({str(b.symbol): b.symbol for b in binders})
         try:
-            objective = self.expr(f_node)
+            with self.recording() as recorded:
+                objective = self.expr(f_node)
             constraint = self.formula(rest[0]) if rest else None
         finally:
             self.scopes.pop()
-        return Optimum("min" if name == "minimized_at" else "max", objective, tuple(binders),
-                       point, constraint)
+        optimum = Optimum("min" if name == "minimized_at" else "max", objective, tuple(binders),
+                          point, constraint)
+        lost = definedness.lost(recorded, [objective])
+        if not lost:
+            return conj(definedness.lost(at_point, list(point)) + [optimum])
+        # the objective must be defined on the whole feasible set and at the point
+        defined = conj(lost)
+        at = {b.symbol: p for b, p in zip(binders, point)}
+        everywhere = Quantified("forall", tuple(binders), Implies(constraint, defined) if constraint else defined)
+        return conj(definedness.lost(at_point, list(point)) + [everywhere, defined.map_exprs(
+            lambda e: e.xreplace(at)), optimum])
 
     def approx(self, t: lark.Tree, args: list) -> Formula:
         if len(args) < 2:
@@ -430,8 +441,9 @@ class _Builder:
                 rel = value
             else:
                 abs_ = value
-        value, target_node = self.expr(args[0]), args[1]
-        target = self.expr(target_node)
+        target_node = args[1]
+        with self.recording() as recorded:
+            value, target = self.expr(args[0]), self.expr(target_node)
         if rel is None and abs_ is None:
             if self.tolerance is not None:
                 rel = self.tolerance
@@ -442,7 +454,7 @@ class _Builder:
                 abs_ = rounding_half_unit(str(target_node.children[0].children[0]))
             else:
                 rel = sympy.Rational(1, 10**9)
-        return Approx(value, target, rel, abs_)
+        return conj(definedness.lost(recorded, [value, target]) + [Approx(value, target, rel, abs_)])
 
     # -- terms --------------------------------------------------------------
     def expr(self, t: lark.Tree | lark.Token) -> sympy.Expr:

@@ -72,6 +72,20 @@ def test_written_but_simplified_division_is_undefined_at_zero():
         ("refuted", {"a": "1/2"}), ("refuted", {}), ("proved", {})]
 
 
+def test_optima_and_approx_keep_what_sympy_simplified_away():
+    head = AMDAHL_HEAD.replace('a = { domain = "[0, 1)", text = "allocation" }',
+                               'a = { domain = "[0, 1)", text = "allocation" }\nx = "[-1, 1]"\nz = "(0, 1]"')
+    results = lawproof.check_file(lawproof.loads(head + (
+        '[[claim]]\nid = "m"\nformula = "minimized_at(x/x + x^2, x, 0)"\n'     # x/x undefined at 0
+        '[[claim]]\nid = "ok"\nformula = "minimized_at(z/z - z^2, z, 1)"\n'    # defined on (0, 1]
+        '[[claim]]\nid = "ap"\nformula = "approx(x/x, 1)"\n'
+        '[[claim]]\nid = "closed"\nformula = "1 = 2 and (forall y in [0, 1]: y >= 0)"\n'),
+        "toy.claims.toml")).results
+    assert [(r.claim, r.verdict) for r in results] == [
+        ("m", "refuted"), ("ok", "proved"), ("ap", "refuted"), ("closed", "refuted")]
+    assert results[2].evidence.counterexample == {"x": "0"}
+
+
 def test_an_irrational_counterexample_leaves_the_claim_undecided():
     # false only at y = sqrt(2): no rational point refutes it, and no approximation may
     r = verdict('[[claim]]\nid = "i"\nformula = "forall y in [1, 2]: y^2 - 2 != 0"\n')
