@@ -8,6 +8,7 @@ namespace, so text such as `__import__('os')` is an unknown name or a syntax err
 from __future__ import annotations
 
 import contextlib
+import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -212,6 +213,25 @@ def _number(token: str) -> sympy.Rational:
     # Exact: "0.34" is 17/50 and "1e-3" is 1/1000; floats never enter.
     f = Fraction(token)
     return sympy.Rational(f.numerator, f.denominator)
+
+
+#: Bounds that keep exact arithmetic finite: a literal's decimal exponent, and the size
+#: of an exact power (`2^(10^10)` would be built digit by digit; `(x + 1)^100000`
+#: expanded term by term).
+MAX_EXPONENT = 1000
+MAX_BITS = 100_000
+
+
+def _exact_size(base: sympy.Expr, exp: sympy.Rational) -> int:
+    """Roughly how many bits SymPy needs for `base^exp` built exactly, or expanded when
+    `base` is a sum (terms of the expansion times the bits of their coefficients)."""
+    k = abs(int(exp.p)) // int(exp.q)
+    if base.is_Rational:
+        return k * max(int(base.p).bit_length(), int(base.q).bit_length()) if abs(base) != 1 else 0
+    if base.is_Add:
+        n = len(base.args)
+        return math.comb(k + n - 1, n - 1) * k
+    return 0
 
 
 def rounding_half_unit(token: str) -> sympy.Rational:
@@ -462,7 +482,12 @@ class _Builder:
             raise self.error(t, f"unexpected {t!s}", "check the expression")
         kind = t.data
         if kind == "number":
-            return _number(str(t.children[0]))
+            token = str(t.children[0])
+            _, _, exponent = token.lower().partition("e")
+            if exponent and abs(int(exponent)) > MAX_EXPONENT:
+                raise self.error(t, f"the exponent of {token} is beyond ±{MAX_EXPONENT}",
+                                 "numbers are kept exact, so write a smaller one or use a symbol")
+            return _number(token)
         if kind == "name":
             return self.name(t.children[0])
         if kind == "neg":
@@ -482,6 +507,11 @@ class _Builder:
             return acc
         if kind == "power":
             base, exp = self.expr(t.children[0]), self.expr(t.children[2])
+            if exp.is_Rational and _exact_size(base, exp) > MAX_BITS:
+                raise self.error(t, f"{sympy.sstr(sympy.Pow(base, exp, evaluate=False))} is too large "
+                                    "to build exactly",
+                                 "numbers and powers are kept exact and expanded: use a smaller exponent, "
+                                 "or a symbol for the large value")
             self.note(definedness.of_power(base, exp))
             return base ** exp
         if kind == "call":

@@ -159,6 +159,18 @@ def test_payload_in_definition_and_domain_is_rejected():
     assert "S_c" in messages and "domain of 'S'" in messages
 
 
+@pytest.mark.parametrize("text, message", [
+    ("2^(10^10) > S", "too large to build exactly"),
+    ("(S + R + 1)^1000 >= 0", "too large to build exactly"),
+    ("S < 1e999999999", "beyond ±1000"),
+])
+def test_exact_numbers_too_large_to_build_are_located_errors_not_a_hang(text, message):
+    cf = claim_file(f'[[claim]]\nid = "big"\nformula = "{text}"\n[[claim]]\nid = "ok"\nformula = "(S + 1)^20 >= 1"\n')
+    bad, ok = cf.claims
+    assert bad.error is not None and message in bad.error.message and bad.error.column is not None
+    assert ok.error is None
+
+
 def test_one_bad_claim_does_not_stop_the_others():
     cf = claim_file('[[claim]]\nid = "bad"\nformula = "S >="\n\n[[claim]]\nid = "good"\nformula = "T(0) = 1"\n')
     result = lawproof.check_file(cf)
