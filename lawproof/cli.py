@@ -185,7 +185,8 @@ def _summary(files: list[FileResult]) -> None:
     for r in results:
         counts[r.verdict] = counts.get(r.verdict, 0) + 1
     against = [r for r in results if r.matches_expect is False]
-    print(f"\n{len(results)} claims: " + ", ".join(f"{n} {v}" for v, n in sorted(counts.items())))
+    breakdown = ", ".join(f"{n} {v}" for v, n in sorted(counts.items()))
+    print(f"\n{len(results)} claims" + (f": {breakdown}" if breakdown else ""))
     for r in against:
         why = r.message or f"verdict {r.verdict}, file expects it {r.expect}"
         print(f"! {r.paper}/{r.claim}: {why}")
