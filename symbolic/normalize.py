@@ -3,7 +3,7 @@ integrals and limits evaluated, `minimized_at` and `approx` spelled out as plain
 quantified formulas, the claim's `assume` made a premise."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import sympy
 
@@ -34,8 +34,7 @@ def expand(expr: sympy.Expr, theory: Theory, *, seconds: float = 5.0) -> sympy.E
     cannot evaluate stays unevaluated; later layers treat it as outside their
     fragment. A derived built-in without a unique value raises ClaimInputError.
     """
-    bodies = _expanded_bodies(theory, seconds).bodies
-    return _substitute_and_evaluate(expr, bodies, _domains(theory), seconds)
+    return _substitute_and_evaluate(expr, _expanded_bodies(theory, seconds), _domains(theory), seconds)
 
 
 def _domains(theory: Theory) -> Domains:
@@ -55,11 +54,40 @@ class _Failed:
         return ClaimInputError(f"in the definition of '{self.name}': {self.message}", fix=self.fix)
 
 
-@dataclass
 class _Bodies:
-    theory: Theory
-    bodies: dict[str, sympy.Expr | sympy.Lambda | _Failed] = field(default_factory=dict)
-    steps: dict[str, list[Step]] = field(default_factory=dict)
+    """A theory's definition bodies with calls expanded and calculus evaluated, each
+    computed on first use (with the definitions it uses): a claim pays only for what
+    it mentions, not for every derivative of a large file."""
+
+    def __init__(self, theory: Theory, seconds: float) -> None:
+        self.theory, self.seconds = theory, seconds
+        self._bodies: dict[str, sympy.Expr | sympy.Lambda | _Failed] = {}
+        self._steps: dict[str, list[Step]] = {}
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.theory.definitions
+
+    def __getitem__(self, name: str) -> sympy.Expr | sympy.Lambda | _Failed:
+        if name not in self._bodies:
+            self._bodies[name] = self._expanded(name)
+        return self._bodies[name]
+
+    def steps(self, name: str) -> list[Step]:
+        """How the derived built-ins in `name`'s body were computed."""
+        self[name]
+        return self._steps.get(name, [])
+
+    def _expanded(self, name: str) -> sympy.Expr | sympy.Lambda | _Failed:
+        d = self.theory.definitions[name]
+        steps: list[Step] = []
+        try:
+            body = _substitute_and_evaluate(d.body, self, _domains(self.theory), self.seconds, steps)
+        except ClaimInputError as e:
+            return _Failed(name, e.message, e.fix)
+        except BackendTimeout as e:
+            return _Failed(name, str(e), "raise the claim's timeout or simplify the definition")
+        self._steps[name] = steps
+        return sympy.Lambda(d.params, body) if d.params else body
 
 
 def _expanded_bodies(theory: Theory, seconds: float) -> _Bodies:
@@ -67,28 +95,14 @@ def _expanded_bodies(theory: Theory, seconds: float) -> _Bodies:
     cached = _BODY_CACHE.get(key)
     if cached is not None and cached.theory is theory:
         return cached
-    out = _Bodies(theory)
-    domains = _domains(theory)
-    for name, d in theory.definitions.items():  # in file order: bodies use earlier ones only
-        steps: list[Step] = []
-        try:
-            body = _substitute_and_evaluate(d.body, out.bodies, domains, seconds, steps)
-        except ClaimInputError as e:
-            out.bodies[name] = _Failed(name, e.message, e.fix)
-            continue
-        except BackendTimeout as e:
-            out.bodies[name] = _Failed(name, str(e), "raise the claim's timeout or simplify the definition")
-            continue
-        out.bodies[name] = sympy.Lambda(d.params, body) if d.params else body
-        out.steps[name] = steps
-    _BODY_CACHE[key] = out
+    _BODY_CACHE[key] = out = _Bodies(theory, seconds)
     return out
 
 
 _BODY_CACHE: dict[int, _Bodies] = {}
 
 
-def _substitute_and_evaluate(expr: sympy.Expr, bodies: dict, domains: Domains, seconds: float,
+def _substitute_and_evaluate(expr: sympy.Expr, bodies: "_Bodies", domains: Domains, seconds: float,
                              steps: list[Step] | None = None) -> sympy.Expr:
     def call(e: sympy.Expr) -> sympy.Expr:
         body = bodies[e.func.__name__]
@@ -213,11 +227,11 @@ def derived_steps(claim: Claim, theory: Theory, *, seconds: float = 5.0) -> list
     cache = _expanded_bodies(theory, seconds)
     steps: list[Step] = []
     for name in _used_definitions(claim, theory):
-        steps.extend(cache.steps.get(name, []))
+        steps.extend(cache.steps(name))
     for e in _claim_exprs(claim):
         for node in sympy.preorder_traversal(e):
             if isinstance(node, Derived):
-                _substitute_and_evaluate(node, cache.bodies, _domains(theory), seconds, steps)
+                _substitute_and_evaluate(node, cache, _domains(theory), seconds, steps)
     return steps
 
 
