@@ -86,8 +86,12 @@ def check_file(source: str | Path | ClaimFile, *,
     return out
 
 
-def check_claim(claim: Claim, theory: Theory) -> Result:
-    """Check one claim and return its verdict with evidence."""
+def check_claim(claim: Claim, theory: Theory, *, derivations: bool = True) -> Result:
+    """Check one claim and return its verdict with evidence.
+
+    With `derivations` False the evidence leaves out what only a report shows (the
+    closed forms behind optimality statements, derived regions); the verdict, its
+    method and its counterexample are the same."""
     start = time.perf_counter()
     base = dict(paper=theory.id, claim=claim.id, expect=claim.expect, says=claim.says,
                 where=claim.where, formula=claim.text if not claim.assume_text
@@ -99,7 +103,7 @@ def check_claim(claim: Claim, theory: Theory) -> Result:
         return Result(verdict="not-checkable", method="declared by the file", seconds=0.0,
                       reason=claim.reason, **base)
     try:
-        result = _check(claim, theory, base)
+        result = _check(claim, theory, base, derivations)
     except ClaimInputError as e:
         result = Result(verdict="error", method="input", seconds=0.0,
                         message=str(e.located(file=theory.path, claim=claim.id)), **base)
@@ -120,12 +124,12 @@ def _text(values: dict[sympy.Symbol, Fraction]) -> dict[str, str]:
     return {s.name: str(v) for s, v in sorted(values.items(), key=lambda kv: kv[0].name)}
 
 
-def _check(claim: Claim, theory: Theory, base: dict) -> Result:
+def _check(claim: Claim, theory: Theory, base: dict, derivations: bool) -> Result:
     domains = _domains(theory)
     normalized, kkt = kkt_normalize(claim, theory, domains)  # certified optima in first-order form
-    closed_forms = _derivations(claim, theory)
+    closed_forms = _derivations(claim, theory) if derivations else []
     ev = Evidence(derivation=[(w, sympy.sstr(e)) for w, e in closed_forms], closed_forms=closed_forms)
-    if claim.region is not None:
+    if claim.region is not None and derivations:
         ev.derivation.extend(region_evidence(claim, theory))
     ev.derivation.extend(kkt.evidence())
     ev.tried.extend(kkt.notes())

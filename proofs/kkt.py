@@ -74,10 +74,12 @@ from lawproof.timeout import time_limit
 from .smt import SmtOutcome, decide
 
 _ZERO = sympy.Integer(0)
-#: Time for each side condition of a certificate: those of the bundled packs are proved
-#: within 0.1 s; a Hessian minor z3 cannot settle quickly would only delay the
-#: quantified encoding.
-SIDE_CONDITION_SECONDS = 0.5
+#: z3's resources for each side condition of a certificate (a count, so the certificate
+#: does not depend on the machine's speed): those of the bundled packs need at most
+#: about 170 000 (0.15 s); a Hessian minor z3 cannot settle quickly would only delay
+#: the quantified encoding. The wall-clock limit is a safety net.
+SIDE_CONDITION_RLIMIT = 400_000
+SIDE_CONDITION_SECONDS = 2.0
 Domains = dict[sympy.Symbol, Domain]
 
 
@@ -137,7 +139,8 @@ class KktReport:
                 for r in self.reductions]
 
 
-def prover(domains: Domains, region: list[Formula], *, timeout: float = 5.0) -> Prover:
+def prover(domains: Domains, region: list[Formula], *, timeout: float = 5.0,
+           rlimit: int | None = None) -> Prover:
     """A prover of side conditions for the convexity certificate: z3 shows that the
     condition holds for every value in `domains` satisfying `region`."""
     premise = conj(region)
@@ -149,7 +152,7 @@ def prover(domains: Domains, region: list[Formula], *, timeout: float = 5.0) -> 
                             free_symbols(premise), domains) for op, lhs, rhs in domains[s].constraints(s)]
         goal = condition if conj(hyps) == Truth(True) else Implies(conj(hyps), condition)
         try:
-            out = decide(goal, domains, timeout=timeout, shrink=False)
+            out = decide(goal, domains, timeout=timeout, shrink=False, rlimit=rlimit)
         except OutsideFragment:
             return None
         return f"proved by z3 on the domains{given}" if out.status == "proved" else None
@@ -273,7 +276,7 @@ def _reduce(opt: Optimum, scope: Domains, hyps: list[Formula], timeout: float,
     if opt.constraint is not None:
         region.append(opt.constraint)
     want = CONVEX if opt.kind == "min" else CONCAVE
-    prove = prover(inner, region, timeout=min(timeout, SIDE_CONDITION_SECONDS))
+    prove = prover(inner, region, timeout=min(timeout, SIDE_CONDITION_SECONDS), rlimit=SIDE_CONDITION_RLIMIT)
     cert = certify(opt.objective, xs, want, prove, seconds=timeout)
     if not cert.certifies(want):
         return Reduction(opt, cert, reason=f"not certified {want}: {cert.reason}")

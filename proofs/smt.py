@@ -61,8 +61,12 @@ def _to_fraction(v: z3.ExprRef) -> Fraction:
 
 
 def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 5.0,
-           shrink: bool = True, fixed: dict[sympy.Symbol, Fraction] | None = None) -> SmtOutcome:
+           shrink: bool = True, fixed: dict[sympy.Symbol, Fraction] | None = None,
+           rlimit: int | None = None) -> SmtOutcome:
     """Prove `f` (free symbols universal over `domains`) or find a counterexample.
+
+    `rlimit` bounds z3's own resource count: unlike `timeout` (wall clock, then a
+    safety net), it gives the same answer on a busy machine as on an idle one.
 
     `fixed` pins free symbols to exact values by constraints rather than by
     substitution: SymPy would evaluate sqrt(-2) to a complex number and lose
@@ -81,6 +85,8 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
     tr = Translator(scope)
     solver = z3.Solver(ctx=tr.ctx)
     solver.set("timeout", max(1, int(timeout * 1000)))
+    if rlimit is not None:
+        solver.set("rlimit", rlimit)
     for s in free:
         solver.add(*tr.domain_constraints(s, domains[s], scope))
     for s, v in (fixed or {}).items():
