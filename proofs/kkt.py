@@ -260,6 +260,11 @@ def _usable(h: Formula) -> list[Formula]:
     return [] if any(isinstance(n, (Quantified, Optimum, Approx)) for n in h.walk()) else [h]
 
 
+#: Certificates already made: the claims of one paper often optimize the same objective
+#: over the same feasible set.
+_CERTIFIED: dict[tuple, Certificate] = {}
+
+
 def _reduce(opt: Optimum, scope: Domains, hyps: list[Formula], timeout: float,
             taken: set[str]) -> Reduction:
     xs = [b.symbol for b in opt.binders]
@@ -276,8 +281,11 @@ def _reduce(opt: Optimum, scope: Domains, hyps: list[Formula], timeout: float,
     if opt.constraint is not None:
         region.append(opt.constraint)
     want = CONVEX if opt.kind == "min" else CONCAVE
-    prove = prover(inner, region, timeout=min(timeout, SIDE_CONDITION_SECONDS), rlimit=SIDE_CONDITION_RLIMIT)
-    cert = certify(opt.objective, xs, want, prove, seconds=timeout)
+    key = (opt.objective, tuple(xs), want, tuple(region), frozenset(inner.items()), timeout)
+    if key not in _CERTIFIED:
+        prove = prover(inner, region, timeout=min(timeout, SIDE_CONDITION_SECONDS), rlimit=SIDE_CONDITION_RLIMIT)
+        _CERTIFIED[key] = certify(opt.objective, xs, want, prove, seconds=timeout)
+    cert = _CERTIFIED[key]
     if not cert.certifies(want):
         return Reduction(opt, cert, reason=f"not certified {want}: {cert.reason}")
     return Reduction(opt, cert, first_order_form(opt, linear, taken, seconds=timeout))

@@ -24,10 +24,21 @@ class Derivation:
         return [(w, sympy.sstr(e)) for w, e in self.steps]
 
 
+#: Derivations already made: claims of one paper often share an objective and a point.
+_DERIVED: dict[tuple, Derivation] = {}
+
+
 def derive_optimum(objective: sympy.Expr, binder: Binder, point: sympy.Expr,
                    *, seconds: float = 3.0) -> Derivation:
     """For a one-variable optimum claim: derivative, slope at the claimed point,
     the parameter threshold where that slope vanishes, and the stationary points."""
+    key = (objective, binder, point)
+    if key not in _DERIVED:
+        _DERIVED[key] = _derived(objective, binder, point, seconds)
+    return Derivation(list(_DERIVED[key].steps))
+
+
+def _derived(objective: sympy.Expr, binder: Binder, point: sympy.Expr, seconds: float) -> Derivation:
     x = binder.symbol
     out = Derivation()
     try:
