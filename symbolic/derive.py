@@ -32,7 +32,7 @@ def derive_optimum(objective: sympy.Expr, binder: Binder, point: sympy.Expr,
                    *, seconds: float = 3.0) -> Derivation:
     """For a one-variable optimum claim: derivative, slope at the claimed point,
     the parameter threshold where that slope vanishes, and the stationary points."""
-    key = (objective, binder, point)
+    key = (objective, binder, point, seconds)
     if key not in _DERIVED:
         _DERIVED[key] = _derived(objective, binder, point, seconds)
     return Derivation(list(_DERIVED[key].steps))
