@@ -502,11 +502,15 @@ class _Builder:
             for op, rhs in zip(t.children[1::2], t.children[2::2]):
                 factor = self.expr(rhs)
                 if str(op) == "/":
+                    if factor.is_number and factor.is_zero:
+                        raise self.error(rhs, "division by zero", "check the denominator")
                     self.note(definedness.of_division(factor))
                 acc = acc * factor if str(op) == "*" else acc / factor
             return acc
         if kind == "power":
             base, exp = self.expr(t.children[0]), self.expr(t.children[2])
+            if base.is_number and base.is_zero and exp.is_number and exp.is_negative:
+                raise self.error(t, "a negative power of zero (division by zero)", "check the base")
             if exp.is_Rational and _exact_size(base, exp) > MAX_BITS:
                 raise self.error(t, f"{sympy.sstr(sympy.Pow(base, exp, evaluate=False))} is too large "
                                     "to build exactly",
