@@ -34,7 +34,7 @@ def shown(terms: list[sympy.Expr]) -> list[Atom]:
     out: dict[Atom, None] = {}
     for term in terms:
         for node in sympy.preorder_traversal(term):
-            out.update(dict.fromkeys(c for c in of_node(node) if not (c.lhs.is_number and c.rhs.is_number)))
+            out.update(dict.fromkeys(of_node(node)))
     return list(out)
 
 

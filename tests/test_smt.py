@@ -63,6 +63,8 @@ def test_written_but_simplified_division_is_undefined_at_zero():
     r = verdict('[[claim]]\nid = "s"\nformula = "forall x in [-1, 1]: sqrt(x)^2 = x"\n')
     assert r.verdict == "refuted" and Fraction(r.evidence.counterexample["x_w"]) < 0
     assert verdict('[[claim]]\nid = "p"\nformula = "forall x in (0, 1]: sqrt(x)^2 = x"\n').verdict == "proved"
+    # a root of a negative number is undefined even when SymPy squares it back to -1
+    assert verdict('[[claim]]\nid = "n"\nformula = "sqrt(0 - 1)^2 = -1"\n').verdict == "refuted"
     # the same through a definition: every call keeps what its body lost
     defined = lawproof.check_file(lawproof.loads(
         AMDAHL_HEAD + '"f(x)" = "x/x"\n[[claim]]\nid = "a"\nformula = "f(a - 1/2) = 1"\n'
