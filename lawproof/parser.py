@@ -433,15 +433,15 @@ class _Builder:
             self.scopes.pop()
         optimum = Optimum("min" if name == "minimized_at" else "max", objective, tuple(binders),
                           point, constraint)
+        conditions = definedness.lost(at_point, list(point))
         lost = definedness.lost(recorded, [objective])
-        if not lost:
-            return conj(definedness.lost(at_point, list(point)) + [optimum])
-        # the objective must be defined on the whole feasible set and at the point
-        defined = conj(lost)
-        at = {b.symbol: p for b, p in zip(binders, point)}
-        everywhere = Quantified("forall", tuple(binders), Implies(constraint, defined) if constraint else defined)
-        return conj(definedness.lost(at_point, list(point)) + [everywhere, defined.map_exprs(
-            lambda e: e.xreplace(at)), optimum])
+        if lost:
+            # the objective must be defined on the whole feasible set and at the point
+            defined = conj(lost)
+            at = {b.symbol: p for b, p in zip(binders, point)}
+            conditions += [Quantified("forall", tuple(binders), Implies(constraint, defined) if constraint else defined),
+                           defined.map_exprs(lambda e: e.xreplace(at))]
+        return conj(conditions + [optimum])
 
     def approx(self, t: lark.Tree, args: list) -> Formula:
         if len(args) < 2:
