@@ -42,6 +42,8 @@ INTERVAL_BOXES = 4000
 #: depend on machine speed; the wall-clock deadline (this many times the claim's
 #: timeout) is only a safety net.
 INTERVAL_SAFETY = 4
+#: Precisions for a counterexample whose violation is below the 50-digit tolerance.
+MORE_DIGITS = (100, 200)
 
 
 @dataclass
@@ -344,10 +346,6 @@ def _recheck_into(negation: Formula, values: dict, witnesses: list, domains: dic
     ev.tried.append(f"counterexample re-checked: exact rational arithmetic and {digits} digits agree "
                     "(at 50 digits its sides are within the rounding tolerance)")
     return True, ""
-
-
-#: Precisions for a counterexample whose violation is below the 50-digit tolerance.
-MORE_DIGITS = (100, 200)
 
 
 def _confirm_point(normalized: Formula, point: dict, domains: dict, claim: Claim, ev: Evidence) -> bool:

@@ -103,10 +103,11 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
         model = _shrunk(solver, tr, order) if shrink else solver.model()
         out.values = _model_values(model, tr, order)
         out.irrational = [s for s in order if z3.is_algebraic_value(model.eval(tr.var(s), model_completion=True))]
-        out.detail = "z3: the negation has a model" + (", shrunk to small rationals" if shrink else "")
         if out.irrational:
             out.detail = ("z3: the negation has a model only at irrational values of "
-                          + ", ".join(s.name for s in out.irrational) + " (no rational candidate satisfies it)")
+                          + ", ".join(s.name for s in out.irrational))
+        else:
+            out.detail = "z3: the negation has a model" + (", shrunk to small rationals" if shrink else "")
         if not order and isinstance(f, Quantified) and f.kind == "exists":
             out.instances = _instances(f, domains, timeout)
             out.detail = "z3: the negated closed sentence holds; exact counterexamples for sample values of " + \
