@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sympy
 
-from .formula import Atom
+from .formula import Atom, Formula
 
 _ZERO = sympy.Integer(0)
 
@@ -53,15 +53,19 @@ def of_log(arg: sympy.Expr) -> list[Atom]:
     return shown([sympy.log(arg, evaluate=False)])
 
 
-def holds_plainly(c: Atom) -> bool:
+def holds_plainly(c: Formula) -> bool:
     """Whether a condition between two numbers is certainly true (`2 != 0`)."""
+    if not isinstance(c, Atom):
+        return False
     gap = c.lhs - c.rhs
     if not gap.is_number:
         return False
     return {"!=": gap.is_nonzero, ">": gap.is_positive, ">=": gap.is_nonnegative}.get(c.op) is True
 
 
-def lost(recorded: list[Atom], terms: list[sympy.Expr]) -> list[Atom]:
+def lost(recorded: list[Formula], terms: list[sympy.Expr]) -> list[Formula]:
     """The recorded conditions that the built `terms` no longer show, once each."""
     visible = set(shown(terms))
+    # `b > 0` shown implies the recorded `b >= 0` (a root under a negative power)
+    visible |= {Atom(">=", c.lhs, c.rhs) for c in visible if c.op == ">"}
     return [c for c in dict.fromkeys(recorded) if c not in visible]

@@ -20,7 +20,7 @@ import sympy
 from . import definedness
 from .domain import Domain
 from .errors import FormulaSyntaxError
-from .formula import (RELOPS, Approx, Atom, Binder, Formula, Iff, Implies, Not,
+from .formula import (RELOPS, Approx, Atom, Binder, Bound, Formula, Iff, Implies, Not,
                       Optimum, Quantified, Truth, conj, disj)
 
 _GRAMMAR = (Path(__file__).with_name("grammar.lark")).read_text(encoding="utf-8")
@@ -112,6 +112,28 @@ class ArgMax(_Optimizer):
     _name = "argmax"
 
 
+class Rebind(sympy.Function):
+    """A definition's call under binders that re-bind file symbols it uses:
+    `Rebind(call, (S, R), (S', R'))` is the call with the file's S and R read as the
+    bound S' and R'. `symbolic.expand` carries it out; it prints as the call."""
+
+    nargs = 3
+
+    @property
+    def free_symbols(self) -> set[sympy.Basic]:
+        call, olds, news = self.args
+        return (call.free_symbols - set(olds.args)) | news.free_symbols
+
+    def _sympystr(self, printer, **kwargs) -> str:
+        return printer._print(self.args[0], **kwargs)
+
+    def _latex(self, printer, **kwargs) -> str:
+        return printer._print(self.args[0], **kwargs)
+
+    def _mathml_presentation(self, printer, **kwargs):
+        return printer._print(self.args[0], **kwargs)
+
+
 @dataclass
 class Namespace:
     """What names mean in a claim file: symbols with domains, definitions."""
@@ -119,13 +141,13 @@ class Namespace:
     symbols: dict[str, tuple[sympy.Symbol, Domain]] = field(default_factory=dict)
     functions: dict[str, int] = field(default_factory=dict)  # name -> arity (0: constant)
     #: name -> (parameters, definedness conditions its body lost to SymPy's simplification)
-    lost: dict[str, tuple[tuple[sympy.Symbol, ...], tuple[Atom, ...]]] = field(default_factory=dict)
+    lost: dict[str, tuple[tuple[sympy.Symbol, ...], tuple[Formula, ...]]] = field(default_factory=dict)
 
     def definition(self, name: str, args: tuple[sympy.Expr, ...] = ()) -> sympy.Expr:
         """The unexpanded call `name(args)`; symbolic.expand replaces it."""
         return sympy.Function(name)(*args)
 
-    def conditions(self, name: str, args: tuple[sympy.Expr, ...] = ()) -> list[Atom]:
+    def conditions(self, name: str, args: tuple[sympy.Expr, ...] = ()) -> list[Formula]:
         """The lost definedness conditions of the call `name(args)`."""
         params, atoms = self.lost.get(name, ((), ()))
         sub = dict(zip(params, args))
@@ -152,7 +174,7 @@ def parse_term(text: str, ns: Namespace, *, local: dict[str, sympy.Symbol] | Non
     return b.expr(tree)
 
 
-def parse_definition(text: str, ns: Namespace, local: dict[str, sympy.Symbol]) -> tuple[sympy.Expr, list[Atom]]:
+def parse_definition(text: str, ns: Namespace, local: dict[str, sympy.Symbol]) -> tuple[sympy.Expr, list[Formula]]:
     """Parse a definition body; also the definedness conditions SymPy simplified away
     while building it (`x/x` is built as 1), which every call of it keeps."""
     b = _Builder(ns, text, None)
@@ -251,7 +273,7 @@ class _Builder:
         self.tolerance = tolerance
         self.scopes: list[dict[str, sympy.Symbol]] = []
         # definedness conditions of the comparison being built (None: not recording)
-        self.recorded: list[Atom] | None = None
+        self.recorded: list[Formula] | None = None
 
     # -- errors -------------------------------------------------------------
     def error(self, node: lark.Tree | lark.Token, message: str, fix: str) -> FormulaSyntaxError:
@@ -279,14 +301,26 @@ class _Builder:
             if self.ns.functions[name] != 0:
                 raise self.error(token, f"'{name}' is a function of {self.ns.functions[name]} argument(s)",
                                  f"call it, e.g. {name}(...)")
-            self.note(self.ns.conditions(name))
-            return self.ns.definition(name)
+            return self.definition_call(name, ())
         if name in CONSTANTS:
             return CONSTANTS[name]
         if name in BUILTINS:
             raise self.error(token, f"'{name}' is a built-in function", f"call it, e.g. {name}(x)")
         raise self.error(token, f"unknown name '{name}'",
                          "declare it under [symbols] with a domain, or define it under [define]")
+
+    def definition_call(self, name: str, values: tuple[sympy.Expr, ...]) -> sympy.Expr:
+        """The call of a definition, noting its lost conditions. Definitions are macros
+        over the file's symbols: where a binder re-binds a file symbol's name, the
+        definition's occurrences of that symbol mean the binder's variable too."""
+        rebound = {sym: self.lookup_symbol(n) for n, (sym, _) in self.ns.symbols.items()
+                   if self.lookup_symbol(n) != sym}
+        self.note([c.map_exprs(lambda e: e.xreplace(rebound)) for c in self.ns.conditions(name, values)])
+        call = self.ns.definition(name, values)
+        if not rebound:
+            return call
+        olds = sorted(rebound, key=lambda s: s.name)
+        return Rebind(call, sympy.Tuple(*olds), sympy.Tuple(*(rebound[o] for o in olds)))
 
     # -- formulas -----------------------------------------------------------
     def formula(self, t: lark.Tree | lark.Token) -> Formula:
@@ -329,7 +363,7 @@ class _Builder:
                                                           for i, op in enumerate(ops)])
 
     @contextlib.contextmanager
-    def recording(self, on: bool = True) -> Iterator[list[Atom]]:
+    def recording(self, on: bool = True) -> Iterator[list[Formula]]:
         """Collect the definedness conditions of the terms built in the block; with
         `on` False, collect none (terms under binders of their own: calculus, solve)."""
         outer, self.recorded = self.recorded, ([] if on else None)
@@ -338,7 +372,7 @@ class _Builder:
         finally:
             self.recorded = outer
 
-    def note(self, conditions: list[Atom]) -> None:
+    def note(self, conditions: list[Formula]) -> None:
         if self.recorded is not None:
             # a condition that is true at the numbers it was called with says nothing
             self.recorded.extend(c for c in conditions if not definedness.holds_plainly(c))
@@ -364,14 +398,13 @@ class _Builder:
                     self.scopes.pop()
                 known = self.lookup_symbol(name)
                 integer = bool(known is not None and known.is_integer)
-                sym = known if known is not None else make_symbol(name)
                 domain = self.domain(bn.children[1], lo, hi, lo_open, hi_open, integer)
             elif name in self.ns.symbols:
-                sym, domain = self.ns.symbols[name]
+                domain = self.ns.symbols[name][1]
             else:
                 raise self.error(name_tok, f"'{name}' has no domain",
                                  f"write '{name} in [lo, hi]' or declare {name} under [symbols]")
-            scope[name] = sym
+            scope[name] = sym = Bound(name, domain)
             binders.append(Binder(sym, domain))
         self.scopes.append(scope)
         try:
@@ -412,19 +445,24 @@ class _Builder:
                 raise self.error(t, f"the variables of {name} must be names",
                                  f"write {name}(f, x, point) with x declared under [symbols]")
             vname = str(v.children[0])
-            sym = self.lookup_symbol(vname)
             if vname not in self.ns.symbols:
                 raise self.error(v, f"'{vname}' has no domain to optimize over",
                                  f"declare {vname} under [symbols]")
-            binders.append(Binder(self.ns.symbols[vname][0], self.ns.symbols[vname][1]))
-            del sym
+            domain = self.ns.symbols[vname][1]
+            binders.append(Binder(Bound(vname, domain), domain))
         pts = point_node.children if isinstance(point_node, lark.Tree) and point_node.data == "tuple" else [point_node]
         if len(pts) != len(binders):
             raise self.error(point_node, f"{len(binders)} variable(s) but a point with {len(pts)} coordinate(s)",
                              "give one coordinate per variable")
         with self.recording() as at_point:
             point = tuple(self.expr(p) for p in pts)
-        self.scopes.append({str(b.symbol): b.symbol for b in binders})
+        for b, p, node in zip(binders, point, pts):
+            if b.domain.integer and p.is_number and p.is_integer is False:
+                raise self.error(node, f"the point {sympy.sstr(p)} is not a whole number, but "
+                                       f"{b.symbol.name} ranges over integers",
+                                 "an infeasible point is an input error: give a whole number")
+        # the variables scope over the objective and the constraint, not over the point
+        self.scopes.append({b.symbol.name: b.symbol for b in binders})
         try:
             with self.recording() as recorded:
                 objective = self.expr(f_node)
@@ -541,8 +579,7 @@ class _Builder:
                 raise self.error(t, f"'{name}' takes {arity} argument(s), got {len(args)}",
                                  f"call it as declared under [define]")
             values = tuple(self.expr(a) for a in args)
-            self.note(self.ns.conditions(name, values))
-            return self.ns.definition(name, values)
+            return self.definition_call(name, values)
         if name not in BUILTINS:
             raise self.error(head, f"unknown function '{name}'",
                              "define it under [define] as \"" + name + "(x) = ...\" or use a built-in: "
@@ -552,8 +589,7 @@ class _Builder:
             raise self.error(t, f"{name} takes {want} argument(s), got {len(args)}",
                              f"see the built-in functions in the claim-language spec")
         if name in ("diff", "integrate", "limit"):
-            with self.recording(on=False):
-                return self.calculus(t, name, args)
+            return self.calculus(t, name, args)
         if name in ("solve", "argmin", "argmax"):
             with self.recording(on=False):
                 return self.derived(t, name, args)
@@ -578,6 +614,10 @@ class _Builder:
         return sympy.Max(*xs)
 
     def calculus(self, t: lark.Tree, name: str, args: list) -> sympy.Expr:
+        """`diff`, `integrate`, `limit`, with the definedness their semantics give
+        (docs/calculus-semantics.md): a derivative where its argument is defined; an
+        integral where its integrand is defined on the whole interval; a limit's
+        conditions near its point are decided when it is evaluated."""
         var_node = args[1]
         if not (isinstance(var_node, lark.Tree) and var_node.data == "name"):
             raise self.error(t, f"the second argument of {name} must be a variable name",
@@ -585,7 +625,6 @@ class _Builder:
         vname = str(var_node.children[0])
         if vname in self.ns.functions or vname in CONSTANTS:
             raise self.error(var_node, f"'{vname}' is not a variable", "use a symbol's name")
-        var = self.lookup_symbol(vname) or make_symbol(vname)
         if name == "diff":
             order = 1
             if len(args) == 3:
@@ -594,27 +633,45 @@ class _Builder:
                     raise self.error(args[2], "the order of a derivative must be a positive whole number",
                                      "write diff(f, x, 2)")
                 order = int(k)
-            self.scopes.append({vname: var})
-            try:
-                body = self.expr(args[0])
-            finally:
-                self.scopes.pop()
+            # not a binder: the derivative is a function of x, taken where x already means something
+            var = self.lookup_symbol(vname) or make_symbol(vname)
+            body, conditions = self.scoped_term(args[0], vname, var)
+            self.note(conditions)
             return sympy.Derivative(body, (var, order))
         if name == "integrate":
             lo, hi = self.expr(args[2]), self.expr(args[3])
-            self.scopes.append({vname: var})
-            try:
-                body = self.expr(args[0])
-            finally:
-                self.scopes.pop()
+            var = Bound(vname, _between(lo, hi, self.outer_integer(vname)))
+            body, conditions = self.scoped_term(args[0], vname, var)
+            if conditions:
+                every = var.rebound(var.domain)
+                self.note([Quantified("forall", (Binder(every, every.domain),),
+                                      conj(conditions).map_exprs(lambda e: e.xreplace({var: every})))])
             return sympy.Integral(body, (var, lo, hi))
         point = self.expr(args[2])
-        self.scopes.append({vname: var})
+        known = self.ns.symbols.get(vname)
+        domain = known[1] if known is not None else Domain(-sympy.oo, sympy.oo, True, True)
+        var = Bound(vname, domain)
+        body, conditions = self.scoped_term(args[0], vname, var)
+        lost = definedness.lost(conditions, [body])
+        if lost:
+            # conditions SymPy simplified out of the body travel with it as a guard, so
+            # that the limit's evaluation can ask whether they hold near the point
+            body = sympy.Piecewise((body, sympy.And(*(_relational(c) for c in lost))), (sympy.nan, True))
+        return sympy.Limit(body, var, point, limit_direction(domain, point) or "+-")
+
+    def outer_integer(self, name: str) -> bool:
+        known = self.lookup_symbol(name)
+        return bool(known is not None and known.is_integer)
+
+    def scoped_term(self, node: lark.Tree, name: str, var: sympy.Symbol) -> tuple[sympy.Expr, list[Formula]]:
+        """The term `node` with `name` bound to `var`, and its definedness conditions."""
+        self.scopes.append({name: var})
         try:
-            body = self.expr(args[0])
+            with self.recording() as conditions:
+                body = self.expr(node)
         finally:
             self.scopes.pop()
-        return sympy.Limit(body, var, point)
+        return body, list(conditions)
 
     def derived(self, t: lark.Tree, name: str, args: list) -> sympy.Expr:
         target, var_node = args
@@ -625,14 +682,53 @@ class _Builder:
         if vname not in self.ns.symbols:
             raise self.error(var_node, f"'{vname}' has no domain to {'solve' if name == 'solve' else 'optimize'} over",
                              f"declare {vname} under [symbols]: its domain decides which solutions count")
-        var = self.ns.symbols[vname][0]
-        if name == "argmin":
-            return ArgMin(self.expr(target), var)
-        if name == "argmax":
-            return ArgMax(self.expr(target), var)
+        var = Bound(vname, self.ns.symbols[vname][1])
+        if name in ("argmin", "argmax"):
+            body, _ = self.scoped_term(target, vname, var)
+            return (ArgMin if name == "argmin" else ArgMax)(body, var)
         is_equation = (isinstance(target, lark.Tree) and target.data == "comparison"
                        and len(target.children) == 3 and str(target.children[1]) in ("=", "=="))
         if not is_equation:
             raise self.error(t, "solve needs one equation as its first argument",
                              f"write solve(lhs = rhs, {vname})")
-        return Solve(self.expr(target.children[0]), self.expr(target.children[2]), var)
+        lhs, _ = self.scoped_term(target.children[0], vname, var)
+        rhs, _ = self.scoped_term(target.children[2], vname, var)
+        return Solve(lhs, rhs, var)
+
+
+_RELATIONAL = {"=": sympy.Eq, "!=": sympy.Ne, "<": sympy.Lt, "<=": sympy.Le, ">": sympy.Gt, ">=": sympy.Ge}
+
+
+def _relational(c: Formula) -> sympy.Basic:
+    """A definedness condition (an atom) as a SymPy relation."""
+    assert isinstance(c, Atom)
+    return _RELATIONAL[c.op](c.lhs, c.rhs, evaluate=False)
+
+
+def _between(lo: sympy.Expr, hi: sympy.Expr, integer: bool) -> Domain:
+    """The closed interval between `lo` and `hi`, whichever is larger."""
+    gap = hi - lo
+    if gap.is_nonnegative:
+        return Domain(lo, hi, lo == -sympy.oo, hi == sympy.oo, integer)
+    if gap.is_negative:
+        return Domain(hi, lo, hi == -sympy.oo, lo == sympy.oo, integer)
+    return Domain(sympy.Min(lo, hi), sympy.Max(lo, hi), False, False, integer)
+
+
+def limit_direction(domain: Domain, point: sympy.Expr) -> str | None:
+    """From which side `limit(e, x, point)` approaches `point` within x's domain: both
+    ('+-') inside it, one at an end of it ('+' at the lower, '-' at the upper); None
+    when the domain's and the point's values do not tell."""
+    if point == sympy.oo:
+        return "-"
+    if point == -sympy.oo:
+        return "+"
+    if point == domain.lo:
+        return "+"
+    if point == domain.hi:
+        return "-"
+    above = sympy.oo if domain.lo == -sympy.oo else point - domain.lo
+    below = sympy.oo if domain.hi == sympy.oo else domain.hi - point
+    if (above == sympy.oo or above.is_positive) and (below == sympy.oo or below.is_positive):
+        return "+-"
+    return None

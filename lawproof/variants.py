@@ -29,7 +29,7 @@ from . import loader
 from .claims import Claim, ClaimFile, SymbolInfo, Theory
 from .domain import Domain
 from .errors import ClaimInputError
-from .formula import (And, Approx, Atom, Binder, Formula, Iff, Implies, Not, Optimum, Or,
+from .formula import (And, Approx, Atom, Binder, Bound, Formula, Iff, Implies, Not, Optimum, Or,
                       Quantified, free_symbols, nnf, to_text)
 from .parser import BUILTINS, CONSTANTS, KEYWORDS, Namespace, make_symbol, parse_interval, parse_term
 from .symbolic import desugar, expand
@@ -300,15 +300,19 @@ def _placed(claim: Claim, theory: Theory, param: str, var: str | None, at: str |
 
 def _variable(f: Formula, theory: Theory, var: str | None) -> sympy.Symbol:
     if var is not None:
-        if var in theory.symbols:
-            return theory.symbols[var].symbol
+        # a binding of that name first: where the claim binds it, that is the variable meant
         for node in f.walk():
             for b in getattr(node, "binders", ()):
                 if b.symbol.name == var:
                     return b.symbol
+        if var in theory.symbols:
+            return theory.symbols[var].symbol
         raise ClaimInputError(f"'{var}' is neither a symbol of the file nor bound in the claim",
                               fix="name the variable the parameter should depend on")
     found = {b.symbol for node in f.walk() if isinstance(node, Optimum) for b in node.binders}
+    if len({s.name for s in found}) == 1:
+        # optima of one variable name: each binds its own, and _place follows each binding
+        return sorted(found, key=lambda s: s.binding if isinstance(s, Bound) else 0)[0]
     if len(found) != 1:
         raise ClaimInputError("cannot tell which variable the parameter should depend on",
                               fix="give it explicitly, e.g. --var a")
@@ -338,13 +342,20 @@ def _place(f: Formula, p: sympy.Symbol, hole: type, x: sympy.Symbol, at: sympy.E
     def go(g: Formula) -> Formula:
         return _place(g, p, hole, x, at, inside)
 
-    if isinstance(f, Quantified):
-        scoped = inside or any(b.symbol == x for b in f.binders)
-        return Quantified(f.kind, binders(f.binders), _place(f.body, p, hole, x, at, scoped))
-    if isinstance(f, Optimum):
-        scoped = inside or any(b.symbol == x for b in f.binders)
-        constraint = _place(f.constraint, p, hole, x, at, scoped) if f.constraint is not None else None
-        return Optimum(f.kind, terms(f.objective, scoped), binders(f.binders),
+    if isinstance(f, (Quantified, Optimum)):
+        # a binding of x's name (each binding has its own variable) is where R(x) applies
+        own = next((b.symbol for b in f.binders if b.symbol == x or
+                    (isinstance(x, Bound) and b.symbol.name == x.name)), None)
+        scoped = inside or own is not None
+        y = own if own is not None else x
+
+        def scoped_terms(e: sympy.Expr) -> sympy.Expr:
+            return e.xreplace({p: hole(y) if scoped else hole(at)})
+
+        if isinstance(f, Quantified):
+            return Quantified(f.kind, binders(f.binders), _place(f.body, p, hole, y, at, scoped))
+        constraint = _place(f.constraint, p, hole, y, at, scoped) if f.constraint is not None else None
+        return Optimum(f.kind, scoped_terms(f.objective), binders(f.binders),
                        tuple(terms(v, inside) for v in f.point), constraint)
     if isinstance(f, (Atom, Approx)):
         return f.map_exprs(lambda e: terms(e, inside))
@@ -411,7 +422,8 @@ def _user_function(site: _Site, text: str, symbols: dict[str, str]) -> tuple[sym
     p0 = _new_symbol(theory, f"{p.name}0", p_info.domain, f"{p.name}({sympy.sstr(site.at)})", site)
     ns = theory.namespace
     ns.symbols.pop(p.name, None)  # R(a) may not mention R itself
-    ns.symbols.setdefault(site.var.name, (site.var, site.var_domain))
+    # the variable is the claim's binding (an optimum's own variable), not the file symbol
+    ns.symbols[site.var.name] = (site.var, site.var_domain)
     declared: list[str] = []
     for name, dom_text in symbols.items():
         if name in ns.symbols:

@@ -64,7 +64,7 @@ import sympy
 from lawproof.claims import Claim, Theory
 from lawproof.domain import Domain
 from lawproof.errors import BackendTimeout, EncodingDisagreement, OutsideFragment
-from lawproof.formula import (And, Approx, Atom, Binder, Formula, Iff, Implies, Not, Optimum, Or,
+from lawproof.formula import (And, Approx, Atom, Binder, canonical, Formula, Iff, Implies, Not, Optimum, Or,
                               Quantified, Truth, conj, disj, free_symbols, to_text)
 from lawproof.symbolic import expand, normalize
 from lawproof.symbolic.convexity import CONCAVE, CONVEX, Certificate, Prover, certify
@@ -281,7 +281,8 @@ def _reduce(opt: Optimum, scope: Domains, hyps: list[Formula], timeout: float,
     if opt.constraint is not None:
         region.append(opt.constraint)
     want = CONVEX if opt.kind == "min" else CONCAVE
-    key = (opt.objective, tuple(xs), want, tuple(region), frozenset(inner.items()), timeout)
+    # up to the renaming of bound variables: each claim binds its own
+    key = canonical((opt.objective, tuple(xs), want, tuple(region), frozenset(inner.items()), timeout))
     if key not in _CERTIFIED:
         prove = prover(inner, region, timeout=min(timeout, SIDE_CONDITION_SECONDS), rlimit=SIDE_CONDITION_RLIMIT)
         _CERTIFIED[key] = certify(opt.objective, xs, want, prove, seconds=timeout)

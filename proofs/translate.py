@@ -19,7 +19,7 @@ import z3
 
 from lawproof.domain import Domain
 from lawproof.errors import OutsideFragment
-from lawproof.formula import (And, Atom, Binder, Formula, Iff, Implies, Not, Or, Quantified,
+from lawproof.formula import (And, Atom, Binder, Bound, Formula, Iff, Implies, Not, Or, Quantified,
                               Truth, conj, disj)
 
 _FLIP = {"=": "=", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
@@ -321,8 +321,9 @@ def lift_existentials(f: Formula, taken: set[str]) -> tuple[Formula, list[Binder
     """Pull existential binders that sit under no universal out of an NNF formula.
 
     They become free constants of the satisfiability query, so the solver's model
-    names their values: the witnesses of a counterexample. Binders are renamed
-    when their name is already used, to avoid capture.
+    names their values: the witnesses of a counterexample. Each binding already has a
+    symbol of its own; a lifted one gets a new name when its name is `taken`, so that
+    the witnesses read apart in the evidence.
     """
     lifted: list[Binder] = []
 
@@ -335,8 +336,8 @@ def lift_existentials(f: Formula, taken: set[str]) -> tuple[Formula, list[Binder
                 while name in taken:
                     name += "_w"
                 taken.add(name)
-                new = sympy.Symbol(name, integer=True) if b.symbol.is_integer else sympy.Symbol(name, real=True)
-                sub[b.symbol] = new
+                sub[b.symbol] = b.symbol if name == b.symbol.name else \
+                    Bound(name, b.domain, **b.symbol._assumptions_orig)
             for b in g.binders:
                 nb = Binder(sub[b.symbol], b.domain).map_exprs(lambda e: e.xreplace(sub))
                 lifted.append(nb)

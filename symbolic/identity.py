@@ -8,7 +8,7 @@ import sympy
 
 from lawproof.domain import Domain
 from lawproof.errors import BackendTimeout
-from lawproof.formula import And, Atom, Formula, Implies
+from lawproof.formula import And, Atom, Formula, Implies, domain_of
 from lawproof.timeout import time_limit
 
 
@@ -43,7 +43,7 @@ def _assumed(expr: sympy.Expr, domains: dict[sympy.Symbol, Domain]) -> tuple[sym
     so that SymPy may use it (e.g. sqrt(x**2) = x for x >= 0)."""
     rename = {}
     for s in expr.free_symbols:
-        d = domains.get(s)
+        d = domain_of(s, domains)
         if d is None or not d.lo.is_number:
             continue
         if d.lo > 0 or (d.lo == 0 and d.lo_open):

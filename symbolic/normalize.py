@@ -12,8 +12,8 @@ from lawproof.definedness import of_node
 from lawproof.domain import Domain
 from lawproof.errors import BackendTimeout, ClaimInputError, OutsideFragment
 from lawproof.formula import (Approx, Atom, Binder, Formula, Implies, Optimum, Or, Quantified,
-                              Truth, conj)
-from lawproof.parser import ArgMin, Derived, Solve
+                              Truth, conj, domain_of)
+from lawproof.parser import ArgMin, Derived, Rebind, Solve, limit_direction
 from lawproof.timeout import time_limit
 
 from .identity import _assumed
@@ -110,6 +110,9 @@ def _substitute_and_evaluate(expr: sympy.Expr, bodies: "_Bodies", domains: Domai
             raise body.error()
         return body(*e.args) if isinstance(body, sympy.Lambda) else body
 
+    if expr.has(Rebind):
+        expr = expr.replace(lambda e: isinstance(e, Rebind),
+                            lambda e: _rebound(e, bodies, domains, seconds, steps))
     out = expr.replace(lambda e: isinstance(e, sympy.core.function.AppliedUndef)
                        and e.func.__name__ in bodies, call)
     if out.has(Derived):
@@ -120,13 +123,159 @@ def _substitute_and_evaluate(expr: sympy.Expr, bodies: "_Bodies", domains: Domai
     return out
 
 
+def _rebound(node: Rebind, bodies: "_Bodies", domains: Domains, seconds: float,
+             steps: list[Step] | None) -> sympy.Expr:
+    """A definition's call with file symbols re-bound. Where the expansion is plain
+    algebra, or each binder ranges over its symbol's declared domain, the expanded
+    body is renamed; otherwise derived values and calculus are computed afresh over
+    the binders' own domains (a closed form derived for R > 1 may not hold for R in
+    [0, 2])."""
+    call, olds, news = node.args
+    sub = dict(zip(olds.args, news.args))
+    theory = bodies.theory
+    raw = _macro(call, theory)
+    if not raw.has(Derived, *_CALCULUS) or all(domain_of(n, domains) == domains.get(o) for o, n in sub.items()):
+        return _substitute_and_evaluate(call, bodies, domains, seconds, steps).xreplace(sub)
+    return _substitute_and_evaluate(raw.xreplace(sub), bodies, domains, seconds, steps)
+
+
+def _macro(expr: sympy.Expr, theory: Theory) -> sympy.Expr:
+    """`expr` with every definition call replaced by the definition's body as parsed,
+    recursively (definitions are acyclic), nothing evaluated."""
+    def body(e: sympy.Expr) -> sympy.Expr:
+        d = theory.definitions[e.func.__name__]
+        return d.body.xreplace(dict(zip(d.params, e.args)))
+
+    while True:
+        out = expr.replace(lambda e: isinstance(e, sympy.core.function.AppliedUndef)
+                           and e.func.__name__ in theory.definitions, body)
+        if out == expr:
+            return out
+        expr = out
+
+
+#: Terms where a derivative may not exist although the term is defined (a kink of abs
+#: at 0, of min and max where their arguments meet).
+_NON_SMOOTH = (sympy.Abs, sympy.Min, sympy.Max, sympy.sign, sympy.Heaviside, sympy.Piecewise)
+_NOT_REAL = (sympy.nan, sympy.zoo, sympy.AccumBounds)
+
+
 def _evaluate_calculus(expr: sympy.Expr, domains: Domains, seconds: float) -> sympy.Expr:
-    renamed, back = _assumed(expr, domains)
+    """Evaluate derivatives, integrals and limits, innermost first, with the semantics
+    of docs/calculus-semantics.md. A node SymPy cannot evaluate, or whose value these
+    semantics do not settle, stays unevaluated (later layers treat it as outside their
+    fragment); a limit that does not exist becomes `nan`, an undefined term."""
+    def one(node: sympy.Expr) -> sympy.Expr:
+        try:
+            with time_limit(seconds, "SymPy calculus"):
+                if isinstance(node, sympy.Limit):
+                    return _limit(node, domains)
+                if isinstance(node, sympy.Derivative) and node.expr.has(*_NON_SMOOTH):
+                    return node
+                renamed, back = _assumed(node, domains)
+                value = renamed.doit(deep=True).xreplace(back)
+        except (BackendTimeout, NotImplementedError, ValueError, TypeError):
+            return node
+        return node if value.has(*_NOT_REAL) else value
+
+    return expr.replace(lambda e: isinstance(e, _CALCULUS), one)
+
+
+def _limit(node: sympy.Limit, domains: Domains) -> sympy.Expr:
+    """`limit(e, x, c)` within x's domain: two-sided inside it, one-sided at an end. The
+    value is SymPy's, taken only where e is defined near c on every side approached:
+    `nan` (undefined) when e is undefined there or the sides disagree; a condition on
+    the other symbols that decides it is kept as a guard, `Piecewise((value, guard),
+    (nan, True))`, which `normalize` turns into a conjunct of the atom."""
+    body, x, point, _ = node.args
+    direction = limit_direction(domain_of(x, domains) or Domain(-sympy.oo, sympy.oo, True, True), point)
+    if direction is None:
+        return node
+    conditions: list[Atom] = []
+    if isinstance(body, sympy.Piecewise):
+        (body, cond), _ = (pair.args for pair in body.args)
+        conditions = [Atom(c.rel_op.replace("==", "="), c.lhs, c.rhs) for c in sympy.And.make_args(cond)]
+    conditions += of_node_all(body)
+    # x approaches c within its domain, so the signs the domain gives x hold too
+    renamed, back = _assumed(body, domains)
+    x_renamed = {v: k for k, v in back.items()}.get(x, x)
+    sides = ("+", "-") if direction == "+-" else (direction,)
+    guards: list[Atom] = []
+    for side in sides:
+        for c in dict.fromkeys(conditions):
+            near = _near(c, x, point, side, domains)
+            if near is None:
+                return node
+            if near is False:
+                return sympy.nan
+            if near is not True:
+                guards += [g for g in near if g not in guards]
     try:
-        with time_limit(seconds, "SymPy calculus"):
-            return renamed.doit(deep=True).xreplace(back)
-    except BackendTimeout:
-        return expr
+        values = [sympy.limit(renamed, x_renamed, point, side) for side in sides]
+    except ValueError:  # SymPy: the one-sided limits differ
+        return sympy.nan
+    if any(v.has(sympy.Limit) for v in values) or any(v.has(sympy.nan, sympy.zoo) for v in values):
+        return node
+    if any(v.has(sympy.AccumBounds) for v in values) or len(set(values)) > 1:
+        return sympy.nan  # oscillates, or the sides disagree
+    if values[0].has(sympy.oo, -sympy.oo):
+        return node  # an infinite limit: not a real value, and not settled as undefined either
+    value = values[0].xreplace(back)
+    if not guards:
+        return value
+    return sympy.Piecewise((value, sympy.And(*(_RELATIONAL[g.op](g.lhs, g.rhs) for g in guards))),
+                           (sympy.nan, True))
+
+
+_RELATIONAL = {"!=": sympy.Ne, ">": sympy.Gt, ">=": sympy.Ge, "=": sympy.Eq}
+
+
+def of_node_all(expr: sympy.Expr) -> list[Atom]:
+    """The definedness conditions of every node of `expr`."""
+    return [c for n in sympy.preorder_traversal(expr) for c in of_node(n)]
+
+
+def _near(c: Atom, x: sympy.Symbol, point: sympy.Expr, side: str, domains: Domains) -> bool | list[Atom] | None:
+    """Whether the condition `c` holds on a punctured one-sided neighbourhood of `point`:
+    True, False, a list of conditions on the other symbols that are equivalent to it
+    (exact, so they may decide the claim either way), or None when SymPy cannot tell."""
+    gap = c.lhs - c.rhs
+    if x not in gap.free_symbols:
+        if fold(c) in (Truth(True), Truth(False)):
+            return fold(c) == Truth(True)
+        if _settled(c, domains):
+            return True
+        return [c]  # a condition on the other symbols only: it holds near c exactly when it holds
+    if c.op == "!=":
+        numerator = sympy.fraction(sympy.together(gap))[0]
+        if numerator.is_polynomial(x):
+            # a polynomial in x that is not identically zero has finitely many roots, so it
+            # is nonzero near any point: the condition is that some coefficient is not 0
+            coefficients = sympy.Poly(numerator, x).all_coeffs()
+            if any(k.is_number and k != 0 for k in coefficients):
+                return True
+            if all(k.is_number for k in coefficients):
+                return False
+            return [Atom("!=", sympy.Add(*(k**2 for k in coefficients)), sympy.Integer(0))]
+    if gap.free_symbols - {x}:
+        renamed, _ = _assumed(gap, domains)
+        x_renamed = {v: k for k, v in _.items()}.get(x, x)
+        try:
+            limit = sympy.limit(renamed, x_renamed, point, side)
+        except (ValueError, NotImplementedError, TypeError):
+            return None
+        if limit.is_extended_positive:
+            return True
+        if limit.is_extended_negative:
+            return c.op == "!="
+        return None
+    try:
+        sign = sympy.limit(sympy.sign(gap), x, point, side)
+    except (ValueError, NotImplementedError, TypeError):
+        return None
+    if sign not in (-1, 0, 1):
+        return None
+    return {"!=": sign != 0, ">": sign == 1, ">=": sign in (0, 1)}[c.op]
 
 
 #: Derived values already computed: (node, domains of its symbols) -> (value, how).
@@ -136,7 +285,7 @@ _DERIVED_CACHE: dict[tuple, tuple[sympy.Expr, str]] = {}
 def _derived_value(node: Derived, domains: Domains, seconds: float,
                    steps: list[Step] | None) -> sympy.Expr:
     """The closed form a derived built-in stands for; ClaimInputError if it has none."""
-    key = (node, tuple(sorted(((s.name, domains.get(s)) for s in node.atoms(sympy.Symbol)),
+    key = (node, tuple(sorted(((s.name, domain_of(s, domains)) for s in node.atoms(sympy.Symbol)),
                               key=lambda kv: kv[0])))
     if key not in _DERIVED_CACHE:
         try:
@@ -159,7 +308,7 @@ def _derive(node: Derived, domains: Domains) -> tuple[sympy.Expr, str]:
     renamed, back = renamed.xreplace(plain), {plain[d]: s for d, s in back.items()}
     *args, x = [a.doit(deep=True) if a.has(*_CALCULUS) else a for a in renamed.args]
     rename = {v: k for k, v in back.items()}
-    domain = domains.get(node.variable)
+    domain = domain_of(node.variable, domains)
     equation = args[0] - args[1] if isinstance(node, Solve) else sympy.diff(args[0], x)
     roots, how = _roots(equation, x)
     kept = [r for r in roots if domain is None or _may_lie_in(
@@ -265,6 +414,9 @@ def desugar(f: Formula) -> Formula:
         sub = {b.symbol: p for b, p in zip(f.binders, f.point)}
         feasible = [Atom(op, lhs.xreplace(sub), rhs.xreplace(sub))
                     for b, p in zip(f.binders, f.point) for op, lhs, rhs in b.domain.constraints(b.symbol)]
+        # an integer variable's point must be a whole number too
+        feasible += [Atom("=", sympy.floor(p), p) for b, p in zip(f.binders, f.point)
+                     if b.domain.integer and not p.is_integer]
         constraint = desugar(f.constraint) if f.constraint is not None else None
         if constraint is not None:
             feasible.append(constraint.map_exprs(lambda e: e.xreplace(sub)))
@@ -303,7 +455,10 @@ def _rebuild(f: Formula, kids: list[Formula]) -> Formula:
 
 
 def fold(a: Atom) -> Formula:
-    """An atom between two exact rational numbers becomes true or false."""
+    """An atom between two exact rational numbers becomes true or false; an atom with
+    a side that is not a real number (a limit that does not exist) is false."""
+    if a.lhs.has(*_NOT_REAL) or a.rhs.has(*_NOT_REAL):
+        return Truth(False)
     if not (a.lhs.is_Rational and a.rhs.is_Rational):
         return a
     d = a.lhs - a.rhs
@@ -321,16 +476,44 @@ def normalize(claim: Claim, theory: Theory, *, seconds: float = 5.0) -> Formula:
     if claim.at:
         # a table row: the claim is about one point, fixed after definitions are
         # expanded; its atoms are kept unfolded so the evidence shows the row's values
-        return desugar(expanded.map_exprs(lambda e: e.xreplace(claim.at)))
-    return _fold_all(desugar(expanded))
+        return _fold_all(_lift_guards(desugar(expanded.map_exprs(lambda e: e.xreplace(claim.at)))), numbers=False)
+    return _fold_all(_lift_guards(desugar(expanded)))
 
 
-def _fold_all(f: Formula) -> Formula:
+def _guarded(e: sympy.Expr) -> list[sympy.Piecewise]:
+    """The guarded values `Piecewise((value, guard), (nan, True))` of `e` outside any
+    unevaluated limit."""
+    if isinstance(e, sympy.Limit):
+        return []
+    if isinstance(e, sympy.Piecewise) and len(e.args) == 2 and e.args[1].expr is sympy.nan:
+        return [e]
+    return [g for a in e.args for g in _guarded(a)]
+
+
+def _lift_guards(f: Formula) -> Formula:
+    """An atom with a guarded value holds exactly when the guard does and the atom does
+    with the value in its place (where the guard fails the term is undefined)."""
     if isinstance(f, Atom):
-        return fold(f)
+        found = list(dict.fromkeys(_guarded(f.lhs) + _guarded(f.rhs)))
+        if not found:
+            return f
+        sub = {g: g.args[0].expr for g in found}
+        guards = [Atom(r.rel_op.replace("==", "="), r.lhs, r.rhs)
+                  for g in found for r in sympy.And.make_args(g.args[0].cond)]
+        return conj(guards + [Atom(f.op, f.lhs.xreplace(sub), f.rhs.xreplace(sub))])
     if not f.children():
         return f
-    return _rebuild(f, [_fold_all(c) for c in f.children()])
+    return _rebuild(f, [_lift_guards(c) for c in f.children()])
+
+
+def _fold_all(f: Formula, numbers: bool = True) -> Formula:
+    """`fold` every atom; with `numbers` False only the undefined ones."""
+    if isinstance(f, Atom):
+        undefined = f.lhs.has(*_NOT_REAL) or f.rhs.has(*_NOT_REAL)
+        return fold(f) if numbers or undefined else f
+    if not f.children():
+        return f
+    return _rebuild(f, [_fold_all(c, numbers) for c in f.children()])
 
 
 def definedness(expr: sympy.Expr, domains: Domains | None = None) -> list[Atom]:

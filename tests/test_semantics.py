@@ -1,0 +1,135 @@
+"""docs/semantics.md: bindings of their own, domains of the binding, definedness under
+calculus, limits within the variable's domain, integrality of optima. Each claim's truth
+is argued in its comment, independently of lawproof."""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+import sympy
+
+import lawproof
+from lawproof.formula import Bound, Quantified, canonical
+
+from conftest import claim_file
+
+HEAD = '''
+[paper]
+id = "semantics"
+
+[symbols]
+x = "(0, oo)"
+y = "[0, 10]"
+c = "[0, 1]"
+z = "(-oo, oo)"
+v = "[0, 1]"
+k = { domain = "[0, 10]", integer = true }
+
+[define]
+"f(c)" = "(c - 1/2)^2"
+"g(x)" = "x/x"
+"h(y)" = "y + c"
+'''
+
+
+def check(formula: str) -> lawproof.Result:
+    body = f'[[claim]]\nid = "c"\nformula = "{formula}"\n'
+    return lawproof.check_file(claim_file(body, HEAD)).results[0]
+
+
+@pytest.mark.parametrize("formula, verdict", [
+    # t = 1/2 fails the left side, but the inner t ranges over [3, 4] where t = 4 >= 7/2
+    ("forall t in [0, 1]: t <= 1/4 or (exists t in [3, 4]: t >= 7/2)", "proved"),
+    ("forall t in [0, 1]: forall t in [2, 3]: t >= 2", "proved"),
+    # the inner binder's bound t + 2 reads the outer t: exists s in [t+2, 5] with s <= 2 fails
+    ("forall t in [0, 1]: exists t in [t + 2, 5]: t >= 3", "proved"),
+    ("forall t in [0, 1]: exists t in [t + 2, 5]: t <= 2", "refuted"),
+    # the bound [0, y] reads the free y: y = 0 leaves only 0, which is not >= 5
+    ("exists y in [0, y]: y >= 5", "refuted"),
+    ("forall y in [0, y]: y <= 10", "proved"),
+    # the point c is the free c: c = 0 is not a minimizer of (c - 1/2)^2
+    ("minimized_at(f(c), c, c)", "refuted"),
+    ("minimized_at(f(c), c, 1/2)", "proved"),
+    # x declared positive, re-bound over [-1, 1]: sqrt(x^2) = x fails at x = -1
+    ("forall x in [-1, 1]: sqrt(x^2) = x", "refuted"),
+    ("forall x in [-1, 1]: sqrt(x^2) = abs(x)", "proved"),
+])
+def test_bindings(formula, verdict):
+    assert check(formula).verdict == verdict
+
+
+def test_each_binding_has_a_symbol_of_its_own():
+    cf = claim_file('[[claim]]\nid = "c"\nformula = "forall t in [0, 1]: exists t in [3, 4]: t >= 3"\n', HEAD)
+    outer = cf.claims[0].formula
+    inner = outer.body
+    assert isinstance(outer, Quantified) and isinstance(inner, Quantified)
+    s, t = outer.binders[0].symbol, inner.binders[0].symbol
+    assert isinstance(s, Bound) and isinstance(t, Bound) and s.name == t.name == "t" and s != t
+    assert inner.binders[0].domain.lo == 3  # its own domain, not the outer one
+
+
+def test_definitions_see_a_rebound_file_symbol():
+    # h(y) = y + c, with c re-bound to [2, 3]: h(0) >= 2 holds for every c in [2, 3] ...
+    assert check("forall c in [2, 3]: h(0) >= 2").verdict == "proved"
+    # ... while the free c in [0, 1] makes it false
+    assert check("h(0) >= 2").verdict == "refuted"
+
+
+def test_canonical_forms_compare_up_to_renaming_of_bindings():
+    one = claim_file('[[claim]]\nid = "a"\nformula = "forall t in [0, 1]: t >= 0"\n'
+                     '[[claim]]\nid = "b"\nformula = "forall t in [0, 1]: t >= 0"\n'
+                     '[[claim]]\nid = "d"\nformula = "forall t in [0, 2]: t >= 0"\n', HEAD)
+    a, b, d = (c.formula for c in one.claims)
+    assert a != b and canonical((a,)) == canonical((b,)) and canonical((a,)) != canonical((d,))
+
+
+@pytest.mark.parametrize("formula, verdict", [
+    # ln(y) is undefined for y <= 0, so its derivative is too: fails at y = -1
+    ("forall y in [-1, 1]: diff(ln(y), y) = 1/y", "refuted"),
+    ("forall y in [1/2, 1]: diff(ln(y), y) = 1/y", "proved"),
+    # the integrand sqrt(x)^2 is undefined on [-1, 0): the integral is undefined
+    ("integrate(sqrt(x)^2, x, -1, 1) = 0", "refuted"),
+    ("not (integrate(sqrt(x)^2, x, -1, 1) = 0)", "proved"),
+    ("integrate(sqrt(x)^2, x, 0, 2) = 2", "proved"),
+    # g(x) = x/x is undefined at 0, and so is its derivative
+    ("forall z in [-1, 1]: diff(g(z), z) = 0", "refuted"),
+    ("forall z in [1/2, 1]: diff(g(z), z) = 0", "proved"),
+])
+def test_definedness_under_calculus(formula, verdict):
+    assert check(formula).verdict == verdict
+
+
+@pytest.mark.parametrize("formula, verdict", [
+    # abs(z)/z is -1 left of 0 and 1 right of it: no two-sided limit on the reals
+    ("limit(abs(z)/z, z, 0) = 1", "refuted"),
+    ("limit(abs(z)/z, z, 0) = -1", "refuted"),
+    ("not (limit(abs(z)/z, z, 0) = 1)", "proved"),
+    # v ranges over [0, 1]: at its right end the limit is taken from the left
+    ("limit(abs(v - 1)/(v - 1), v, 1) = -1", "proved"),
+    ("limit(abs(v)/v, v, 0) = 1", "proved"),
+    ("limit(z^2, z, 0) = 0", "proved"),
+    # sqrt(z) is undefined left of 0 on the reals
+    ("limit(sqrt(z), z, 0) = 0", "refuted"),
+    # (c z^2 + z)/z is defined near 0 for every c: the limit is 1
+    ("limit((c*z^2 + z)/z, z, 0) = 1", "proved"),
+])
+def test_limits_within_the_domain(formula, verdict):
+    assert check(formula).verdict == verdict
+
+
+def test_a_derivative_at_a_kink_is_not_guessed():
+    # abs has no derivative at 0, so "<= 1 everywhere" is false; lawproof must not prove it
+    assert check("forall z in [-1, 1]: diff(abs(z), z) <= 1").verdict not in ("proved", "error")
+
+
+def test_integer_optimum_points_are_whole_numbers():
+    cf = claim_file('[[claim]]\nid = "c"\nformula = "minimized_at((k - 5/2)^2, k, 5/2)"\n', HEAD)
+    assert cf.claims[0].error is not None and "whole number" in str(cf.claims[0].error)
+    assert check("minimized_at((k - 5/2)^2, k, 2)").verdict == "proved"
+    assert check("minimized_at((k - 5/2)^2, k, 3)").verdict == "proved"
+    assert check("minimized_at((k - 5/2)^2, k, 4)").verdict == "refuted"
+
+
+def test_integer_witnesses_are_integers():
+    r = check("forall k: k^2 != 9")
+    assert r.verdict == "refuted" and [Fraction(v) for v in r.evidence.counterexample.values()] == [3]
