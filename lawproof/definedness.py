@@ -1,5 +1,6 @@
-"""Where a term is defined in lawproof's real arithmetic: nonzero denominators, nonnegative
-bases of fractional powers, positive bases of symbolic powers, positive logarithm arguments.
+"""Where a term is defined in lawproof's real arithmetic: nonzero denominators (and nonzero
+bases of integer powers that may be negative), nonnegative bases of fractional powers,
+positive bases of symbolic non-integer powers, positive logarithm arguments.
 
 SymPy evaluates `x/x` to 1, `sqrt(x)^2` to x and `exp(ln(x))` to x while it builds
 them, which erases the conditions under which the written term means anything. An atom
@@ -9,6 +10,8 @@ terms no longer show. The symbolic layer reads the same rules off normalized ter
 """
 from __future__ import annotations
 
+from typing import Callable
+
 import sympy
 
 from .formula import Atom, Formula
@@ -16,13 +19,25 @@ from .formula import Atom, Formula
 _ZERO = sympy.Integer(0)
 
 
-def of_node(node: sympy.Basic) -> list[Atom]:
-    """The conditions under which one power or logarithm node is defined."""
+def of_node(node: sympy.Basic, nonnegative: Callable[[sympy.Expr], bool] | None = None) -> list[Atom]:
+    """The conditions under which one power or logarithm node is defined.
+
+    A power `b^k` with an integer exponent (a literal, or a term SymPy knows to be
+    integer-valued, `2*n` for an integer symbol `n`) is defined for every base, except
+    a zero base with a negative exponent: it needs `b != 0` unless `k` is known to be
+    nonnegative (`0^0 = 1`, as SymPy and the numeric layers evaluate it); `nonnegative`
+    may say so from the symbols' domains. Any other exponent is a real power: a
+    positive number needs `b >= 0`, anything else (a negative number, a symbolic
+    exponent not known to be an integer) `b > 0`.
+    """
     if isinstance(node, sympy.Pow):
         base, ex = node.args
+        if ex.is_integer:
+            if ex.is_nonnegative or (nonnegative is not None and nonnegative(ex)):
+                return []
+            return [Atom("!=", base, _ZERO)]
         out = [Atom("!=", base, _ZERO)] if ex.is_number and ex.is_negative else []
-        if not ex.is_Integer and (ex.is_Rational or not ex.is_number):
-            out.append(Atom(">=" if ex.is_number and ex.is_positive else ">", base, _ZERO))
+        out.append(Atom(">=" if ex.is_number and ex.is_positive else ">", base, _ZERO))
         return out
     if isinstance(node, sympy.log):
         return [Atom(">", node.args[0], _ZERO)]

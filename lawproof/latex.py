@@ -5,6 +5,11 @@ powers, subscripts, Greek letters, implicit products), not a TeX engine. Its out
 goes through the same grammar and builder as every other formula, so nothing is
 evaluated. Implicit products are resolved by what the file declares: `a(R-1)` is a
 product because `a` is a symbol; `T(a)` is a call because `T` is defined.
+
+As in TeX, an unbraced argument of `\\frac`, `\\sqrt`, `^` and `_` is one token, and a
+digit is a token of its own: `\\frac12 u` is (1/2)*u and `x^23` is x^2*3. A LaTeX `e`
+is Euler's number (written out as `exp(..)`, which no file name can shadow) unless the
+file declares a symbol, definition or parameter named exactly `e`.
 """
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ _GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "e
 _FUNCS = {"ln": "ln", "log": "log", "exp": "exp", "min": "min", "max": "max"}
 _SKIP = {"\\,", "\\;", "\\!", "\\ ", "\\quad", "\\qquad", "\\left", "\\right",
          "\\displaystyle", "\\big", "\\Big", "\\bigg", "\\Bigg"}
+_NOT_ARGUMENT = {"+", "-", "*", "/", "=", "<", ">", ",", ")", "]", "}", "^", "_", "!", "|", "&"}
 _OPS = {"\\cdot": "*", "\\times": "*", "\\le": "<=", "\\leq": "<=", "\\ge": ">=",
         "\\geq": ">=", "\\neq": "!=", "\\infty": "oo", "\\pi": "pi"}
 
@@ -48,13 +54,43 @@ class _Reader:
         return tok
 
     def group(self) -> list[str]:
-        """A braced group `{...}` or a single item, as ASCII pieces."""
+        """A macro argument, as ASCII pieces: a braced group `{...}` or, as in TeX, one
+        token (`\\frac12` is 1/2: a digit of a number is a token of its own)."""
         if self.peek() == "{":
             self.take()
             out = self.sequence(until="}")
             self.take()
             return ["("] + out + [")"]
+        self.split_number()
+        tok = self.peek()
+        if tok is None:
+            raise self.fail("an argument is missing at the end of the formula")
+        if tok in _NOT_ARGUMENT or tok == "." or (tok in _OPS and _OPS[tok] not in ("oo", "pi")) \
+                or tok in _SKIP:
+            raise self.fail(f"'{tok}' cannot be an argument without braces "
+                            "(TeX takes the single next token)")
         return self.item()
+
+    def split_number(self) -> None:
+        """Make the first character of a number at the current position a token of its
+        own, as TeX reads an unbraced argument (`x^23` is x^2 followed by 3)."""
+        tok = self.peek()
+        if tok is not None and len(tok) > 1 and (tok[0].isdigit() or tok[0] == "."):
+            self.tokens[self.i:self.i + 1] = [tok[0], tok[1:]]
+
+    def operand(self, name: str) -> list[str]:
+        """The argument of a function written without parentheses (`\\ln x`, `\\exp{-x}`):
+        one factor, which must end the product; `\\ln x^2` and `\\ln 2x` are ambiguous."""
+        if self.peek() == "{":
+            return ["("] + self.group() + [")"]
+        if self.peek() is None or self.peek() in _NOT_ARGUMENT:
+            raise self.fail(f"\\{name} needs an argument")
+        factor = self.item()
+        following = self.peek()
+        if following == "^" or (following is not None and _starts_operand_token(following)):
+            raise self.fail(f"\\{name} without parentheses is ambiguous here: "
+                            f"write \\{name}(...) with the whole argument in parentheses")
+        return ["("] + factor + [")"]
 
     def sequence(self, until: str | None = None) -> list[str]:
         out: list[str] = []
@@ -75,6 +111,7 @@ class _Reader:
     def name_with_subscript(self, base: str) -> list[str]:
         if self.peek() == "_":
             self.take()
+            self.split_number()
             sub = self.take()
             if sub == "{":
                 parts = []
@@ -111,12 +148,15 @@ class _Reader:
             while self.peek() not in ("}", None):
                 parts.append(self.take())
             self.take()
+            if parts == ["e"]:
+                return self.letter("e")
             return self.name_with_subscript("".join(parts))
         if tok in _OPS:
             return [_OPS[tok]]
         if tok.startswith("\\") and tok[1:] in _FUNCS:
-            return [_FUNCS[tok[1:]]] + (self.item() if self.peek() == "\\left" else
-                                         (["("] + self.group() + [")"] if self.peek() != "(" else []))
+            if self.peek() in ("(", "\\left"):
+                return [_FUNCS[tok[1:]]]   # a call: the parenthesis follows
+            return [_FUNCS[tok[1:]]] + self.operand(tok[1:])
         if tok.startswith("\\") and tok[1:] in _GREEK:
             return self.name_with_subscript(tok[1:])
         if tok.startswith("\\"):
@@ -124,14 +164,31 @@ class _Reader:
         if tok == "^":
             return ["^"] + self.group()
         if re.fullmatch(r"[A-Za-z]", tok):
-            if tok == "e" and "e" not in self.symbols and self.peek() == "^":
-                return ["E"]
-            return self.name_with_subscript(tok)
+            return self.letter(tok)
         return [tok]
+
+    def letter(self, tok: str) -> list[str]:
+        """A one-letter name; `e` is Euler's number unless the file declares a name `e`
+        (a subscripted `e_1` is always a name). Euler's number is written `exp(..)`, not
+        `E`, since a file may declare a symbol `E` (an irreducible loss)."""
+        if tok == "e" and "e" not in self.symbols and "e" not in self.functions \
+                and self.peek() != "_":
+            if self.peek() == "^":
+                self.take()
+                return ["exp", "("] + self.group() + [")"]
+            return ["exp", "(", "1", ")"]
+        return self.name_with_subscript(tok)
 
 
 def _ends_operand(piece: str) -> bool:
     return piece == ")" or bool(re.fullmatch(r"[\w.]+", piece))
+
+
+def _starts_operand_token(tok: str) -> bool:
+    """Whether a LaTeX token would start a factor of an implicit product."""
+    if tok.startswith("\\"):
+        return tok not in _SKIP and (tok not in _OPS or _OPS[tok] in ("oo", "pi"))
+    return tok in ("(", "{") or bool(re.fullmatch(r"[\w.]+", tok))
 
 
 def _starts_operand(piece: str) -> bool:

@@ -517,8 +517,9 @@ def _fold_all(f: Formula, numbers: bool = True) -> Formula:
 
 
 def definedness(expr: sympy.Expr, domains: Domains | None = None) -> list[Atom]:
-    """Conditions under which `expr` is a defined real number: denominators nonzero,
-    even roots and real powers of nonnegative bases, logarithms of positive numbers.
+    """Conditions under which `expr` is a defined real number (lawproof.definedness.of_node):
+    denominators and bases of integer powers that may be negative nonzero, fractional
+    and real powers of nonnegative or positive bases, logarithms of positive numbers.
 
     With `domains`, a condition that SymPy's sign rules already prove from the
     symbols' domains (`N^(-alpha)` has a positive base when `N > 0`) is left out.
@@ -526,10 +527,12 @@ def definedness(expr: sympy.Expr, domains: Domains | None = None) -> list[Atom]:
     this function cannot state.
     """
     out: list[Atom] = []
+    # an integer exponent that the domains keep nonnegative needs no nonzero base
+    nonnegative = (lambda ex: _assumed(ex, domains)[0].is_nonnegative is True) if domains else None
     for node in sympy.preorder_traversal(expr):
         if isinstance(node, (sympy.Integral, sympy.Limit, sympy.Derivative)):
             raise OutsideFragment(f"unevaluated {type(node).__name__}")
-        out.extend(of_node(node))
+        out.extend(of_node(node, nonnegative))
     unique: list[Atom] = []
     for a in out:
         if a not in unique and fold(a) != Truth(True) and not (domains and _settled(a, domains)):

@@ -1,0 +1,134 @@
+"""The LaTeX reader: TeX's one-token arguments, and `e` as Euler's number even when a
+file declares a symbol `E`. Each test checks the exact SymPy value a definition reads
+as, and a verdict that a wrong reading would change."""
+from __future__ import annotations
+
+import pytest
+import sympy
+
+import lawproof
+from lawproof.latex import latex_to_ascii
+
+x, u, E_sym, e_sym = (sympy.Symbol(n, real=True) for n in ("x", "u", "E", "e"))
+
+
+def load(symbols: str, define: str, claims: str = "") -> lawproof.ClaimFile:
+    text = (f'[paper]\nid = "t"\ntitle = "t"\n\n[symbols]\n{symbols}\n\n[define]\n{define}\n'
+            + claims)
+    return lawproof.loads(text, "t.claims.toml")
+
+
+def body(cf: lawproof.ClaimFile, name: str) -> sympy.Expr:
+    assert not cf.errors, cf.errors
+    return cf.theory.definitions[name].body
+
+
+def verdicts(cf: lawproof.ClaimFile) -> dict[str, str]:
+    assert not cf.errors and not any(c.error for c in cf.claims), (cf.errors, [c.error for c in cf.claims])
+    return {r.claim: r.verdict for r in lawproof.check_file(cf).results}
+
+
+def claim(cid: str, formula: str) -> str:
+    return f'[[claim]]\nid = "{cid}"\nformula = "{formula}"\n'
+
+
+SYMS = 'x = "[0, 1]"\nu = "(-oo, oo)"'
+
+
+@pytest.mark.parametrize("latex, value", [
+    (r"\frac12 u", u / 2),
+    (r"\frac12", sympy.Rational(1, 2)),
+    (r"\frac1x", 1 / x),
+    (r"\frac{u}2", u / 2),
+    (r"\frac1{x+1}", 1 / (x + 1)),
+    (r"\frac\alpha2", sympy.Symbol("alpha", real=True) / 2),
+    (r"\sqrt2 x", sympy.sqrt(2) * x),
+    (r"\sqrt{2x}", sympy.sqrt(2 * x)),
+    (r"x^23", 3 * x**2),
+    (r"x^{23}", x**23),
+    (r"u^2 x", u**2 * x),
+    (r"2^10", 0),              # as TeX typesets it: 2^1 times 0
+    (r"\frac{1}{2}u", u / 2),
+    (r"\ln 12", sympy.log(12)),
+    (r"\ln x + 1", sympy.log(x) + 1),
+    (r"\exp{-x}", sympy.exp(-x)),
+])
+def test_unbraced_arguments_are_one_token(latex, value):
+    syms = SYMS + '\nalpha = "(0, 1)"'
+    cf = load(syms, f"c = {{ latex = '{latex}' }}")
+    assert body(cf, "c") == value
+
+
+def test_one_token_reading_decides_the_verdict():
+    # (1/2)*u <= u on u >= 0 holds; the old reading 12/u does not (u = 1).
+    cf = load('u = "(0, oo)"', "\"g(u)\" = { latex = '\\frac12 u' }",
+              claim("half", "forall u in (0, oo): g(u) <= u") + claim("at1", "g(1) = 1/2"))
+    assert body(cf, "g") == sympy.Symbol("u", real=True) / 2
+    assert verdicts(cf) == {"half": "proved", "at1": "proved"}
+    # x^23 is 3x^2, which is 3/4 at x = 1/2 (x^23 would be tiny)
+    cf = load(SYMS, "\"p(x)\" = { latex = 'x^23' }", claim("p", "p(1/2) = 3/4"))
+    assert verdicts(cf) == {"p": "proved"}
+
+
+def test_a_subscript_takes_one_token():
+    assert latex_to_ascii("x_12", functions=set(), symbols=set()).replace(" ", "") == "x_1*2"
+    assert latex_to_ascii("x_{12}", functions=set(), symbols=set()).replace(" ", "") == "x_12"
+
+
+@pytest.mark.parametrize("latex", [r"x^-1", r"\frac12{", r"\frac1", r"x^", r"\frac.51",
+                                   r"\ln x^2", r"\ln 2x", r"\ln 2\pi", r"\exp x y"])
+def test_ambiguous_or_incomplete_arguments_are_errors(latex):
+    with pytest.raises(lawproof.FormulaSyntaxError):
+        latex_to_ascii(latex, functions=set(), symbols={"x", "y"})
+
+
+def test_e_is_eulers_number_even_when_E_is_a_symbol():
+    # Scaling-law files declare E (the irreducible loss); LaTeX e must not become it.
+    cf = load('x = "[0, 1]"\nE = "(1, oo)"',
+              "\"f(x)\" = { latex = 'e^{-x}' }\n\"h(x)\" = { latex = '\\mathrm{e}^{x}' }\n"
+              "c = { latex = 'e' }\nd = { latex = '2e' }\nk = { latex = '\\exp(1) + E' }",
+              claim("lower", "forall x in [0, 1]: f(x) >= 1/3")
+              + claim("at1", "f(1) < 1/2")
+              + claim("euler", "2.718 < c < 2.719")
+              + claim("h-up", "h(1) > 2.7"))
+    assert body(cf, "f") == sympy.exp(-x)
+    assert body(cf, "h") == sympy.exp(x)
+    assert body(cf, "c") == sympy.E
+    assert body(cf, "d") == 2 * sympy.E
+    assert body(cf, "k") == sympy.E + E_sym
+    assert not body(cf, "f").has(E_sym)
+    # Each claim is false under the reading E^(-x) with the symbol E in (1, oo).
+    assert verdicts(cf) == {"lower": "proved", "at1": "proved", "euler": "proved", "h-up": "proved"}
+
+
+def test_e_without_E_symbol_is_eulers_number():
+    cf = load('x = "[0, 1]"', "\"f(x)\" = { latex = 'e^x' }\nc = { latex = 'e' }",
+              claim("big", "f(1) > 2.7"))
+    assert body(cf, "f") == sympy.exp(x) and body(cf, "c") == sympy.E
+    assert verdicts(cf) == {"big": "proved"}
+
+
+def test_a_declared_e_is_the_files_e():
+    # A symbol named exactly e wins, in e^x, bare e and \mathrm{e}; \exp stays Euler's.
+    cf = load('x = "[0, 1]"\ne = "(0, 1)"\nE = "(1, oo)"',
+              "\"f(x)\" = { latex = 'e^{x}' }\n\"g(x)\" = { latex = '\\mathrm{e}x' }\n"
+              "\"h(x)\" = { latex = '\\exp(x)' }",
+              claim("small", "forall x in [0, 1]: f(x) <= 1") + claim("exp", "h(1) > 2"))
+    assert body(cf, "f") == e_sym**x
+    assert body(cf, "g") == e_sym * x
+    assert body(cf, "h") == sympy.exp(x)
+    # e^x <= 1 holds for the symbol e in (0, 1), not for Euler's number
+    assert verdicts(cf) == {"small": "proved", "exp": "proved"}
+
+
+def test_a_parameter_or_definition_named_e_wins():
+    cf = load('x = "[0, 1]"', "\"f(e)\" = { latex = 'e^2' }")
+    assert body(cf, "f") == cf.theory.definitions["f"].params[0] ** 2
+    cf = load('x = "[0, 1]"', "e = \"3\"\ng = { latex = 'e^2' }")
+    g = body(cf, "g")
+    assert not g.has(sympy.E) and g != sympy.exp(2)
+
+
+def test_subscripted_e_is_a_name():
+    cf = load('e_1 = "(0, 1)"', "c = { latex = 'e_1^2' }")
+    assert body(cf, "c") == sympy.Symbol("e_1", real=True) ** 2
