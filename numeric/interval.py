@@ -94,8 +94,8 @@ class Interval:
     def __str__(self) -> str:
         left = "(" if self.lo_open or self.lo is None else "["
         right = ")" if self.hi_open or self.hi is None else "]"
-        lo = "-oo" if self.lo is None else _decimal(_fraction(self.lo), up=False)
-        hi = "oo" if self.hi is None else _decimal(_fraction(self.hi), up=True)
+        lo = "-oo" if self.lo is None else _end_text(self.lo, up=False)
+        hi = "oo" if self.hi is None else _end_text(self.hi, up=True)
         return f"{left}{lo}, {hi}{right}"
 
 
@@ -114,18 +114,66 @@ def _fraction(x: arb) -> Fraction:
 
 
 def _decimal(q: Fraction, up: bool, digits: int = SHOWN_DIGITS) -> str:
-    """`q` rounded outward (up or down) to `digits` significant decimal digits."""
+    """`q` rounded outward (up or down) to `digits` significant decimal digits.
+
+    Float-free: the decimal exponent comes from the bit lengths of `q`'s numerator
+    and denominator, so a number far beyond a float's range (1e-400, 10^5000) is
+    printed like any other."""
     if q == 0:
         return "0"
-    exponent = math.floor(math.log10(abs(q)))
-    while abs(q) >= Fraction(10) ** (exponent + 1):
+    a = abs(q)
+    # log10(a) is within 1 of (bits(num) - bits(den)) * log10(2); corrected below
+    exponent = ((a.numerator.bit_length() - a.denominator.bit_length()) * 30103) // 100000
+    while a >= Fraction(10) ** (exponent + 1):
         exponent += 1
-    while abs(q) < Fraction(10) ** exponent:
+    while a < Fraction(10) ** exponent:
         exponent -= 1
     scale = Fraction(10) ** (digits - 1 - exponent)
     n = math.ceil(q * scale) if up else math.floor(q * scale)
-    value = Decimal(n).scaleb(exponent - digits + 1).normalize()
-    return format(value, "f") if -6 <= exponent <= 15 else format(value, "e")
+    return _scientific(n, exponent - digits + 1, exponent)
+
+
+def _scientific(n: int, shift: int, exponent: int) -> str:
+    """The decimal `n * 10^shift` (whose leading digit has place `exponent`), fixed
+    point for moderate exponents, else `d.ddde±X`; the text Decimal's `f`/`e` formats
+    give, built by hand so that no decimal context limits the exponent."""
+    if -6 <= exponent <= 15:
+        return format(Decimal(n).scaleb(shift).normalize(), "f")
+    sign, text = ("-" if n < 0 else ""), str(abs(n))
+    shift += len(text) - 1  # one digit before the point
+    text = text.rstrip("0") or "0"
+    body = text[0] + ("." + text[1:] if len(text) > 1 else "")
+    return f"{sign}{body}e{'+' if shift >= 0 else '-'}{abs(shift)}"
+
+
+#: Above this many bits in an endpoint's binary exponent, it is printed from an arb
+#: enclosure of its scaled value instead of exactly (the exact rational would be huge).
+_EXACT_BITS = 20000
+
+
+def _end_text(x: arb, up: bool, digits: int = SHOWN_DIGITS) -> str:
+    """An exact arb endpoint rounded outward to `digits` significant digits."""
+    m, e = x.man_exp()
+    m, e = int(m), int(e)
+    if abs(e) <= _EXACT_BITS:
+        return _decimal(_fraction(x), up, digits)
+    saved = flint.ctx.prec
+    # enough bits that 10^exponent and log10|x| stay accurate to `digits` digits
+    flint.ctx.prec = 4 * digits + 64 + e.bit_length()
+    try:
+        # the decimal exponent, from an enclosure of log10|x|; an estimate off by one
+        # (x within rounding of a power of ten) only changes how many digits are shown
+        exponent = int((abs(x).log() / arb(10).log()).mid().floor().unique_fmpz())
+        scaled = x * arb(10) ** (digits - 1 - exponent)  # a ball around the exact value
+        end = scaled.upper().ceil() if up else scaled.lower().floor()  # outward
+        if end.is_finite() and abs(end) < arb(10) ** (digits + 2):
+            return _scientific(int(end.unique_fmpz()), exponent - digits + 1, exponent)
+    finally:
+        flint.ctx.prec = saved
+    # beyond that: the power of two outside |x| = |m| 2^e, |m| < 2^bits(m)
+    outward = up == (m > 0)
+    power = e + (abs(m).bit_length() if outward else abs(m).bit_length() - 1)
+    return f"{'-' if m < 0 else ''}2^{power}"
 
 
 ZERO = Interval(arb(0), arb(0))
@@ -462,14 +510,31 @@ class Side:
 def _simplest_dyadic(lo: Fraction, hi: Fraction, near: Fraction) -> Fraction:
     """The dyadic rational in [lo, hi] with the coarsest step 2^k, the one nearest
     `near` among those."""
-    k = math.ceil(max(abs(lo), abs(hi), Fraction(1))).bit_length() + 1
-    while True:
+    def fits(k: int) -> bool:
         step = Fraction(2) ** k
-        first, last = math.ceil(lo / step), math.floor(hi / step)
-        if first <= last:
-            n = min(max(round(near / step), first), last)
-            return n * step
-        k -= 1
+        return math.ceil(lo / step) <= math.floor(hi / step)
+
+    # "a multiple of 2^k lies in [lo, hi]" holds for every k up to the coarsest one and
+    # for none above it, and holds once 2^k <= hi - lo: a binary search between those
+    # finds the coarsest step in a few tests even for a side 2^-1000 wide (a linear
+    # scan down from the top would cost one test per binary digit).
+    top = math.ceil(max(abs(lo), abs(hi), Fraction(1))).bit_length() + 1
+    width = hi - lo
+    bottom = width.numerator.bit_length() - width.denominator.bit_length()
+    if Fraction(2) ** bottom > width:
+        bottom -= 1
+    bottom = min(bottom, top)
+    if fits(top):
+        k = top
+    else:
+        while top - bottom > 1:  # fits(bottom), not fits(top)
+            mid = (top + bottom) // 2
+            bottom, top = (mid, top) if fits(mid) else (bottom, mid)
+        k = bottom
+    step = Fraction(2) ** k
+    first, last = math.ceil(lo / step), math.floor(hi / step)
+    n = min(max(round(near / step), first), last)
+    return n * step
 
 
 Box = tuple[Side, ...]
