@@ -24,7 +24,7 @@ from .formula import Atom, Formula, Implies, Not, Optimum, conj, free_symbols, n
 from .verdict import Evidence, Result
 
 from .numeric import (Undecided, Undefined, atom_values, exact_sign, exact_truth, exact_value, mp_truth,
-                      mp_value, recheck, search)
+                      mp_value, recheck, search, shown_value)
 from .proofs import decide, holds_at
 from .proofs.kkt import decide_reduced, kkt_normalize
 from .regions import region_evidence
@@ -399,12 +399,21 @@ def _decide_closed(normalized: Formula, claim: Claim, ev: Evidence) -> tuple[str
     if exact is None:
         ev.tried.append("exact evaluation: undecided (a quantifier or an uncertified sign); handed on")
         return None
-    digits = mp_truth(normalized, {}, dps=50)
-    if exact != digits:
-        return ("error", "exact evaluation vs 50 digits",
-                "exact arithmetic and 50-digit evaluation disagree: a bug in lawproof")
+    agrees, check = "50-digit evaluation agrees", "re-checked at 50 digits"
+    if exact != mp_truth(normalized, {}, dps=50):
+        # At 50 digits two sides closer than 10^-40 (relative) read as equal: exp(-1000)
+        # and 0, pi and its first 51 digits. Certified enclosures at increasing precision
+        # tell them apart; a tie no enclosure separates is left to the 50-digit reading.
+        certified, bits = interval.closed_truth(normalized, lambda g: mp_truth(g, {}, dps=50))
+        if certified != exact:
+            return ("error", "exact evaluation vs arb enclosures",
+                    "exact arithmetic and certified arb enclosures (up to "
+                    f"{interval.CLOSED_PRECISIONS[-1]} bits) disagree: a bug in lawproof")
+        agrees = (f"50-digit evaluation reads sides within its rounding tolerance as equal; arb "
+                  f"enclosures (at up to {bits} bits) agree")
+        check = f"re-checked by arb enclosures at up to {bits} bits"
     ev.tried.append(f"exact evaluation: {'holds' if exact else 'fails'} (signs certified by interval "
-                    "arithmetic); 50-digit evaluation agrees")
+                    f"arithmetic); {agrees}")
     # atoms under a quantifier have no value of their own (the verdict may not need them)
     ev.chain = [(f"{sympy.sstr(a.lhs)} {a.op} {sympy.sstr(a.rhs)}", _difference_text(a)) for a in atoms
                 if not (a.lhs.free_symbols or a.rhs.free_symbols)]
@@ -412,14 +421,14 @@ def _decide_closed(normalized: Formula, claim: Claim, ev: Evidence) -> tuple[str
         return ("proved", "exact evaluation (certified signs)", "")
     ev.counterexample = _text(claim.at)
     ev.values = atom_values(normalized, {})
-    return ("refuted", "exact evaluation, re-checked at 50 digits", "")
+    return ("refuted", f"exact evaluation, {check}", "")
 
 
 def _difference_text(a: Atom) -> str:
     try:
         gap = exact_value(a.lhs - a.rhs, {})
         sign = exact_sign(gap)
-        approx = mpmath.nstr(mp_value(gap, {}, 50), 20)
+        approx = shown_value(gap, {})
     except (Undefined, Undecided) as e:
         return f"lhs - rhs not evaluated ({e})"
     certified = {1: "certified positive", 0: "exactly zero", -1: "certified negative", None: "sign not certified"}

@@ -25,7 +25,7 @@ Env = dict[sympy.Symbol, Fraction]
 Value = object  # mpmath.mpf under `mp`, mpmath.iv.mpf under `iv`
 
 #: Precisions (decimal digits) at which interval evaluation tries to certify a sign.
-SIGN_DPS = (60, 120, 240)
+SIGN_DPS = (60, 120, 240, 1200)
 
 _NOT_FINITE = (sympy.nan, sympy.zoo, sympy.oo, -sympy.oo)
 
@@ -482,9 +482,26 @@ def _evaluable_atoms(f: Formula, bound: frozenset) -> list[Atom]:
     return [a for c in f.children() for a in _evaluable_atoms(c, bound)]
 
 
+#: Precisions (digits) for showing a value whose terms cancel far below 50 digits.
+SHOWN_DPS = (50, 100, 200, 400, 800, 1600)
+
+
+def shown_value(expr: sympy.Expr, env: Env, significant: int = 20, dps: int = 50) -> str:
+    """`significant` digits of `expr` at `env`, for reports: from `dps` digits, or from
+    the first of SHOWN_DPS beyond it whose digits 20 more digits of precision confirm
+    (e - 2.718281828459045235360287471352662497757247093699959 cancels every one of 50
+    digits). A display, not a certificate. Raises Undefined."""
+    shown = ""
+    for d in [dps] + [d for d in SHOWN_DPS if d > dps]:
+        shown = mpmath.nstr(mp_value(expr, env, d), significant)
+        if shown == mpmath.nstr(mp_value(expr, env, d + 20), significant):
+            break
+    return shown
+
+
 def _shown(expr: sympy.Expr, env: Env, dps: int) -> str:
     try:
-        return mpmath.nstr(mp_value(expr, env, dps), 20)
+        return shown_value(expr, env, 20, dps)
     except Undefined:
         return "undefined"
 
@@ -508,5 +525,5 @@ def atom_values(f: Formula, env: Env, dps: int = 50,
     return out
 
 
-__all__ = ["Undefined", "Undecided", "exact_value", "exact_sign", "enclosure", "mp_value",
+__all__ = ["Undefined", "Undecided", "exact_value", "exact_sign", "enclosure", "mp_value", "shown_value",
            "exact_truth", "mp_truth", "atom_values"]

@@ -960,6 +960,79 @@ def sign_on(expr: sympy.Expr, domains: dict[sympy.Symbol, Domain]) -> int:
     return 1 if _positive(v) else (-1 if _negative(v) else 0)
 
 
+#: Precisions (bits) at which a comparison between closed terms is enclosed, coarsest
+#: first: a budget of steps, not of seconds.
+CLOSED_PRECISIONS = (64, 256, 1024, 4096)
+
+
+def closed_atom(a: Atom) -> tuple[bool | None, int]:
+    """The truth of a comparison between closed terms, certified by arb enclosures of
+    lhs - rhs at increasing precision (CLOSED_PRECISIONS), and the precision that
+    decided it. (None, last precision) when none does: the sides may be equal, and an
+    enclosure never proves equality. An atom with a side certainly undefined is false.
+    Raises OutsideFragment for a term the interval evaluator does not know."""
+    saved = flint.ctx.prec
+    try:
+        for bits in CLOSED_PRECISIONS:
+            flint.ctx.prec = bits
+            try:
+                # compiled at each precision: constants (pi, E) are enclosed when compiled
+                lhs, rhs = compile_term(a.lhs, {}), compile_term(a.rhs, {})
+            except _Unsupported as e:
+                raise OutsideFragment(f"the interval evaluator does not support {e}") from e
+            try:
+                g = add(lhs([]), neg(rhs([])))
+            except _Undefined:
+                return False, bits
+            except _Unclear:
+                continue
+            t = compare(a.op, g)
+            if t is not None:
+                return t, bits
+    finally:
+        flint.ctx.prec = saved
+    return None, CLOSED_PRECISIONS[-1]
+
+
+def closed_truth(f: Formula, fallback: Callable[[Formula], bool]) -> tuple[bool, int]:
+    """The truth of a formula without free symbols, each comparison decided by
+    `closed_atom`; `fallback` decides a comparison no enclosure decides (a tie) and a
+    quantified part. Returns the truth and the highest precision (bits) that decided
+    an atom (0 when none did)."""
+    used = 0
+
+    def walk(g: Formula) -> bool:
+        nonlocal used
+        if isinstance(g, Truth):
+            return g.value
+        if isinstance(g, Atom):
+            if g.lhs.free_symbols or g.rhs.free_symbols:
+                return fallback(g)
+            try:
+                t, bits = closed_atom(g)
+            except OutsideFragment:
+                return fallback(g)
+            if t is None:
+                return fallback(g)
+            used = max(used, bits)
+            return t
+        if isinstance(g, Not):
+            return not walk(g.arg)
+        if isinstance(g, And):
+            return all([walk(a) for a in g.args])
+        if isinstance(g, Or):
+            return any([walk(a) for a in g.args])
+        if isinstance(g, Implies):
+            return not walk(g.lhs) or walk(g.rhs)
+        if isinstance(g, Iff):
+            return walk(g.lhs) == walk(g.rhs)
+        if isinstance(g, Quantified):
+            return fallback(g)
+        raise TypeError(f"closed_truth: desugar {type(g).__name__} first")
+
+    return walk(f), used
+
+
 def _search(prover: _Prover, root: Box, result: IntervalResult, max_boxes: int,
             deadline: float | None) -> None:
     if any(side.empty for side in root):
@@ -1005,4 +1078,4 @@ def _point_text(point: dict[sympy.Symbol, Fraction]) -> str:
 
 __all__ = ["Interval", "IntervalResult", "CoverBox", "Side", "compare", "compile_term", "prove", "sign_on",
            "add", "neg", "mul", "reciprocal", "exp", "log", "power", "integer_power", "absolute",
-           "intersect", "PREC"]
+           "intersect", "PREC", "CLOSED_PRECISIONS", "closed_atom", "closed_truth"]
