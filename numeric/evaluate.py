@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Iterator
 
 import mpmath
 import sympy
-from mpmath.libmp import to_rational
+from mpmath.libmp import from_man_exp, to_rational
 
 from lawproof.formula import And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth
 
@@ -135,6 +135,44 @@ def _power(ctx, b: Value, e: Value) -> Value:
     return ctx.mpf([0, _ends(ctx, b)[1]]) ** e
 
 
+def _arb_lambertw_end(end: mpmath.mpf, lower: bool, prec: int) -> mpmath.mpf:
+    """A bound on W0(end) for an exact endpoint `end` >= -1/e: below it (`lower`) or
+    above it, from arb's enclosure (W0 is increasing, so the ends of an interval map to
+    the ends of its image)."""
+    import flint
+    from flint import arb, fmpq
+    if mpmath.isinf(end):
+        return end
+    q = _mpf_fraction(end)
+    saved = flint.ctx.prec
+    flint.ctx.prec = prec + 20
+    try:
+        ball = arb(fmpq(q.numerator, q.denominator)).lambertw()
+        if not ball.is_finite():
+            raise _Inconclusive
+        bound = ball.lower() if lower else ball.upper()
+        m, e = bound.man_exp()
+    finally:
+        flint.ctx.prec = saved
+    return mpmath.mp.make_mpf(from_man_exp(int(m), int(e)))
+
+
+def _lambertw(ctx, v: Value) -> Value:
+    """The principal branch W0 of Lambert's W (the inverse of w*exp(w) on w >= -1),
+    defined for arguments >= -1/e."""
+    s = _sign(ctx, v + ctx.exp(-1))
+    if s == -1:
+        raise Undefined("LambertW of a number below -1/e")
+    if _is_interval(ctx):
+        if s is None:
+            raise _Inconclusive
+        lo, hi = _ends(ctx, v)
+        return ctx.mpf([_arb_lambertw_end(lo, True, ctx.prec), _arb_lambertw_end(hi, False, ctx.prec)])
+    if s == 0 or v < -ctx.exp(-1):  # -1/e up to rounding
+        return ctx.mpf(-1)
+    return ctx.lambertw(v).real
+
+
 def _walk(expr: sympy.Expr, env: Env, ctx) -> Value:
     """Value of `expr` at `env` in the mpmath context `ctx` (`mpmath.mp` or `mpmath.iv`).
 
@@ -181,9 +219,11 @@ def _walk(expr: sympy.Expr, env: Env, ctx) -> Value:
         return _extreme(ctx, args, min)
     if isinstance(expr, sympy.Max):
         return _extreme(ctx, args, max)
+    if isinstance(expr, sympy.LambertW) and len(args) == 1:
+        return _lambertw(ctx, args[0])
     raise ValueError(f"numeric evaluation does not support {type(expr).__name__} "
                      f"(in {sympy.sstr(expr)}); supported: symbols, rationals, pi, E, "
-                     "+, *, powers, exp, log, Abs, Min, Max")
+                     "+, *, powers, exp, log, Abs, Min, Max, LambertW (principal branch)")
 
 
 def mp_value(expr: sympy.Expr, env: Env, dps: int = 50) -> mpmath.mpf:
@@ -339,10 +379,15 @@ def _exact(expr: sympy.Expr, env: Env) -> sympy.Expr:
         value = sympy.Abs(args[0]) if s is None else (args[0] if s >= 0 else -args[0])
     elif isinstance(expr, (sympy.Min, sympy.Max)):
         value = _extreme_exact(args, isinstance(expr, sympy.Min))
+    elif isinstance(expr, sympy.LambertW) and len(args) == 1:
+        # the principal branch is real exactly from -1/e on
+        if _sign_or_undecided(args[0] + sympy.exp(-1)) < 0:
+            raise Undefined("LambertW of a number below -1/e")
+        value = sympy.LambertW(args[0])
     else:
         raise ValueError(f"exact evaluation does not support {type(expr).__name__} "
                          f"(in {sympy.sstr(expr)}); supported: symbols, rationals, pi, E, "
-                         "+, *, powers, exp, log, Abs, Min, Max")
+                         "+, *, powers, exp, log, Abs, Min, Max, LambertW (principal branch)")
     if value in _NOT_FINITE:
         raise Undefined(f"{sympy.sstr(expr)} is {value}")
     return value

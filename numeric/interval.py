@@ -295,6 +295,21 @@ def log(a: Interval) -> Interval:
     return Interval(lo, hi, a.lo_open, a.hi_open)
 
 
+def lambertw(a: Interval) -> Interval:
+    """The principal branch W0 of Lambert's W, increasing on [-1/e, oo), where it is
+    defined; an argument that may lie below -1/e makes the box split."""
+    low = neg(exp(neg(ONE)))  # an enclosure of -1/e
+    if a.hi is not None and a.hi < low.lo:
+        raise _Undefined("LambertW of a number below -1/e")
+    if a.lo is None or not a.lo > low.hi:
+        raise _Unclear("a LambertW argument may lie below -1/e")
+    lo = _down(a.lo.lambertw())
+    hi = None if a.hi is None else _up(a.hi.lambertw())
+    if lo is None or (a.hi is not None and hi is None):
+        raise _Unclear("LambertW could not be enclosed")
+    return Interval(lo, hi, a.lo_open, a.hi_open)
+
+
 def _monotone_power(a: Interval, k: int) -> Interval:
     """a^k for a >= 0, or for odd k; increasing, so ends map to ends."""
     lo = None if a.lo is None else _down(a.lo ** k)
@@ -437,7 +452,7 @@ def compile_term(expr: sympy.Expr, index: dict[sympy.Symbol, int]) -> Term:
             return lambda env: integer_power(base(env), k)
         ex = compile_term(expr.exp, index)
         return lambda env: power(base(env), ex(env))
-    unary = {sympy.exp: exp, sympy.log: log, sympy.Abs: absolute}
+    unary = {sympy.exp: exp, sympy.log: log, sympy.Abs: absolute, sympy.LambertW: lambertw}
     if type(expr) in unary and len(expr.args) == 1:
         fn, arg = unary[type(expr)], compile_term(expr.args[0], index)
         return lambda env: fn(arg(env))
@@ -1077,5 +1092,5 @@ def _point_text(point: dict[sympy.Symbol, Fraction]) -> str:
 
 
 __all__ = ["Interval", "IntervalResult", "CoverBox", "Side", "compare", "compile_term", "prove", "sign_on",
-           "add", "neg", "mul", "reciprocal", "exp", "log", "power", "integer_power", "absolute",
+           "add", "neg", "mul", "reciprocal", "exp", "log", "lambertw", "power", "integer_power", "absolute",
            "intersect", "PREC", "CLOSED_PRECISIONS", "closed_atom", "closed_truth"]

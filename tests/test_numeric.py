@@ -307,3 +307,72 @@ def test_shown_value_escalates_past_cancellation():
     c = R(271828182845904523536028747135266249775724709369995, 10**50)
     assert shown_value(sympy.E - c, {}).startswith("9.574966967627724")
     assert shown_value(sympy.sqrt(x), {x: Fraction(2)}) == "1.4142135623730950488"
+
+
+# --- Lambert's W (what solve gives for x*exp(x) = a) ------------------------------------
+
+LAMBERT = '''
+[paper]
+id = "lambert"
+title = "Lambert's W from solve"
+
+[symbols]
+x = "(0, oo)"
+a = "(0, 5]"
+
+[define]
+w = "solve(x*exp(x) = 1, x)"
+"wa(a)" = "solve(x*exp(x) = a, x)"
+
+[[claim]]
+id = "above-half"
+formula = "w > 0.5"
+
+[[claim]]
+id = "above-six-tenths"
+formula = "w > 0.6"
+expect = "fails"
+
+[[claim]]
+id = "above-a-third"
+formula = "wa(a) >= a/3"
+expect = "fails"
+'''
+
+
+def test_lambert_w_is_evaluated_exactly_at_50_digits_and_in_intervals():
+    w1 = sympy.LambertW(1)  # 0.56714329040978387299996866221035554975381578718651...
+    assert exact_value(w1, {}) == w1
+    assert exact_sign(w1 - R(567143290409783872999968662210355549753815787186512508135131, 10**60)) == 1
+    assert exact_sign(w1 - R(567143290409783872999968662210355549753815787186512508135132, 10**60)) == -1
+    assert mpmath.nstr(mp_value(sympy.LambertW(x), {x: Fraction(1)}), 30) == "0.56714329040978387299996866221"
+    assert exact_sign(sympy.LambertW(-sympy.exp(-1) + R(1, 10**30)) + 1) == 1
+    for below in (R(-1, 2), R(-3679, 10000)):  # -1/e = -0.36787944...
+        with pytest.raises(Undefined):
+            exact_value(sympy.LambertW(x), {x: Fraction(below)})
+        with pytest.raises(Undefined):
+            mp_value(sympy.LambertW(x), {x: Fraction(below)})
+    from lawproof.numeric.interval import compile_term
+    lo, hi = compile_term(sympy.LambertW(x), {x: 0})([_side(1, 2)]).bounds()
+    assert lo <= Fraction(5671432905, 10**10) and Fraction(8526055020, 10**10) <= hi  # W(2) = 0.85260550201...
+    assert hi - lo < Fraction(3, 10)
+
+
+def _side(lo: int, hi: int):
+    from lawproof.numeric.interval import Interval
+    return Interval(Interval.point(Fraction(lo)).lo, Interval.point(Fraction(hi)).hi)
+
+
+def test_claims_through_lambert_w_are_decided():
+    import lawproof
+    checked = lawproof.check_file(lawproof.loads(LAMBERT, "lambert.claims.toml"))
+    got = {r.claim: r for r in checked.results}
+    assert got["above-half"].verdict == "proved", got["above-half"].message
+    assert got["above-six-tenths"].verdict == "refuted", got["above-six-tenths"].message
+    third = got["above-a-third"]  # W(5) = 1.3267 < 5/3
+    assert third.verdict == "refuted", third.message
+    a_value = Fraction(third.evidence.counterexample["a"])
+    assert 0 < a_value <= 5
+    with mpmath.workdps(40):
+        assert mpmath.lambertw(mpmath.mpf(a_value.numerator) / a_value.denominator).real < \
+            mpmath.mpf(a_value.numerator) / (3 * a_value.denominator)
