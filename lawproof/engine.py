@@ -156,15 +156,24 @@ def _check(claim: Claim, theory: Theory, base: dict, derivations: bool) -> Resul
             proved_by, ev.artifact = "SMT (z3)", smt.smt2
 
     if smt is not None and smt.status == "refuted":
-        problem = _confirm_counterexample(smt, domains, claim, ev)
+        problem, inner = _confirm_counterexample(smt, domains, claim, ev)
         if problem and smt.irrational:
             # not a disagreement: z3's point is exact but irrational, ours only approximates it
-            near = ", ".join(f"{s.name} ≈ {float(v):.12g}" for s, v in smt.values.items())
+            near = ", ".join(f"{s.name} ≈ {_near(v)}" for s, v in smt.values.items())
             ev.counterexample, ev.witnesses, ev.values = {}, [], []
             return result("unknown", "SMT (z3)",
                           "z3 finds the claim false, but only at irrational algebraic values of "
                           f"{', '.join(s.name for s in smt.irrational)} (near {near}); lawproof refutes "
                           "a claim only with an exact rational counterexample")
+        if problem and inner:
+            # the closed sentence is false by z3, but at every value tried for its outer
+            # variables the inner witnesses are irrational: no exact instance to show
+            ev.counterexample, ev.witnesses, ev.values, ev.instances = {}, [], [], []
+            return result("unknown", "SMT (z3)",
+                          "z3 finds the closed claim false, but at the values tried for its outer "
+                          f"variables ({'; '.join(inner)}) the inner witnesses are irrational "
+                          "algebraic numbers; lawproof refutes a claim only with an exact rational "
+                          "counterexample")
         if problem:
             return result("error", "SMT (z3) vs exact re-check", problem)
         if ev.instances:
@@ -305,20 +314,36 @@ def _definedness_beyond_smt(obligation: Formula, domains: dict, claim: Claim, ev
     return f"symbolic identity + {proved_by} (definedness)"
 
 
-def _confirm_counterexample(smt, domains: dict, claim: Claim, ev: Evidence) -> str:
-    """Re-check z3's counterexample exactly and at 50 digits; return a problem or ''."""
+def _near(v: Fraction) -> str:
+    """`v` to 12 significant digits, without floats (which overflow past 1e308)."""
+    with mpmath.workdps(30):
+        return mpmath.nstr(mpmath.mpf(v.numerator) / v.denominator, 12)
+
+
+def _confirm_counterexample(smt, domains: dict, claim: Claim, ev: Evidence) -> tuple[str, list[str]]:
+    """Re-check z3's counterexample exactly and at 50 digits. Returns a problem or '',
+    and, for a closed sentence, the instances left out because z3's inner witnesses
+    there are irrational (only approximated here, so no exact counterexample)."""
     if smt.values or not smt.instances:
         ok, problem = _recheck_into(smt.negation, smt.values, smt.witnesses, domains, claim, ev)
-        return "" if ok else problem
+        return ("" if ok else problem), []
+    irrational: list[str] = []
     for point, sub in smt.instances:
         record = Evidence()
         ok, problem = _recheck_into(sub.negation, sub.values, sub.witnesses, domains, claim, record)
+        if not ok and sub.irrational:
+            near = ", ".join(f"{s.name} ≈ {_near(sub.values[s])}" for s in sub.irrational)
+            irrational.append(", ".join(f"{k} = {v}" for k, v in _text(point).items()) + f": {near}")
+            ev.tried.append(f"instance {_text(point)}: z3's witnesses {near} are irrational; left out")
+            continue
         if not ok:
-            return problem
+            return problem, irrational
         ev.instances.append({"for": _text(point), "counterexample": record.counterexample,
                              "witnesses": record.witnesses, "values": record.values})
     ev.artifact = smt.smt2
-    return "" if ev.instances else "the closed sentence is false by z3 but no instance could be exhibited"
+    if ev.instances:
+        return "", irrational
+    return "the closed sentence is false by z3 but no instance could be exhibited", irrational
 
 
 def _recheck_into(negation: Formula, values: dict, witnesses: list, domains: dict,

@@ -160,3 +160,21 @@ def test_z3_encoding_agrees_with_exact_arithmetic(f, point):
     if by_z3 is None or exact is None:
         return
     assert by_z3 == exact, (f, point)
+
+
+def test_closed_claim_whose_inner_witnesses_are_irrational_is_unknown_not_error():
+    # False: every a in [2, 3] is z^2 for z = sqrt(a) in [0, 2]; but at the values z3's
+    # instances try for a (2, 5/2, 29/10) that witness is irrational, so there is no
+    # exact counterexample to show: unknown, with the reason, never error or proved.
+    r = verdict('[[claim]]\nid = "w"\nformula = "exists a in [2, 3]: forall z in [0, 2]: z^2 != a"\n'
+                'expect = "fails"\n')
+    assert r.verdict == "unknown", (r.verdict, r.message)
+    assert "irrational" in r.message and "z_w ≈ 1.41421356237" in r.message
+    assert not r.evidence.instances and not r.evidence.counterexample
+    # where an instance has rational witnesses, the claim is refuted with it
+    r = verdict('[[claim]]\nid = "v"\nformula = "exists a in [1, 4]: forall z in [0, 2]: z^2 != a"\n'
+                'expect = "fails"\n')
+    assert r.verdict == "refuted", (r.verdict, r.message)
+    for inst in r.evidence.instances:
+        a, z = Fraction(inst["for"]["a"]), Fraction(inst["counterexample"]["z_w"])
+        assert z * z == a and 0 <= z <= 2
