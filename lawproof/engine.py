@@ -7,6 +7,7 @@ that disagree give `error`.
 """
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -325,12 +326,17 @@ def _confirm_counterexample(smt, domains: dict, claim: Claim, ev: Evidence) -> t
     and, for a closed sentence, the instances left out because z3's inner witnesses
     there are irrational (only approximated here, so no exact counterexample)."""
     if smt.values or not smt.instances:
-        ok, problem = _recheck_into(smt.negation, smt.values, smt.witnesses, domains, claim, ev)
+        ok, problem = _recheck_into(smt.negation, smt.values, smt.witnesses, domains, claim, ev,
+                                    smt.witness_domains)
         return ("" if ok else problem), []
     irrational: list[str] = []
     for point, sub in smt.instances:
         record = Evidence()
-        ok, problem = _recheck_into(sub.negation, sub.values, sub.witnesses, domains, claim, record)
+        # the instance's own symbols range over the closed claim's binders, which may
+        # shadow symbols of the theory; their values are taken inside those binders
+        own = {s: d for s, d in domains.items() if s not in point}
+        ok, problem = _recheck_into(sub.negation, sub.values, sub.witnesses, own, claim, record,
+                                    sub.witness_domains)
         if not ok and sub.irrational:
             near = ", ".join(f"{s.name} ≈ {_near(sub.values[s])}" for s in sub.irrational)
             irrational.append(", ".join(f"{k} = {v}" for k, v in _text(point).items()) + f": {near}")
@@ -346,17 +352,40 @@ def _confirm_counterexample(smt, domains: dict, claim: Claim, ev: Evidence) -> t
     return "the closed sentence is false by z3 but no instance could be exhibited", irrational
 
 
+def _outside(values: dict, domains: dict) -> list[sympy.Symbol]:
+    """The symbols of `values` whose value lies outside their domain in `domains`
+    (bounds evaluated exactly at `values`); undecided membership counts as outside."""
+    out = []
+    for s, domain in domains.items():
+        if s in values and exact_truth(conj([Atom(op, lo, hi) for op, lo, hi in domain.constraints(s)]),
+                                       values) is not True:
+            out.append(s)
+    return out
+
+
 def _recheck_into(negation: Formula, values: dict, witnesses: list, domains: dict,
-                  claim: Claim, ev: Evidence) -> tuple[bool, str]:
+                  claim: Claim, ev: Evidence, witness_domains: dict | None = None) -> tuple[bool, str]:
+    outside = _outside(values, {s: d for s, d in domains.items() if s not in (witness_domains or {})})
+    if outside:
+        return False, ("z3's counterexample puts " + ", ".join(f"{s.name} = {values[s]}" for s in outside)
+                       + " outside its domain")
+    # A witness outside its quantifier's domain witnesses nothing: the disjunct that
+    # quantifier guards is false there, so the point is a counterexample without it
+    # (the exact re-check below, with the value in place, confirms that).
+    stray = _outside(values, witness_domains or {})
+    if stray:
+        ev.tried.append("witness " + ", ".join(f"{s.name} = {values[s]}" for s in stray)
+                        + " lies outside its domain: not needed for this counterexample, not shown")
     check = recheck(negation, values)
     exact = check.exact
     if exact is None:
         # inner quantifiers remain: decide the closed instance exactly with z3
         exact = holds_at(negation, values, domains, timeout=claim.timeout)
         ev.tried.append(f"exact re-check of the inner quantifiers by z3 on the closed instance: {exact}")
-    ev.counterexample = _text(values)
-    ev.witnesses = sorted(s.name for s in witnesses)
-    ev.values = check.values
+    ev.counterexample = _text({s: v for s, v in values.items() if s not in stray})
+    ev.witnesses = sorted(s.name for s in witnesses if s not in stray)
+    names = re.compile("|".join(rf"\b{re.escape(s.name)}\b" for s in stray)) if stray else None
+    ev.values = [v for v in check.values if names is None or not names.search(v[0] + " " + v[2])]
     if exact is not True:
         return False, f"z3's counterexample {ev.counterexample} does not re-check exactly ({exact})"
     if check.digits50:
