@@ -7,6 +7,7 @@ that disagree give `error`.
 """
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -24,7 +25,7 @@ from .formula import Atom, Formula, Implies, Not, Optimum, conj, free_symbols, n
 from .verdict import Evidence, Result
 
 from .numeric import (Undecided, Undefined, atom_values, exact_sign, exact_truth, exact_value, mp_truth,
-                      mp_value, recheck, search)
+                      mp_value, recheck, search, shown_value)
 from .proofs import decide, holds_at
 from .proofs.kkt import decide_reduced, kkt_normalize
 from .regions import region_evidence
@@ -156,15 +157,24 @@ def _check(claim: Claim, theory: Theory, base: dict, derivations: bool) -> Resul
             proved_by, ev.artifact = "SMT (z3)", smt.smt2
 
     if smt is not None and smt.status == "refuted":
-        problem = _confirm_counterexample(smt, domains, claim, ev)
+        problem, inner = _confirm_counterexample(smt, domains, claim, ev)
         if problem and smt.irrational:
             # not a disagreement: z3's point is exact but irrational, ours only approximates it
-            near = ", ".join(f"{s.name} ≈ {float(v):.12g}" for s, v in smt.values.items())
+            near = ", ".join(f"{s.name} ≈ {_near(v)}" for s, v in smt.values.items())
             ev.counterexample, ev.witnesses, ev.values = {}, [], []
             return result("unknown", "SMT (z3)",
                           "z3 finds the claim false, but only at irrational algebraic values of "
                           f"{', '.join(s.name for s in smt.irrational)} (near {near}); lawproof refutes "
                           "a claim only with an exact rational counterexample")
+        if problem and inner:
+            # the closed sentence is false by z3, but at every value tried for its outer
+            # variables the inner witnesses are irrational: no exact instance to show
+            ev.counterexample, ev.witnesses, ev.values, ev.instances = {}, [], [], []
+            return result("unknown", "SMT (z3)",
+                          "z3 finds the closed claim false, but at the values tried for its outer "
+                          f"variables ({'; '.join(inner)}) the inner witnesses are irrational "
+                          "algebraic numbers; lawproof refutes a claim only with an exact rational "
+                          "counterexample")
         if problem:
             return result("error", "SMT (z3) vs exact re-check", problem)
         if ev.instances:
@@ -305,33 +315,77 @@ def _definedness_beyond_smt(obligation: Formula, domains: dict, claim: Claim, ev
     return f"symbolic identity + {proved_by} (definedness)"
 
 
-def _confirm_counterexample(smt, domains: dict, claim: Claim, ev: Evidence) -> str:
-    """Re-check z3's counterexample exactly and at 50 digits; return a problem or ''."""
+def _near(v: Fraction) -> str:
+    """`v` to 12 significant digits, without floats (which overflow past 1e308)."""
+    with mpmath.workdps(30):
+        return mpmath.nstr(mpmath.mpf(v.numerator) / v.denominator, 12)
+
+
+def _confirm_counterexample(smt, domains: dict, claim: Claim, ev: Evidence) -> tuple[str, list[str]]:
+    """Re-check z3's counterexample exactly and at 50 digits. Returns a problem or '',
+    and, for a closed sentence, the instances left out because z3's inner witnesses
+    there are irrational (only approximated here, so no exact counterexample)."""
     if smt.values or not smt.instances:
-        ok, problem = _recheck_into(smt.negation, smt.values, smt.witnesses, domains, claim, ev)
-        return "" if ok else problem
+        ok, problem = _recheck_into(smt.negation, smt.values, smt.witnesses, domains, claim, ev,
+                                    smt.witness_domains)
+        return ("" if ok else problem), []
+    irrational: list[str] = []
     for point, sub in smt.instances:
         record = Evidence()
-        ok, problem = _recheck_into(sub.negation, sub.values, sub.witnesses, domains, claim, record)
+        # the instance's own symbols range over the closed claim's binders, which may
+        # shadow symbols of the theory; their values are taken inside those binders
+        own = {s: d for s, d in domains.items() if s not in point}
+        ok, problem = _recheck_into(sub.negation, sub.values, sub.witnesses, own, claim, record,
+                                    sub.witness_domains)
+        if not ok and sub.irrational:
+            near = ", ".join(f"{s.name} ≈ {_near(sub.values[s])}" for s in sub.irrational)
+            irrational.append(", ".join(f"{k} = {v}" for k, v in _text(point).items()) + f": {near}")
+            ev.tried.append(f"instance {_text(point)}: z3's witnesses {near} are irrational; left out")
+            continue
         if not ok:
-            return problem
+            return problem, irrational
         ev.instances.append({"for": _text(point), "counterexample": record.counterexample,
                              "witnesses": record.witnesses, "values": record.values})
     ev.artifact = smt.smt2
-    return "" if ev.instances else "the closed sentence is false by z3 but no instance could be exhibited"
+    if ev.instances:
+        return "", irrational
+    return "the closed sentence is false by z3 but no instance could be exhibited", irrational
+
+
+def _outside(values: dict, domains: dict) -> list[sympy.Symbol]:
+    """The symbols of `values` whose value lies outside their domain in `domains`
+    (bounds evaluated exactly at `values`); undecided membership counts as outside."""
+    out = []
+    for s, domain in domains.items():
+        if s in values and exact_truth(conj([Atom(op, lo, hi) for op, lo, hi in domain.constraints(s)]),
+                                       values) is not True:
+            out.append(s)
+    return out
 
 
 def _recheck_into(negation: Formula, values: dict, witnesses: list, domains: dict,
-                  claim: Claim, ev: Evidence) -> tuple[bool, str]:
+                  claim: Claim, ev: Evidence, witness_domains: dict | None = None) -> tuple[bool, str]:
+    outside = _outside(values, {s: d for s, d in domains.items() if s not in (witness_domains or {})})
+    if outside:
+        return False, ("z3's counterexample puts " + ", ".join(f"{s.name} = {values[s]}" for s in outside)
+                       + " outside its domain")
+    # A witness outside its quantifier's domain witnesses nothing: the disjunct that
+    # quantifier guards is false there, so the point is a counterexample without it
+    # (the exact re-check below, with the value in place, confirms that).
+    stray = _outside(values, witness_domains or {})
+    if stray:
+        ev.tried.append("witness " + ", ".join(f"{s.name} = {values[s]}" for s in stray)
+                        + " lies outside its domain: not needed for this counterexample, not shown")
     check = recheck(negation, values)
     exact = check.exact
     if exact is None:
         # inner quantifiers remain: decide the closed instance exactly with z3
         exact = holds_at(negation, values, domains, timeout=claim.timeout)
         ev.tried.append(f"exact re-check of the inner quantifiers by z3 on the closed instance: {exact}")
-    ev.counterexample = _text(values)
-    ev.witnesses = sorted(s.name for s in witnesses)
-    ev.values = check.values
+    ev.counterexample = _text({s: v for s, v in values.items() if s not in stray})
+    ev.witnesses = sorted(s.name for s in witnesses if s not in stray)
+    names = re.compile("|".join(rf"\b{re.escape(s.name)}\b" for s in stray)) if stray else None
+    ev.values = [v for v in check.values if names is None or not names.search(v[0] + " " + v[2])]
     if exact is not True:
         return False, f"z3's counterexample {ev.counterexample} does not re-check exactly ({exact})"
     if check.digits50:
@@ -399,12 +453,21 @@ def _decide_closed(normalized: Formula, claim: Claim, ev: Evidence) -> tuple[str
     if exact is None:
         ev.tried.append("exact evaluation: undecided (a quantifier or an uncertified sign); handed on")
         return None
-    digits = mp_truth(normalized, {}, dps=50)
-    if exact != digits:
-        return ("error", "exact evaluation vs 50 digits",
-                "exact arithmetic and 50-digit evaluation disagree: a bug in lawproof")
+    agrees, check = "50-digit evaluation agrees", "re-checked at 50 digits"
+    if exact != mp_truth(normalized, {}, dps=50):
+        # At 50 digits two sides closer than 10^-40 (relative) read as equal: exp(-1000)
+        # and 0, pi and its first 51 digits. Certified enclosures at increasing precision
+        # tell them apart; a tie no enclosure separates is left to the 50-digit reading.
+        certified, bits = interval.closed_truth(normalized, lambda g: mp_truth(g, {}, dps=50))
+        if certified != exact:
+            return ("error", "exact evaluation vs arb enclosures",
+                    "exact arithmetic and certified arb enclosures (up to "
+                    f"{interval.CLOSED_PRECISIONS[-1]} bits) disagree: a bug in lawproof")
+        agrees = (f"50-digit evaluation reads sides within its rounding tolerance as equal; arb "
+                  f"enclosures (at up to {bits} bits) agree")
+        check = f"re-checked by arb enclosures at up to {bits} bits"
     ev.tried.append(f"exact evaluation: {'holds' if exact else 'fails'} (signs certified by interval "
-                    "arithmetic); 50-digit evaluation agrees")
+                    f"arithmetic); {agrees}")
     # atoms under a quantifier have no value of their own (the verdict may not need them)
     ev.chain = [(f"{sympy.sstr(a.lhs)} {a.op} {sympy.sstr(a.rhs)}", _difference_text(a)) for a in atoms
                 if not (a.lhs.free_symbols or a.rhs.free_symbols)]
@@ -412,14 +475,14 @@ def _decide_closed(normalized: Formula, claim: Claim, ev: Evidence) -> tuple[str
         return ("proved", "exact evaluation (certified signs)", "")
     ev.counterexample = _text(claim.at)
     ev.values = atom_values(normalized, {})
-    return ("refuted", "exact evaluation, re-checked at 50 digits", "")
+    return ("refuted", f"exact evaluation, {check}", "")
 
 
 def _difference_text(a: Atom) -> str:
     try:
         gap = exact_value(a.lhs - a.rhs, {})
         sign = exact_sign(gap)
-        approx = mpmath.nstr(mp_value(gap, {}, 50), 20)
+        approx = shown_value(gap, {})
     except (Undefined, Undecided) as e:
         return f"lhs - rhs not evaluated ({e})"
     certified = {1: "certified positive", 0: "exactly zero", -1: "certified negative", None: "sign not certified"}

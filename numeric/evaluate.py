@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Iterator
 
 import mpmath
 import sympy
-from mpmath.libmp import to_rational
+from mpmath.libmp import from_man_exp, to_rational
 
 from lawproof.formula import And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth
 
@@ -25,7 +25,7 @@ Env = dict[sympy.Symbol, Fraction]
 Value = object  # mpmath.mpf under `mp`, mpmath.iv.mpf under `iv`
 
 #: Precisions (decimal digits) at which interval evaluation tries to certify a sign.
-SIGN_DPS = (60, 120, 240)
+SIGN_DPS = (60, 120, 240, 1200)
 
 _NOT_FINITE = (sympy.nan, sympy.zoo, sympy.oo, -sympy.oo)
 
@@ -135,6 +135,44 @@ def _power(ctx, b: Value, e: Value) -> Value:
     return ctx.mpf([0, _ends(ctx, b)[1]]) ** e
 
 
+def _arb_lambertw_end(end: mpmath.mpf, lower: bool, prec: int) -> mpmath.mpf:
+    """A bound on W0(end) for an exact endpoint `end` >= -1/e: below it (`lower`) or
+    above it, from arb's enclosure (W0 is increasing, so the ends of an interval map to
+    the ends of its image)."""
+    import flint
+    from flint import arb, fmpq
+    if mpmath.isinf(end):
+        return end
+    q = _mpf_fraction(end)
+    saved = flint.ctx.prec
+    flint.ctx.prec = prec + 20
+    try:
+        ball = arb(fmpq(q.numerator, q.denominator)).lambertw()
+        if not ball.is_finite():
+            raise _Inconclusive
+        bound = ball.lower() if lower else ball.upper()
+        m, e = bound.man_exp()
+    finally:
+        flint.ctx.prec = saved
+    return mpmath.mp.make_mpf(from_man_exp(int(m), int(e)))
+
+
+def _lambertw(ctx, v: Value) -> Value:
+    """The principal branch W0 of Lambert's W (the inverse of w*exp(w) on w >= -1),
+    defined for arguments >= -1/e."""
+    s = _sign(ctx, v + ctx.exp(-1))
+    if s == -1:
+        raise Undefined("LambertW of a number below -1/e")
+    if _is_interval(ctx):
+        if s is None:
+            raise _Inconclusive
+        lo, hi = _ends(ctx, v)
+        return ctx.mpf([_arb_lambertw_end(lo, True, ctx.prec), _arb_lambertw_end(hi, False, ctx.prec)])
+    if s == 0 or v < -ctx.exp(-1):  # -1/e up to rounding
+        return ctx.mpf(-1)
+    return ctx.lambertw(v).real
+
+
 def _walk(expr: sympy.Expr, env: Env, ctx) -> Value:
     """Value of `expr` at `env` in the mpmath context `ctx` (`mpmath.mp` or `mpmath.iv`).
 
@@ -181,9 +219,11 @@ def _walk(expr: sympy.Expr, env: Env, ctx) -> Value:
         return _extreme(ctx, args, min)
     if isinstance(expr, sympy.Max):
         return _extreme(ctx, args, max)
+    if isinstance(expr, sympy.LambertW) and len(args) == 1:
+        return _lambertw(ctx, args[0])
     raise ValueError(f"numeric evaluation does not support {type(expr).__name__} "
                      f"(in {sympy.sstr(expr)}); supported: symbols, rationals, pi, E, "
-                     "+, *, powers, exp, log, Abs, Min, Max")
+                     "+, *, powers, exp, log, Abs, Min, Max, LambertW (principal branch)")
 
 
 def mp_value(expr: sympy.Expr, env: Env, dps: int = 50) -> mpmath.mpf:
@@ -339,10 +379,15 @@ def _exact(expr: sympy.Expr, env: Env) -> sympy.Expr:
         value = sympy.Abs(args[0]) if s is None else (args[0] if s >= 0 else -args[0])
     elif isinstance(expr, (sympy.Min, sympy.Max)):
         value = _extreme_exact(args, isinstance(expr, sympy.Min))
+    elif isinstance(expr, sympy.LambertW) and len(args) == 1:
+        # the principal branch is real exactly from -1/e on
+        if _sign_or_undecided(args[0] + sympy.exp(-1)) < 0:
+            raise Undefined("LambertW of a number below -1/e")
+        value = sympy.LambertW(args[0])
     else:
         raise ValueError(f"exact evaluation does not support {type(expr).__name__} "
                          f"(in {sympy.sstr(expr)}); supported: symbols, rationals, pi, E, "
-                         "+, *, powers, exp, log, Abs, Min, Max")
+                         "+, *, powers, exp, log, Abs, Min, Max, LambertW (principal branch)")
     if value in _NOT_FINITE:
         raise Undefined(f"{sympy.sstr(expr)} is {value}")
     return value
@@ -482,9 +527,26 @@ def _evaluable_atoms(f: Formula, bound: frozenset) -> list[Atom]:
     return [a for c in f.children() for a in _evaluable_atoms(c, bound)]
 
 
+#: Precisions (digits) for showing a value whose terms cancel far below 50 digits.
+SHOWN_DPS = (50, 100, 200, 400, 800, 1600)
+
+
+def shown_value(expr: sympy.Expr, env: Env, significant: int = 20, dps: int = 50) -> str:
+    """`significant` digits of `expr` at `env`, for reports: from `dps` digits, or from
+    the first of SHOWN_DPS beyond it whose digits 20 more digits of precision confirm
+    (e - 2.718281828459045235360287471352662497757247093699959 cancels every one of 50
+    digits). A display, not a certificate. Raises Undefined."""
+    shown = ""
+    for d in [dps] + [d for d in SHOWN_DPS if d > dps]:
+        shown = mpmath.nstr(mp_value(expr, env, d), significant)
+        if shown == mpmath.nstr(mp_value(expr, env, d + 20), significant):
+            break
+    return shown
+
+
 def _shown(expr: sympy.Expr, env: Env, dps: int) -> str:
     try:
-        return mpmath.nstr(mp_value(expr, env, dps), 20)
+        return shown_value(expr, env, 20, dps)
     except Undefined:
         return "undefined"
 
@@ -508,5 +570,5 @@ def atom_values(f: Formula, env: Env, dps: int = 50,
     return out
 
 
-__all__ = ["Undefined", "Undecided", "exact_value", "exact_sign", "enclosure", "mp_value",
+__all__ = ["Undefined", "Undecided", "exact_value", "exact_sign", "enclosure", "mp_value", "shown_value",
            "exact_truth", "mp_truth", "atom_values"]

@@ -94,8 +94,8 @@ class Interval:
     def __str__(self) -> str:
         left = "(" if self.lo_open or self.lo is None else "["
         right = ")" if self.hi_open or self.hi is None else "]"
-        lo = "-oo" if self.lo is None else _decimal(_fraction(self.lo), up=False)
-        hi = "oo" if self.hi is None else _decimal(_fraction(self.hi), up=True)
+        lo = "-oo" if self.lo is None else _end_text(self.lo, up=False)
+        hi = "oo" if self.hi is None else _end_text(self.hi, up=True)
         return f"{left}{lo}, {hi}{right}"
 
 
@@ -114,18 +114,66 @@ def _fraction(x: arb) -> Fraction:
 
 
 def _decimal(q: Fraction, up: bool, digits: int = SHOWN_DIGITS) -> str:
-    """`q` rounded outward (up or down) to `digits` significant decimal digits."""
+    """`q` rounded outward (up or down) to `digits` significant decimal digits.
+
+    Float-free: the decimal exponent comes from the bit lengths of `q`'s numerator
+    and denominator, so a number far beyond a float's range (1e-400, 10^5000) is
+    printed like any other."""
     if q == 0:
         return "0"
-    exponent = math.floor(math.log10(abs(q)))
-    while abs(q) >= Fraction(10) ** (exponent + 1):
+    a = abs(q)
+    # log10(a) is within 1 of (bits(num) - bits(den)) * log10(2); corrected below
+    exponent = ((a.numerator.bit_length() - a.denominator.bit_length()) * 30103) // 100000
+    while a >= Fraction(10) ** (exponent + 1):
         exponent += 1
-    while abs(q) < Fraction(10) ** exponent:
+    while a < Fraction(10) ** exponent:
         exponent -= 1
     scale = Fraction(10) ** (digits - 1 - exponent)
     n = math.ceil(q * scale) if up else math.floor(q * scale)
-    value = Decimal(n).scaleb(exponent - digits + 1).normalize()
-    return format(value, "f") if -6 <= exponent <= 15 else format(value, "e")
+    return _scientific(n, exponent - digits + 1, exponent)
+
+
+def _scientific(n: int, shift: int, exponent: int) -> str:
+    """The decimal `n * 10^shift` (whose leading digit has place `exponent`), fixed
+    point for moderate exponents, else `d.ddde±X`; the text Decimal's `f`/`e` formats
+    give, built by hand so that no decimal context limits the exponent."""
+    if -6 <= exponent <= 15:
+        return format(Decimal(n).scaleb(shift).normalize(), "f")
+    sign, text = ("-" if n < 0 else ""), str(abs(n))
+    shift += len(text) - 1  # one digit before the point
+    text = text.rstrip("0") or "0"
+    body = text[0] + ("." + text[1:] if len(text) > 1 else "")
+    return f"{sign}{body}e{'+' if shift >= 0 else '-'}{abs(shift)}"
+
+
+#: Above this many bits in an endpoint's binary exponent, it is printed from an arb
+#: enclosure of its scaled value instead of exactly (the exact rational would be huge).
+_EXACT_BITS = 20000
+
+
+def _end_text(x: arb, up: bool, digits: int = SHOWN_DIGITS) -> str:
+    """An exact arb endpoint rounded outward to `digits` significant digits."""
+    m, e = x.man_exp()
+    m, e = int(m), int(e)
+    if abs(e) <= _EXACT_BITS:
+        return _decimal(_fraction(x), up, digits)
+    saved = flint.ctx.prec
+    # enough bits that 10^exponent and log10|x| stay accurate to `digits` digits
+    flint.ctx.prec = 4 * digits + 64 + e.bit_length()
+    try:
+        # the decimal exponent, from an enclosure of log10|x|; an estimate off by one
+        # (x within rounding of a power of ten) only changes how many digits are shown
+        exponent = int((abs(x).log() / arb(10).log()).mid().floor().unique_fmpz())
+        scaled = x * arb(10) ** (digits - 1 - exponent)  # a ball around the exact value
+        end = scaled.upper().ceil() if up else scaled.lower().floor()  # outward
+        if end.is_finite() and abs(end) < arb(10) ** (digits + 2):
+            return _scientific(int(end.unique_fmpz()), exponent - digits + 1, exponent)
+    finally:
+        flint.ctx.prec = saved
+    # beyond that: the power of two outside |x| = |m| 2^e, |m| < 2^bits(m)
+    outward = up == (m > 0)
+    power = e + (abs(m).bit_length() if outward else abs(m).bit_length() - 1)
+    return f"{'-' if m < 0 else ''}2^{power}"
 
 
 ZERO = Interval(arb(0), arb(0))
@@ -244,6 +292,21 @@ def log(a: Interval) -> Interval:
         raise _Unclear("a logarithm's argument may be nonpositive")
     lo = None if a.lo == 0 else _down(a.lo.log())
     hi = None if a.hi is None else _up(a.hi.log())
+    return Interval(lo, hi, a.lo_open, a.hi_open)
+
+
+def lambertw(a: Interval) -> Interval:
+    """The principal branch W0 of Lambert's W, increasing on [-1/e, oo), where it is
+    defined; an argument that may lie below -1/e makes the box split."""
+    low = neg(exp(neg(ONE)))  # an enclosure of -1/e
+    if a.hi is not None and a.hi < low.lo:
+        raise _Undefined("LambertW of a number below -1/e")
+    if a.lo is None or not a.lo > low.hi:
+        raise _Unclear("a LambertW argument may lie below -1/e")
+    lo = _down(a.lo.lambertw())
+    hi = None if a.hi is None else _up(a.hi.lambertw())
+    if lo is None or (a.hi is not None and hi is None):
+        raise _Unclear("LambertW could not be enclosed")
     return Interval(lo, hi, a.lo_open, a.hi_open)
 
 
@@ -389,7 +452,7 @@ def compile_term(expr: sympy.Expr, index: dict[sympy.Symbol, int]) -> Term:
             return lambda env: integer_power(base(env), k)
         ex = compile_term(expr.exp, index)
         return lambda env: power(base(env), ex(env))
-    unary = {sympy.exp: exp, sympy.log: log, sympy.Abs: absolute}
+    unary = {sympy.exp: exp, sympy.log: log, sympy.Abs: absolute, sympy.LambertW: lambertw}
     if type(expr) in unary and len(expr.args) == 1:
         fn, arg = unary[type(expr)], compile_term(expr.args[0], index)
         return lambda env: fn(arg(env))
@@ -462,14 +525,31 @@ class Side:
 def _simplest_dyadic(lo: Fraction, hi: Fraction, near: Fraction) -> Fraction:
     """The dyadic rational in [lo, hi] with the coarsest step 2^k, the one nearest
     `near` among those."""
-    k = math.ceil(max(abs(lo), abs(hi), Fraction(1))).bit_length() + 1
-    while True:
+    def fits(k: int) -> bool:
         step = Fraction(2) ** k
-        first, last = math.ceil(lo / step), math.floor(hi / step)
-        if first <= last:
-            n = min(max(round(near / step), first), last)
-            return n * step
-        k -= 1
+        return math.ceil(lo / step) <= math.floor(hi / step)
+
+    # "a multiple of 2^k lies in [lo, hi]" holds for every k up to the coarsest one and
+    # for none above it, and holds once 2^k <= hi - lo: a binary search between those
+    # finds the coarsest step in a few tests even for a side 2^-1000 wide (a linear
+    # scan down from the top would cost one test per binary digit).
+    top = math.ceil(max(abs(lo), abs(hi), Fraction(1))).bit_length() + 1
+    width = hi - lo
+    bottom = width.numerator.bit_length() - width.denominator.bit_length()
+    if Fraction(2) ** bottom > width:
+        bottom -= 1
+    bottom = min(bottom, top)
+    if fits(top):
+        k = top
+    else:
+        while top - bottom > 1:  # fits(bottom), not fits(top)
+            mid = (top + bottom) // 2
+            bottom, top = (mid, top) if fits(mid) else (bottom, mid)
+        k = bottom
+    step = Fraction(2) ** k
+    first, last = math.ceil(lo / step), math.floor(hi / step)
+    n = min(max(round(near / step), first), last)
+    return n * step
 
 
 Box = tuple[Side, ...]
@@ -895,6 +975,79 @@ def sign_on(expr: sympy.Expr, domains: dict[sympy.Symbol, Domain]) -> int:
     return 1 if _positive(v) else (-1 if _negative(v) else 0)
 
 
+#: Precisions (bits) at which a comparison between closed terms is enclosed, coarsest
+#: first: a budget of steps, not of seconds.
+CLOSED_PRECISIONS = (64, 256, 1024, 4096)
+
+
+def closed_atom(a: Atom) -> tuple[bool | None, int]:
+    """The truth of a comparison between closed terms, certified by arb enclosures of
+    lhs - rhs at increasing precision (CLOSED_PRECISIONS), and the precision that
+    decided it. (None, last precision) when none does: the sides may be equal, and an
+    enclosure never proves equality. An atom with a side certainly undefined is false.
+    Raises OutsideFragment for a term the interval evaluator does not know."""
+    saved = flint.ctx.prec
+    try:
+        for bits in CLOSED_PRECISIONS:
+            flint.ctx.prec = bits
+            try:
+                # compiled at each precision: constants (pi, E) are enclosed when compiled
+                lhs, rhs = compile_term(a.lhs, {}), compile_term(a.rhs, {})
+            except _Unsupported as e:
+                raise OutsideFragment(f"the interval evaluator does not support {e}") from e
+            try:
+                g = add(lhs([]), neg(rhs([])))
+            except _Undefined:
+                return False, bits
+            except _Unclear:
+                continue
+            t = compare(a.op, g)
+            if t is not None:
+                return t, bits
+    finally:
+        flint.ctx.prec = saved
+    return None, CLOSED_PRECISIONS[-1]
+
+
+def closed_truth(f: Formula, fallback: Callable[[Formula], bool]) -> tuple[bool, int]:
+    """The truth of a formula without free symbols, each comparison decided by
+    `closed_atom`; `fallback` decides a comparison no enclosure decides (a tie) and a
+    quantified part. Returns the truth and the highest precision (bits) that decided
+    an atom (0 when none did)."""
+    used = 0
+
+    def walk(g: Formula) -> bool:
+        nonlocal used
+        if isinstance(g, Truth):
+            return g.value
+        if isinstance(g, Atom):
+            if g.lhs.free_symbols or g.rhs.free_symbols:
+                return fallback(g)
+            try:
+                t, bits = closed_atom(g)
+            except OutsideFragment:
+                return fallback(g)
+            if t is None:
+                return fallback(g)
+            used = max(used, bits)
+            return t
+        if isinstance(g, Not):
+            return not walk(g.arg)
+        if isinstance(g, And):
+            return all([walk(a) for a in g.args])
+        if isinstance(g, Or):
+            return any([walk(a) for a in g.args])
+        if isinstance(g, Implies):
+            return not walk(g.lhs) or walk(g.rhs)
+        if isinstance(g, Iff):
+            return walk(g.lhs) == walk(g.rhs)
+        if isinstance(g, Quantified):
+            return fallback(g)
+        raise TypeError(f"closed_truth: desugar {type(g).__name__} first")
+
+    return walk(f), used
+
+
 def _search(prover: _Prover, root: Box, result: IntervalResult, max_boxes: int,
             deadline: float | None) -> None:
     if any(side.empty for side in root):
@@ -939,5 +1092,5 @@ def _point_text(point: dict[sympy.Symbol, Fraction]) -> str:
 
 
 __all__ = ["Interval", "IntervalResult", "CoverBox", "Side", "compare", "compile_term", "prove", "sign_on",
-           "add", "neg", "mul", "reciprocal", "exp", "log", "power", "integer_power", "absolute",
-           "intersect", "PREC"]
+           "add", "neg", "mul", "reciprocal", "exp", "log", "lambertw", "power", "integer_power", "absolute",
+           "intersect", "PREC", "CLOSED_PRECISIONS", "closed_atom", "closed_truth"]

@@ -48,6 +48,8 @@ class SmtOutcome:
     #: symbols whose model value is an irrational algebraic number (in `values` only as
     #: a rational approximation, so the point is no exact counterexample)
     irrational: list[sympy.Symbol] = field(default_factory=list)
+    #: the domain of each witness (its quantifier's; bounds may mention other symbols)
+    witness_domains: dict[sympy.Symbol, Domain] = field(default_factory=dict)
 
 
 def _to_fraction(v: z3.ExprRef) -> Fraction:
@@ -94,13 +96,15 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
     solver.add(tr.formula(negation, scope))
     smt2 = canonical_smt2(solver.to_smt2())
     verdict = solver.check()
-    out = SmtOutcome("unknown", smt2=smt2, negation=negation, witnesses=[b.symbol for b in witnesses])
+    out = SmtOutcome("unknown", smt2=smt2, negation=negation, witnesses=[b.symbol for b in witnesses],
+                     witness_domains={b.symbol: b.domain for b in witnesses})
     if verdict == z3.unsat:
         out.status, out.detail = "proved", "z3: the negation is unsatisfiable"
     elif verdict == z3.sat:
         out.status = "refuted"
         order = free + [b.symbol for b in witnesses]
-        model = _shrunk(solver, tr, order) if shrink else solver.model()
+        inside = {b.symbol: tr.domain_constraints(b.symbol, b.domain, scope) for b in witnesses}
+        model = _shrunk(solver, tr, order, inside) if shrink else solver.model()
         out.values = _model_values(model, tr, order)
         out.irrational = [s for s in order if z3.is_algebraic_value(model.eval(tr.var(s), model_completion=True))]
         if out.irrational:
@@ -133,13 +137,26 @@ def _model_values(model: z3.ModelRef, tr: Translator, order: list[sympy.Symbol])
     return {s: _to_fraction(model.eval(tr.var(s), model_completion=True)) for s in order}
 
 
-def _shrunk(solver: z3.Solver, tr: Translator, order: list[sympy.Symbol]) -> z3.ModelRef:
+def _shrunk(solver: z3.Solver, tr: Translator, order: list[sympy.Symbol],
+            inside: dict[sympy.Symbol, list[z3.BoolRef]] | None = None) -> z3.ModelRef:
     """Fix variables one at a time to the simplest rational that keeps the negation
-    satisfiable; the final model is rational wherever one of the candidates was."""
+    satisfiable; the final model is rational wherever one of the candidates was.
+
+    A witness whose quantifier sits in a disjunct the model does not need is left
+    unconstrained by the negation (its domain guards that disjunct only), so z3 may give
+    it any value, e.g. 0 for `u` in [2, 5]: it is first kept in its domain (`inside`)
+    whenever that stays satisfiable, so no reported value lies outside its domain."""
     model = solver.model()
     solver.set("timeout", SHRINK_CHECK_MS)
     solver.set("rlimit", SHRINK_CHECK_RLIMIT)
     for s in order:
+        if inside and inside.get(s):
+            solver.push()
+            solver.add(*inside[s])
+            if solver.check() == z3.sat:
+                model = solver.model()
+            else:
+                solver.pop()
         current = _to_fraction(model.eval(tr.var(s), model_completion=True))
         for c in candidates(current):
             if s.is_integer and c.denominator != 1:

@@ -212,3 +212,67 @@ def test_claim_file_is_proved_by_the_interval_method_and_the_mutant_refuted():
     with mpmath.workdps(60):
         q = mpmath.mpf(point.numerator) / point.denominator
         assert mpmath.exp(q) < 1 + 2 * q
+
+
+# --- certificate text for ends far beyond a float's range -------------------------------
+
+def _mp(end) -> mpmath.mpf:
+    q = Fraction(end)
+    return mpmath.mpf(q.numerator) / q.denominator
+
+
+@pytest.mark.parametrize("value", [sympy.exp(-1000), sympy.exp(-12345), sympy.exp(3000), -sympy.exp(20000),
+                                   sympy.Rational(1, 10**400), sympy.pi / 10**7, I(12345)])
+def test_interval_text_rounds_outward_for_huge_and_tiny_ends(value):
+    # math.log10 of such a Fraction fails (0.0 or overflow); the text is built without floats
+    v = compile_term(value, {})([])
+    lo_text, hi_text = str(v)[1:-1].split(", ")
+    with mpmath.workdps(80):
+        exact = mpmath.mpf(sympy.N(value, 80))
+        assert mpmath.mpf(lo_text) <= exact <= mpmath.mpf(hi_text)
+        assert mpmath.mpf(hi_text) - mpmath.mpf(lo_text) <= abs(exact) * mpmath.mpf(10) ** -10
+
+
+def test_interval_text_of_an_end_with_a_huge_binary_exponent():
+    from flint import arb
+    from lawproof.numeric.interval import _end_text
+    big = arb(2) ** (2**40)  # about 8.06e+330985980541, far too big for an exact rational
+    assert _end_text(big.upper(), up=True) == "8.05723224507e+330985980541"
+    assert _end_text(big.lower(), up=False) == "8.05723224506e+330985980541"
+    assert _end_text((-big).upper(), up=True) == "-8.05723224506e+330985980541"
+
+
+def test_split_point_of_a_tiny_side_is_found_in_few_steps():
+    from lawproof.numeric.interval import _simplest_dyadic
+    tiny = Fraction(1, 2**3000)
+    assert _simplest_dyadic(tiny / 4, tiny * 3 / 4, tiny / 2) == tiny / 2
+    assert _simplest_dyadic(Fraction(-1, 3), Fraction(5, 7), Fraction(1, 9)) == 0
+    assert _simplest_dyadic(Fraction(5, 4), Fraction(7, 4), Fraction(3, 2)) == Fraction(3, 2)
+
+
+HUGE_AND_TINY = '''
+[paper]
+id = "huge"
+title = "Enclosures far beyond a float's range"
+
+[symbols]
+s = "[0, oo)"
+x = "(0, 1]"
+
+[[claim]]
+id = "exp-beats-square"
+formula = "forall s in [0, oo): exp(s) >= s^2"
+
+[[claim]]
+id = "tiny-near-zero"
+formula = "forall x in (0, 1]: exp(-1/x) < x^2.718"
+'''
+
+
+def test_claims_with_huge_and_tiny_enclosures_end_without_a_crash():
+    # both hold: exp(s) - s^2 increases from 1 (exp(s) >= e*s > 2s); with u = 1/x >= 1 the
+    # second is u - 2.718 ln(u) > 0, whose minimum 2.718 (1 - ln 2.718) is about 2.8e-4
+    checked = lawproof.check_file(lawproof.loads(HUGE_AND_TINY, "huge.claims.toml"))
+    for r in checked.results:
+        assert r.verdict in ("proved", "consistent", "unknown"), (r.claim, r.verdict, r.message)
+        assert not any("Error" in t for t in r.evidence.tried), r.evidence.tried

@@ -208,3 +208,171 @@ def test_recheck_confirms_a_counterexample():
     assert ("1/y", "<", "1", "2.0", "1.0") in check.values
     wrong = recheck(negation, {y: Fraction(2)})
     assert wrong.exact is False and wrong.digits50 is False
+
+
+# --- closed claims whose margin is below 50-digit rounding --------------------------------
+
+CLOSE_CALLS = '''
+[paper]
+id = "close"
+title = "Margins far below 50-digit rounding"
+
+[symbols]
+x = "[0, oo)"
+
+[[claim]]
+id = "tiny-positive"
+formula = "exp(-1000) > 0"
+
+[[claim]]
+id = "tiny-not-positive"
+formula = "exp(-1000) <= 0"
+expect = "fails"
+
+[[claim]]
+id = "pi-above-51-digits"
+formula = "pi > 3.14159265358979323846264338327950288419716939937510"
+
+[[claim]]
+id = "pi-below"
+formula = "pi < 3.14159265358979323846264338327950288419716939937511"
+
+[[claim]]
+id = "e-to-51-digits"
+formula = "approx(E, 2.71828182845904523536028747135266249775724709369995, abs=1e-51)"
+expect = "fails"
+
+[[claim]]
+id = "tiny-beside-a-transcendental-tie"
+formula = "exp(-1000) + ln(8) > 3*ln(2)"
+
+[[claim]]
+id = "algebraic-tie"
+formula = "sqrt(2)^2 = 2"
+
+[[claim]]
+id = "algebraic-tie-unfolded"
+formula = "sqrt(2)*sqrt(3) = sqrt(6)"
+
+[[claim]]
+id = "log-tie"
+formula = "ln(8) = 3*ln(2)"
+
+[[table]]
+id = "row"
+params = ["x"]
+formula = "exp(-x)"
+rows = [[1000], [1000]]
+paper = [5.1e-435, 5.2e-435]
+expect = ["holds", "fails"]
+'''
+
+
+def test_closed_claims_with_margins_below_50_digits_are_decided_not_errors():
+    import lawproof
+    checked = lawproof.check_file(lawproof.loads(CLOSE_CALLS, "close.claims.toml"))
+    got = {r.claim: r for r in checked.results}
+    # exp(-1000) = 5.08e-435; pi - 3.14...510 = 5.8e-51; E - 2.71...995 = 9.57e-51 > 1e-51;
+    # |exp(-1000) - 5.1e-435| = 2.4e-437 <= 5e-437 (half a unit of the last written digit),
+    # |exp(-1000) - 5.2e-435| = 1.2e-436 > 5e-437
+    expected = {"tiny-positive": "proved", "tiny-not-positive": "refuted", "pi-above-51-digits": "proved",
+                "pi-below": "proved", "e-to-51-digits": "refuted", "tiny-beside-a-transcendental-tie": "proved",
+                "algebraic-tie": "proved", "algebraic-tie-unfolded": "proved", "log-tie": "proved",
+                "row-row1": "proved", "row-row2": "refuted"}
+    assert {k: got[k].verdict for k in expected} == expected, {k: got[k].message for k in expected}
+    for name in ("tiny-positive", "pi-above-51-digits", "e-to-51-digits", "row-row2"):
+        assert any("arb enclosures" in t for t in got[name].evidence.tried), got[name].evidence.tried
+    # the shown difference is right although its sides cancel all 50 digits
+    chain = dict(got["pi-above-51-digits"].evidence.chain)
+    assert "= 5.8209749445923078164e-51..., certified positive" in next(iter(chain.values()))
+    # a tie no enclosure can separate is decided exactly (minimal polynomial, identity)
+    assert got["log-tie"].method == "symbolic identity"
+    assert got["algebraic-tie-unfolded"].method == "exact evaluation (certified signs)"
+
+
+def test_closed_truth_by_enclosures_leaves_ties_to_the_fallback():
+    from lawproof.numeric.interval import closed_atom, closed_truth
+    assert closed_atom(Atom(">", sympy.exp(-1000), I(0))) == (True, 64)
+    assert closed_atom(Atom(">", sympy.pi, R(314159265358979323846264338327950288419716939937510, 10**50)))[0] is True
+    assert closed_atom(Atom("=", sympy.log(8), 3 * sympy.log(2)))[0] is None  # never proves equality
+    assert closed_atom(Atom("!=", sympy.log(8), 3 * sympy.log(2)))[0] is None
+    assert closed_atom(Atom(">", sympy.log(I(-1), evaluate=False), I(0))) == (False, 64)  # undefined side
+    tie = Atom(">=", sympy.log(8), 3 * sympy.log(2))
+    assert closed_truth(And((tie, Atom(">", sympy.exp(-1000), I(0)))), lambda g: g is tie) == (True, 64)
+    assert closed_truth(tie, lambda g: False) == (False, 0)
+
+
+def test_shown_value_escalates_past_cancellation():
+    from lawproof.numeric import shown_value
+    c = R(271828182845904523536028747135266249775724709369995, 10**50)
+    assert shown_value(sympy.E - c, {}).startswith("9.574966967627724")
+    assert shown_value(sympy.sqrt(x), {x: Fraction(2)}) == "1.4142135623730950488"
+
+
+# --- Lambert's W (what solve gives for x*exp(x) = a) ------------------------------------
+
+LAMBERT = '''
+[paper]
+id = "lambert"
+title = "Lambert's W from solve"
+
+[symbols]
+x = "(0, oo)"
+a = "(0, 5]"
+
+[define]
+w = "solve(x*exp(x) = 1, x)"
+"wa(a)" = "solve(x*exp(x) = a, x)"
+
+[[claim]]
+id = "above-half"
+formula = "w > 0.5"
+
+[[claim]]
+id = "above-six-tenths"
+formula = "w > 0.6"
+expect = "fails"
+
+[[claim]]
+id = "above-a-third"
+formula = "wa(a) >= a/3"
+expect = "fails"
+'''
+
+
+def test_lambert_w_is_evaluated_exactly_at_50_digits_and_in_intervals():
+    w1 = sympy.LambertW(1)  # 0.56714329040978387299996866221035554975381578718651...
+    assert exact_value(w1, {}) == w1
+    assert exact_sign(w1 - R(567143290409783872999968662210355549753815787186512508135131, 10**60)) == 1
+    assert exact_sign(w1 - R(567143290409783872999968662210355549753815787186512508135132, 10**60)) == -1
+    assert mpmath.nstr(mp_value(sympy.LambertW(x), {x: Fraction(1)}), 30) == "0.56714329040978387299996866221"
+    assert exact_sign(sympy.LambertW(-sympy.exp(-1) + R(1, 10**30)) + 1) == 1
+    for below in (R(-1, 2), R(-3679, 10000)):  # -1/e = -0.36787944...
+        with pytest.raises(Undefined):
+            exact_value(sympy.LambertW(x), {x: Fraction(below)})
+        with pytest.raises(Undefined):
+            mp_value(sympy.LambertW(x), {x: Fraction(below)})
+    from lawproof.numeric.interval import compile_term
+    lo, hi = compile_term(sympy.LambertW(x), {x: 0})([_side(1, 2)]).bounds()
+    assert lo <= Fraction(5671432905, 10**10) and Fraction(8526055020, 10**10) <= hi  # W(2) = 0.85260550201...
+    assert hi - lo < Fraction(3, 10)
+
+
+def _side(lo: int, hi: int):
+    from lawproof.numeric.interval import Interval
+    return Interval(Interval.point(Fraction(lo)).lo, Interval.point(Fraction(hi)).hi)
+
+
+def test_claims_through_lambert_w_are_decided():
+    import lawproof
+    checked = lawproof.check_file(lawproof.loads(LAMBERT, "lambert.claims.toml"))
+    got = {r.claim: r for r in checked.results}
+    assert got["above-half"].verdict == "proved", got["above-half"].message
+    assert got["above-six-tenths"].verdict == "refuted", got["above-six-tenths"].message
+    third = got["above-a-third"]  # W(5) = 1.3267 < 5/3
+    assert third.verdict == "refuted", third.message
+    a_value = Fraction(third.evidence.counterexample["a"])
+    assert 0 < a_value <= 5
+    with mpmath.workdps(40):
+        assert mpmath.lambertw(mpmath.mpf(a_value.numerator) / a_value.denominator).real < \
+            mpmath.mpf(a_value.numerator) / (3 * a_value.denominator)

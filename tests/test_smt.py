@@ -160,3 +160,48 @@ def test_z3_encoding_agrees_with_exact_arithmetic(f, point):
     if by_z3 is None or exact is None:
         return
     assert by_z3 == exact, (f, point)
+
+
+def test_closed_claim_whose_inner_witnesses_are_irrational_is_unknown_not_error():
+    # False: every a in [2, 3] is z^2 for z = sqrt(a) in [0, 2]; but at the values z3's
+    # instances try for a (2, 5/2, 29/10) that witness is irrational, so there is no
+    # exact counterexample to show: unknown, with the reason, never error or proved.
+    r = verdict('[[claim]]\nid = "w"\nformula = "exists a in [2, 3]: forall z in [0, 2]: z^2 != a"\n'
+                'expect = "fails"\n')
+    assert r.verdict == "unknown", (r.verdict, r.message)
+    assert "irrational" in r.message and "z_w ≈ 1.41421356237" in r.message
+    assert not r.evidence.instances and not r.evidence.counterexample
+    # where an instance has rational witnesses, the claim is refuted with it
+    r = verdict('[[claim]]\nid = "v"\nformula = "exists a in [1, 4]: forall z in [0, 2]: z^2 != a"\n'
+                'expect = "fails"\n')
+    assert r.verdict == "refuted", (r.verdict, r.message)
+    for inst in r.evidence.instances:
+        a, z = Fraction(inst["for"]["a"]), Fraction(inst["counterexample"]["z_w"])
+        assert z * z == a and 0 <= z <= 2
+
+
+def test_witnesses_lie_in_their_domains():
+    head = '[paper]\nid = "w"\ntitle = "w"\n[symbols]\nx = "[0, 1]"\nu = "[2, 5]"\np = "[1, 2]"\n'
+
+    def check(formula: str) -> lawproof.Result:
+        body = f'[[claim]]\nid = "c"\nformula = "{formula}"\nexpect = "fails"\n'
+        return lawproof.check_file(claim_file(body, head)).results[0]
+
+    # x*(1-x) is largest at 1/2, not at 1: the better point lies in [0, 1]
+    r = check("maximized_at(x*(1-x), x, 1)")
+    assert r.verdict == "refuted"
+    assert 0 <= Fraction(r.evidence.counterexample["x_w"]) <= 1
+    # the conjunct p > 3/2 fails at p = 1 and z3 needs no better point u: it used to
+    # give the witness u_w = 0, outside [2, 5]
+    for formula, name, lo, hi in (("maximized_at(-(u-3)^2, u, 5) and p > 3/2", "u_w", 2, 5),
+                                  ("(forall u in [2, 5]: u^2 >= p) and p > 3/2", "u_w", 2, 5)):
+        r = check(formula)
+        assert r.verdict == "refuted", (formula, r.message)
+        cx = r.evidence.counterexample
+        assert 1 <= Fraction(cx["p"]) <= 2
+        assert lo <= Fraction(cx[name]) <= hi, (formula, cx)
+    # a witness whose domain is empty at the counterexample (y in [2, 3/2]) is not shown
+    r = check("(forall y in [p, 3/2]: y >= 1) and p < 3/2")
+    assert r.verdict == "refuted"
+    assert "y_w" not in r.evidence.counterexample and "y_w" not in r.evidence.witnesses
+    assert all("y_w" not in v[0] + v[2] for v in r.evidence.values)
