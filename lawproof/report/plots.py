@@ -154,8 +154,9 @@ def _spec(raw: Any, theory: Theory) -> PlotSpec:
     if unknown:
         raise ClaimInputError(f"unknown key '{unknown[0]}'", fix="use " + ", ".join(sorted(PLOT_KEYS)))
     pid = raw.get("id")
-    if not isinstance(pid, str) or not _SLUG.match(pid):
-        raise ClaimInputError("the plot needs an id made of letters, digits, '-' and '_'",
+    if not isinstance(pid, str) or not _SLUG.fullmatch(pid):  # the id names the plot's file
+        raise ClaimInputError("the plot needs an id made of letters, digits, '-' and '_'"
+                              + (f", not {pid!r}" if isinstance(pid, str) else ""),
                               fix='add id = "phase-diagram"')
     kind = raw.get("kind", "curve")
     if kind not in KINDS:
