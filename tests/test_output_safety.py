@@ -15,6 +15,7 @@ from lawproof import loader
 from lawproof.cli import main
 from lawproof.errors import ClaimInputError
 from lawproof.files import atomic_write, id_problem, inside
+from lawproof.report.text import markdown_text
 from lawproof.report.writer import write_reports
 
 HEAD = '''
@@ -123,6 +124,42 @@ def test_writer_refuses_an_unsafe_id_even_past_the_loader(tmp_path, monkeypatch)
     with pytest.raises(ClaimInputError, match="outside the output folder"):
         write_reports([fr], out)
     assert files_under(tmp_path) == set()  # checked before anything is written
+
+
+# -- text from claim files is shown, not run; the XML stays well-formed ----------------
+
+HOSTILE = "<script>alert(1)</script> <img src=x onerror=alert(2)> <!-- c --> &lt;x&gt;"
+
+
+def test_hostile_text_is_escaped_in_markdown_and_html(tmp_path):
+    fr = lawproof.check_file(lawproof.loads(
+        claim_text(title=HOSTILE, text=HOSTILE, says=HOSTILE, where=HOSTILE + "\\n# injected heading"),
+        "h.claims.toml"))
+    write_reports([fr], tmp_path)
+    for name in ("p.md", "index.md", "p.html", "index.html"):
+        page = (tmp_path / name).read_text()
+        for raw in ("<script", "<img", "<!-- c"):
+            assert raw not in page, (name, raw)
+    md = (tmp_path / "p.md").read_text()
+    assert "&lt;script>alert(1)&lt;/script>" in md and "&amp;lt;x&amp;gt;" in md
+    assert "\n# injected heading" not in md
+    assert markdown_text("S < S_c and R >= 1 & more") == "S < S_c and R >= 1 & more"  # as written
+
+
+def test_junit_and_svg_stay_well_formed_with_control_characters(tmp_path, monkeypatch):
+    monkeypatch.setattr(loader, "id_problem", lambda ident: None)  # a control character in an id
+    plot = ('\n[[plot]]\nid = "pl"\ntitle = "cost $5 \\u0002 $\\\\nocommand$ <script>"\n'
+            'x = { symbol = "x", from = 1, to = 2, label = "x \\u0003" }\ncurves = [{ expr = "x", label = "--> y" }]\n')
+    path = tmp_path / "c.claims.toml"
+    path.write_text(claim_text(cid="c\\u0001d", says="bell \\u0007 escape \\u001b", extra=plot))
+    fr = lawproof.check_file(path)
+    out = tmp_path / "out"
+    write_reports([fr], out)
+    case = ET.parse(out / "junit.xml").getroot().find("testsuite/testcase")
+    assert case.get("name") == "c\\x01d"
+    svg = (out / "artifacts" / "p" / "pl.svg").read_text()
+    ET.fromstring(svg)
+    assert "<script" not in svg and "cost $5 \\x02 $\\nocommand$" in svg
 
 
 # -- files are replaced atomically ---------------------------------------------------
