@@ -1,6 +1,8 @@
 """Shared fixtures: a small theory to parse formulas against."""
 from __future__ import annotations
 
+import time
+
 import pytest
 
 import lawproof
@@ -34,7 +36,7 @@ def claim_file(body: str, head: str = AMDAHL_HEAD) -> lawproof.ClaimFile:
 # -- every SMT-LIB2 query lawproof produces in the suite is valid SMT-LIB 2.6 ------------
 
 @pytest.fixture(scope="session", autouse=True)
-def every_smt2_text_is_smtlib26():
+def every_smt2_text_is_smtlib26(request):
     """Collects the SMT-LIB2 text of every query `decide` makes while the suite runs
     (each artifact a report writes is one of them) and, at the end, requires each to
     have no bare `and`/`or` symbol and to parse in cvc5; where cvc5 answers within
@@ -60,13 +62,23 @@ def every_smt2_text_is_smtlib26():
         import cvc5  # noqa: F401
     except ImportError:
         cvc5 = None
+    answered, start = 0, time.perf_counter()
     if cvc5 is not None and texts:
         for text, replay in zip(texts, replay_all(texts)):
+            answered += replay.answer in ("sat", "unsat")
             z3_said = answers[text]
             if replay.error is not None:
                 problems.append(f"cvc5 rejects an SMT-LIB2 text ({replay.error}):\n{text}")
             elif replay.answer in ("sat", "unsat") and z3_said and z3_said != {replay.answer}:
                 problems.append(f"cvc5 says {replay.answer}, z3 said {sorted(z3_said)}:\n{text}")
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if reporter is not None and capture is not None and texts:
+        with capture.global_and_fixture_disabled():
+            reporter.write_line(f"SMT-LIB2: {len(texts)} distinct texts checked"
+                                + (f", {answered} answered by cvc5" if cvc5 is not None else
+                                   " (cvc5 not installed: no replay)")
+                                + f" in {time.perf_counter() - start:.1f} s")
     if problems:
         pytest.fail(f"{len(problems)} problems in the {len(texts)} SMT-LIB2 texts made in the suite (not valid "
                     "SMT-LIB 2.6, or the solvers disagree); the first:\n" + problems[0][:4000],
