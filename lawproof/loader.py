@@ -15,6 +15,7 @@ import sympy
 from .claims import EXPECTATIONS, Claim, ClaimFile, Definition, RegionSpec, SymbolInfo, Table, Theory
 from .domain import Domain
 from .errors import ClaimInputError
+from .files import id_problem, suggest_id
 from .latex import latex_to_ascii
 from .parser import BUILTINS, CONSTANTS, KEYWORDS, Namespace, make_symbol, parse_definition, parse_term, \
     parse_formula, parse_interval
@@ -123,6 +124,9 @@ def loads(text: str, path: str = "<memory>") -> ClaimFile:
     if not isinstance(paper, dict) or not isinstance(paper.get("id"), str):
         raise ClaimInputError("the file has no [paper] table with an id",
                               fix='start the file with [paper] and id = "short-slug"', file=path)
+    if (problem := id_problem(paper["id"])) is not None:  # the id names the report's files
+        raise ClaimInputError(f"the paper id {problem}", fix=f'write id = "{suggest_id(paper["id"])}"',
+                              file=path, line=src.key(src.section_lines("[paper]"), "id")[0])
     theory = Theory(id=paper["id"], title=str(paper.get("title", "")),
                     source=str(paper.get("source", "")), path=path)
     out = ClaimFile(theory)
@@ -286,6 +290,9 @@ def _load_claim(raw: Any, index: int, theory: Theory, src: _Source) -> Claim:
 
     if "id" not in raw:
         return fail("the claim has no id", 'add id = "short-name"')
+    if (problem := id_problem(cid)) is not None:  # the id names the claim's artifact file
+        claim.id = cid = f"#{index + 1}"
+        return fail(f"the claim id {problem}", f'write id = "{suggest_id(str(raw["id"]))}"', "id")
     unknown = sorted(set(raw) - CLAIM_KEYS)
     if unknown:
         return fail(f"unknown key '{unknown[0]}'", "use " + ", ".join(sorted(CLAIM_KEYS)), unknown[0])
@@ -379,6 +386,9 @@ def _load_table(raw: Any, index: int, theory: Theory, src: _Source) -> tuple[Tab
     if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
         raise ClaimInputError("a [[table]] needs an id", fix='add id = "short-name"', line=line)
     tid = raw["id"]
+    if (problem := id_problem(tid)) is not None:  # the id names the row claims' artifact files
+        raise ClaimInputError(f"the table id {problem}", fix=f'write id = "{suggest_id(tid)}"',
+                              file=theory.path, line=src.key(lines, "id")[0] or line)
 
     def fail(message: str, fix: str, key: str | None = None) -> ClaimInputError:
         at = src.key(lines, key) if key else (line, None)

@@ -7,11 +7,13 @@ cheap. The format follows the file name: .png or .svg. SVG output is reproducibl
 """
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
 
 from .errors import ClaimInputError
+from .files import atomic_write
 from .sweep import LABEL, SweepResult
 
 _FORMATS = (".png", ".svg")
@@ -31,7 +33,9 @@ def _save(fig, path: str | Path) -> Path:
         raise ClaimInputError(f"cannot draw '{p.name}': unknown image format",
                               fix="name the file *.png or *.svg")
     metadata = {"Date": None} if p.suffix.lower() == ".svg" else {"Software": None}
-    fig.savefig(p, metadata=metadata)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=p.suffix.lower()[1:], metadata=metadata)
+    atomic_write(p, buffer.getvalue())
     return p
 
 

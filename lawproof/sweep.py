@@ -40,6 +40,7 @@ from . import threshold as thr
 from . import variants, vectorize
 from .claims import Claim, ClaimFile, Theory
 from .errors import ClaimInputError
+from .files import atomic_write
 from .formula import And, Atom, Formula, Optimum, conj
 from .parser import Namespace, parse_term
 from .symbolic import expand
@@ -241,7 +242,7 @@ class SweepResult:
 
 def _write(out: TextIO | str | Path, text: str) -> None:
     if isinstance(out, (str, Path)):
-        Path(out).write_text(text, encoding="utf-8")
+        atomic_write(out, text.encode("utf-8"))
     else:
         out.write(text)
 

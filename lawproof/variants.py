@@ -29,6 +29,7 @@ from . import loader
 from .claims import Claim, ClaimFile, SymbolInfo, Theory
 from .domain import Domain
 from .errors import ClaimInputError
+from .files import id_problem, suggest_id
 from .formula import (And, Approx, Atom, Binder, Bound, Formula, Iff, Implies, Not, Optimum, Or,
                       Quantified, free_symbols, nnf, to_text)
 from .parser import BUILTINS, CONSTANTS, KEYWORDS, Namespace, make_symbol, parse_interval, parse_term
@@ -490,6 +491,9 @@ def read_specs(raw: object, theory: Theory,
 
         if not isinstance(item, dict) or not isinstance(item.get("id"), str):
             fail("a variant needs an id", 'add id = "learning-curve"')
+            continue
+        if (problem := id_problem(item["id"])) is not None:
+            fail(f"the variant id {problem}", f'write id = "{suggest_id(item["id"])}"')
             continue
         unknown = sorted(set(item) - VARIANT_KEYS)
         if unknown:

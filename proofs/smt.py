@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -23,6 +24,11 @@ from .translate import Translator, lift_existentials
 #: machine gives the same counterexample as an idle one.
 SHRINK_CHECK_RLIMIT = 2_000_000
 SHRINK_CHECK_MS = 3000
+
+#: Called with every outcome `decide` returns (its SMT-LIB2 text and z3's answer on
+#: it): the test suite registers one to replay every query lawproof writes with a
+#: second solver. Empty in normal use.
+OBSERVERS: list[Callable[["SmtOutcome"], None]] = []
 
 
 @dataclass
@@ -119,6 +125,8 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
     else:
         out.detail = f"z3 returned unknown ({solver.reason_unknown()}) after the {timeout:g} s limit or earlier"
     out.seconds = time.perf_counter() - start
+    for observe in OBSERVERS:
+        observe(out)
     return out
 
 

@@ -73,8 +73,13 @@ class Translator:
         return z3.RealVal(f"{n}/{d}" if d != 1 else n, self.ctx)
 
     def all(self, items: list[z3.BoolRef]) -> z3.BoolRef:
-        """The conjunction of `items` (true when there are none)."""
-        return z3.And(*items, self.ctx)
+        """The conjunction of `items` (true when there are none: z3 prints an empty
+        And as the bare symbol `and`, which is not SMT-LIB 2.6)."""
+        return z3.And(*items, self.ctx) if items else z3.BoolVal(True, self.ctx)
+
+    def any(self, items: list[z3.BoolRef]) -> z3.BoolRef:
+        """The disjunction of `items` (false when there are none)."""
+        return z3.Or(*items, self.ctx) if items else z3.BoolVal(False, self.ctx)
 
     def domain_constraints(self, s: sympy.Symbol, domain: Domain,
                            scope: dict[sympy.Symbol, Domain]) -> list[z3.BoolRef]:
@@ -94,7 +99,7 @@ class Translator:
         if isinstance(f, And):
             return self.all([self.formula(a, scope) for a in f.args])
         if isinstance(f, Or):
-            return z3.Or(*[self.formula(a, scope) for a in f.args], self.ctx)
+            return self.any([self.formula(a, scope) for a in f.args])
         if isinstance(f, Implies):
             return z3.Implies(self.formula(f.lhs, scope), self.formula(f.rhs, scope))
         if isinstance(f, Iff):
@@ -142,7 +147,7 @@ class Translator:
                 alternatives.append(self.all([*prefix, z3.Not(e)]))
                 prefix.append(c)
             alternatives.append(self.all([*prefix, z3.Not(rel)]))
-            body = z3.Or(*alternatives, self.ctx)
+            body = self.any(alternatives)
         if not auxes:
             return body
         return z3.Exists([self.var(x.symbol) for x in auxes.values()], body)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import pytest
 import sympy
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -13,8 +14,10 @@ from lawproof.formula import Atom, Not, conj, disj
 from lawproof.numeric import exact_truth
 from lawproof.proofs import decide, holds_at
 from lawproof.proofs.shrink import candidates
+from lawproof.proofs.translate import Translator
 
 from conftest import AMDAHL_HEAD, claim_file
+from smtlib_check import bare_connectives, replay_all
 
 x, y = sympy.Symbol("x", real=True), sympy.Symbol("y", real=True)
 BOX = {x: Domain(sympy.Integer(-3), sympy.Integer(3)), y: Domain(sympy.Integer(-3), sympy.Integer(3))}
@@ -105,6 +108,57 @@ def test_shrinking_reaches_a_convergent_with_a_large_denominator():
     target = Fraction(1234567, 1000000)
     c = candidates(target + Fraction(1, 10**25))
     assert target in c and c.index(target) >= 16 and c[0].denominator == 1
+
+
+ROOFLINE = """
+[paper]
+id = "roofline"
+title = "Roofline"
+
+[symbols]
+P  = "(0, oo)"
+I  = "(0, oo)"
+BW = "(0, oo)"
+
+[[claim]]
+id = "compute-bound"
+formula = "min(P, I*BW) <= P"
+
+[[claim]]
+id = "memory-bound"
+formula = "min(P, I*BW) <= I*BW"
+
+[[claim]]
+id = "max-above"
+formula = "forall x in (0, oo): max(P, x*BW) >= P"
+
+[[claim]]
+id = "abs-gap"
+formula = "abs(P - I*BW) >= 0"
+"""
+
+
+def test_min_max_abs_artifacts_are_smtlib_2_6():
+    """z3 prints an empty And as the bare symbol `and` (`(not and)` for a min/max term
+    with no existence condition, `(=> and ...)` for a binder without a guard), which
+    cvc5 rejects; the translator writes `true`/`false` instead."""
+    checked = lawproof.check_file(lawproof.loads(ROOFLINE, "roofline.claims.toml"))
+    texts = [r.evidence.artifact for r in checked.results]
+    assert [r.verdict for r in checked.results] == ["proved"] * 4 and all("(check-sat)" in t for t in texts)
+    for text in texts:
+        assert bare_connectives(text) == [], text
+    pytest.importorskip("cvc5")
+    for text, replay in zip(texts, replay_all(texts)):
+        assert replay.error is None, (replay.error, text)
+        assert replay.answer in ("unsat", "unknown"), text
+
+
+def test_empty_connectives_are_constants():
+    tr = Translator({})
+    assert tr.all([]).sexpr() == "true" and tr.any([]).sexpr() == "false"
+    assert bare_connectives("(assert (not and))\n(assert (or (=> or x) y))") == \
+        ["(assert (not and))", "(assert (or (=> or x) y))"]
+    assert bare_connectives("; and or\n(assert (and |or| x))") == []
 
 
 def test_candidates_prefer_simple_denominators():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from .model import PaperReport, Report, explain, outcome
+from .text import xml_safe
 
 
 def _suite(p: PaperReport) -> ET.Element:
@@ -46,5 +47,8 @@ def render(report: Report) -> str:
     for key in ("tests", "failures", "errors", "skipped"):
         root.set(key, str(sum(int(s.get(key)) for s in suites)))
     root.extend(suites)
+    for el in root.iter():  # a control character in a claim file would make the XML invalid
+        el.text = xml_safe(el.text) if el.text else el.text
+        el.attrib.update({k: xml_safe(v) for k, v in el.attrib.items()})
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

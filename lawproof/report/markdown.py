@@ -10,10 +10,16 @@ from ..verdict import VERDICTS, Result
 from .model import (ARTIFACT_LABELS, PaperReport, Report, artifact_kind, claim_parameters,
                     derivation_steps, replay_answer, stated, tried)
 from .notation import LATEX
+from .text import markdown_text as _t
 
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _tcell(text: str) -> str:
+    """Text from a claim file in a table cell."""
+    return _cell(_t(text))
 
 
 def _code(text: str) -> str:
@@ -45,7 +51,7 @@ def render_index(report: Report) -> str:
              "|---|---|" + "---|" * len(VERDICTS)]
     for p in report.papers:
         c = p.counts
-        lines.append(f"| [{_cell(p.title or p.id)}]({p.id}.md) | {len(p.results)} | "
+        lines.append(f"| [{_tcell(p.title or p.id)}]({p.id}.md) | {len(p.results)} | "
                      + " | ".join(str(c[v]) for v in VERDICTS) + " |")
     total = report.counts
     lines.append(f"| **all papers** | {sum(total.values())} | "
@@ -55,23 +61,23 @@ def render_index(report: Report) -> str:
 
 def render_paper(p: PaperReport, *, claim_file_link: str | None = None) -> str:
     """One paper's report; `claim_file_link` is the claim file relative to the report."""
-    shown = f"[{p.path}]({claim_file_link})" if claim_file_link else _code(p.path)
+    shown = f"[{_t(p.path)}]({claim_file_link})" if claim_file_link else _code(p.path)
     counts = ", ".join(f"{n} {v}" for v, n in p.counts.items() if n)
-    out = [f"# {p.title or p.id}", "", f"- id: `{p.id}`", f"- source: {p.source}",
+    out = [f"# {_t(p.title or p.id)}", "", f"- id: `{p.id}`", f"- source: {_t(p.source)}",
            f"- claim file: {shown}", f"- verdicts: {counts or 'no claims'}",
            f"- also as [HTML]({p.id}.html) and [JSON]({p.id}.json)", ""]
     if p.input_errors:
-        out += ["## Input errors", ""] + [f"- {_cell(e)}" for e in p.input_errors] + [""]
+        out += ["## Input errors", ""] + [f"- {_tcell(e)}" for e in p.input_errors] + [""]
     out += _ledger(p)
     if p.plots:
         out += ["## Plots", ""]
         for plot in p.plots:
-            out += [f"### {plot.title}", "", f"![{plot.title}]({plot.file})", ""]
-            out += [plot.caption, ""] if plot.caption else []
+            out += [f"### {_t(plot.title)}", "", f"![{_t(plot.title)}]({plot.file})", ""]
+            out += [_t(plot.caption), ""] if plot.caption else []
     out += render_tables(p)
     out += ["## Verdicts", "", "| claim | verdict | expected | method |", "|---|---|---|---|"]
     for r in p.results:
-        out.append(f"| [{r.claim}](#{r.claim.lower()}) | **{r.verdict}** | {r.expect} | {_cell(r.method)} |")
+        out.append(f"| [{r.claim}](#{r.claim.lower()}) | **{r.verdict}** | {r.expect} | {_tcell(r.method)} |")
     out += ["", "## Claims", ""]
     for r in p.results:
         out += _claim(r, p)
@@ -80,7 +86,7 @@ def render_paper(p: PaperReport, *, claim_file_link: str | None = None) -> str:
 
 def _ledger(p: PaperReport) -> list[str]:
     out = ["## Ledger", "", "### Symbols", "", "| symbol | domain | meaning |", "|---|---|---|"]
-    out += [f"| {_math(LATEX.term(s.symbol))} | {_math(LATEX.member(s.symbol, s.domain))} | {_cell(s.text)} |"
+    out += [f"| {_math(LATEX.term(s.symbol))} | {_math(LATEX.member(s.symbol, s.domain))} | {_tcell(s.text)} |"
             for s in p.symbols]
     if p.definitions:
         out += ["", "### Definitions", "", "| definition | plain text |", "|---|---|"]
@@ -106,15 +112,15 @@ def _claim(r: Result, p: PaperReport | None) -> list[str]:
     ev = r.evidence
     out = [f"### {r.claim}", ""]
     if r.says:
-        out += [f"> {_cell(r.says)}", ""]
+        out += [f"> {_tcell(r.says)}", ""]
     if r.where:
-        out.append(f"- where: {r.where}")
+        out.append(f"- where: {_t(r.where)}")
     if r.formula:
         out.append(f"- formula: {_code(r.formula)}")
     out.append(f"- verdict: **{r.verdict}** by {r.method} (expected: {r.expect}; {_MARK[r.matches_expect]})")
     for label, text in (("message", r.message), ("reason", r.reason)):
         if text:
-            out.append(f"- {label}: {text}")
+            out.append(f"- {label}: {_t(text)}")
     params = claim_parameters(r)
     if params:
         out.append("- for all: " + ", ".join(_code(n) for n in params) + " in their domains")
@@ -156,7 +162,7 @@ def _claim(r: Result, p: PaperReport | None) -> list[str]:
         out += _block(LATEX.formula(r.normalized_tree)) + ["", _code(r.normalized), "", "</details>"]
     if ev.tried:
         out += ["", "<details><summary>methods tried</summary>", ""]
-        out += [f"- {_cell(t)}" for t in tried(r)] + ["", "</details>"]
+        out += [f"- {_tcell(t)}" for t in tried(r)] + ["", "</details>"]
     return out + [""]
 
 
@@ -170,15 +176,15 @@ def render_tables(p: PaperReport) -> list[str]:
         t = tr.table
         names = [s.name for s in t.params]
         out += [f"### {t.id}", ""]
-        out += [f"> {_cell(t.says)}", ""] if t.says else []
-        out += [f"- where: {t.where}"] if t.where else []
+        out += [f"> {_tcell(t.says)}", ""] if t.says else []
+        out += [f"- where: {_t(t.where)}"] if t.where else []
         out += [f"- formula: {_code(_cell(t.text))}", ""]
         out += ["| row | " + " | ".join(_code(n) for n in names) + " | computed | exact | paper | verdict |",
                 "|---|" + "---|" * len(names) + "---|---|---|---|"]
         for k, row in enumerate(tr.rows, 1):
-            label = f"{k}" + (f" ({_cell(row.label)})" if row.label else "")
+            label = f"{k}" + (f" ({_tcell(row.label)})" if row.label else "")
             verdict = f"[**{row.verdict}**](#{row.claim.lower()})" if row.claim and row.verdict else "-"
-            out.append(f"| {label} | " + " | ".join(row.values[n] for n in names)
-                       + f" | {row.decimal or '-'} | {_code(_cell(row.exact))} | {row.paper or 'unknown'} | {verdict} |")
+            out.append(f"| {label} | " + " | ".join(_tcell(row.values[n]) for n in names)
+                       + f" | {_tcell(row.decimal or '-')} | {_code(_cell(row.exact))} | {_tcell(row.paper or 'unknown')} | {verdict} |")
         out.append("")
     return out

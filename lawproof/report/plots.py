@@ -28,6 +28,7 @@ from ..formula import Formula, free_symbols
 from ..numeric import Undefined, mp_truth, mp_value
 from ..parser import parse_formula, parse_term
 from ..symbolic import desugar, expand
+from .text import xml_safe
 
 KINDS = ("curve", "region")
 SCALES = ("linear", "log")
@@ -154,8 +155,9 @@ def _spec(raw: Any, theory: Theory) -> PlotSpec:
     if unknown:
         raise ClaimInputError(f"unknown key '{unknown[0]}'", fix="use " + ", ".join(sorted(PLOT_KEYS)))
     pid = raw.get("id")
-    if not isinstance(pid, str) or not _SLUG.match(pid):
-        raise ClaimInputError("the plot needs an id made of letters, digits, '-' and '_'",
+    if not isinstance(pid, str) or not _SLUG.fullmatch(pid):  # the id names the plot's file
+        raise ClaimInputError("the plot needs an id made of letters, digits, '-' and '_'"
+                              + (f", not {pid!r}" if isinstance(pid, str) else ""),
                               fix='add id = "phase-diagram"')
     kind = raw.get("kind", "curve")
     if kind not in KINDS:
@@ -346,6 +348,12 @@ def compute(spec: PlotSpec) -> PlotData:
     return data
 
 
+def _svg_text(text: str) -> str:
+    """Text from the claim file as matplotlib shows it: literally (a `$` does not start
+    math), and with no character XML does not allow (the SVG stays well-formed)."""
+    return xml_safe(text).replace("$", r"\$")
+
+
 def render_svg(spec: PlotSpec, *, salt: str) -> str:
     """Draw the plot and return the SVG text: same spec and salt, same bytes."""
     data = compute(spec)
@@ -354,9 +362,9 @@ def render_svg(spec: PlotSpec, *, salt: str) -> str:
         ax = fig.add_subplot()
         if data.z is not None:
             filled = ax.contourf(data.xs, data.ys, data.z, levels=12, cmap="Blues")
-            fig.colorbar(filled, ax=ax, label=spec.shade.label)
+            fig.colorbar(filled, ax=ax, label=_svg_text(spec.shade.label))
         for label, ys in data.lines:
-            ax.plot(data.xs, ys, label=label, linewidth=2, color="black" if data.z is not None else None)
+            ax.plot(data.xs, ys, label=_svg_text(label), linewidth=2, color="black" if data.z is not None else None)
         ax.set_xscale(spec.x.scale)
         ax.set_yscale(spec.y.scale)
         for axis, scale in ((ax.xaxis, spec.x.scale), (ax.yaxis, spec.y.scale)):
@@ -367,9 +375,9 @@ def render_svg(spec: PlotSpec, *, salt: str) -> str:
         ax.set_xlim(spec.x.lo, spec.x.hi)
         if spec.y.lo is not None or spec.y.hi is not None:
             ax.set_ylim(spec.y.lo, spec.y.hi)
-        ax.set_xlabel(spec.x.label)
-        ax.set_ylabel(spec.y.label)
-        ax.set_title(spec.title)
+        ax.set_xlabel(_svg_text(spec.x.label))
+        ax.set_ylabel(_svg_text(spec.y.label))
+        ax.set_title(_svg_text(spec.title))
         if data.lines:
             ax.legend(loc="best")
         buffer = io.BytesIO()

@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from ..engine import FileResult
+from ..files import atomic_write, inside
 from . import html, json_report, junit, markdown
 from .model import PaperReport, build_report
 
@@ -46,20 +47,23 @@ def write_reports(files: list[FileResult], out: Path, *, home: Path | None = Non
 
     Each reported paper's `artifacts/<paper-id>/` folder is written afresh (files
     of claims or plots that no longer exist are removed); nothing else is deleted.
+    Every path is checked to lie inside `out` first (ClaimInputError otherwise), and
+    each file is replaced atomically.
     """
     rendered = render_files(files, home=home if home is not None else out)
+    # every path is checked before anything is written or removed
+    targets = {rel: inside(out, rel) for rel in rendered}
     for paper_dir in {Path(rel).parent for rel in rendered if rel.startswith("artifacts/")}:
-        folder = out / paper_dir
+        folder = inside(out, paper_dir)
         if folder.is_dir():
             for stale in folder.iterdir():
                 if stale.is_file() and (paper_dir / stale.name).as_posix() not in rendered:
                     stale.unlink()
     written: list[Path] = []
     for rel, text in sorted(rendered.items()):
-        path = out / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(text.encode("utf-8"))
-        written.append(path)
+        targets[rel].parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(targets[rel], text.encode("utf-8"))
+        written.append(out / rel)
     return written
 
 

@@ -1,0 +1,33 @@
+"""Text from claim files made safe for the formats it is written into."""
+from __future__ import annotations
+
+import re
+
+#: characters XML 1.0 does not allow (controls other than tab, newline and carriage
+#: return; surrogates; U+FFFE and U+FFFF)
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    """`text` with every character XML 1.0 does not allow written as a visible
+    escape (`\\x01`), so that JUnit XML and SVG stay well-formed."""
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                        else f"\\u{ord(m.group()):04x}", text)
+
+
+def markdown_text(text: str) -> str:
+    """Plain text for a Markdown line: no HTML gets through (a `<script>` in a claim's
+    `says` is shown, not run) and line breaks become spaces (a value cannot start a
+    heading or a list of its own).
+
+    Markdown reads `<` as HTML only when a letter, `/`, `!` or `?` follows it (tags,
+    comments, declarations, autolinks), and `&` as a character reference only in
+    `&name;`/`&#..;`: only those are escaped, so `S < S_c` and `R >= 1` stay as written.
+    """
+    text = _ENTITY.sub("&amp;", text)
+    text = _TAG.sub("&lt;", text)
+    return re.sub(r"\r\n?|\n", " ", text)
+
+
+_TAG = re.compile(r"<(?=[A-Za-z/!?])")
+_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
