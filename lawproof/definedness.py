@@ -45,11 +45,19 @@ def of_node(node: sympy.Basic, nonnegative: Callable[[sympy.Expr], bool] | None 
 
 
 def shown(terms: list[sympy.Expr]) -> list[Atom]:
-    """The conditions of every node of `terms`, in order, once each."""
+    """The conditions of every node of `terms`, in order, once each; not of the bodies of
+    derivatives, integrals and limits, whose evaluation removes them."""
     out: dict[Atom, None] = {}
+
+    def visit(node: sympy.Basic) -> None:
+        if isinstance(node, (sympy.Derivative, sympy.Integral, sympy.Limit)):
+            return
+        out.update(dict.fromkeys(of_node(node)))
+        for a in node.args:
+            visit(a)
+
     for term in terms:
-        for node in sympy.preorder_traversal(term):
-            out.update(dict.fromkeys(of_node(node)))
+        visit(term)
     return list(out)
 
 

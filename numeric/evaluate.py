@@ -28,6 +28,7 @@ Value = object  # mpmath.mpf under `mp`, mpmath.iv.mpf under `iv`
 SIGN_DPS = (60, 120, 240, 1200)
 
 _NOT_FINITE = (sympy.nan, sympy.zoo, sympy.oo, -sympy.oo)
+_CALCULUS = (sympy.Derivative, sympy.Integral, sympy.Limit)
 
 
 class Undefined(Exception):
@@ -191,6 +192,9 @@ def _walk(expr: sympy.Expr, env: Env, ctx) -> Value:
         return ctx.e
     if expr in _NOT_FINITE:
         raise Undefined(f"the term contains {expr}")
+    if isinstance(expr, _CALCULUS):
+        raise ValueError(f"numeric evaluation does not support an unevaluated {type(expr).__name__} "
+                         f"(in {sympy.sstr(expr)})")
     args = [_walk(a, env, ctx) for a in expr.args]
     if isinstance(expr, sympy.Pow):
         return _power(ctx, *args)
@@ -361,6 +365,9 @@ def _exact(expr: sympy.Expr, env: Env) -> sympy.Expr:
         return expr
     if expr in _NOT_FINITE:
         raise Undefined(f"the term contains {expr}")
+    if isinstance(expr, _CALCULUS):
+        # the symbolic layer could not evaluate it: its value is not known exactly
+        raise Undecided(f"an unevaluated {type(expr).__name__}: {sympy.sstr(expr)}")
     args = [_exact(a, env) for a in expr.args]
     if isinstance(expr, sympy.Add):
         value = sympy.Add(*args)
@@ -549,6 +556,8 @@ def _shown(expr: sympy.Expr, env: Env, dps: int) -> str:
         return shown_value(expr, env, 20, dps)
     except Undefined:
         return "undefined"
+    except ValueError:  # a term the evaluator does not know (an unevaluated integral)
+        return "not evaluated"
 
 
 def atom_values(f: Formula, env: Env, dps: int = 50,

@@ -41,69 +41,7 @@ INPUT_ERROR_OK = {
 }
 
 # Wrong today (verdict / what is wrong). Remove an entry when its fix lands.
-KNOWN_WRONG = {
-    # class 1: bound-variable capture
-    "binders::c1-or-inner-exists-same-name": "class 1: true claim refuted (inner t captures outer t)",
-    "binders::c1-nested-forall-shadow": "class 1: true claim refuted (nested same-name forall)",
-    "binders::c1-nested-exists-shadow-false": "class 1: error (SMT vs sampling disagree) on a false claim",
-    "binders::c1-conj-order-true": "class 1: true claim refuted (inner exists t leaks to the trailing t)",
-    "binders::m1-or-inner-exists-negated": "class 1: error (z3 counterexample does not re-check)",
-    # class 2: point / bound naming the bound variable
-    "binders::c2-minimized-at-own-name": "class 2: error (EncodingDisagreement KKT vs quantified)",
-    "binders::c2-minimized-at-own-name-defined": "class 2: error (EncodingDisagreement KKT vs quantified)",
-    "binders::c2-minimized-at-own-name-square": "class 2: error (EncodingDisagreement KKT vs quantified)",
-    "binders::c2-maximized-at-own-name": "class 2: false claim proved (point c read as the bound c)",
-    "binders::c2-exists-bound-names-binder": "class 2: false claim proved (bound [0, y] read with the bound y)",
-    "binders::c2-forall-bound-names-binder": "class 2: true claim refuted (bound [0, y] read with the bound y)",
-    "binders::c2-exists-lower-bound-names-binder-false": "class 2: false claim proved (bound [y, 1] read with the bound y)",
-    "binders::c2-nested-bound-uses-outer": "class 2: false claim proved (inner bound t+2 read with the inner t)",
-    "binders::c2-nested-bound-uses-outer-true": "class 2: true claim refuted (inner bound t+2 read with the inner t)",
-    # class 3: domains follow the binding
-    "domains::c3-diff-sqrt-square-rebound": "class 3: false claim proved (sqrt(x^2) -> x under the declared x > 0)",
-    "domains::c3-diff-2ln-negative": "class 3: false claim proved (diff of undefined 2 ln x on x < 0)",
-    # class 4: limits
-    "limits::c4-sign-jump-equals-one": "class 4: false claim proved (two-sided limit of |x|/x taken from the right)",
-    "limits::c4-sign-jump-not-one": "class 4: true claim refuted (nonexistent limit)",
-    "limits::c4-sign-jump-either-value": "class 4: false claim proved (nonexistent limit)",
-    "limits::m4-sign-jump-shifted": "class 4: false claim proved (nonexistent limit)",
-    "limits::c4-sign-one-sided-at-right-end": "class 4: true claim refuted (limit at the right end of [0, 1] taken from the right)",
-    # class 5: definedness under calculus
-    "domains::c5-integrate-sqrt-squared": "class 5: false claim proved (integrand undefined on [-1, 0))",
-    "domains::c5-diff-x-over-x-at-zero": "class 5: false claim proved (x/x not differentiable at 0)",
-    "domains::c5-diff-x-over-x-at-zero-negated": "class 5: true claim refuted (x/x not differentiable at 0)",
-    # class 6: integrality
-    "integers::c6-infeasible-half-point": "class 6: infeasible non-integer point proved (should be error or refuted)",
-    # class 7: LaTeX
-    "latex::c7-frac12-is-half": "class 7: true claim refuted (\\frac12 u read as 12/u)",
-    "latex::c7-frac12-not-12-over-u": "class 7: false claim proved (\\frac12 u read as 12/u)",
-    "latex::c7-frac12-plus-one": "class 7: true claim refuted (\\frac12 u read as 12/u)",
-    "latex::c7-latex-e-is-euler": "class 7: true claim refuted (LaTeX e read as the file's symbol E)",
-    "latex::c7-latex-e-ln": "class 7: true claim refuted (LaTeX e read as the file's symbol E)",
-    "latex::c7-latex-e-value": "class 7: true claim refuted (LaTeX e read as the file's symbol E)",
-    "latex::c7-latex-e-not-file-symbol": "class 7: false claim proved (LaTeX e read as the file's symbol E)",
-    "latex::c7-half-exp-minus": "class 7: true claim refuted (LaTeX e read as the file's symbol E)",
-    "latex::c7-half-exp-minus-identity": "class 7: true claim refuted (LaTeX e read as the file's symbol E)",
-    # class 8: powers
-    "powers::c8-minus-one-even": "class 8: true claim refuted ((-1)^(2n) with integer n)",
-    "powers::c8-minus-one-odd": "class 8: true claim refuted ((-1)^(2n+1) with integer n)",
-    # class 9: tiny margins
-    "margins::c9-exp-minus-1000-positive": "class 9: error (exact vs 50-digit disagree)",
-    "margins::c9-exp-minus-1000-below": "class 9: error (exact vs 50-digit disagree)",
-    "margins::c9-exp-minus-1000-zero": "class 9: error (exact vs 50-digit disagree)",
-    "margins::c9-pi-above-truncation": "class 9: error (exact vs 50-digit disagree)",
-    "margins::c9-pi-below-rounded-up": "class 9: error (exact vs 50-digit disagree)",
-    "margins::c9-pi-approx-abs-1e-51": "class 9: error (exact vs 50-digit disagree)",
-    "margins::c9-pi-approx-abs-582e-53": "class 9: error (exact vs 50-digit disagree)",
-    "margins::c9-e-above-truncation": "class 9: error (exact vs 50-digit disagree)",
-    "margins::c9-ln2-above-truncation": "class 9: error (exact vs 50-digit disagree)",
-    "margins::c9-expm1-tiny": "class 9: error (exact vs 50-digit disagree)",
-    "margins::c9-log1p-tiny": "class 9: error (exact vs 50-digit disagree)",
-    # class 10: crashes / odd outcomes
-    "crashes::c10-exp-beats-square": "class 10: error (OverflowError on [0, oo))",
-    "crashes::c10-exp-taylor-2": "class 10: error (OverflowError on [0, oo))",
-    "crashes::c10-exp-taylor-3-strict": "class 10: error (OverflowError on [0, oo))",
-    "crashes::c10-exp-minus-reciprocal-vs-power": "class 10: error (ValueError: math domain error)",
-    "crashes::c10-exists-forall-irrational-inner": "class 10: error (z3 counterexample with irrational inner witness does not re-check)",
+KNOWN_WRONG: dict[str, str] = {
 }
 
 DECIDED_FLOOR = 0.55  # decided-and-matching share today is above this; only fixes raise it
