@@ -237,7 +237,7 @@ def check_univariate(kind, num, den, a, b, br, factored=False):
 
 
 @given(univariate())
-@settings(max_examples=EXAMPLES or 60, **SETTINGS)
+@settings(max_examples=EXAMPLES or 150, **SETTINGS)
 def test_one_variable_claims_agree_with_exact_sign_analysis(case):
     check_univariate(*case)
 
@@ -283,7 +283,7 @@ def bivariate_text(kind, A, B, a, b, c, d):
 
 
 @given(bivariate())
-@settings(max_examples=EXAMPLES or 30, **SETTINGS)
+@settings(max_examples=EXAMPLES or 60, **SETTINGS)
 def test_two_variable_claims_agree_with_exact_sign_analysis(case):
     compare(bivariate_text(*case), bivariate_truth(*case))
 

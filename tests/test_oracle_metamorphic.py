@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import os
+import time
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -28,6 +29,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, note, settings, strategies as st
 
 import lawproof
+from lawproof.numeric.evaluate import Undefined
 
 EXAMPLES = int(os.environ.get("LAWPROOF_ORACLE_EXAMPLES", "0")) or None
 TIMEOUT = 2
@@ -167,7 +169,12 @@ def terms(draw, scope: tuple[str, ...], depth: int = 2, transcendental: bool = T
     sub = functools.partial(terms, scope, depth - 1, transcendental)
     choice = draw(st.sampled_from(["+", "+", "-", "*", "*", "/", "neg", "pow",
                                    "sqrt", "abs", "min", "max", "exp", "ln"]))
-    if choice in ("+", "-", "*", "/"):
+    if choice == "/":
+        den = draw(sub())
+        if den == ("num", 0):     # a literal 0 denominator is an input error: not interesting
+            den = ("num", Fraction(1))
+        return ("/", draw(sub()), den)
+    if choice in ("+", "-", "*"):
         return (choice, draw(sub()), draw(sub()))
     if choice == "neg":
         return ("neg", draw(sub()))
@@ -203,10 +210,13 @@ class Gen:
     repeat_binders: bool = True
     self_bounds: bool = True
     constant_atoms: bool = True
+    #: quantifiers nested in one another at most; three nested exists with a false body
+    #: take 17-25 s at timeout = 2 (the time limit is not honored there), too slow for CI
+    max_nesting: int = 3
 
 
 FULL = Gen()
-TODAY = Gen(repeat_binders=False, self_bounds=False, constant_atoms=False)
+TODAY = Gen(repeat_binders=False, self_bounds=False, constant_atoms=False, max_nesting=2)
 #: LAWPROOF_ORACLE_FULL=1 runs the properties with every known bug class switched on
 PROPERTY_GEN = FULL if os.environ.get("LAWPROOF_ORACLE_FULL") else TODAY
 
@@ -246,7 +256,9 @@ def formulas(draw, scope: tuple[str, ...] = ("x", "y"), depth: int = 3, gen: Gen
         if not gen.constant_atoms and not (has_var(lhs) or has_var(rhs)):
             lhs = ("+", lhs, ("var", draw(st.sampled_from(scope))))
         return ("atom", lhs, op, rhs)
-    kind = draw(st.sampled_from(["q", "q", "q", "and", "or", "imp", "not"]))
+    nested = len(bound)
+    kinds = ["q", "q", "q"] if nested < gen.max_nesting else []
+    kind = draw(st.sampled_from(kinds + ["and", "or", "imp", "not"]))
 
     def sub(sc, bd=bound):
         return formulas(sc, depth - 1, gen, bd)
@@ -264,6 +276,7 @@ def formulas(draw, scope: tuple[str, ...] = ("x", "y"), depth: int = 3, gen: Gen
 
 # --------------------------------------------------------------------------- running claims
 ERRORS: list[tuple[str, str]] = []
+SLOW: list[tuple[float, str, str]] = []
 
 
 def head(symbols: dict[str, tuple[Fraction, Fraction]]) -> str:
@@ -292,8 +305,9 @@ def load(header: str, formula: str, timeout=TIMEOUT):
 
 
 #: min/max of a constant that SymPy turns imaginary (min(1, sqrt(-3))) makes `loads`
-#: itself raise ValueError instead of reporting an input error on the claim. Collected,
-#: pinned by test_min_of_an_imaginary_constant_is_reported_not_raised.
+#: itself raise ValueError instead of reporting an input error on the claim, and the root
+#: of a negative transcendental constant (sqrt(ln(3/4))) makes `check_file` raise
+#: `Undefined`. Collected (printed with -s), pinned by the xfail tests at the end.
 CRASHES: list[tuple[str, str]] = []
 
 
@@ -307,7 +321,13 @@ def _verdict(header: str, formula: str) -> tuple[str, str]:
         CRASHES.append((formula, str(e)))
         return "crash", str(e)
     assert not cf.errors, (formula, cf.errors)
-    r = lawproof.check_file(cf).results[0]
+    start = time.perf_counter()
+    try:
+        r = lawproof.check_file(cf).results[0]
+        SLOW.append((time.perf_counter() - start, r.verdict, formula))
+    except Undefined as e:    # escapes check_claim: see test_undefined_constant_does_not_escape
+        CRASHES.append((formula, f"Undefined: {e}"))
+        return "crash", str(e)
     if r.verdict == "error":
         ERRORS.append((formula, f"[{r.method}] {r.message}"))
         known = PROPERTY_GEN is TODAY and any(k in (r.message or "") for k in KNOWN_DISAGREEMENTS)
@@ -328,7 +348,9 @@ def both_decided(*vs: str) -> bool:
 @pytest.fixture(scope="module", autouse=True)
 def report_errors():
     yield
-    print(f"\noracle: {_verdict.cache_info().currsize} distinct generated claims checked")
+    print(f"\noracle: {_verdict.cache_info().currsize} distinct generated claims checked; slowest:")
+    for sec, v, f in sorted(SLOW, reverse=True)[:5]:
+        print(f"  {sec:6.1f} s  {v:10} {f}")
     if CRASHES:
         print(f"\n{len(CRASHES)} generated claims made loads() raise:")
         for f, m in CRASHES[:20]:
@@ -362,7 +384,7 @@ def test_generated_formulas_parse():
 
 
 @given(formulas(gen=PROPERTY_GEN))
-@settings(max_examples=EXAMPLES or 25, **SETTINGS)
+@settings(max_examples=EXAMPLES or 60, **SETTINGS)
 def test_alpha_renaming_binders_keeps_the_verdict(f):
     v, w = verdict(text(f)), verdict(text(alpha(f)))
     if both_decided(v, w):
@@ -370,7 +392,7 @@ def test_alpha_renaming_binders_keeps_the_verdict(f):
 
 
 @given(formulas(gen=PROPERTY_GEN), st.sampled_from(sorted(FREE)))
-@settings(max_examples=EXAMPLES or 15, **SETTINGS)
+@settings(max_examples=EXAMPLES or 30, **SETTINGS)
 def test_renaming_a_free_symbol_keeps_the_verdict(f, old):
     new = "w"
     symbols = {(new if n == old else n): d for n, d in FREE.items()}
@@ -380,7 +402,7 @@ def test_renaming_a_free_symbol_keeps_the_verdict(f, old):
 
 
 @given(formulas(gen=PROPERTY_GEN))
-@settings(max_examples=EXAMPLES or 25, **SETTINGS)
+@settings(max_examples=EXAMPLES or 50, **SETTINGS)
 def test_negation_flips_a_decided_verdict(f):
     v, n = verdict(text(f)), verdict(f"not ({text(f)})")
     # free symbols are universally quantified: P and not P cannot both hold everywhere
@@ -394,7 +416,7 @@ def test_negation_flips_a_decided_verdict(f):
 
 
 @given(formulas(gen=PROPERTY_GEN), st.sampled_from(sorted(FREE)), st.data())
-@settings(max_examples=EXAMPLES or 15, **SETTINGS)
+@settings(max_examples=EXAMPLES or 30, **SETTINGS)
 def test_proved_on_a_domain_is_not_refuted_on_a_sub_interval(f, name, data):
     v = verdict(text(f))
     if v != "proved":
@@ -409,7 +431,7 @@ def test_proved_on_a_domain_is_not_refuted_on_a_sub_interval(f, name, data):
 
 @given(formulas(gen=PROPERTY_GEN), st.sampled_from(["{} and true", "true -> {}", "({}) or false",
                                     "not (not ({}))", "true and ({})"]))
-@settings(max_examples=EXAMPLES or 20, **SETTINGS)
+@settings(max_examples=EXAMPLES or 40, **SETTINGS)
 def test_neutral_elements_keep_the_verdict(f, shape):
     p = text(f)
     v, w = verdict(p), verdict(shape.format(f"({p})"))
@@ -468,6 +490,9 @@ REGRESSIONS = [
      "the premise is true (t = 1/3), x = 1 breaks the conclusion; same error"),
     ("(forall x in (2, 5/2): (exists t in ((y - 1), (y + 2)): abs(abs(t)) = ((1/3))^3))) -> (x != abs((-5/4)))",
      "error", "refuted", NESTED_EQ, "as found (renaming a free symbol): refuted at x = 5/4, y = 0"),
+    ("abs(sqrt(-1/2)) != 1", "error", "refuted", IMAGINARY,
+     "sqrt(-1/2) is undefined, so the comparison is false; today 'exact evaluation vs 50 digits' "
+     "(exact arithmetic and 50-digit evaluation disagree)"),
     ("sqrt(-3) < 2", "error", "refuted", IMAGINARY,
      "sqrt(-3) is undefined, so the comparison is false; today 'exact evaluation does not support "
      "ImaginaryUnit'"),
@@ -491,3 +516,13 @@ def test_found_disagreements(formula, today, right, bug, why):
 def test_min_of_an_imaginary_constant_is_reported_not_raised(formula):
     cf = load(head(FREE), formula)
     assert cf.claims[0].error is not None or lawproof.check_file(cf).results[0].verdict == "refuted"
+
+
+@pytest.mark.xfail(strict=True, raises=Undefined,
+                   reason="check_file raises numeric.evaluate.Undefined ('non-integer power of a "
+                          "negative number', from the interval enclosure in symbolic/reductions) "
+                          "on the root of a negative transcendental constant (found by the oracle)")
+def test_undefined_constant_does_not_escape():
+    # sqrt(ln(3/4)) is undefined, so the comparison is false: refuted (x = 0)
+    r = lawproof.check_file(load(head(FREE), "(-3) + x < sqrt(ln(3/4))")).results[0]
+    assert r.verdict == "refuted"
