@@ -175,6 +175,11 @@ def _check(claim: Claim, theory: Theory, base: dict, derivations: bool) -> Resul
                           f"variables ({'; '.join(inner)}) the inner witnesses are irrational "
                           "algebraic numbers; lawproof refutes a claim only with an exact rational "
                           "counterexample")
+        if problem and SAMPLED_INNER in problem:
+            # not two sound methods disagreeing: sampling cannot find a witness such as
+            # t = 1/3 of an inner `exists`, so the second opinion is missing, not contrary
+            ev.counterexample, ev.witnesses, ev.values, ev.instances = {}, [], [], []
+            return result("unknown", "SMT (z3)", problem)
         if problem:
             return result("error", "SMT (z3) vs exact re-check", problem)
         if ev.instances:
@@ -363,6 +368,11 @@ def _outside(values: dict, domains: dict) -> list[sympy.Symbol]:
     return out
 
 
+#: Why a counterexample whose inner quantifiers only z3 decided stays unconfirmed.
+SAMPLED_INNER = ("its inner quantifiers are only sampled at 50 digits, where no point confirmed it: "
+                 "no second opinion, so the claim is not refuted")
+
+
 def _recheck_into(negation: Formula, values: dict, witnesses: list, domains: dict,
                   claim: Claim, ev: Evidence, witness_domains: dict | None = None) -> tuple[bool, str]:
     outside = _outside(values, {s: d for s, d in domains.items() if s not in (witness_domains or {})})
@@ -394,6 +404,9 @@ def _recheck_into(negation: Formula, values: dict, witnesses: list, domains: dic
     # At 50 digits two sides closer than 10^-40 count as equal; a violation that small
     # is told apart only with more digits.
     digits = next((d for d in MORE_DIGITS if mp_truth(negation, values, dps=d)), None)
+    if digits is None and check.exact is None:
+        return False, (f"the counterexample {ev.counterexample} holds by z3 on the closed instance, but "
+                       f"{SAMPLED_INNER}")
     if digits is None:
         return False, (f"the counterexample {ev.counterexample} holds exactly but not at 50 digits "
                        f"(nor at {' or '.join(map(str, MORE_DIGITS))})")

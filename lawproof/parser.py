@@ -609,6 +609,10 @@ class _Builder:
             return sympy.log(xs[0]) / sympy.log(10)
         if name == "abs":
             return sympy.Abs(xs[0])
+        if any(x.is_number and x.is_extended_real is False for x in xs):
+            # min(1, sqrt(-3)): an argument that is not a real number (its condition is
+            # recorded as false); SymPy cannot order it, and the term is undefined
+            return sympy.nan
         if name == "min":
             return sympy.Min(*xs)
         return sympy.Max(*xs)

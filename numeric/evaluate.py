@@ -313,7 +313,10 @@ def enclosure(value: sympy.Expr) -> tuple[Fraction, Fraction]:
         q = Fraction(int(value.p), int(value.q))
         return q, q
     for dps in SIGN_DPS:
-        v = _interval(value, dps)
+        try:
+            v = _interval(value, dps)
+        except Undefined as e:  # not a real number: there is nothing to enclose
+            raise Undecided(f"cannot enclose {sympy.sstr(value)}: {e}") from None
         if v is not None:
             lo, hi = _ends(mpmath.iv, v)
             # mpmath's backend may hand back gmpy2 integers; Fraction needs plain ints

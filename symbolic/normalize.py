@@ -11,8 +11,8 @@ from lawproof.claims import Claim, Theory
 from lawproof.definedness import of_node
 from lawproof.domain import Domain
 from lawproof.errors import BackendTimeout, ClaimInputError, OutsideFragment
-from lawproof.formula import (Approx, Atom, Binder, Formula, Implies, Optimum, Or, Quantified,
-                              Truth, conj, domain_of)
+from lawproof.formula import (And, Approx, Atom, Binder, Formula, Implies, Optimum, Or, Quantified,
+                              Truth, conj, disj, domain_of)
 from lawproof.parser import ArgMin, Derived, Rebind, Solve, limit_direction
 from lawproof.timeout import time_limit
 
@@ -157,7 +157,6 @@ def _macro(expr: sympy.Expr, theory: Theory) -> sympy.Expr:
 #: Terms where a derivative may not exist although the term is defined (a kink of abs
 #: at 0, of min and max where their arguments meet).
 _NON_SMOOTH = (sympy.Abs, sympy.Min, sympy.Max, sympy.sign, sympy.Heaviside, sympy.Piecewise)
-_NOT_REAL = (sympy.nan, sympy.zoo, sympy.AccumBounds)
 
 
 def _evaluate_calculus(expr: sympy.Expr, domains: Domains, seconds: float) -> sympy.Expr:
@@ -176,7 +175,7 @@ def _evaluate_calculus(expr: sympy.Expr, domains: Domains, seconds: float) -> sy
                 value = renamed.doit(deep=True).xreplace(back)
         except (BackendTimeout, NotImplementedError, ValueError, TypeError):
             return node
-        return node if value.has(*_NOT_REAL) else value
+        return node if _undefined(value) else value
 
     return expr.replace(lambda e: isinstance(e, _CALCULUS), one)
 
@@ -235,10 +234,22 @@ def of_node_all(expr: sympy.Expr) -> list[Atom]:
     return [c for n in sympy.preorder_traversal(expr) for c in of_node(n)]
 
 
+def _positive_core(g: sympy.Expr) -> sympy.Expr:
+    """A term positive exactly where `g` is, for `g > 0`: a real power `b^e` (e not an
+    integer) is positive exactly where `b` is, `exp(u)` wherever it is defined."""
+    if isinstance(g, sympy.Pow) and not g.exp.is_integer:
+        return _positive_core(g.base)
+    if isinstance(g, sympy.exp):
+        return sympy.Integer(1)
+    return g
+
+
 def _near(c: Atom, x: sympy.Symbol, point: sympy.Expr, side: str, domains: Domains) -> bool | list[Atom] | None:
     """Whether the condition `c` holds on a punctured one-sided neighbourhood of `point`:
     True, False, a list of conditions on the other symbols that are equivalent to it
     (exact, so they may decide the claim either way), or None when SymPy cannot tell."""
+    if c.op == ">" and c.rhs == 0:
+        c = Atom(">", _positive_core(c.lhs), c.rhs)
     gap = c.lhs - c.rhs
     if x not in gap.free_symbols:
         if fold(c) in (Truth(True), Truth(False)):
@@ -454,16 +465,29 @@ def _rebuild(f: Formula, kids: list[Formula]) -> Formula:
     raise TypeError(type(f).__name__)
 
 
+def _undefined(e: sympy.Expr) -> bool:
+    """Whether `e` is certainly not a real number: it has a value that is not one (a
+    limit that does not exist), outside unevaluated limits and guard defaults."""
+    if isinstance(e, sympy.Limit):
+        return False
+    if e in (sympy.nan, sympy.zoo) or isinstance(e, sympy.AccumBounds):
+        return True
+    if isinstance(e, sympy.Piecewise) and len(e.args) == 2 and e.args[1].expr is sympy.nan:
+        return _undefined(e.args[0].expr)
+    return any(_undefined(a) for a in e.args)
+
+
 def fold(a: Atom) -> Formula:
     """An atom between two exact rational numbers becomes true or false; an atom with
     a side that is not a real number (a limit that does not exist) is false."""
-    if a.lhs.has(*_NOT_REAL) or a.rhs.has(*_NOT_REAL):
+    if _undefined(a.lhs) or _undefined(a.rhs):
         return Truth(False)
     if not (a.lhs.is_Rational and a.rhs.is_Rational):
         return a
     d = a.lhs - a.rhs
-    return Truth({"=": d == 0, "!=": d != 0, "<": d < 0, "<=": d <= 0,
-                  ">": d > 0, ">=": d >= 0}[a.op])
+    # bool(): SymPy's comparisons give its own true/false, which `is True` tests miss
+    return Truth(bool({"=": d == 0, "!=": d != 0, "<": d < 0, "<=": d <= 0,
+                       ">": d > 0, ">=": d >= 0}[a.op]))
 
 
 def normalize(claim: Claim, theory: Theory, *, seconds: float = 5.0) -> Formula:
@@ -477,7 +501,7 @@ def normalize(claim: Claim, theory: Theory, *, seconds: float = 5.0) -> Formula:
         # a table row: the claim is about one point, fixed after definitions are
         # expanded; its atoms are kept unfolded so the evidence shows the row's values
         return _fold_all(_lift_guards(desugar(expanded.map_exprs(lambda e: e.xreplace(claim.at)))), numbers=False)
-    return _fold_all(_lift_guards(desugar(expanded)))
+    return _fold_all(_lift_guards(desugar(expanded)), domains=_domains(theory))
 
 
 def _guarded(e: sympy.Expr) -> list[sympy.Piecewise]:
@@ -506,14 +530,21 @@ def _lift_guards(f: Formula) -> Formula:
     return _rebuild(f, [_lift_guards(c) for c in f.children()])
 
 
-def _fold_all(f: Formula, numbers: bool = True) -> Formula:
-    """`fold` every atom; with `numbers` False only the undefined ones."""
+def _fold_all(f: Formula, numbers: bool = True, domains: Domains | None = None) -> Formula:
+    """`fold` every atom; with `numbers` False only the undefined ones. With `domains`,
+    a sign condition (`g > 0`, `g >= 0`, `g != 0`: what definedness asks) that SymPy's
+    sign rules prove on the domains of its symbols (each binding's own) is true."""
     if isinstance(f, Atom):
-        undefined = f.lhs.has(*_NOT_REAL) or f.rhs.has(*_NOT_REAL)
-        return fold(f) if numbers or undefined else f
+        if domains is not None and f.rhs == 0 and f.op in (">", ">=", "!=") and f.lhs.free_symbols \
+                and _settled(f, domains):
+            return Truth(True)
+        return fold(f) if numbers or _undefined(f.lhs) or _undefined(f.rhs) else f
     if not f.children():
         return f
-    return _rebuild(f, [_fold_all(c, numbers) for c in f.children()])
+    kids = [_fold_all(c, numbers, domains) for c in f.children()]
+    if domains is not None and isinstance(f, (And, Or)):
+        return conj(kids) if isinstance(f, And) else disj(kids)
+    return _rebuild(f, kids)
 
 
 def definedness(expr: sympy.Expr, domains: Domains | None = None) -> list[Atom]:

@@ -29,7 +29,6 @@ import pytest
 from hypothesis import HealthCheck, example, given, note, settings, strategies as st
 
 import lawproof
-from lawproof.numeric.evaluate import Undefined
 
 EXAMPLES = int(os.environ.get("LAWPROOF_ORACLE_EXAMPLES", "0")) or None
 TIMEOUT = 2
@@ -193,17 +192,17 @@ BRACKETS = st.sampled_from(["[]", "[]", "[)", "(]", "()"])
 
 @dataclass(frozen=True)
 class Gen:
-    """What the formula generator may do. The full generator (`FULL`) finds the known bug
-    classes at once; the committed properties run `TODAY`, which leaves them out until
-    their fixes land (each is pinned by an xfail regression below):
+    """What the formula generator may do. Each switch turns on a shape that once broke
+    lawproof (pinned in REGRESSIONS below); the committed properties run them all (`CI`),
+    only nesting is kept shallow there for time:
 
-    - `repeat_binders`: a name bound again inside its own scope (`forall t: ... exists t`)
-      -- binder capture, the inner quantifier takes the outer one's variable or domain;
-    - `self_bounds`: a bound that mentions the name being bound (`exists y in (y - 1, y + 1)`,
-      the outer y) -- errors, and `proved` on false claims;
-    - `constant_atoms`: a comparison of two constants at the top (`not (1 < 2)`) -- the
-      folded comparison keeps a SymPy `true`, and the exact re-check fails with an error.
-    Shadowing a free symbol once (`forall x in [0, 1]` with x in [symbols]) stays on."""
+    - `repeat_binders`: a name bound again inside its own scope (`forall t: ... exists t`),
+      once captured by the outer binding;
+    - `self_bounds`: a bound that mentions the name being bound (`exists y in (y - 1, y + 1)`
+      reads the outer y), once read with the inner one;
+    - `constant_atoms`: a comparison of two constants (`not (1 < 2)`), once folded to
+      SymPy's own `true`, which the exact re-check did not accept.
+    Shadowing a free symbol once (`forall x in [0, 1]` with x in [symbols]) is on too."""
 
     binder_names: tuple[str, ...] = ("x", "y", "t", "u")   # x, y shadow the free symbols
     dependent_bounds: bool = True                            # [v - 1, v + 1] with v outer
@@ -216,9 +215,9 @@ class Gen:
 
 
 FULL = Gen()
-TODAY = Gen(repeat_binders=False, self_bounds=False, constant_atoms=False, max_nesting=2)
-#: LAWPROOF_ORACLE_FULL=1 runs the properties with every known bug class switched on
-PROPERTY_GEN = FULL if os.environ.get("LAWPROOF_ORACLE_FULL") else TODAY
+CI = Gen(max_nesting=2)
+#: LAWPROOF_ORACLE_FULL=1 runs the properties with deeper nesting too
+PROPERTY_GEN = FULL if os.environ.get("LAWPROOF_ORACLE_FULL") else CI
 
 
 @st.composite
@@ -291,47 +290,21 @@ def methods_disagree(r) -> bool:
     return " vs " in (r.method or "") or "disagree" in m or "bug in lawproof" in m
 
 
-#: Disagreement errors of a known class that no generator restriction avoids cheaply: an
-#: inner `exists` whose witness for an equality is a non-dyadic rational (3*t = 1) fails
-#: the 50-digit re-check ("holds exactly but not at 50 digits"); the claim comes back
-#: `error` instead of `refuted`. Tolerated (still collected) by the TODAY properties only;
-#: pinned in REGRESSIONS (NESTED_EQ).
-KNOWN_DISAGREEMENTS = ("holds exactly but not at 50 digits",)
-
-
 def load(header: str, formula: str, timeout=TIMEOUT):
     body = f'[[claim]]\nid = "c"\ntimeout = {timeout}\nformula = """{formula}"""\n'
     return lawproof.loads(header + body, "oracle.claims.toml")
 
 
-#: min/max of a constant that SymPy turns imaginary (min(1, sqrt(-3))) makes `loads`
-#: itself raise ValueError instead of reporting an input error on the claim, and the root
-#: of a negative transcendental constant (sqrt(ln(3/4))) makes `check_file` raise
-#: `Undefined`. Collected (printed with -s), pinned by the xfail tests at the end.
-CRASHES: list[tuple[str, str]] = []
-
-
 @functools.lru_cache(maxsize=4096)
 def _verdict(header: str, formula: str) -> tuple[str, str]:
-    try:
-        cf = load(header, formula)
-    except ValueError as e:
-        if "is not comparable" not in str(e):
-            raise
-        CRASHES.append((formula, str(e)))
-        return "crash", str(e)
+    cf = load(header, formula)
     assert not cf.errors, (formula, cf.errors)
     start = time.perf_counter()
-    try:
-        r = lawproof.check_file(cf).results[0]
-        SLOW.append((time.perf_counter() - start, r.verdict, formula))
-    except Undefined as e:    # escapes check_claim: see test_undefined_constant_does_not_escape
-        CRASHES.append((formula, f"Undefined: {e}"))
-        return "crash", str(e)
+    r = lawproof.check_file(cf).results[0]
+    SLOW.append((time.perf_counter() - start, r.verdict, formula))
     if r.verdict == "error":
         ERRORS.append((formula, f"[{r.method}] {r.message}"))
-        known = PROPERTY_GEN is TODAY and any(k in (r.message or "") for k in KNOWN_DISAGREEMENTS)
-        assert known or not methods_disagree(r), (formula, r.method, r.message)
+        assert not methods_disagree(r), (formula, r.method, r.message)
     return r.verdict, r.message or ""
 
 
@@ -351,10 +324,6 @@ def report_errors():
     print(f"\noracle: {_verdict.cache_info().currsize} distinct generated claims checked; slowest:")
     for sec, v, f in sorted(SLOW, reverse=True)[:5]:
         print(f"  {sec:6.1f} s  {v:10} {f}")
-    if CRASHES:
-        print(f"\n{len(CRASHES)} generated claims made loads() raise:")
-        for f, m in CRASHES[:20]:
-            print(f"  {f}\n      {m[:300]}")
     if ERRORS:
         print(f"\n{len(ERRORS)} generated claims came back as error:")
         for f, m in ERRORS[:40]:
@@ -372,11 +341,7 @@ def test_generated_formulas_parse():
     @given(formulas())
     @settings(max_examples=EXAMPLES or 150, **SETTINGS)
     def inner(f):
-        try:
-            cf = load(head(FREE), text(f))
-        except ValueError as e:   # the known min/max crash, see CRASHES
-            assert "is not comparable" in str(e)
-            return
+        cf = load(head(FREE), text(f))
         err = cf.claims[0].error
         # a denominator that is zero as written ("1/(x - x)") is an input error by design
         assert not cf.errors and (err is None or "division by zero" in str(err)), (text(f), err)
@@ -441,9 +406,8 @@ def test_neutral_elements_keep_the_verdict(f, shape):
 
 # --------------------------------------------------------------------------- regressions
 # Disagreements the oracle found, minimized and decided by hand (free symbols: x in [-2, 2],
-# y in [-1, 3]). Each is xfail(strict) while its bug lives: the assertion is only that
-# lawproof does not give the WRONG verdict (nor an error), so the test turns red (XPASS)
-# as soon as a fix lands, and the xfail is then removed.
+# y in [-1, 3]); all fixed, kept so that none comes back. The assertion: not the WRONG
+# verdict, and not an error.
 CAPTURE = "binder capture: a name bound again inside its own scope"
 SELF_BOUND = "a binder's bound mentions the name being bound (the outer one)"
 FOLDED = "a comparison folded to a constant keeps SymPy's true, the exact re-check fails"
@@ -451,7 +415,7 @@ NESTED_EQ = "the 50-digit re-check of an inner exists with a non-dyadic equality
 IMAGINARY = "a constant that SymPy makes imaginary is not treated as undefined"
 
 REGRESSIONS = [
-    # (formula, lawproof's verdict today, the right verdict, bug class, why)
+    # (formula, lawproof's verdict when found, the right verdict, bug class, why)
     ("forall t in [0,1]: t <= 1/4 or (exists t in [3,4]: t >= 7/2)", "refuted", "proved", CAPTURE,
      "the inner t ranges over [3, 4] and 4 >= 7/2, whatever the outer t"),
     ("forall t in [0,1]: exists t in [2,3]: t >= 2", "refuted", "proved", CAPTURE,
@@ -463,13 +427,13 @@ REGRESSIONS = [
     ("forall x in [0,1]: (exists x in [3,4]: x >= 7/2) and x <= 1", "refuted", "proved", CAPTURE,
      "x is also a free symbol; the inner exists is true (x = 4), the outer x <= 1"),
     ("forall t in [2,3]: exists t in [0,1]: t >= 2", "error", "refuted", CAPTURE,
-     "no t of [0, 1] is >= 2; today 'SMT (z3) vs sampling' (z3 proved it)"),
+     "no t of [0, 1] is >= 2; when found 'SMT (z3) vs sampling' (z3 proved it)"),
     ("forall t in [0,1]: exists t in [2,3]: t <= 1", "error", "refuted", CAPTURE,
-     "no t of [2, 3] is <= 1; today 'SMT (z3) vs sampling' (z3 proved it)"),
+     "no t of [2, 3] is <= 1; when found 'SMT (z3) vs sampling' (z3 proved it)"),
     ("not (forall t in [0,1]: forall t in [2,3]: t >= 2)", "error", "refuted", CAPTURE,
-     "the negated sentence is true; today 'SMT (z3) vs exact re-check'"),
+     "the negated sentence is true; when found 'SMT (z3) vs exact re-check'"),
     ("exists y in [0, 1): exists y in [1/2, 5/2): forall t in [x, x + 1): y < 1/2", "error", "refuted",
-     CAPTURE, "the middle exists needs y in [1/2, 5/2) with y < 1/2; today 'SMT (z3) vs exact re-check'"),
+     CAPTURE, "the middle exists needs y in [1/2, 5/2) with y < 1/2; when found 'SMT (z3) vs exact re-check'"),
     ("forall y in (y, y + 1): y > 5", "proved", "refuted", SELF_BOUND,
      "the bound y lies in (y0, y0 + 1) with y0 in [-1, 3], so below 4 < 5 (y0 = 0, y = 1/2)"),
     ("exists y in [y, y + 1]: y >= 5", "proved", "refuted", SELF_BOUND,
@@ -479,49 +443,40 @@ REGRESSIONS = [
     ("forall y in ((y - 0), (y + 1)): (exp((1/3)) / abs(x)) < (y / (x + x))", "proved", "refuted",
      SELF_BOUND, "as found: undefined at x = 0 (so false), for every y; alpha-renamed it is refuted"),
     ("not ((forall x in [(x - 0), (x + 1)]: true))", "error", "refuted", SELF_BOUND,
-     "forall over a nonempty interval of true is true; today 'the domain of x mentions x'"),
+     "forall over a nonempty interval of true is true; when found 'the domain of x mentions x'"),
     ("not (1 < 2)", "error", "refuted", FOLDED,
-     "1 < 2 is true; today 'SMT (z3) vs exact re-check': recheck returns sympy.true, not True"),
+     "1 < 2 is true; when found 'SMT (z3) vs exact re-check': recheck returns sympy.true, not True"),
     ("not ((-2) <= (-(-3)))", "error", "refuted", FOLDED, "-2 <= 3; same cause"),
     ("not (x - x < 1)", "error", "refuted", FOLDED, "0 < 1 for every x; same cause"),
     ("not (forall u in [0, 1]: exists t in [0, 1]: 3*t = 1)", "error", "refuted", NESTED_EQ,
-     "t = 1/3 works for every u; today 'holds exactly but not at 50 digits (nor at 100 or 200)'"),
+     "t = 1/3 works for every u; when found 'holds exactly but not at 50 digits (nor at 100 or 200)'"),
     ("(forall u in [2, 3]: (exists t in [-1, 2]: t = 1/3)) -> (x != 1)", "error", "refuted", NESTED_EQ,
      "the premise is true (t = 1/3), x = 1 breaks the conclusion; same error"),
-    ("(forall x in (2, 5/2): (exists t in ((y - 1), (y + 2)): abs(abs(t)) = ((1/3))^3))) -> (x != abs((-5/4)))",
+    ("(forall x in (2, 5/2): (exists t in ((y - 1), (y + 2)): abs(abs(t)) = ((1/3))^3)) -> (x != abs((-5/4)))",
      "error", "refuted", NESTED_EQ, "as found (renaming a free symbol): refuted at x = 5/4, y = 0"),
     ("abs(sqrt(-1/2)) != 1", "error", "refuted", IMAGINARY,
-     "sqrt(-1/2) is undefined, so the comparison is false; today 'exact evaluation vs 50 digits' "
+     "sqrt(-1/2) is undefined, so the comparison is false; when found 'exact evaluation vs 50 digits' "
      "(exact arithmetic and 50-digit evaluation disagree)"),
     ("sqrt(-3) < 2", "error", "refuted", IMAGINARY,
-     "sqrt(-3) is undefined, so the comparison is false; today 'exact evaluation does not support "
+     "sqrt(-3) is undefined, so the comparison is false; when found 'exact evaluation does not support "
      "ImaginaryUnit'"),
 ]
 
 
 @pytest.mark.parametrize("formula, today, right, bug, why", [
-    pytest.param(*case, id=case[0][:60],
-                 marks=pytest.mark.xfail(strict=True, reason=f"{case[3]}: {case[4]}"))
-    for case in REGRESSIONS])
+    pytest.param(*case, id=case[0][:60]) for case in REGRESSIONS])
 def test_found_disagreements(formula, today, right, bug, why):
     r = lawproof.check_file(load(head(FREE), formula)).results[0]
     wrong = {"proved": "refuted", "refuted": "proved"}[right]
     assert r.verdict not in (wrong, "error"), (formula, r.verdict, r.method, r.message)
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError,
-                   reason="loads() raises ValueError 'not comparable' on min/max of an imaginary "
-                          "constant instead of reporting the claim (found by the oracle)")
 @pytest.mark.parametrize("formula", ["min(1, sqrt(0 - 3)) < 2", "max(x, sqrt(-1)) < 2"])
 def test_min_of_an_imaginary_constant_is_reported_not_raised(formula):
     cf = load(head(FREE), formula)
     assert cf.claims[0].error is not None or lawproof.check_file(cf).results[0].verdict == "refuted"
 
 
-@pytest.mark.xfail(strict=True, raises=Undefined,
-                   reason="check_file raises numeric.evaluate.Undefined ('non-integer power of a "
-                          "negative number', from the interval enclosure in symbolic/reductions) "
-                          "on the root of a negative transcendental constant (found by the oracle)")
 def test_undefined_constant_does_not_escape():
     # sqrt(ln(3/4)) is undefined, so the comparison is false: refuted (x = 0)
     r = lawproof.check_file(load(head(FREE), "(-3) + x < sqrt(ln(3/4))")).results[0]

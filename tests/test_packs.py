@@ -23,10 +23,6 @@ NEW = ("unreasonable_effectiveness", "race_to_efficiency", "scaling_anchors", "s
 #: prover close today (it follows from two claims that are proved).
 AWAITING_RIGOROUS_METHODS = {
     "serial_scaling": {"vote-runs-suffice"},
-    # the conditions under their derivatives (ln of L_opt - E positive) are now part of the
-    # claim (docs/semantics.md); proving them needs more than the interval prover's boxes
-    "unreasonable_effectiveness": {"kappa-from-split"},
-    "scaling_anchors": {"exponents-sum-to-one"},
 }
 
 

@@ -133,3 +133,22 @@ def test_integer_optimum_points_are_whole_numbers():
 def test_integer_witnesses_are_integers():
     r = check("forall k: k^2 != 9")
     assert r.verdict == "refuted" and [Fraction(v) for v in r.evidence.counterexample.values()] == [3]
+
+
+@pytest.mark.parametrize("formula, verdict", [
+    # found by the metamorphic oracle: each was an `error` (or a crash) on a false claim
+    ("not (1 < 2)", "refuted"),  # SymPy's own `true` was not Python's True
+    ("not (z - z < 1)", "refuted"),
+    ("abs(sqrt(-1/2)) != 1", "refuted"),  # sqrt(-1/2) is undefined, whatever abs makes of it
+    ("sqrt(-3) < 2", "refuted"),
+    ("min(1, sqrt(0 - 3)) < 2", "refuted"),  # SymPy cannot order sqrt(-3): the term is undefined
+    ("(-3) + v < sqrt(ln(3/4))", "refuted"),
+])
+def test_undefined_constants_make_comparisons_false(formula, verdict):
+    assert check(formula).verdict == verdict
+
+
+def test_a_witness_only_z3_finds_leaves_the_claim_undecided():
+    # false (u = 0, say, has t = 1/3), but 50-digit sampling of the inner exists never hits
+    # t = 1/3: z3's word alone does not refute
+    assert check("not (forall u in [0, 1]: exists t in [0, 1]: 3*t = 1)").verdict in ("refuted", "unknown")
