@@ -87,8 +87,13 @@ def holds_plainly(c: Formula) -> bool:
 
 
 def lost(recorded: list[Formula], terms: list[sympy.Expr]) -> list[Formula]:
-    """The recorded conditions that the built `terms` no longer show, once each."""
+    """The recorded conditions that the built `terms` no longer show, once each, and
+    the sign conditions between numbers (`0 > 0` of `0^s`): SymPy may fold such a term
+    later, under assumptions the condition does not share (`0^s` is 0 for s > 0). A
+    `b != 0` between numbers stays implicit: it belongs to an integer power whose need
+    for it depends on the exponent's domain (`0^n`), which the term keeps showing."""
     visible = set(shown(terms))
     # `b > 0` shown implies the recorded `b >= 0` (a root under a negative power)
     visible |= {Atom(">=", c.lhs, c.rhs) for c in visible if c.op == ">"}
-    return [c for c in dict.fromkeys(recorded) if c not in visible]
+    return [c for c in dict.fromkeys(recorded)
+            if c not in visible or (isinstance(c, Atom) and c.op != "!=" and (c.lhs - c.rhs).is_number)]

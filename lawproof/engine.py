@@ -287,6 +287,7 @@ def _prove_identity(normalized: Formula, domains: dict, claim: Claim, ev: Eviden
         return None
     try:
         needed = [c for a in ident.identities for side in (a.lhs, a.rhs) for c in definedness(side, domains)]
+        needed += ident.others
     except OutsideFragment as e:
         ev.tried.append(f"symbolic identity: holds, but definedness cannot be stated ({e})")
         return None

@@ -253,7 +253,9 @@ def _flatten(parts: list[Formula] | tuple[Formula, ...], node: type, unit: bool)
     flat: list[Formula] = []
     for p in parts:
         if isinstance(p, node):
-            flat.extend(p.args)
+            flat.extend(a for a in p.args if a not in flat)
+        elif p in flat:  # a and a is a: a condition shared by two comparisons, once
+            continue
         elif p == Truth(unit):
             continue
         elif p == Truth(not unit):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import sys
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -242,6 +243,10 @@ def _number(token: str) -> sympy.Rational:
 #: expanded term by term).
 MAX_EXPONENT = 1000
 MAX_BITS = 100_000
+# Numbers that large (about 30,000 digits) are printed in evidence and reports; Python
+# refuses to print integers beyond 4,300 digits unless told otherwise.
+if 0 < sys.get_int_max_str_digits() < 40_000:
+    sys.set_int_max_str_digits(40_000)
 
 
 def _exact_size(base: sympy.Expr, exp: sympy.Rational) -> int:

@@ -18,24 +18,30 @@ class IdentityResult:
 
     `identities` are the equations shown to hold wherever both sides are defined;
     `chain` the simplification steps, for the evidence. When `decided` is True the
-    claim reduces to `remaining`: the premise (if any) implies the definedness of
-    every side, which the engine must still prove.
+    claim reduces to: the premise (if any) implies the definedness of every side and
+    the `others` conjuncts, which the engine must still prove.
     """
 
     decided: bool
     chain: list[tuple[str, str]] = field(default_factory=list)
     identities: list[Atom] = field(default_factory=list)
     premise: Formula | None = None
+    #: conjuncts beside the equations, to be proved with the sides' definedness
+    others: list[Formula] = field(default_factory=list)
 
 
-def _equations(f: Formula) -> tuple[Formula | None, list[Atom]] | None:
+def _equations(f: Formula) -> tuple[Formula | None, list[Atom], list[Formula]] | None:
+    """(premise, equations, other conjuncts) of `premise -> (eq and ... and other ...)`,
+    when there is at least one equation; the other conjuncts (definedness conditions of
+    what was written) are left to be proved with the sides' definedness."""
     premise: Formula | None = None
     if isinstance(f, Implies):
         premise, f = f.lhs, f.rhs
-    atoms = list(f.args) if isinstance(f, And) else [f]
-    if all(isinstance(a, Atom) and a.op == "=" for a in atoms):
-        return premise, atoms  # type: ignore[return-value]
-    return None
+    parts = list(f.args) if isinstance(f, And) else [f]
+    equations = [a for a in parts if isinstance(a, Atom) and a.op == "="]
+    if not equations:
+        return None
+    return premise, equations, [a for a in parts if a not in equations]
 
 
 def _assumed(expr: sympy.Expr, domains: dict[sympy.Symbol, Domain]) -> tuple[sympy.Expr, dict]:
@@ -60,8 +66,8 @@ def decide_identity(f: Formula, domains: dict[sympy.Symbol, Domain], *,
     shape = _equations(f)
     if shape is None:
         return IdentityResult(False)
-    premise, atoms = shape
-    result = IdentityResult(False, premise=premise)
+    premise, atoms, others = shape
+    result = IdentityResult(False, premise=premise, others=others)
     for atom in atoms:
         diff, back = _assumed(atom.lhs - atom.rhs, domains)
         if diff.has(sympy.Integral, sympy.Limit, sympy.Derivative):

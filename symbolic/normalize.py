@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import sympy
 
 from lawproof.claims import Claim, Theory
-from lawproof.definedness import of_node
+from lawproof.definedness import of_node, shown
 from lawproof.domain import Domain
 from lawproof.errors import BackendTimeout, ClaimInputError, OutsideFragment
 from lawproof.formula import (And, Approx, Atom, Binder, Formula, Implies, Optimum, Or, Quantified,
@@ -196,8 +196,8 @@ def _limit(node: sympy.Limit, domains: Domains) -> sympy.Expr:
         conditions = [Atom(c.rel_op.replace("==", "="), c.lhs, c.rhs) for c in sympy.And.make_args(cond)]
     conditions += of_node_all(body)
     # x approaches c within its domain, so the signs the domain gives x hold too
-    renamed, back = _assumed(body, domains)
-    x_renamed = {v: k for k, v in back.items()}.get(x, x)
+    pair, back = _assumed(sympy.Tuple(body, point), domains)
+    (renamed, point_renamed), x_renamed = pair.args, {v: k for k, v in back.items()}.get(x, x)
     sides = ("+", "-") if direction == "+-" else (direction,)
     guards: list[Atom] = []
     for side in sides:
@@ -210,7 +210,7 @@ def _limit(node: sympy.Limit, domains: Domains) -> sympy.Expr:
             if near is not True:
                 guards += [g for g in near if g not in guards]
     try:
-        values = [sympy.limit(renamed, x_renamed, point, side) for side in sides]
+        values = [sympy.limit(renamed, x_renamed, point_renamed, side) for side in sides]
     except ValueError:  # SymPy: the one-sided limits differ
         return sympy.nan
     if any(v.has(sympy.Limit) for v in values) or any(v.has(sympy.nan, sympy.zoo) for v in values):
@@ -269,10 +269,10 @@ def _near(c: Atom, x: sympy.Symbol, point: sympy.Expr, side: str, domains: Domai
                 return False
             return [Atom("!=", sympy.Add(*(k**2 for k in coefficients)), sympy.Integer(0))]
     if gap.free_symbols - {x}:
-        renamed, _ = _assumed(gap, domains)
-        x_renamed = {v: k for k, v in _.items()}.get(x, x)
+        pair, back = _assumed(sympy.Tuple(gap, point), domains)
+        (renamed, point_renamed), x_renamed = pair.args, {v: k for k, v in back.items()}.get(x, x)
         try:
-            limit = sympy.limit(renamed, x_renamed, point, side)
+            limit = sympy.limit(renamed, x_renamed, point_renamed, side)
         except (ValueError, NotImplementedError, TypeError):
             return None
         if limit.is_extended_positive:
@@ -442,7 +442,10 @@ def desugar(f: Formula) -> Formula:
             parts.append(Atom("<=", gap, f.rel * sympy.Abs(f.target)))
         if f.abs is not None:
             parts.append(Atom("<=", gap, f.abs))
-        return parts[0] if len(parts) == 1 else Or(tuple(parts))
+        # both sides must be defined, also where their difference cancels (sqrt(x) - sqrt(x))
+        visible = set(shown([gap]))
+        kept = [c for c in shown([f.expr, f.target]) if c not in visible]
+        return conj(kept + [parts[0] if len(parts) == 1 else Or(tuple(parts))])
     if not f.children():
         return f
     return _rebuild(f, [desugar(c) for c in f.children()])
@@ -496,12 +499,55 @@ def normalize(claim: Claim, theory: Theory, *, seconds: float = 5.0) -> Formula:
     if claim.formula is None:
         raise ValueError(f"claim '{claim.id}' has no formula")
     body = claim.formula if claim.assume is None else Implies(claim.assume, claim.formula)
-    expanded = body.map_exprs(lambda e: expand(e, theory, seconds=seconds))
+    expanded = _expand_formula(body, theory, seconds)
     if claim.at:
         # a table row: the claim is about one point, fixed after definitions are
         # expanded; its atoms are kept unfolded so the evidence shows the row's values
         return _fold_all(_lift_guards(desugar(expanded.map_exprs(lambda e: e.xreplace(claim.at)))), numbers=False)
     return _fold_all(_lift_guards(desugar(expanded)), domains=_domains(theory))
+
+
+def _expand_formula(f: Formula, theory: Theory, seconds: float) -> Formula:
+    """`f` with every term expanded; a comparison keeps, as conjuncts, the conditions of
+    the definitions it calls that the expanded comparison no longer shows (with
+    `"f(x)" = "sqrt(x)"`, `f(x)^2 = x` expands to `x = x`: `x >= 0` must stay)."""
+    def ex(e: sympy.Expr) -> sympy.Expr:
+        return expand(e, theory, seconds=seconds)
+
+    if isinstance(f, Atom):
+        atom = Atom(f.op, ex(f.lhs), ex(f.rhs))
+        needed = [c.map_exprs(ex) for side in (f.lhs, f.rhs) for c in _call_conditions(side, theory)]
+        visible = set(shown([atom.lhs, atom.rhs]))
+        return conj([c for c in dict.fromkeys(needed) if c not in visible] + [atom])
+    if isinstance(f, Approx):
+        needed = [c.map_exprs(ex) for side in (f.expr, f.target) for c in _call_conditions(side, theory)]
+        return conj(list(dict.fromkeys(needed)) + [f.map_exprs(ex)])
+    if isinstance(f, Quantified):
+        return Quantified(f.kind, tuple(b.map_exprs(ex) for b in f.binders),
+                          _expand_formula(f.body, theory, seconds))
+    if isinstance(f, Optimum) or not f.children():
+        return f.map_exprs(ex)
+    return _rebuild(f, [_expand_formula(c, theory, seconds) for c in f.children()])
+
+
+def _call_conditions(e: sympy.Expr, theory: Theory) -> list[Atom]:
+    """Definedness conditions of the definition bodies `e` calls (transitively), in
+    terms of the call's arguments; not of calls under a binder (calculus, solve)."""
+    out: list[Atom] = []
+    if isinstance(e, (Derived, *_CALCULUS)):
+        return out
+    if isinstance(e, Rebind):
+        call, olds, news = e.args
+        sub = dict(zip(olds.args, news.args))
+        return [c.map_exprs(lambda t: t.xreplace(sub)) for c in _call_conditions(call, theory)]
+    if isinstance(e, sympy.core.function.AppliedUndef) and e.func.__name__ in theory.definitions:
+        d = theory.definitions[e.func.__name__]
+        sub = dict(zip(d.params, e.args))
+        inner = shown([d.body]) + _call_conditions(d.body, theory)
+        out += [c.map_exprs(lambda t: t.xreplace(sub)) for c in inner]
+    for a in e.args:
+        out += _call_conditions(a, theory)
+    return out
 
 
 def _guarded(e: sympy.Expr) -> list[sympy.Piecewise]:

@@ -4,12 +4,13 @@
 (assert
  (and (< (+ 1.0 (* (- 1.0) R)) 0.0)))
 (assert
- (let (($t0 (exists ((aux0 Real) (aux1 Real) )(let (($t1 (not (= (+ aux0 (* (- 1.0) aux1)) 0.0))))
-(let (($t2 (>= aux1 0.0)))
+ (let (($t0 (or (and (not (>= (+ (- 1.0) R) 0.0))))))
+(let (($t1 (exists ((aux0 Real) (aux1 Real) )(let (($t2 (>= aux1 0.0)))
 (let (($t3 (and $t2 (= (+ 1.0 (* (- 1.0) R) (* R (* aux1 aux1))) 0.0))))
 (let (($t4 (>= aux0 0.0)))
 (let (($t5 (and $t4 (= (+ 1.0 (* (- 1.0) R) (* R (* aux0 aux0))) 0.0))))
-(or (and (not (and (>= (+ (- 1.0) R) 0.0)))) (and $t5 (not (and (>= (+ (- 1.0) R) 0.0)))) (and $t5 $t3 $t1))))))))
+(let (($t6 (and $t5 $t3 (not (and (distinct (+ aux0 (* (- 1.0) aux1) (* R aux1)) 0.0) true)))))
+(or (and (not (and (>= (+ (- 1.0) R) 0.0)))) (and $t5 (not (and (>= (+ (- 1.0) R) 0.0)))) $t6)))))))
 ))
-(or $t0 (or (and (not (< (- 1.0) 0.0)))))))
+(or $t1 $t0 $t0 (or (and (not (< (- 1.0) 0.0))))))))
 (check-sat)

@@ -1,8 +1,6 @@
 ; 1 + (2**(gamma*t) - 1)/(gamma*log(2)) > 0: the factor 1 + (2**(gamma*t) - 1)/(gamma*log(2)) is positive on the domains, so it holds exactly when 1 > 0
-; 1 + (2**(gamma*t) - 1)/(gamma*log(2)) > 0: the factor 1 + (2**(gamma*t) - 1)/(gamma*log(2)) is positive on the domains, so it holds exactly when 1 > 0
 ; benchmark generated from python API
 (set-info :status unknown)
 (assert
- (let (($t0 (or (and (not (> 1.0 0.0))))))
-(or $t0 $t0)))
+ (or (and (not (> 1.0 0.0)))))
 (check-sat)

@@ -6,6 +6,5 @@
 (assert
  (and (<= (+ (- 1.0) p) 0.0)))
 (assert
- (let (($t0 (or (and (not (and (distinct (+ 1.0 (* (- 1.0) p)) 0.0) true))))))
-(and (and (< (+ (- 1.0) p) 0.0)) (or $t0 $t0))))
+ (and (and (< (+ (- 1.0) p) 0.0)) (or (and (not (and (distinct (+ 1.0 (* (- 1.0) p)) 0.0) true))))))
 (check-sat)

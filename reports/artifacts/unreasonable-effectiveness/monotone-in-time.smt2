@@ -17,7 +17,6 @@
 (assert
  (and (<= (+ 1.0 (* (- 1.0) u)) 0.0)))
 (assert
- (let (($t0 (or (and (not (> 1.0 0.0))))))
-(let (($t1 (or (and (not (and (distinct (+ b (* (- 1.0) c2) (* c2 u)) 0.0) true))))))
-(or (or (and (not (> (+ b (* (- 1.0) c2) (* c2 u)) 0.0)))) $t0 $t1 $t0))))
+ (let (($t0 (or (and (not (and (distinct (+ b (* (- 1.0) c2) (* c2 u)) 0.0) true))))))
+(or (or (and (not (> (+ b (* (- 1.0) c2) (* c2 u)) 0.0)))) (or (and (not (> 1.0 0.0)))) $t0)))
 (check-sat)
