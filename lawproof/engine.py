@@ -31,18 +31,18 @@ from .proofs.kkt import decide_reduced, kkt_normalize
 from .regions import region_evidence
 from .symbolic import decide_identity, definedness, derive_optimum, derived_steps, expand
 from .symbolic.reductions import reduce as reduce_claim
+from .timeout import safety_seconds, watching
 from . import numeric
 from .numeric import interval
 
 #: Sampling effort: cross-validation of a proof, and the search when nothing proves.
 CROSS_CHECK_POINTS = 24
 SEARCH_POINTS = 160
-#: Boxes the interval prover may examine per claim.
-INTERVAL_BOXES = 4000
+#: Boxes the interval prover may examine per target (the claim, or a reduction of it).
 #: The box budget is what ends an interval search, so that verdicts and reports do not
-#: depend on machine speed; the wall-clock deadline (this many times the claim's
-#: timeout) is only a safety net.
-INTERVAL_SAFETY = 4
+#: depend on machine speed; the wall-clock deadline (`safety_seconds` of the claim's
+#: timeout per target) is only a safety net.
+INTERVAL_BOXES = 4000
 #: Precisions for a counterexample whose violation is below the 50-digit tolerance.
 MORE_DIGITS = (100, 200)
 
@@ -105,17 +105,37 @@ def check_claim(claim: Claim, theory: Theory, *, derivations: bool = True) -> Re
     if not claim.check:
         return Result(verdict="not-checkable", method="declared by the file", seconds=0.0,
                       reason=claim.reason, **base)
-    try:
-        result = _check(claim, theory, base, derivations)
-    except ClaimInputError as e:
-        result = Result(verdict="error", method="input", seconds=0.0,
-                        message=str(e.located(file=theory.path, claim=claim.id)), **base)
-    except (LawproofError, ValueError, TypeError, ArithmeticError, RecursionError,
-            NotImplementedError, sympy.PolynomialError) as e:
-        # A failure inside a backend is reported on this claim; the others still run.
-        result = Result(verdict="error", method="internal", seconds=0.0,
-                        message=f"{type(e).__name__}: {e}", **base)
+    with watching() as fired:
+        try:
+            result = _check(claim, theory, base, derivations)
+        except ClaimInputError as e:
+            result = Result(verdict="error", method="input", seconds=0.0,
+                            message=str(e.located(file=theory.path, claim=claim.id)), **base)
+        except (LawproofError, ValueError, TypeError, ArithmeticError, RecursionError,
+                NotImplementedError, sympy.PolynomialError) as e:
+            # A failure inside a backend is reported on this claim; the others still run.
+            result = Result(verdict="error", method="internal", seconds=0.0,
+                            message=f"{type(e).__name__}: {e}", **base)
+    if fired:
+        result = _safety_net_fired(result, fired)
     result.seconds = time.perf_counter() - start
+    return result
+
+
+def _safety_net_fired(result: Result, fired: list[str]) -> Result:
+    """A wall-clock safety net cut something short while the claim was checked: what
+    came after depends on the machine, so the claim is unknown, and the evidence says
+    where the net fired (docs/budgets.md)."""
+    ev = result.evidence
+    ev.tried.extend(f"wall-clock safety net: {what}" for what in dict.fromkeys(fired))
+    if result.verdict != "unknown":
+        ev.tried.append(f"the verdict reached past the safety net ({result.verdict}"
+                        + (f": {result.message}" if result.message else "") + ") is not given")
+    ev.counterexample, ev.witnesses, ev.values, ev.instances, ev.artifact = {}, [], [], [], ""
+    result.verdict, result.method = "unknown", f"stopped by the wall-clock safety net ({result.method})"
+    result.message = ("a wall-clock safety net fired (" + "; ".join(dict.fromkeys(fired)) + "); the result "
+                      "would depend on the machine's speed and load, so the claim is left undecided: raise "
+                      "its timeout or simplify it")
     return result
 
 
@@ -254,12 +274,11 @@ def _prove_beyond_smt(normalized: Formula, domains: dict, claim: Claim,
     # re-checked; each gets a share of the time.
     targets = [(red, red.formula) for red in reductions if red.domains.keys() == domains.keys()]
     targets.append((None, normalized))
-    start = time.perf_counter()
-    for k, (red, target) in enumerate(targets, 1):
+    for red, target in targets:
         method = "interval branch and bound (arb)" + (f" on the reduction ({red.name})" if red else "")
         try:
             found = interval.prove(target, domains, max_boxes=INTERVAL_BOXES,
-                                   deadline=start + INTERVAL_SAFETY * claim.timeout * k / len(targets))
+                                   deadline=time.perf_counter() + safety_seconds(claim.timeout))
         except OutsideFragment as e:
             ev.tried.append(f"{method}: not applicable - {e}")
             continue
