@@ -7,6 +7,7 @@ that disagree give `error`.
 """
 from __future__ import annotations
 
+import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -87,6 +88,66 @@ def check_file(source: str | Path | ClaimFile, *,
             progress(result)
     out.tables = tabulate(cf, out.results)
     return out
+
+
+def default_jobs() -> int:
+    """The machine's cores (those this process may use)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def check_files(sources: Iterable[str | Path], *, jobs: int = 1,
+                progress: Callable[[Result], None] | None = None
+                ) -> list[tuple[Path, FileResult | ClaimInputError]]:
+    """Check every claim of every file, with `jobs` processes in parallel over claims.
+
+    Each source gives its FileResult, or the ClaimInputError that stopped its loading.
+    Results and `progress` calls come in file and claim order, as in a serial run: a
+    claim's verdict and evidence do not depend on which process checks it or on what it
+    checked before (z3 contexts are per query, budgets count work)."""
+    loaded: list[tuple[Path, ClaimFile | ClaimInputError]] = []
+    for source in sources:
+        try:
+            loaded.append((Path(source), loader.load(source)))
+        except ClaimInputError as e:
+            loaded.append((Path(source), e))
+    if jobs <= 1:
+        return [(path, cf if isinstance(cf, ClaimInputError) else check_file(cf, progress=progress))
+                for path, cf in loaded]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    out: list[tuple[Path, FileResult | ClaimInputError]] = []
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        pending = [(path, cf, [pool.submit(_check_in_worker, str(path), k) for k in range(len(cf.claims))])
+                   for path, cf in loaded if not isinstance(cf, ClaimInputError)]
+        by_path = {id(cf): futures for _, cf, futures in pending}
+        for path, cf in loaded:
+            if isinstance(cf, ClaimInputError):
+                out.append((path, cf))
+                continue
+            fr = FileResult(cf.theory, errors=list(cf.errors))
+            for future in by_path[id(cf)]:
+                fr.results.append(future.result())
+                if progress is not None:
+                    progress(fr.results[-1])
+            fr.tables = tabulate(cf, fr.results)
+            out.append((path, fr))
+    return out
+
+
+#: Claim files a worker process has loaded, by path.
+_WORKER_FILES: dict[str, ClaimFile] = {}
+
+
+def _check_in_worker(path: str, index: int) -> Result:
+    cf = _WORKER_FILES.get(path)
+    if cf is None:
+        cf = _WORKER_FILES[path] = loader.load(path)
+    return check_claim(cf.claims[index], cf.theory)
 
 
 def check_claim(claim: Claim, theory: Theory, *, derivations: bool = True) -> Result:

@@ -97,3 +97,36 @@ def test_bundled_reports_are_byte_identical_beside_two_busy_processes(tmp_path):
             p.wait()
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "reports/ is up to date" in done.stdout
+
+
+def _check_output(jobs: int, *papers: str) -> str:
+    import re
+    done = subprocess.run([sys.executable, "-m", "lawproof.cli", "check", "--jobs", str(jobs),
+                           *(str(ROOT / "papers" / p) for p in papers)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    return re.sub(r" +[0-9.]+s$", "", done.stdout, flags=re.M)  # the time column
+
+
+def test_jobs_2_prints_what_jobs_1_prints_in_the_same_order():
+    papers = ("serial_scaling.claims.toml", "scaling_anchors.claims.toml")
+    serial = _check_output(1, *papers)
+    assert serial.count("\n") > 40
+    assert _check_output(2, *papers) == serial
+
+
+def test_check_files_in_parallel_gives_the_serial_results():
+    from lawproof.engine import check_files
+    from lawproof.report.model import tried
+
+    def dicts(jobs: int) -> list[dict]:
+        out = []
+        for _, fr in check_files([ROOT / "papers" / "serial_scaling.claims.toml"], jobs=jobs):
+            for r in fr.results:
+                d = r.to_dict()
+                d.pop("seconds", None)
+                d["evidence"]["tried"] = tried(r)  # without timings, as reports show it
+                out.append(d)
+        return out
+
+    assert dicts(1) == dicts(2)
