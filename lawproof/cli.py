@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import loader, variants_cli
-from .engine import FileResult, bundled_papers, check_file
+from .engine import FileResult, bundled_papers, check_file, check_files, default_jobs
 from .errors import ClaimInputError
 from .verdict import Result
 
@@ -66,6 +66,12 @@ QEPCAD and z3 disagree); 2 on input errors or when QEPCAD B is not installed.
 """
 
 
+def _jobs_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                   help="check claims in N processes (default: the machine's cores); the output is "
+                        "the same, in the same order, as with --jobs 1")
+
+
 def _claim_command(sub, name: str, summary: str, description: str, epilog: str) -> argparse.ArgumentParser:
     """A subcommand about one claim: `lawproof NAME PAPER CLAIM ...`."""
     p = sub.add_parser(name, help=summary, description=description, epilog=epilog,
@@ -91,6 +97,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("paths", nargs="*", metavar="PATH", help="claim files or folders of them")
     c.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
     c.add_argument("--strict", action="store_true", help="also fail on consistent/unknown verdicts")
+    _jobs_option(c)
     s = _claim_command(sub, "show", "show one claim, its normalized form and its evidence",
                        "Check one claim and print what it says, its normalized formula, the "
                        "verdict and all evidence.", _SHOW_EPILOG)
@@ -102,6 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("paths", nargs="*", metavar="PATH", help="claim files or folders of them")
     r.add_argument("--out", default="reports", help="output folder (default: reports)")
     r.add_argument("--strict", action="store_true", help="also fail on consistent/unknown verdicts")
+    _jobs_option(r)
     r.add_argument("--check", action="store_true",
                    help="write nothing: regenerate into a temporary folder and fail (exit 1), naming "
                         "the files, when the --out folder differs")
@@ -128,13 +136,11 @@ def _files(paths: Sequence[str]) -> list[Path]:
     return out
 
 
-def _run(paths: Sequence[str], on_result) -> tuple[list[FileResult], list[ClaimInputError]]:
+def _run(paths: Sequence[str], on_result, jobs: int = 1) -> tuple[list[FileResult], list[ClaimInputError]]:
     files, errors = [], []
-    for path in _files(paths):
-        try:
-            fr = check_file(path, progress=on_result)
-        except ClaimInputError as e:
-            errors.append(e)
+    for _, fr in check_files(_files(paths), jobs=jobs, progress=on_result):
+        if isinstance(fr, ClaimInputError):
+            errors.append(fr)
             continue
         files.append(fr)
         errors.extend(fr.errors)
@@ -167,7 +173,8 @@ def _print_errors(errors: list[ClaimInputError]) -> None:
 def cmd_check(args: argparse.Namespace) -> int:
     if not args.json:
         print(f"  {'paper':<26} {'claim':<30} {'verdict':<14} {'method':<40} {'time':>7}")
-    files, errors = _run(args.paths, None if args.json else lambda r: print(_row(r), flush=True))
+    files, errors = _run(args.paths, None if args.json else lambda r: print(_row(r), flush=True),
+                         args.jobs or default_jobs())
     if args.json:
         payload = {"papers": [{"id": f.theory.id, "title": f.theory.title, "path": f.theory.path,
                                "results": [r.to_dict() for r in f.results]} for f in files],
@@ -265,7 +272,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from .report.writer import check_reports, write_reports
 
     print(f"  {'paper':<26} {'claim':<30} {'verdict':<14} {'method':<40} {'time':>7}")
-    files, errors = _run(args.paths, lambda r: print(_row(r), flush=True))
+    files, errors = _run(args.paths, lambda r: print(_row(r), flush=True), args.jobs or default_jobs())
     _summary(files)
     _print_errors(errors)
     code = _exit_code(files, errors, args.strict)

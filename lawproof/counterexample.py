@@ -44,6 +44,7 @@ from .numeric import Undecided, Undefined, exact_truth, exact_value, interval, m
 from .proofs import decide, holds_at, lift_existentials
 from .proofs.shrink import candidates
 from .symbolic import expand, normalize
+from .timeout import record, safety_seconds, watching
 from .verdict import Result
 
 #: Points drawn by the guided search (each also projected onto premise boundaries).
@@ -197,6 +198,7 @@ def search(target: Target, *, seed: int = 0, n: int = SEARCH_POINTS,
     batches += _boundaries(target)
     for sym, bound in batches:
         if deadline is not None and time.perf_counter() > deadline:
+            record("the guided search for a witness, before its last batch")
             break
         trial = dict(env)
         try:
@@ -314,6 +316,22 @@ def check_variant(variant: variants.Variant, *, seed: int = 0, budget: float = 2
                   scan: str | None = "S",
                   lemma: Callable[[], tuple[variants.Variant, Result] | None] | None = None,
                   prove_closed_form: bool = False, curve: int = 0) -> Outcome:
+    """See `_check_variant`; a wall-clock safety net that fires on the way (see
+    docs/budgets.md) leaves the variant unknown, and its notes say so."""
+    with watching() as fired:
+        out = _check_variant(variant, seed=seed, budget=budget, scan=scan, lemma=lemma,
+                             prove_closed_form=prove_closed_form, curve=curve)
+    if fired:
+        out.notes.extend(f"wall-clock safety net: {what}" for what in dict.fromkeys(fired))
+        if out.verdict in ("proved", "refuted"):
+            out.notes.append(f"the {out.verdict} reached past the safety net is not given")
+            out.verdict, out.witness = "unknown", None
+    return out
+
+
+def _check_variant(variant: variants.Variant, *, seed: int, budget: float, scan: str | None,
+                   lemma: Callable[[], tuple[variants.Variant, Result] | None] | None,
+                   prove_closed_form: bool, curve: int) -> Outcome:
     """Verdict on one variant: proved, or refuted with a shrunk exact witness.
 
     Within z3's fragment the engine decides first. Outside it (exp, symbolic
@@ -332,7 +350,8 @@ def check_variant(variant: variants.Variant, *, seed: int = 0, budget: float = 2
     out = Outcome(variant.name, variant.describe(), "unknown", "none")
     found = None
     if not _in_smt_fragment(target.formula):
-        found = search(target, seed=seed, deadline=time.perf_counter() + budget)
+        # the batches are the budget; the deadline is only a safety net
+        found = search(target, seed=seed, deadline=time.perf_counter() + safety_seconds(budget))
         if found is not None:
             out.verdict, out.method = "refuted", "guided search (outside z3's fragment), re-checked exactly"
     if found is None:
@@ -386,7 +405,7 @@ def _lemma_premise(variant: variants.Variant, timeout: float, lower: sympy.Expr 
     except OutsideFragment:
         pass
     try:
-        found = interval.prove(formula, domains, deadline=time.perf_counter() + timeout)
+        found = interval.prove(formula, domains, deadline=time.perf_counter() + safety_seconds(timeout))
     except OutsideFragment as e:
         return f"not decided ({e}): {text}"
     except (ValueError, ArithmeticError) as e:  # a failure inside the prover decides nothing

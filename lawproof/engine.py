@@ -7,6 +7,7 @@ that disagree give `error`.
 """
 from __future__ import annotations
 
+import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -31,18 +32,18 @@ from .proofs.kkt import decide_reduced, kkt_normalize
 from .regions import region_evidence
 from .symbolic import decide_identity, definedness, derive_optimum, derived_steps, expand
 from .symbolic.reductions import reduce as reduce_claim
+from .timeout import safety_seconds, watching
 from . import numeric
 from .numeric import interval
 
 #: Sampling effort: cross-validation of a proof, and the search when nothing proves.
 CROSS_CHECK_POINTS = 24
 SEARCH_POINTS = 160
-#: Boxes the interval prover may examine per claim.
-INTERVAL_BOXES = 4000
+#: Boxes the interval prover may examine per target (the claim, or a reduction of it).
 #: The box budget is what ends an interval search, so that verdicts and reports do not
-#: depend on machine speed; the wall-clock deadline (this many times the claim's
-#: timeout) is only a safety net.
-INTERVAL_SAFETY = 4
+#: depend on machine speed; the wall-clock deadline (`safety_seconds` of the claim's
+#: timeout per target) is only a safety net.
+INTERVAL_BOXES = 4000
 #: Precisions for a counterexample whose violation is below the 50-digit tolerance.
 MORE_DIGITS = (100, 200)
 
@@ -89,6 +90,66 @@ def check_file(source: str | Path | ClaimFile, *,
     return out
 
 
+def default_jobs() -> int:
+    """The machine's cores (those this process may use)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def check_files(sources: Iterable[str | Path], *, jobs: int = 1,
+                progress: Callable[[Result], None] | None = None
+                ) -> list[tuple[Path, FileResult | ClaimInputError]]:
+    """Check every claim of every file, with `jobs` processes in parallel over claims.
+
+    Each source gives its FileResult, or the ClaimInputError that stopped its loading.
+    Results and `progress` calls come in file and claim order, as in a serial run: a
+    claim's verdict and evidence do not depend on which process checks it or on what it
+    checked before (z3 contexts are per query, budgets count work)."""
+    loaded: list[tuple[Path, ClaimFile | ClaimInputError]] = []
+    for source in sources:
+        try:
+            loaded.append((Path(source), loader.load(source)))
+        except ClaimInputError as e:
+            loaded.append((Path(source), e))
+    if jobs <= 1:
+        return [(path, cf if isinstance(cf, ClaimInputError) else check_file(cf, progress=progress))
+                for path, cf in loaded]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    out: list[tuple[Path, FileResult | ClaimInputError]] = []
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        pending = [(path, cf, [pool.submit(_check_in_worker, str(path), k) for k in range(len(cf.claims))])
+                   for path, cf in loaded if not isinstance(cf, ClaimInputError)]
+        by_path = {id(cf): futures for _, cf, futures in pending}
+        for path, cf in loaded:
+            if isinstance(cf, ClaimInputError):
+                out.append((path, cf))
+                continue
+            fr = FileResult(cf.theory, errors=list(cf.errors))
+            for future in by_path[id(cf)]:
+                fr.results.append(future.result())
+                if progress is not None:
+                    progress(fr.results[-1])
+            fr.tables = tabulate(cf, fr.results)
+            out.append((path, fr))
+    return out
+
+
+#: Claim files a worker process has loaded, by path.
+_WORKER_FILES: dict[str, ClaimFile] = {}
+
+
+def _check_in_worker(path: str, index: int) -> Result:
+    cf = _WORKER_FILES.get(path)
+    if cf is None:
+        cf = _WORKER_FILES[path] = loader.load(path)
+    return check_claim(cf.claims[index], cf.theory)
+
+
 def check_claim(claim: Claim, theory: Theory, *, derivations: bool = True) -> Result:
     """Check one claim and return its verdict with evidence.
 
@@ -105,17 +166,37 @@ def check_claim(claim: Claim, theory: Theory, *, derivations: bool = True) -> Re
     if not claim.check:
         return Result(verdict="not-checkable", method="declared by the file", seconds=0.0,
                       reason=claim.reason, **base)
-    try:
-        result = _check(claim, theory, base, derivations)
-    except ClaimInputError as e:
-        result = Result(verdict="error", method="input", seconds=0.0,
-                        message=str(e.located(file=theory.path, claim=claim.id)), **base)
-    except (LawproofError, ValueError, TypeError, ArithmeticError, RecursionError,
-            NotImplementedError, sympy.PolynomialError) as e:
-        # A failure inside a backend is reported on this claim; the others still run.
-        result = Result(verdict="error", method="internal", seconds=0.0,
-                        message=f"{type(e).__name__}: {e}", **base)
+    with watching() as fired:
+        try:
+            result = _check(claim, theory, base, derivations)
+        except ClaimInputError as e:
+            result = Result(verdict="error", method="input", seconds=0.0,
+                            message=str(e.located(file=theory.path, claim=claim.id)), **base)
+        except (LawproofError, ValueError, TypeError, ArithmeticError, RecursionError,
+                NotImplementedError, sympy.PolynomialError) as e:
+            # A failure inside a backend is reported on this claim; the others still run.
+            result = Result(verdict="error", method="internal", seconds=0.0,
+                            message=f"{type(e).__name__}: {e}", **base)
+    if fired:
+        result = _safety_net_fired(result, fired)
     result.seconds = time.perf_counter() - start
+    return result
+
+
+def _safety_net_fired(result: Result, fired: list[str]) -> Result:
+    """A wall-clock safety net cut something short while the claim was checked: what
+    came after depends on the machine, so the claim is unknown, and the evidence says
+    where the net fired (docs/budgets.md)."""
+    ev = result.evidence
+    ev.tried.extend(f"wall-clock safety net: {what}" for what in dict.fromkeys(fired))
+    if result.verdict != "unknown":
+        ev.tried.append(f"the verdict reached past the safety net ({result.verdict}"
+                        + (f": {result.message}" if result.message else "") + ") is not given")
+    ev.counterexample, ev.witnesses, ev.values, ev.instances, ev.artifact = {}, [], [], [], ""
+    result.verdict, result.method = "unknown", f"stopped by the wall-clock safety net ({result.method})"
+    result.message = ("a wall-clock safety net fired (" + "; ".join(dict.fromkeys(fired)) + "); the result "
+                      "would depend on the machine's speed and load, so the claim is left undecided: raise "
+                      "its timeout or simplify it")
     return result
 
 
@@ -254,12 +335,11 @@ def _prove_beyond_smt(normalized: Formula, domains: dict, claim: Claim,
     # re-checked; each gets a share of the time.
     targets = [(red, red.formula) for red in reductions if red.domains.keys() == domains.keys()]
     targets.append((None, normalized))
-    start = time.perf_counter()
-    for k, (red, target) in enumerate(targets, 1):
+    for red, target in targets:
         method = "interval branch and bound (arb)" + (f" on the reduction ({red.name})" if red else "")
         try:
             found = interval.prove(target, domains, max_boxes=INTERVAL_BOXES,
-                                   deadline=start + INTERVAL_SAFETY * claim.timeout * k / len(targets))
+                                   deadline=time.perf_counter() + safety_seconds(claim.timeout))
         except OutsideFragment as e:
             ev.tried.append(f"{method}: not applicable - {e}")
             continue

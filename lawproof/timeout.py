@@ -1,33 +1,121 @@
-"""A wall-clock limit for pure-Python work (SymPy) that may run away."""
+"""Budgets, not clocks: the limits that can change a verdict or an artifact count work.
+
+A claim's `timeout` (seconds, default 5) is turned into work budgets by fixed rules
+(docs/budgets.md):
+
+- z3: a resource limit (`rlimit`, z3's own deterministic count of work) of
+  `RLIMIT_PER_SECOND` units per second of the claim's timeout, per query;
+- the interval prover: a box count (`engine.INTERVAL_BOXES`), independent of the timeout;
+- sampling: a fixed number of points and fixed precisions;
+- SymPy, which has no step counter: nothing but the size of its input.
+
+On top of every budget sits a wall-clock *safety net*, `SAFETY_FACTOR` times the
+seconds the budget stands for, so that a runaway computation still ends. The safety
+net is far above what the budget takes on a slow, busy machine; when it fires anyway,
+`record` notes it, the engine says so in the claim's evidence and the claim is
+`unknown` (never a proved or refuted that another machine might not give).
+"""
 from __future__ import annotations
 
 import contextlib
 import signal
 import threading
+import time
 from typing import Iterator
 
 from .errors import BackendTimeout
 
+#: z3 resource units per second of a claim's `timeout`. Calibrated on z3 4.x, where
+#: one second of solving on a 2-core x86-64 machine counts about 2 million units; the
+#: bundled papers' largest query uses 0.66 million (a region proof), their largest
+#: claim query 0.15 million, against the default 5 s x 2 M = 10 million.
+RLIMIT_PER_SECOND = 2_000_000
+#: The wall-clock safety net is this many times the seconds a budget stands for.
+SAFETY_FACTOR = 10
+
+
+class SafetyNetHit(BackendTimeout):
+    """A wall-clock safety net fired: what it cut short depends on the machine."""
+
+
+def rlimit_for(seconds: float) -> int:
+    """The z3 resource budget that `seconds` of a claim's timeout stands for."""
+    return max(1, int(seconds * RLIMIT_PER_SECOND))
+
+
+def safety_seconds(seconds: float) -> float:
+    """The wall-clock safety net above a budget worth `seconds`."""
+    return SAFETY_FACTOR * seconds
+
+
+# -- what fired -----------------------------------------------------------------------
+
+_local = threading.local()
+
+
+def _stack() -> list[list[str]]:
+    if not hasattr(_local, "stack"):
+        _local.stack = []
+    return _local.stack
+
+
+def record(what: str) -> None:
+    """Note that a wall-clock safety net cut `what` short (for every open `watching`)."""
+    for hits in _stack():
+        hits.append(what)
+
+
+@contextlib.contextmanager
+def watching() -> Iterator[list[str]]:
+    """Collect the safety nets that fire inside the block (a list, filled in place)."""
+    hits: list[str] = []
+    _stack().append(hits)
+    try:
+        yield hits
+    finally:
+        _stack().remove(hits)
+
+
+def z3_fired(reason: str, elapsed: float, net: float) -> bool:
+    """Did z3 give up on its wall-clock safety net of `net` seconds (rather than on its
+    rlimit budget)? z3 reports either as "canceled" at times, so the clock tells."""
+    return ("timeout" in reason or "canceled" in reason) and elapsed >= 0.9 * net
+
+
+# -- the safety net for pure-Python work (SymPy) ----------------------------------------
 
 @contextlib.contextmanager
 def time_limit(seconds: float, what: str = "computation") -> Iterator[None]:
-    """Raise BackendTimeout if the block runs longer than `seconds`.
+    """A wall-clock safety net for a SymPy computation budgeted at `seconds`.
 
+    The net is `SAFETY_FACTOR * seconds`; when it fires the block raises SafetyNetHit
+    (a BackendTimeout) and `record`s it, so that the claim's evidence says so.
     Uses SIGALRM, so it only limits work on the main thread of a Unix process;
-    elsewhere the block runs unlimited (z3 calls carry their own timeouts).
+    elsewhere the block runs unlimited. Nested limits keep the outer one armed.
     """
     usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     if not usable or seconds <= 0:
         yield
         return
+    net = safety_seconds(seconds)
+    outer_left, _ = signal.getitimer(signal.ITIMER_REAL)
+    if outer_left and outer_left <= net:
+        yield  # an enclosing net fires first anyway
+        return
+    message = (f"{what} ran past the wall-clock safety net of {net:g} s "
+               f"({SAFETY_FACTOR} x its budget of {seconds:g} s)")
 
     def on_alarm(signum: int, frame: object) -> None:
-        raise BackendTimeout(f"{what} ran past {seconds:g} s")
+        record(message)
+        raise SafetyNetHit(message)
 
+    start = time.monotonic()
     previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, net)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer_left:
+            signal.setitimer(signal.ITIMER_REAL, max(1e-3, outer_left - (time.monotonic() - start)))

@@ -41,6 +41,7 @@ from flint import arb, fmpq
 
 from lawproof.domain import Domain
 from lawproof.errors import OutsideFragment
+from lawproof.timeout import record
 from lawproof.formula import (And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth, conj,
                               free_symbols, to_text)
 
@@ -704,7 +705,7 @@ class IntervalResult:
     status: "proved" (every box of `cover` satisfies the claim), "violation" (`point`,
     exact rationals for the variables of `matrix`, falsifies `matrix` by interval
     arithmetic and at 50 digits: a candidate for the exact re-check), or "unknown"
-    (the box budget or the deadline ran out; `detail` says where).
+    (the box budget ran out, or the wall-clock safety net fired; `detail` says where).
     `matrix` is the claim with its quantifiers moved into the box: false at a point
     of the box exactly when the claim fails there (with witnesses for inner
     universal variables).
@@ -923,8 +924,9 @@ def prove(formula: Formula, domains: dict[sympy.Symbol, Domain], *, max_boxes: i
     """Prove `formula` (free symbols universal over `domains`; quantifiers inside must
     all be universal) by branch and bound, or find a candidate violation.
 
-    `deadline` is a `time.perf_counter()` value; at most `max_boxes` boxes are
-    examined. Raises OutsideFragment for a claim outside the prover's reach (an
+    At most `max_boxes` boxes are examined: that budget is what ends a search.
+    `deadline`, a `time.perf_counter()` value, is only a wall-clock safety net; when
+    it fires first the result is unknown and the firing is `record`ed. Raises OutsideFragment for a claim outside the prover's reach (an
     existential quantifier, integer variables, a function it does not know).
     """
     start = time.perf_counter()
@@ -1055,10 +1057,15 @@ def _search(prover: _Prover, root: Box, result: IntervalResult, max_boxes: int,
         return
     queue = deque([root])  # breadth first: a violation anywhere is met early
     while queue:
-        if result.boxes >= max_boxes or (deadline is not None and time.perf_counter() > deadline):
-            why = "box budget" if result.boxes >= max_boxes else "deadline"
-            result.detail = (f"{why} exhausted after {result.boxes} boxes: {len(result.cover)} proved, "
+        if result.boxes >= max_boxes:
+            result.detail = (f"box budget exhausted after {result.boxes} boxes: {len(result.cover)} proved, "
                              f"{len(queue)} undecided")
+            return
+        if deadline is not None and time.perf_counter() > deadline:
+            # only a safety net: the box budget is what normally ends a search
+            result.detail = (f"the wall-clock safety net (deadline) fired after {result.boxes} boxes: "
+                             f"{len(result.cover)} proved, {len(queue)} undecided")
+            record("the interval prover's search, before its box budget was spent")
             return
         box = queue.popleft()
         result.boxes += 1

@@ -15,15 +15,17 @@ import z3
 from lawproof.domain import Domain
 from lawproof.errors import OutsideFragment
 from lawproof.formula import Binder, Formula, Not, Quantified, free_symbols, nnf
+from lawproof.timeout import RLIMIT_PER_SECOND, record, rlimit_for, safety_seconds, z3_fired
 
 from .shrink import candidates
 from .translate import Translator, lift_existentials
 
-#: Limits per shrinking step. The resource limit makes the step deterministic where z3
-#: counts resources; the wall-clock limit is only a safety net, generous so that a busy
-#: machine gives the same counterexample as an idle one.
+#: Budget per shrinking step, in z3 resource units (deterministic: the same
+#: counterexample on a busy machine as on an idle one; the bundled papers' largest step
+#: uses 0.19 million). Its wall-clock safety net is SAFETY_FACTOR times the seconds
+#: this budget stands for (10 s).
 SHRINK_CHECK_RLIMIT = 2_000_000
-SHRINK_CHECK_MS = 3000
+SHRINK_CHECK_MS = int(1000 * safety_seconds(SHRINK_CHECK_RLIMIT / RLIMIT_PER_SECOND))
 
 #: Called with every outcome `decide` returns (its SMT-LIB2 text and z3's answer on
 #: it): the test suite registers one to replay every query lawproof writes with a
@@ -73,8 +75,10 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
            rlimit: int | None = None) -> SmtOutcome:
     """Prove `f` (free symbols universal over `domains`) or find a counterexample.
 
-    `rlimit` bounds z3's own resource count: unlike `timeout` (wall clock, then a
-    safety net), it gives the same answer on a busy machine as on an idle one.
+    The budget is z3's own resource count, deterministic: `rlimit` units, by default
+    `rlimit_for(timeout)`; it gives the same answer on a busy machine as on an idle
+    one. The wall clock only bounds the query as a safety net (`safety_seconds(timeout)`);
+    when it fires the outcome is unknown, its detail says so and `record` notes it.
 
     `fixed` pins free symbols to exact values by constraints rather than by
     substitution: SymPy would evaluate sqrt(-2) to a complex number and lose
@@ -92,16 +96,18 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
     scope.update({b.symbol: b.domain for b in witnesses})
     tr = Translator(scope)
     solver = z3.Solver(ctx=tr.ctx)
-    solver.set("timeout", max(1, int(timeout * 1000)))
-    if rlimit is not None:
-        solver.set("rlimit", rlimit)
+    budget = rlimit if rlimit is not None else rlimit_for(timeout)
+    solver.set("rlimit", budget)
+    solver.set("timeout", max(1, int(safety_seconds(timeout) * 1000)))
     for s in free:
         solver.add(*tr.domain_constraints(s, domains[s], scope))
     for s, v in (fixed or {}).items():
         solver.add(tr.var(s) == tr.value(v))
     solver.add(tr.formula(negation, scope))
     smt2 = canonical_smt2(solver.to_smt2())
+    began = time.perf_counter()
     verdict = solver.check()
+    elapsed = time.perf_counter() - began
     out = SmtOutcome("unknown", smt2=smt2, negation=negation, witnesses=[b.symbol for b in witnesses],
                      witness_domains={b.symbol: b.domain for b in witnesses})
     if verdict == z3.unsat:
@@ -123,7 +129,15 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
             out.detail = "z3: the negated closed sentence holds; exact counterexamples for sample values of " + \
                 ", ".join(b.symbol.name for b in f.binders)
     else:
-        out.detail = f"z3 returned unknown ({solver.reason_unknown()}) after the {timeout:g} s limit or earlier"
+        why = solver.reason_unknown()
+        if z3_fired(why, elapsed, safety_seconds(timeout)):
+            out.detail = (f"z3 ran past the wall-clock safety net of {safety_seconds(timeout):g} s "
+                          f"before its budget of {budget} resource units ran out ({why})")
+            record(out.detail)
+        elif "resource limit" in why or "canceled" in why:  # z3 says either when the rlimit runs out
+            out.detail = f"z3 returned unknown: its budget of {budget} resource units ran out"
+        else:
+            out.detail = f"z3 returned unknown ({why}) within its budget of {budget} resource units"
     out.seconds = time.perf_counter() - start
     for observe in OBSERVERS:
         observe(out)
@@ -157,11 +171,19 @@ def _shrunk(solver: z3.Solver, tr: Translator, order: list[sympy.Symbol],
     model = solver.model()
     solver.set("timeout", SHRINK_CHECK_MS)
     solver.set("rlimit", SHRINK_CHECK_RLIMIT)
+
+    def check() -> z3.CheckSatResult:
+        began = time.perf_counter()
+        answer = solver.check()
+        if answer == z3.unknown and z3_fired(solver.reason_unknown(), time.perf_counter() - began,
+                                             SHRINK_CHECK_MS / 1000):
+            record(f"a shrinking step ran past z3's wall-clock safety net of {SHRINK_CHECK_MS} ms")
+        return answer
     for s in order:
         if inside and inside.get(s):
             solver.push()
             solver.add(*inside[s])
-            if solver.check() == z3.sat:
+            if check() == z3.sat:
                 model = solver.model()
             else:
                 solver.pop()
@@ -171,7 +193,7 @@ def _shrunk(solver: z3.Solver, tr: Translator, order: list[sympy.Symbol],
                 continue
             solver.push()
             solver.add(tr.var(s) == tr.value(c))
-            if solver.check() == z3.sat:
+            if check() == z3.sat:
                 model = solver.model()
                 break
             solver.pop()

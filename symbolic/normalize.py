@@ -14,7 +14,7 @@ from lawproof.errors import BackendTimeout, ClaimInputError, OutsideFragment
 from lawproof.formula import (And, Approx, Atom, Binder, Formula, Implies, Optimum, Or, Quantified,
                               Truth, conj, disj, domain_of)
 from lawproof.parser import ArgMin, Derived, Rebind, Solve, limit_direction
-from lawproof.timeout import time_limit
+from lawproof.timeout import SafetyNetHit, time_limit
 
 from .identity import _assumed
 
@@ -84,6 +84,8 @@ class _Bodies:
             body = _substitute_and_evaluate(d.body, self, _domains(self.theory), self.seconds, steps)
         except ClaimInputError as e:
             return _Failed(name, e.message, e.fix)
+        except SafetyNetHit:
+            raise  # not kept: each claim that needs it tries again, and its evidence says so
         except BackendTimeout as e:
             return _Failed(name, str(e), "raise the claim's timeout or simplify the definition")
         self._steps[name] = steps

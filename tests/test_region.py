@@ -144,7 +144,8 @@ def test_a_wrong_region_is_rejected_by_z3():
 def test_time_limit_gives_unknown_with_what_was_tried():
     r = regions.derive(PACK, "collapse-threshold-derived", backend=Silent(), timeout=0.5)
     assert r.status == "unknown" and not r.region
-    assert "no answer within 0.5 s" in r.tried[0] and "parameters S, R" in r.tried[0]
+    # the wall clock is only a safety net, ten times the budget's seconds (docs/budgets.md)
+    assert "no answer within 5 s, the wall-clock safety net" in r.tried[0] and "parameters S, R" in r.tried[0]
     assert r.evidence()[0][1].startswith("not derived (unknown)")
 
 

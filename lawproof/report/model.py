@@ -21,9 +21,11 @@ from .plots import Plot, draw_plots
 SCHEMA_VERSION = 2
 
 #: Parts of `Evidence.tried` that depend on the machine's speed: timings, and how far
-#: a search got before its wall-clock deadline (numeric/interval.py).
+#: a search got before a wall-clock safety net fired (numeric/interval.py; such a claim
+#: is unknown, see docs/budgets.md).
 _VOLATILE = ((re.compile(r" \[[0-9.]+ s\]$"), ""),
-             (re.compile(r"deadline exhausted after \d+ boxes: \d+ proved, \d+ undecided"), "deadline exhausted"))
+             (re.compile(r"safety net \(deadline\) fired after \d+ boxes: \d+ proved, \d+ undecided"),
+              "safety net (deadline) fired"))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,132 @@
+"""Budgets, not clocks (docs/budgets.md): verdicts and artifacts count work, and a
+wall-clock safety net that fires leaves the claim unknown, saying so."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import lawproof
+from lawproof import timeout as budget
+
+ROOT = Path(__file__).resolve().parent.parent
+
+IDENTITY = '''[paper]
+id = "b"
+[symbols]
+x = "(0, oo)"
+[[claim]]
+id = "square"
+formula = "(x + 1)^2 = x^2 + 2*x + 1"
+'''
+
+
+def test_timeout_seconds_map_to_a_z3_resource_budget():
+    assert budget.rlimit_for(5.0) == 5 * budget.RLIMIT_PER_SECOND
+    assert budget.safety_seconds(5.0) == budget.SAFETY_FACTOR * 5.0 >= 10 * 5.0
+
+
+def test_the_safety_net_is_far_above_the_budget_and_records_when_it_fires():
+    with budget.watching() as fired:
+        with budget.time_limit(0.01, "a quick step"):
+            time.sleep(0.02)  # past the budget's seconds, well within the net
+        assert fired == []
+        with pytest.raises(budget.SafetyNetHit, match="safety net"):
+            with budget.time_limit(0.001, "a runaway step"):
+                time.sleep(1)
+    assert len(fired) == 1 and "a runaway step" in fired[0]
+
+
+def test_a_nested_limit_keeps_the_outer_net_armed():
+    import signal
+    with budget.time_limit(100.0, "outer"):
+        with budget.time_limit(0.5, "inner"):
+            pass
+        left, _ = signal.getitimer(signal.ITIMER_REAL)
+        assert 900 < left <= 1000
+    assert signal.getitimer(signal.ITIMER_REAL)[0] == 0
+
+
+def test_a_claim_whose_safety_net_fires_is_unknown_and_says_so(monkeypatch):
+    monkeypatch.setattr(budget, "SAFETY_FACTOR", 1e-6)
+    r = lawproof.check_file(lawproof.loads(IDENTITY, "b.toml")).results[0]
+    assert r.verdict == "unknown"
+    assert r.method.startswith("stopped by the wall-clock safety net")
+    assert "safety net" in r.message
+    assert any(t.startswith("wall-clock safety net: ") for t in r.evidence.tried)
+    assert r.evidence.artifact == "" and r.evidence.counterexample == {}
+    monkeypatch.undo()
+    again = lawproof.check_file(lawproof.loads(IDENTITY, "b.toml")).results[0]
+    assert again.verdict == "proved"
+    assert not any("safety net" in t for t in again.evidence.tried)
+
+
+def test_a_z3_budget_gives_unknown_whatever_the_clock(monkeypatch):
+    """With a tiny rlimit and the safety net ten times the claim's timeout, z3 stops on
+    its count: the detail names the budget, not a time."""
+    from lawproof.proofs import decide
+    from lawproof.symbolic import normalize
+    text = IDENTITY.replace('"(x + 1)^2 = x^2 + 2*x + 1"', '"x^3 - 3*x + 3 > 0"')
+    cf = lawproof.loads(text, "b.toml")
+    domains = {s.symbol: s.domain for s in cf.theory.symbols.values()}
+    out = decide(normalize(cf.claims[0], cf.theory), domains, rlimit=10)
+    assert out.status == "unknown" and "budget of 10 resource units ran out" in out.detail
+    assert decide(normalize(cf.claims[0], cf.theory), domains).status == "proved"
+
+
+def _burn() -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", "while True: pass"])
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the load test runs on Linux CI")
+def test_bundled_reports_are_byte_identical_beside_two_busy_processes(tmp_path):
+    """The bundled check, run while two CPU-burning processes compete for the cores,
+    regenerates reports/ byte for byte (`lawproof report --check`)."""
+    burners = [_burn() for _ in range(2)]
+    try:
+        done = subprocess.run([sys.executable, "-m", "lawproof.cli", "report", "--check"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=900,
+                              env={**os.environ, "PYTHONHASHSEED": "0"})
+    finally:
+        for p in burners:
+            p.kill()
+            p.wait()
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "reports/ is up to date" in done.stdout
+
+
+def _check_output(jobs: int, *papers: str) -> str:
+    import re
+    done = subprocess.run([sys.executable, "-m", "lawproof.cli", "check", "--jobs", str(jobs),
+                           *(str(ROOT / "papers" / p) for p in papers)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    return re.sub(r" +[0-9.]+s$", "", done.stdout, flags=re.M)  # the time column
+
+
+def test_jobs_2_prints_what_jobs_1_prints_in_the_same_order():
+    papers = ("serial_scaling.claims.toml", "scaling_anchors.claims.toml")
+    serial = _check_output(1, *papers)
+    assert serial.count("\n") > 40
+    assert _check_output(2, *papers) == serial
+
+
+def test_check_files_in_parallel_gives_the_serial_results():
+    from lawproof.engine import check_files
+    from lawproof.report.model import tried
+
+    def dicts(jobs: int) -> list[dict]:
+        out = []
+        for _, fr in check_files([ROOT / "papers" / "serial_scaling.claims.toml"], jobs=jobs):
+            for r in fr.results:
+                d = r.to_dict()
+                d.pop("seconds", None)
+                d["evidence"]["tried"] = tried(r)  # without timings, as reports show it
+                out.append(d)
+        return out
+
+    assert dicts(1) == dicts(2)
