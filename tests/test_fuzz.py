@@ -456,7 +456,7 @@ def test_fuzz_full_checks_end_in_a_verdict(text):
 # -- deep nesting: a documented limit, not a RecursionError ------------------------------
 
 @pytest.mark.parametrize("kind", sorted(NESTERS))
-@pytest.mark.parametrize("depth", [10, 200, 5000, 50000])
+@pytest.mark.parametrize("depth", [10, 200, 5000])
 def test_deep_nesting_is_an_input_error_or_fine(kind, depth):
     head = '[paper]\nid = "deep"\n[symbols]\nx = "(0, oo)"\n[define]\n"f(x)" = "x + 1"\n'
     text = head + '[[claim]]\nid = "c"\nformula = ' + toml_value(NESTERS[kind](depth)) + "\n"
