@@ -9,7 +9,7 @@ from typing import Sequence
 
 from . import loader, variants_cli
 from .engine import FileResult, bundled_papers, check_file, check_files, default_jobs
-from .errors import ClaimInputError
+from .errors import ClaimInputError, LawproofError
 from .verdict import Result
 
 EXIT_OK, EXIT_MISMATCH, EXIT_INPUT = 0, 1, 2
@@ -89,6 +89,8 @@ def _parser() -> argparse.ArgumentParser:
                     "at 50 digits, and reported with its evidence.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="run `lawproof COMMAND --help` for each command's options and examples")
+    p.add_argument("--debug", action="store_true",
+                   help="on an internal error (a bug in lawproof), print the Python traceback")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     c = sub.add_parser("check", help="check claim files and print a table of verdicts",
                        description="Check every claim of the given claim files (default: every "
@@ -132,7 +134,14 @@ def _files(paths: Sequence[str]) -> list[Path]:
         return bundled_papers()
     out: list[Path] = []
     for p in map(Path, paths):
-        out.extend(sorted(p.glob("*.claims.toml")) if p.is_dir() else [p])
+        if p.is_dir():
+            found = sorted(f for f in p.glob("*.claims.toml") if f.is_file())
+            if not found:
+                raise ClaimInputError("the folder has no *.claims.toml files", file=str(p),
+                                      fix="give claim files, or a folder that holds files named *.claims.toml")
+            out.extend(found)
+        else:
+            out.append(p)
     return out
 
 
@@ -325,6 +334,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         # the reader (e.g. `| head`) stopped early; that is not an error of ours
         sys.stderr.close()
         return EXIT_OK
+    except LawproofError as e:
+        print(f"lawproof: {e}", file=sys.stderr)
+        return EXIT_MISMATCH
+    except Exception as e:
+        if args.debug:
+            raise
+        print(f"internal error: {type(e).__name__}: {e} (a bug in lawproof; run with --debug for the "
+              "traceback and please report it)", file=sys.stderr)
+        return EXIT_MISMATCH
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -5,20 +5,26 @@ line/column; a bad claim is kept (with its error) so that the others still run.
 """
 from __future__ import annotations
 
+import contextlib
+import math
 import re
+import signal
+import stat
+import threading
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import sympy
 
 from .claims import EXPECTATIONS, Claim, ClaimFile, Definition, RegionSpec, SymbolInfo, Table, Theory
 from .domain import Domain
-from .errors import ClaimInputError
+from .errors import BackendTimeout, ClaimInputError
 from .files import id_problem, suggest_id
 from .latex import latex_to_ascii
+from .timeout import time_limit
 from .parser import BUILTINS, CONSTANTS, KEYWORDS, Namespace, make_symbol, parse_definition, parse_term, \
-    parse_formula, parse_interval
+    parse_formula, parse_interval, interval_is_empty
 
 CLAIM_KEYS = {"id", "says", "where", "formula", "expect", "assume", "timeout",
               "tolerance", "check", "reason", "region"}
@@ -48,6 +54,8 @@ class _Source:
 
     def __init__(self, text: str) -> None:
         self.lines = text.splitlines()
+        self._starts: dict[str, list[int]] = {}
+        self._ends: dict[int, int] = {}
 
     def section_lines(self, header: str) -> range:
         start = next((i for i, ln in enumerate(self.lines) if ln.strip() == header), None)
@@ -57,15 +65,20 @@ class _Source:
 
     def claim_lines(self, index: int, header: str = "[[claim]]") -> range:
         """The lines of the `index`-th block opened by `header` (`[[claim]]`, `[[table]]`)."""
-        starts = [i for i, ln in enumerate(self.lines) if ln.strip() == header]
+        starts = self._starts.get(header)
+        if starts is None:  # once per header: files with thousands of claims load in linear time
+            starts = self._starts[header] = [i for i, ln in enumerate(self.lines) if ln.strip() == header]
         if index >= len(starts):
             return range(0)
         return range(starts[index], self._end(starts[index]))
 
     def _end(self, start: int) -> int:
         # a header line, not a line of a multi-line array such as `rows = [`
-        return next((i for i in range(start + 1, len(self.lines)) if _HEADER.match(self.lines[i])),
-                    len(self.lines))
+        if start in self._ends:
+            return self._ends[start]
+        end = self._ends[start] = next(
+            (i for i in range(start + 1, len(self.lines)) if _HEADER.match(self.lines[i])), len(self.lines))
+        return end
 
     def key(self, lines: range, key: str) -> tuple[int | None, int | None]:
         """1-based (line, column of the value's first character) of `key = "..."`."""
@@ -99,19 +112,51 @@ class _Source:
 
 def load(path: str | Path) -> ClaimFile:
     """Read a claim file. Raises ClaimInputError only when the file as a whole is
-    unreadable (missing, not TOML, no [paper]); problems inside one claim or one
-    definition are collected on the result instead."""
+    unreadable (missing, not a regular file, over MAX_FILE_BYTES, not UTF-8, not TOML,
+    no [paper], over MAX_CLAIMS claims); problems inside one claim or one definition are
+    collected on the result instead."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        info = p.stat()
+        if not stat.S_ISREG(info.st_mode):
+            # a FIFO or device would block the read; a folder is not a claim file
+            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+            raise ClaimInputError(f"the claim file is {kind}",
+                                  fix="give a *.claims.toml file (`lawproof check` also takes a folder of them)",
+                                  file=str(p))
+        if info.st_size > MAX_FILE_BYTES:
+            raise _too_large(str(p), info.st_size)
+        with p.open("rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
     except OSError as e:
-        raise ClaimInputError(f"cannot read the claim file ({e.strerror})",
+        raise ClaimInputError(f"cannot read the claim file ({e.strerror or e})",
                               fix="check the path", file=str(p)) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise _too_large(str(p), len(data))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        column = len(data[data.rfind(b"\n", 0, e.start) + 1:e.start].decode("utf-8", "replace")) + 1
+        raise ClaimInputError(f"the file is not UTF-8 text (byte {data[e.start]:#04x} at offset {e.start})",
+                              fix="save the file as UTF-8", file=str(p), line=line, column=column) from None
     return loads(text, str(p))
+
+
+#: A claim file larger than this, or with more claims (counting table rows), is refused.
+MAX_FILE_BYTES = 5_000_000
+MAX_CLAIMS = 10_000
+
+
+def _too_large(path: str, size: int) -> ClaimInputError:
+    return ClaimInputError(f"the claim file has {size:,} bytes, more than the limit of {MAX_FILE_BYTES:,}",
+                           fix="split it into several claim files", file=path)
 
 
 def loads(text: str, path: str = "<memory>") -> ClaimFile:
     """Read a claim file's text (see `load`)."""
+    if len(text) > MAX_FILE_BYTES and len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
+        raise _too_large(path, len(text.encode("utf-8", "surrogatepass")))
     try:
         data = tomllib.loads(text, parse_float=_TomlFloat)
     except tomllib.TOMLDecodeError as e:
@@ -119,6 +164,13 @@ def loads(text: str, path: str = "<memory>") -> ClaimFile:
         raise ClaimInputError(f"not valid TOML: {e}", fix="check quotes and brackets near that line",
                               file=path, line=int(m.group(1)) if m else None,
                               column=int(m.group(2)) if m else None) from None
+    except ValueError:
+        # tomllib lets Python's int() fail on an integer of more than 4300 digits
+        m = re.search(r"[0-9][0-9_]{4000,}", text)
+        line = text.count("\n", 0, m.start()) + 1 if m else None
+        raise ClaimInputError("not valid TOML: a number with thousands of digits",
+                              fix="write a shorter number, or put it in a formula string",
+                              file=path, line=line) from None
     src = _Source(text)
     paper = data.get("paper")
     if not isinstance(paper, dict) or not isinstance(paper.get("id"), str):
@@ -138,7 +190,19 @@ def loads(text: str, path: str = "<memory>") -> ClaimFile:
     _load_definitions(data.get("define", {}), theory, out, src)
     claims = data.get("claim", [])
     if not isinstance(claims, list):
+        out.errors.append(ClaimInputError("claim must be an array of tables, written [[claim]]",
+                                          fix="start each claim with a [[claim]] line", file=path))
         claims = []
+    tables = data.get("table", [])
+    if not isinstance(tables, list):
+        out.errors.append(ClaimInputError("table must be an array of tables, written [[table]]",
+                                          fix="start each table with a [[table]] line", file=path))
+        tables = []
+    count = len(claims) + sum(len(t["rows"]) if isinstance(t, dict) and isinstance(t.get("rows"), list) else 1
+                              for t in tables)
+    if count > MAX_CLAIMS:
+        raise ClaimInputError(f"the file has {count:,} claims (with table rows), more than the limit of "
+                              f"{MAX_CLAIMS:,}", fix="split it into several claim files", file=path)
     seen: set[str] = set()
 
     def add(claim: Claim) -> None:
@@ -150,22 +214,82 @@ def loads(text: str, path: str = "<memory>") -> ClaimFile:
         out.claims.append(claim)
 
     for index, raw in enumerate(claims):
-        add(_load_claim(raw, index, theory, src))
-    tables = data.get("table", [])
-    for index, raw in enumerate(tables if isinstance(tables, list) else []):
+        try:
+            claim = _load_claim(raw, index, theory, src)
+        except Exception as e:  # a bug of lawproof: this claim is an error, the others still load
+            cid = raw.get("id") if isinstance(raw, dict) else None
+            cid = cid if isinstance(cid, str) and id_problem(cid) is None else f"#{index + 1}"
+            lines = src.claim_lines(index)
+            line = lines.start + 1 if len(lines) else None
+            claim = Claim(id=cid, line=line, error=_internal(e, "this claim", file=path, claim=cid, line=line))
+        add(claim)
+    for index, raw in enumerate(tables):
         try:
             table, rows = _load_table(raw, index, theory, src)
         except ClaimInputError as e:
             out.errors.append(e.located(file=path))
+            continue
+        except Exception as e:
+            out.errors.append(_internal(e, f"[[table]] #{index + 1}", file=path))
             continue
         out.tables.append(table)
         for claim in rows:
             add(claim)
     if "variant" in data:  # R -> R(a) substitutions for `lawproof counterexample --variant`
         from .variants import read_specs  # variants builds on this module
-        out.errors.extend(read_specs(data["variant"], theory,
-                                     lambda i, k: src.key(src.claim_lines(i, "[[variant]]"), k))[1])
+        try:
+            out.errors.extend(read_specs(data["variant"], theory,
+                                         lambda i, k: src.key(src.claim_lines(i, "[[variant]]"), k))[1])
+        except Exception as e:
+            out.errors.append(_internal(e, "the [[variant]] tables", file=path))
     return out
+
+
+#: Seconds SymPy may take to build one formula, domain or definition while a file is
+#: read (it takes milliseconds; SymPy can get stuck evaluating, e.g., a divergent
+#: integral inside min).
+MAX_READ_SECONDS = 10.0
+
+
+@contextlib.contextmanager
+def _read_limit(what: str) -> Iterator[None]:
+    """Turn a formula that SymPy cannot build within MAX_READ_SECONDS into an input
+    error. Only on the main thread and when no other time limit is running (SIGALRM)."""
+    usable = (threading.current_thread() is threading.main_thread()
+              and signal.getitimer(signal.ITIMER_REAL)[0] == 0)
+    if not usable:
+        yield
+        return
+    try:
+        with time_limit(MAX_READ_SECONDS, what):
+            yield
+    except BackendTimeout:
+        raise ClaimInputError(f"building {what} took longer than {MAX_READ_SECONDS:g} s (SymPy got stuck "
+                              "evaluating a part of it)",
+                              fix="simplify it, e.g. move an integral or limit out of min/max/sqrt") from None
+
+
+def _internal(e: Exception, what: str, **where: Any) -> ClaimInputError:
+    """The safety net: an unexpected exception while reading one part of a file (a bug
+    of lawproof, not of the file) becomes that part's error; the rest is still read."""
+    return ClaimInputError(f"internal error while reading {what} ({type(e).__name__}: {_shown(str(e))[1:-1]}); "
+                           "this is a bug in lawproof", fix="please report it with the claim file", **where)
+
+
+#: The largest `timeout` a claim may ask for, in seconds (a day).
+MAX_TIMEOUT = 86_400.0
+
+
+def _good_timeout(value: Any) -> bool:
+    """A positive, finite number of seconds, at most MAX_TIMEOUT (not nan, inf or a bool)."""
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value) and 0 < value <= MAX_TIMEOUT)
+
+
+def _shown(value: Any) -> str:
+    """A TOML value for an error message, cut short."""
+    text = value.text if isinstance(value, _TomlFloat) else repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _check_new_name(name: str, theory: Theory) -> str | None:
@@ -186,7 +310,12 @@ def _load_symbols(raw: Any, theory: Theory, out: ClaimFile, src: _Source) -> Non
         if isinstance(spec, str):
             entries[name] = (spec, False, "")
         elif isinstance(spec, dict) and isinstance(spec.get("domain"), str):
-            entries[name] = (spec["domain"], bool(spec.get("integer", False)), str(spec.get("text", "")))
+            if not isinstance(spec.get("integer", False), bool):
+                out.errors.append(ClaimInputError(
+                    f"integer of symbol '{name}' must be true or false, not {_shown(spec['integer'])}",
+                    fix=f'write {name} = {{ domain = "[1, 10]", integer = true }}', file=theory.path, line=at[0]))
+                continue
+            entries[name] = (spec["domain"], spec.get("integer", False), str(spec.get("text", "")))
         else:
             out.errors.append(ClaimInputError(
                 f"symbol '{name}' has no domain", fix=f'write {name} = "[0, 1]" or {name} = {{ domain = "[0, 1]" }}',
@@ -203,8 +332,9 @@ def _load_symbols(raw: Any, theory: Theory, out: ClaimFile, src: _Source) -> Non
     for name, (dom_text, integer, text) in entries.items():
         at = src.key(lines, name)
         try:
-            lo, hi, lo_open, hi_open = parse_interval(dom_text, ns)
-            if lo.is_number and hi.is_number and (bool(lo > hi) or (lo == hi and (lo_open or hi_open))):
+            with _read_limit(f"the domain of '{name}'"):
+                lo, hi, lo_open, hi_open = parse_interval(dom_text, ns)
+            if lo.is_number and hi.is_number and interval_is_empty(lo, hi, lo_open, hi_open):
                 raise ClaimInputError(f"the domain {dom_text} of '{name}' is empty",
                                       fix="write the lower bound first and check which ends are open")
             domain = Domain(lo, hi, lo_open or lo == -sympy.oo, hi_open or hi == sympy.oo, integer)
@@ -212,6 +342,9 @@ def _load_symbols(raw: Any, theory: Theory, out: ClaimFile, src: _Source) -> Non
             src.shift(e, at)
             e.message = f"in the domain of '{name}': {e.message}"
             out.errors.append(e.located(file=theory.path))
+            continue
+        except Exception as e:
+            out.errors.append(_internal(e, f"the domain of '{name}'", file=theory.path, line=at[0]))
             continue
         theory.symbols[name] = SymbolInfo(name, ns.symbols[name][0], domain, text)
 
@@ -221,10 +354,14 @@ def _load_definitions(raw: Any, theory: Theory, out: ClaimFile, src: _Source) ->
     for head, spec in (raw.items() if isinstance(raw, dict) else []):
         at = src.key(lines, head)
         try:
-            theory_def = _definition(head, spec, theory)
+            with _read_limit(f"the definition '{head}'"):
+                theory_def = _definition(head, spec, theory)
         except ClaimInputError as e:
             src.shift(e, at)
             out.errors.append(e.located(file=theory.path))
+            continue
+        except Exception as e:
+            out.errors.append(_internal(e, f"the definition '{head}'", file=theory.path, line=at[0]))
             continue
         theory.definitions[theory_def.name] = theory_def
 
@@ -307,8 +444,9 @@ def _load_claim(raw: Any, index: int, theory: Theory, src: _Source) -> Claim:
         return fail(f"expect must be 'holds' or 'fails', not {expect!r}", 'write expect = "fails"', "expect")
     claim.expect = expect
     timeout = raw.get("timeout", 5.0)
-    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
-        return fail("timeout must be a positive number of seconds", "write timeout = 10", "timeout")
+    if not _good_timeout(timeout):
+        return fail(f"timeout must be a positive, finite number of seconds (at most {MAX_TIMEOUT:g}), "
+                    f"not {_shown(timeout)}", "write timeout = 10", "timeout")
     claim.timeout = float(timeout)
     tolerance = raw.get("tolerance")
     if tolerance is not None and (not isinstance(tolerance, (int, float, str)) or isinstance(tolerance, bool)):
@@ -326,7 +464,8 @@ def _load_claim(raw: Any, index: int, theory: Theory, src: _Source) -> Claim:
         if not isinstance(raw[key], str):
             return fail(f"{key} must be a string", f'write {key} = "..."', key)
         try:
-            parsed = parse_formula(raw[key], ns, tolerance=tol)
+            with _read_limit(f"the {key}"):
+                parsed = parse_formula(raw[key], ns, tolerance=tol)
         except ClaimInputError as e:
             src.shift(e, src.key(lines, key))
             claim.error = e.located(file=theory.path, claim=cid)
@@ -452,8 +591,9 @@ def _load_table(raw: Any, index: int, theory: Theory, src: _Source) -> tuple[Tab
         if tol is None or tol < 0:
             raise fail("tolerance must be a nonnegative number (relative)", "write tolerance = 0.01", "tolerance")
     timeout = raw.get("timeout", 5.0)
-    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
-        raise fail("timeout must be a positive number of seconds", "write timeout = 2", "timeout")
+    if not _good_timeout(timeout):
+        raise fail(f"timeout must be a positive, finite number of seconds (at most {MAX_TIMEOUT:g}), "
+                   f"not {_shown(timeout)}", "write timeout = 2", "timeout")
     says, where = str(raw.get("says", "")), str(raw.get("where", ""))
     claims: list[Claim] = []
     ids: list[str | None] = []

@@ -191,7 +191,38 @@ def parse_interval(text: str, ns: Namespace) -> tuple[sympy.Expr, sympy.Expr, bo
     return _Builder(ns, text, None).interval(tree)
 
 
+#: How deeply a formula, domain or definition may nest (parse-tree levels: each operator,
+#: call, quantifier or comparison below another is one level; parentheses alone are
+#: not). The bundled packs need 10; the limit keeps the recursive builder, SymPy and
+#: the backends far from Python's recursion limit.
+MAX_NESTING = 100
+#: The most digits a number literal may have (Python converts at most 4300).
+MAX_DIGITS = 4000
+
+
+def _too_deep(tree: lark.Tree) -> lark.Tree | None:
+    """The first node nested deeper than MAX_NESTING levels, or None (iterative)."""
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_NESTING:
+            return node
+        stack.extend((c, depth + 1) for c in node.children if isinstance(c, lark.Tree))
+    return None
+
+
 def _parse(text: str, start: str) -> lark.Tree:
+    tree = _parse_tree(text, start)
+    deep = _too_deep(tree)
+    if deep is not None:
+        line, col = (None, None) if deep.meta.empty else (deep.meta.line, deep.meta.column)
+        raise FormulaSyntaxError(f"the formula is nested deeper than {MAX_NESTING} levels",
+                                 fix="split it into definitions under [define] that use each other",
+                                 line=line, column=col)
+    return tree
+
+
+def _parse_tree(text: str, start: str) -> lark.Tree:
     try:
         return _PARSER.parse(text, start=start)
     except lark.exceptions.UnexpectedCharacters as e:
@@ -215,6 +246,22 @@ def _parse(text: str, start: str) -> lark.Tree:
         raise FormulaSyntaxError("the formula ends too early",
                                  fix="complete the expression or close the parenthesis",
                                  line=_end_line(text), column=_end_col(text)) from None
+    except lark.exceptions.UnexpectedInput as e:  # any other way the text does not parse
+        raise FormulaSyntaxError("the formula does not follow the grammar", fix="check the syntax",
+                                 line=getattr(e, "line", None), column=getattr(e, "column", None)) from None
+
+
+def interval_is_empty(lo: sympy.Expr, hi: sympy.Expr, lo_open: bool, hi_open: bool) -> bool:
+    """True when the numeric bounds certainly give an empty interval (False when SymPy
+    cannot compare them)."""
+    try:
+        return bool(lo > hi) or bool(lo == hi and (lo_open or hi_open))
+    except TypeError:  # SymPy cannot order them (e.g. an unevaluated integral)
+        return False
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def _literal(terminal: str) -> str:
@@ -421,14 +468,17 @@ class _Builder:
     def domain(self, node: lark.Tree, lo: sympy.Expr, hi: sympy.Expr, lo_open: bool,
                hi_open: bool, integer: bool) -> Domain:
         if lo.is_number and hi.is_number:
-            empty = bool(lo > hi) or (lo == hi and (lo_open or hi_open))
-            if empty:
+            if interval_is_empty(lo, hi, lo_open, hi_open):
                 raise self.error(node, f"the interval from {lo} to {hi} is empty",
                                  "write the lower bound first and check which ends are open")
         return Domain(lo, hi, lo_open or lo == -sympy.oo, hi_open or hi == sympy.oo, integer)
 
     def interval(self, t: lark.Tree) -> tuple[sympy.Expr, sympy.Expr, bool, bool]:
         lo, hi = (self.expr(c) for c in t.children)
+        for bound in (lo, hi):
+            if bound is sympy.nan or (bound.is_number and bound.is_extended_real is False):
+                raise self.error(t, f"the bound {_short(sympy.sstr(bound))} of the interval is not a real number",
+                                 "write real bounds, e.g. [0, 1] or (0, oo)")
         if lo == sympy.oo or hi == -sympy.oo:
             raise self.error(t, "an interval cannot start at oo or end at -oo",
                              "write it as (-oo, x] or [x, oo)")
@@ -526,9 +576,12 @@ class _Builder:
         kind = t.data
         if kind == "number":
             token = str(t.children[0])
-            _, _, exponent = token.lower().partition("e")
-            if exponent and abs(int(exponent)) > MAX_EXPONENT:
-                raise self.error(t, f"the exponent of {token} is beyond ±{MAX_EXPONENT}",
+            mantissa, _, exponent = token.lower().partition("e")
+            if sum(c.isdigit() for c in mantissa) > MAX_DIGITS:
+                raise self.error(t, f"a number with more than {MAX_DIGITS} digits",
+                                 "write it with an exponent (1.5e30) or use a symbol")
+            if exponent and (len(exponent.lstrip("+-").lstrip("0")) > 6 or abs(int(exponent)) > MAX_EXPONENT):
+                raise self.error(t, f"the exponent of {_short(token)} is beyond ±{MAX_EXPONENT}",
                                  "numbers are kept exact, so write a smaller one or use a symbol")
             return _number(token)
         if kind == "name":
@@ -618,9 +671,11 @@ class _Builder:
             # min(1, sqrt(-3)): an argument that is not a real number (its condition is
             # recorded as false); SymPy cannot order it, and the term is undefined
             return sympy.nan
-        if name == "min":
-            return sympy.Min(*xs)
-        return sympy.Max(*xs)
+        try:
+            return sympy.Min(*xs) if name == "min" else sympy.Max(*xs)
+        except ValueError:  # SymPy refuses arguments it cannot order against each other
+            raise self.error(t, f"{name} needs real-valued arguments it can compare",
+                             f"check the arguments of {name}(...)") from None
 
     def calculus(self, t: lark.Tree, name: str, args: list) -> sympy.Expr:
         """`diff`, `integrate`, `limit`, with the definedness their semantics give
@@ -666,7 +721,15 @@ class _Builder:
             # conditions SymPy simplified out of the body travel with it as a guard, so
             # that the limit's evaluation can ask whether they hold near the point
             body = sympy.Piecewise((body, sympy.And(*(_relational(c) for c in lost))), (sympy.nan, True))
-        return sympy.Limit(body, var, point, limit_direction(domain, point) or "+-")
+        if var in point.free_symbols or point.has(sympy.zoo, sympy.nan) or point.is_extended_real is False:
+            raise self.error(args[2], f"the point of limit({vname} -> {_short(sympy.sstr(point))}) is not a real "
+                                      f"number, oo or -oo independent of {vname}",
+                             f"write limit(expr, {vname}, 0) or limit(expr, {vname}, oo)")
+        try:
+            return sympy.Limit(body, var, point, limit_direction(domain, point) or "+-")
+        except (NotImplementedError, ValueError) as e:
+            raise self.error(t, f"SymPy cannot state this limit ({_short(str(e), 120)})",
+                             f"write limit(expr, {vname}, point) with a real point, oo or -oo") from None
 
     def outer_integer(self, name: str) -> bool:
         known = self.lookup_symbol(name)

@@ -500,15 +500,22 @@ def read_specs(raw: object, theory: Theory,
             fail(f"unknown key '{unknown[0]}'", "use " + ", ".join(sorted(VARIANT_KEYS)), unknown[0])
             continue
         param = item.get("param")
-        if param not in theory.symbols:
+        if not isinstance(param, str) or param not in theory.symbols:
             fail(f"param {param!r} is not a symbol of this file", 'write param = "R"', "param")
             continue
         family, expr = item.get("family"), item.get("expr")
         if (family is None) == (expr is None):
             fail("give exactly one of family and expr", 'write family = "linear" or expr = "R0*(1 + a)"')
             continue
-        if family is not None and family not in FAMILIES:
+        if family is not None and (not isinstance(family, str) or family not in FAMILIES):
             fail(f"no variant family {family!r}", "choose one of: " + ", ".join(FAMILIES), "family")
+            continue
+        if expr is not None and not isinstance(expr, str):
+            fail("expr must be a string: R as a function of the allocation", 'write expr = "R0*(1 + a)"', "expr")
+            continue
+        bad = next((k for k in ("var", "at") if k in item and not isinstance(item[k], str)), None)
+        if bad is not None:
+            fail(f"{bad} must be a string", f'write {bad} = "..."', bad)
             continue
         symbols = item.get("symbols", {})
         if not isinstance(symbols, dict) or not all(isinstance(v, str) for v in symbols.values()):

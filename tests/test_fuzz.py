@@ -1,0 +1,469 @@
+"""Fuzzing: hostile and broken claim files give lawproof errors, never tracebacks.
+
+Three generators feed `lawproof.loads`/`lawproof.load`:
+
+- grammar-aware whole claim files: random formulas from the claim language
+  (quantifiers, optima, approx, calculus, solve/argmin, LaTeX definitions, huge and tiny
+  numbers, deep nesting, text mutations of all of these) inside [paper], [symbols],
+  [define], [[claim]], [[table]] and [[variant]] tables whose values are often of the
+  wrong TOML type (a table where a string belongs, a number where a list does, nan,
+  inf, dates, 5000-digit integers);
+- byte-level mutations of the bundled packs in papers/ (bit flips, non-UTF-8 bytes,
+  deleted, duplicated and spliced ranges), read from a file with `lawproof.load`;
+- deep nesting of every recursive construct, up to far beyond the documented limit.
+
+The property: loading raises nothing but `LawproofError` subclasses, and a returned
+ClaimFile carries only `ClaimInputError`s (on the file or on single claims), none of
+them the loader's "internal error" safety net. A few generated files are also checked
+in full (`check_file`, 1 s per claim): no exception escapes and every verdict is one of
+the six.
+
+The CI run is bounded and derandomized (the same inputs every run; about 3,000
+load/parse inputs, 1-2 minutes). A longer run with fresh random inputs::
+
+    LAWPROOF_FUZZ_EXAMPLES=20000 pytest tests/test_fuzz.py -q -p no:cacheprovider
+
+`LAWPROOF_FUZZ_EXAMPLES` scales every test (it is the example count of the largest
+one); when it is set the inputs are random unless `LAWPROOF_FUZZ_DERANDOMIZE=1`, and
+`--hypothesis-seed=N` replays a run. `LAWPROOF_FUZZ_CHECKS` sets how many files are
+checked in full (default 12). A failure prints the smallest input hypothesis found:
+add it to tests/test_input_errors.py as a regression test.
+"""
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import signal
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+import lawproof
+from lawproof.errors import ClaimInputError, LawproofError
+from lawproof.verdict import VERDICTS
+
+PAPERS = sorted((Path(__file__).resolve().parent.parent / "papers").glob("*.claims.toml"))
+PACKS = [p.read_bytes() for p in PAPERS]
+
+_ENV_EXAMPLES = os.environ.get("LAWPROOF_FUZZ_EXAMPLES")
+EXAMPLES = int(_ENV_EXAMPLES or 1500)
+DERANDOMIZE = _ENV_EXAMPLES is None or os.environ.get("LAWPROOF_FUZZ_DERANDOMIZE") == "1"
+CHECKS = int(os.environ.get("LAWPROOF_FUZZ_CHECKS", "12"))
+#: Loading one file must not take longer than this (it takes milliseconds).
+LOAD_SECONDS = 20
+
+
+def fuzz_settings(share: float, **kw) -> settings:
+    return settings(max_examples=max(1, int(EXAMPLES * share)), derandomize=DERANDOMIZE,
+                    deadline=None, database=None, print_blob=True,
+                    suppress_health_check=list(HealthCheck), **kw)
+
+
+# -- the property ------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def wall_clock(seconds: float, what: str):
+    """Fail (not hang) when the block runs past `seconds`."""
+    def alarm(signum, frame):
+        raise AssertionError(f"{what} ran past {seconds} s")
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def assert_clean(load) -> lawproof.ClaimFile | None:
+    """Run `load()`: it returns a ClaimFile whose errors are all ClaimInputErrors, or
+    raises a LawproofError; anything else fails the test."""
+    try:
+        with wall_clock(LOAD_SECONDS, "loading"):
+            cf = load()
+    except LawproofError as e:
+        str(e)  # the message itself must not fail
+        return None
+    errors = list(cf.errors) + [c.error for c in cf.claims if c.error is not None]
+    for e in errors:
+        assert isinstance(e, ClaimInputError), repr(e)
+        assert "internal error" not in e.message, str(e)
+        str(e)
+    return cf
+
+
+# -- grammar-aware formulas -------------------------------------------------------------
+
+SYMBOLS = ["x", "y", "n", "S", "R"]
+NAMES = SYMBOLS + ["z", "a", "foo", "pi", "E", "oo", "f", "g", "K", "c0", "sqrt", "in", "forall",
+                   "true", "__import__", "rel", "abs", "s"]
+NUMBERS = ["0", "1", "2", "0.5", ".5", "1.", "3.14159", "1e-300", "1e300", "1e1000", "1e1001",
+           "1e-1001", "1E+5", "2e-7", "123456789012345678901234567890", "0.000000000000000000001",
+           "9" * 400, "1e99999999999999999999", "00", "007", "1.5e-3"]
+HUGE_NUMBERS = ["9" * 5000, "1e" + "9" * 5000, "0." + "0" * 3000 + "1", "1" * 4001]
+RELOPS = ["<", "<=", ">", ">=", "=", "==", "!="]
+
+number = st.one_of(st.sampled_from(["0", "1", "2", "3", "1/2", "0.5", "10", "1e-3", "2.5"]),
+                   st.integers(0, 10**12).map(str))
+#: Extreme literals, put into generated formulas in place of a "1" (see `extreme`).
+extreme_number = st.sampled_from(NUMBERS + HUGE_NUMBERS)
+var = st.one_of(*[st.sampled_from(SYMBOLS)] * 8, st.sampled_from(["z", "s", "t", "E"]))
+bound = st.one_of(number, var, st.sampled_from(["oo", "-oo", "-1", "1/2", "x", "2*y"]))
+
+
+def interval_of(lo: str, hi: str, left: str, right: str) -> str:
+    return f"{left}{lo}, {hi}{right}"
+
+
+interval = st.builds(interval_of, bound, bound, st.sampled_from("[("), st.sampled_from("])"))
+
+
+def _term(inner):
+    args = st.lists(inner, min_size=0, max_size=4).map(", ".join)
+    arity = {"sqrt": 1, "exp": 1, "ln": 1, "log": 1, "log2": 1, "log10": 1, "abs": 1, "f": 1, "g": 2}
+    return st.one_of(
+        st.tuples(st.sampled_from(sorted(arity)), st.lists(inner, min_size=2, max_size=2)).map(
+            lambda t: f"{t[0]}({', '.join(t[1][:arity[t[0]]])})"),
+        st.tuples(inner, st.sampled_from(["+", "-", "*", "/", "^", "**"]), inner).map(
+            lambda t: f"({t[0]} {t[1]} {t[2]})"),
+        st.tuples(inner, st.sampled_from(["+", "*", "^"]), inner).map(lambda t: f"{t[0]}{t[1]}{t[2]}"),
+        inner.map(lambda t: f"-{t}"),
+        st.tuples(st.sampled_from(["sqrt", "exp", "ln", "log", "log2", "log10", "abs", "min", "max",
+                                   "f", "g", "K", "foo", "solve", "argmin", "diff", "limit",
+                                   "integrate"]), args).map(lambda t: f"{t[0]}({t[1]})"),
+        st.tuples(st.sampled_from(["min", "max"]), st.lists(inner, min_size=2, max_size=3)).map(
+            lambda t: f"{t[0]}({', '.join(t[1])})"),
+        st.tuples(inner, var).map(lambda t: f"diff({t[0]}, {t[1]})"),
+        st.tuples(inner, var, st.sampled_from(["0", "2", "1/2", "-1", "x", "1e400"])).map(
+            lambda t: f"diff({t[0]}, {t[1]}, {t[2]})"),
+        st.tuples(inner, var, bound, bound).map(lambda t: f"integrate({t[0]}, {t[1]}, {t[2]}, {t[3]})"),
+        st.tuples(inner, var, bound).map(lambda t: f"limit({t[0]}, {t[1]}, {t[2]})"),
+        st.tuples(inner, inner, var).map(lambda t: f"solve({t[0]} = {t[1]}, {t[2]})"),
+        st.tuples(st.sampled_from(["argmin", "argmax"]), inner, var).map(lambda t: f"{t[0]}({t[1]}, {t[2]})"),
+        st.tuples(st.sampled_from(["f", "g"]), inner).map(lambda t: f"{t[0]}({t[1]})"),
+    )
+
+
+term = st.recursive(st.one_of(number, *[st.sampled_from(SYMBOLS)] * 4, st.sampled_from(NAMES)), _term, max_leaves=12)
+
+
+def _formula(inner):
+    binders = st.lists(st.one_of(var, st.builds(lambda v, i: f"{v} in {i}", var, interval)),
+                       min_size=1, max_size=3).map(", ".join)
+    point = st.one_of(term, st.lists(term, min_size=2, max_size=3).map(lambda p: "(" + ", ".join(p) + ")"))
+    variables = st.one_of(var, st.lists(var, min_size=2, max_size=3).map(lambda p: "(" + ", ".join(p) + ")"))
+    return st.one_of(
+        inner.map(lambda f: f"not {f}"),
+        inner.map(lambda f: f"({f})"),
+        st.tuples(inner, st.sampled_from(["and", "or", "->", "<->"]), inner).map(
+            lambda t: f"({t[0]}) {t[1]} ({t[2]})"),
+        st.tuples(st.sampled_from(["forall", "exists"]), binders, inner).map(
+            lambda t: f"{t[0]} {t[1]}: {t[2]}"),
+        st.tuples(st.sampled_from(["minimized_at", "maximized_at"]), term, variables, point,
+                  st.one_of(st.just(""), inner.map(lambda f: ", " + f))).map(
+            lambda t: f"{t[0]}({t[1]}, {t[2]}, {t[3]}{t[4]})"),
+        st.tuples(term, term, st.sampled_from(["", ", rel=0.01", ", abs=1e-3", ", rel=-1",
+                                               ", tol=1", ", rel=x", ", 3"])).map(
+            lambda t: f"approx({t[0]}, {t[1]}{t[2]})"),
+    )
+
+
+comparison = st.one_of(
+    st.tuples(term, st.sampled_from(RELOPS), term).map(" ".join),
+    st.tuples(term, st.sampled_from(RELOPS), term, st.sampled_from(RELOPS), term).map(" ".join),
+    st.sampled_from(["true", "false", "x", "1", "x + 1"]))
+formula = st.recursive(comparison, _formula, max_leaves=8)
+
+#: Every recursive construct of the grammar, nested `depth` times.
+NESTERS = {
+    "parens": lambda d: "(" * d + "x" + ")" * d + " > 0",
+    "neg": lambda d: "-" * d + "x > 0",
+    "plus": lambda d: "+" * d + "x > 0",
+    "not": lambda d: "not " * d + "x > 0",
+    "tower": lambda d: "^".join(["x"] * d) + " > 0",
+    "sum": lambda d: " + ".join(["x"] * d) + " > 0",
+    "sqrt": lambda d: "sqrt(" * d + "x" + ")" * d + " >= 0",
+    "min": lambda d: "min(" * d + "x" + ", 1)" * d + " >= 0",
+    "forall": lambda d: "forall x in [0, 1]: " * d + "x >= 0",
+    "implies": lambda d: "x > 0 -> " * d + "x > 0",
+    "paren-formula": lambda d: "(" * d + "x > 0" + ")" * d,
+    "f": lambda d: "f(" * d + "x" + ")" * d + " > 0",
+    "interval": lambda d: "forall z in [" * d + "0" + ", 1]: z >= 0" * d,
+    "neg-number": lambda d: "-(" * d + "1" + ")" * d + " < 0",
+}
+deep = st.builds(lambda kind, d: NESTERS[kind](d), st.sampled_from(sorted(NESTERS)),
+                 st.sampled_from([5, 50, 99, 100, 101, 150, 200, 400, 1000, 3000]))
+
+
+@st.composite
+def mutated(draw, base):
+    """`base` text with a few characters inserted, deleted or replaced."""
+    text = draw(base)
+    for _ in range(draw(st.integers(0, 3))):
+        i = draw(st.integers(0, len(text)))
+        junk = draw(st.one_of(*[st.sampled_from(list("()[],:^*/+-<>=!.e0x ")
+                                                + ["\n", "oo", "in", "not", "forall x:", "**", "1e", "sqrt("])] * 6,
+                              st.sampled_from(list("\\\"'{}$\x00\u00e9\U0001f600\ufffd")), st.text(max_size=3)))
+        cut = draw(st.integers(0, 2))
+        text = text[:i] + junk + text[i + cut:]
+    return text
+
+
+extreme = st.builds(lambda f, n: f.replace("1", n, 1) if "1" in f else f"{f} and {n} > 0", formula, extreme_number)
+any_formula = st.one_of(*[formula] * 6, extreme, deep, mutated(formula), mutated(deep))
+any_term = st.one_of(*[term] * 5, mutated(term))
+
+LATEX = [r"\frac{a}{b}", r"\frac{x}{", r"\sqrt{x}", r"\sqrt[3]{x}", "x^{2}", r"\left(", r"\right)",
+         r"\cdot", r"\ln", r"\exp", r"\alpha", "{", "}", "\\", "x", "y", "1", "+", "-", r"\times",
+         r"\mathrm{d}", r"\operatorname{foo}", r"\min", r"\max", r"\log_{2}", "_", "^", r"\pi",
+         r"\infty", r"\int_0^1", r"\sum", r"\begin{cases}", "&", r"\\", r"\text{}", "%", "$"]
+latex = st.lists(st.sampled_from(LATEX), min_size=0, max_size=12).map("".join)
+
+
+# -- TOML values of every type, and a small writer ---------------------------------------
+
+class Raw(str):
+    """TOML text written as it is (nan, inf, dates, huge integers, hex)."""
+
+
+RAW_VALUES = ["nan", "inf", "-inf", "+nan", "1979-05-27T07:32:00Z", "1979-05-27", "07:32:00",
+              "0x1F", "0o17", "0b101", "1_000", "1e99999", "1e-99999", "-0.0", "-0"]
+#: Only in the `timeout` of a claim: one of them makes the whole file unreadable.
+HUGE_VALUES = ["9" * 5000, "-" + "9" * 5000, "0.1e" + "9" * 5000, "1." + "1" * 5000]
+raw_value = st.sampled_from(RAW_VALUES).map(Raw)
+
+scalar = st.one_of(st.text(max_size=20), st.integers(-2**70, 2**70), st.floats(allow_nan=True),
+                   st.booleans(), raw_value)
+wild = st.recursive(scalar, lambda inner: st.one_of(
+    st.lists(inner, max_size=3),
+    st.dictionaries(st.sampled_from(["id", "domain", "expr", "latex", "text", "integer", "x", "a b"]),
+                    inner, max_size=3)), max_leaves=6)
+
+
+def sometimes(good, p_bad: int = 10):
+    """Mostly `good`, now and then a value of any type."""
+    return st.one_of(*([good] * p_bad), wild)
+
+
+def toml_key(key: str) -> str:
+    if key and all(c.isalnum() or c in "_-" for c in key) and key.isascii():
+        return key
+    return toml_value(key)
+
+
+def toml_value(v) -> str:
+    if isinstance(v, Raw):
+        return str(v)
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        if math.isnan(v):
+            return "nan"
+        if math.isinf(v):
+            return "inf" if v > 0 else "-inf"
+        return repr(v)
+    if isinstance(v, str):
+        out = []
+        for c in v:
+            if c in '"\\':
+                out.append("\\" + c)
+            elif ord(c) < 0x20 or ord(c) == 0x7f or 0xd800 <= ord(c) <= 0xdfff:
+                out.append(f"\\u{ord(c):04x}" if not 0xd800 <= ord(c) <= 0xdfff else "?")
+            else:
+                out.append(c)
+        return '"' + "".join(out) + '"'
+    if isinstance(v, list):
+        return "[" + ", ".join(toml_value(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{ " + ", ".join(f"{toml_key(k)} = {toml_value(x)}" for k, x in v.items()) + " }"
+    raise TypeError(v)
+
+
+def toml_file(sections: list[tuple[str, dict]]) -> str:
+    lines = []
+    for header, table in sections:
+        lines.append(header)
+        for k, v in table.items():
+            lines.append(f"{toml_key(k)} = {toml_value(v)}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+# -- grammar-aware claim files -----------------------------------------------------------
+
+symbol_entry = st.one_of(
+    interval, interval, mutated(interval),
+    st.fixed_dictionaries({"domain": sometimes(interval)},
+                          optional={"integer": sometimes(st.booleans()), "text": sometimes(st.text(max_size=10))}),
+    wild)
+symbols = st.dictionaries(st.sampled_from(SYMBOLS + ["z", "in", "sqrt", "1x", "a-b", "E", "t"]),
+                          symbol_entry, max_size=6)
+definitions = st.dictionaries(
+    st.sampled_from(["f(x)", "g(x, y)", "K", "c0", "f(x, x)", "h(", "sqrt(x)", "f(oo)", "k(n)", "f"]),
+    st.one_of(any_term, st.fixed_dictionaries({"expr": sometimes(any_term)}),
+              st.fixed_dictionaries({"latex": sometimes(latex)}), wild), max_size=5)
+claim_ids = st.one_of(st.sampled_from(["c1", "c2", "c3", "claim-a", "../x", "x y", ""]),
+                      st.text(max_size=8))
+claim = st.fixed_dictionaries(
+    {"id": sometimes(claim_ids, 10), "formula": sometimes(any_formula, 10)},
+    optional={"expect": sometimes(st.sampled_from(["holds", "fails", "maybe"])),
+              "timeout": st.one_of(st.sampled_from([1, 0.5, 0, -1, 1e308, 10**30]),
+                                   st.sampled_from(["nan", "inf", "-inf"]).map(Raw), wild,
+                                   st.sampled_from(HUGE_VALUES).map(Raw)),
+              "tolerance": sometimes(st.one_of(number, st.floats(0, 1))),
+              "assume": sometimes(any_formula),
+              "check": sometimes(st.booleans()),
+              "reason": sometimes(st.text(max_size=10)),
+              "says": sometimes(st.text(max_size=20)),
+              "region": sometimes(st.fixed_dictionaries(
+                  {"params": sometimes(st.sampled_from(["x", "x, y", "q"]))},
+                  optional={"of": sometimes(any_formula), "stated": sometimes(any_formula)})),
+              "bogus": wild})
+table = st.fixed_dictionaries(
+    {"id": sometimes(claim_ids), "params": sometimes(st.lists(st.sampled_from(SYMBOLS + ["q"]), max_size=2)),
+     "formula": sometimes(any_term),
+     "rows": sometimes(st.lists(st.lists(sometimes(st.one_of(st.sampled_from(["1/2", "0.34*0.28", "x", "1e5000"]),
+                                                            st.floats(allow_nan=True),
+                                                            raw_value,
+                                                            st.integers())), max_size=2), max_size=3))},
+    optional={"paper": wild, "labels": wild, "expect": wild, "tolerance": wild, "timeout": wild})
+variant = st.fixed_dictionaries(
+    {"id": sometimes(claim_ids), "param": sometimes(st.sampled_from(SYMBOLS))},
+    optional={"family": sometimes(st.sampled_from(["linear", "power", "bogus"])), "expr": sometimes(any_term),
+              "symbols": sometimes(st.dictionaries(st.sampled_from(["c", "d", "x"]), sometimes(interval), max_size=2)),
+              "var": wild, "at": wild, "says": wild})
+
+
+@st.composite
+def claim_files(draw, n_claims: int = 4) -> str:
+    sections: list[tuple[str, dict]] = []
+    paper = draw(st.one_of(st.just({"id": "fuzz", "title": "Fuzz"}),
+                           st.just({"id": "fuzz"}),
+                           st.fixed_dictionaries({"id": sometimes(st.just("fuzz"), 12)},
+                                                 optional={"title": wild, "source": wild})))
+    sections.append(("[paper]", paper))
+    syms = draw(st.one_of(st.just({"x": "(0, oo)", "y": "[0, 1]", "n": {"domain": "[1, 10]", "integer": True},
+                                   "S": "[0, 1]", "R": "(1, oo)"}), symbols))
+    sections.append(("[symbols]", syms))
+    sections.append(("[define]", draw(definitions)))
+    for c in draw(st.lists(claim, min_size=0, max_size=n_claims)):
+        sections.append(("[[claim]]", c))
+    if draw(st.integers(0, 5)) == 0:
+        sections.append(("[[table]]", draw(table)))
+    if draw(st.integers(0, 5)) == 0:
+        sections.append(("[[variant]]", draw(variant)))
+    shape = draw(st.integers(0, 12))
+    if shape == 0:  # a section of the wrong type
+        sections.append(("", {draw(st.sampled_from(["claim", "symbols", "define", "variant", "table"])): draw(wild)}))
+        sections.insert(0, sections.pop())
+    elif shape == 1:
+        sections.append(("[unknown]", {"a": 1}))
+    return toml_file(sections)
+
+
+@fuzz_settings(1.0)
+@given(claim_files())
+def test_fuzz_generated_claim_files_load_cleanly(text):
+    assert_clean(lambda: lawproof.loads(text, "fuzz.claims.toml"))
+
+
+@fuzz_settings(0.2)
+@given(any_formula)
+def test_fuzz_formulas_parse_cleanly(formula_text):
+    head = '[paper]\nid = "f"\n[symbols]\nx = "(0, oo)"\ny = "[0, 1]"\nn = { domain = "[1, 10]", integer = true }\n' \
+           'S = "[0, 1]"\nR = "(1, oo)"\n[define]\n"f(x)" = "x^2 + 1"\n"g(x, y)" = "x/y"\nK = "2"\n'
+    assert_clean(lambda: lawproof.loads(head + "[[claim]]\nid = \"c\"\nformula = " + toml_value(formula_text)
+                                        + "\n", "formula.claims.toml"))
+
+
+# -- byte-level mutation of the bundled packs --------------------------------------------
+
+_TMP = Path(tempfile.mkdtemp(prefix="lawproof-fuzz-"))
+
+mutation = st.tuples(st.sampled_from(["flip", "insert", "delete", "duplicate", "splice", "replace"]),
+                     st.floats(0, 1), st.floats(0, 1),
+                     st.one_of(st.binary(min_size=1, max_size=8),
+                               st.sampled_from([b"\xff", b"\xc3", b"\xe2\x82", b"\x80\x80", b"\xed\xa0\x80",
+                                                b"\x00", b"\r", b"\n[[claim]]\n", b"\n[paper]\n", b'"""',
+                                                b"= {", b"[", b"]", b"nan", b"9" * 5000, b"(" * 2000])))
+
+
+def mutate(data: bytes, other: bytes, edits) -> bytes:
+    for op, where, length, junk in edits:
+        i = int(where * len(data))
+        n = int(length * 200)
+        if op == "flip" and data:
+            i = min(i, len(data) - 1)
+            data = data[:i] + bytes([data[i] ^ (1 << int(length * 7.99))]) + data[i + 1:]
+        elif op == "insert":
+            data = data[:i] + junk + data[i:]
+        elif op == "delete":
+            data = data[:i] + data[i + n:]
+        elif op == "duplicate":
+            data = data[:i + n] + data[i:i + n] + data[i + n:]
+        elif op == "splice":
+            j = int(length * len(other))
+            data = data[:i] + other[j:j + 400] + data[i:]
+        else:
+            data = data[:i] + junk + data[i + len(junk):]
+    return data
+
+
+@fuzz_settings(0.5)
+@given(st.integers(0, len(PACKS) - 1), st.integers(0, len(PACKS) - 1), st.lists(mutation, min_size=1, max_size=6))
+def test_fuzz_mutated_packs_load_cleanly(which, other, edits):
+    data = mutate(PACKS[which], PACKS[other], edits)
+    path = _TMP / "mutated.claims.toml"
+    path.write_bytes(data)
+    assert_clean(lambda: lawproof.load(path))
+    assert_clean(lambda: lawproof.loads(data.decode("utf-8", errors="replace"), str(path)))
+
+
+# -- a few full checks ---------------------------------------------------------------------
+
+@st.composite
+def checkable_files(draw) -> str:
+    head = ('[paper]\nid = "chk"\n[symbols]\nx = "(0, oo)"\ny = "[0, 1]"\nn = { domain = "[1, 10]", integer = true }\n'
+            'S = "[0, 1]"\nR = "(1, oo)"\n[define]\n"f(x)" = "x^2 + 1"\nK = "2"\n')
+    claims = draw(st.lists(st.one_of(formula, mutated(formula)), min_size=1, max_size=3))
+    body = "".join(f'[[claim]]\nid = "c{i}"\ntimeout = 1\nformula = {toml_value(f)}\n' for i, f in enumerate(claims))
+    return head + body
+
+
+@settings(max_examples=CHECKS, derandomize=DERANDOMIZE, deadline=None, database=None,
+          suppress_health_check=list(HealthCheck))
+@given(checkable_files())
+def test_fuzz_full_checks_end_in_a_verdict(text):
+    cf = assert_clean(lambda: lawproof.loads(text, "chk.claims.toml"))
+    if cf is None:
+        return
+    start = time.perf_counter()
+    # generous: a claim's own limit is 1 s; this only keeps a runaway check from hanging CI
+    with wall_clock(60 + 20 * len(cf.claims), "checking"):
+        fr = lawproof.check_file(cf)
+    assert len(fr.results) == len(cf.claims)
+    for r in fr.results:
+        assert r.verdict in VERDICTS, r
+    assert time.perf_counter() - start >= 0
+
+
+# -- deep nesting: a documented limit, not a RecursionError ------------------------------
+
+@pytest.mark.parametrize("kind", sorted(NESTERS))
+@pytest.mark.parametrize("depth", [10, 200, 5000])
+def test_deep_nesting_is_an_input_error_or_fine(kind, depth):
+    head = '[paper]\nid = "deep"\n[symbols]\nx = "(0, oo)"\n[define]\n"f(x)" = "x + 1"\n'
+    text = head + '[[claim]]\nid = "c"\nformula = ' + toml_value(NESTERS[kind](depth)) + "\n"
+    cf = assert_clean(lambda: lawproof.loads(text, "deep.claims.toml"))
+    assert cf is not None
+    if depth >= 5000 and kind not in ("sum", "parens", "paren-formula", "plus"):  # flat trees
+        err = cf.claims[0].error
+        assert err is not None and "nested deeper than" in err.message, (kind, err)
+    if depth <= 10 and kind != "interval":  # a quantifier is no bound: an error, not a crash
+        assert cf.claims[0].error is None, cf.claims[0].error

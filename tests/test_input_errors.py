@@ -1,0 +1,270 @@
+"""Regression tests for inputs the fuzzer (tests/test_fuzz.py, issue 16) found raising
+an uncaught exception or hanging: each is now a ClaimInputError naming the file (and
+the claim and position where known) with a fix, in the API and the CLI alike."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+import lawproof
+from lawproof import loader, parser
+from lawproof.cli import main
+from lawproof.errors import ClaimInputError
+
+HEAD = '[paper]\nid = "p"\n[symbols]\nx = "(0, oo)"\nn = { domain = "[1, 10]", integer = true }\n' \
+       '[define]\n"f(x)" = "x + 1"\n'
+
+
+def one_claim(formula: str, extra: str = "") -> str:
+    return HEAD + f'[[claim]]\nid = "c"\nformula = "{formula}"\n{extra}'
+
+
+def claim_error(text: str) -> ClaimInputError:
+    cf = lawproof.loads(text, "t.claims.toml")
+    err = cf.claims[0].error
+    assert isinstance(err, ClaimInputError), err
+    assert "internal error" not in err.message
+    assert err.file == "t.claims.toml" and err.claim == "c" and err.fix
+    return err
+
+
+def file_errors(text: str) -> list[str]:
+    cf = lawproof.loads(text, "t.claims.toml")
+    assert all(isinstance(e, ClaimInputError) and "internal error" not in e.message for e in cf.errors)
+    return [str(e) for e in cf.errors]
+
+
+# -- the file as a whole -------------------------------------------------------------------
+
+def test_non_utf8_bytes_are_an_input_error_with_their_position(tmp_path):
+    path = tmp_path / "bad.claims.toml"
+    path.write_bytes(HEAD.encode() + b'[[claim]]\nid = "c"\nsays = "caf\xe9"\nformula = "x > 0"\n')
+    with pytest.raises(ClaimInputError) as err:
+        lawproof.load(path)
+    e = err.value
+    assert "not UTF-8" in e.message and "0xe9" in e.message and e.line == 10 and e.column == 12
+    assert e.file == str(path) and "UTF-8" in e.fix
+
+
+def test_an_integer_of_thousands_of_digits_in_toml_is_an_input_error():
+    with pytest.raises(ClaimInputError) as err:
+        lawproof.loads(one_claim("x > 0", "timeout = " + "9" * 5000 + "\n"), "t.claims.toml")
+    assert "thousands of digits" in err.value.message and err.value.line == 11
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "0", "-1", "1e9", "true", '"5"', "[5]"])
+def test_a_timeout_that_is_not_a_positive_finite_number_is_refused(value):
+    err = claim_error(one_claim("x > 0", f"timeout = {value}\n"))
+    assert "timeout must be a positive, finite number" in err.message and err.line == 11
+
+
+def test_a_table_timeout_of_nan_is_refused():
+    text = HEAD + ('[[table]]\nid = "t"\nparams = ["x"]\nformula = "x"\nrows = [[1]]\npaper = [1]\n'
+                   'timeout = nan\n')
+    assert any("timeout must be a positive, finite number" in e for e in file_errors(text))
+
+
+def test_a_file_over_the_size_limit_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(loader, "MAX_FILE_BYTES", 1000)
+    path = tmp_path / "big.claims.toml"
+    path.write_text(HEAD + "# " + "x" * 2000 + "\n")
+    with pytest.raises(ClaimInputError, match="more than the limit of 1,000"):
+        lawproof.load(path)
+    with pytest.raises(ClaimInputError, match="more than the limit"):
+        lawproof.loads(path.read_text())
+
+
+def test_a_file_over_the_claim_limit_is_refused_and_loading_is_not_quadratic():
+    assert loader.MAX_CLAIMS == 10_000
+    text = HEAD + "".join(f'[[claim]]\nid = "c{i}"\nformula = "x > 0"\n' for i in range(10_001))
+    with pytest.raises(ClaimInputError, match="10,001 claims"):
+        lawproof.loads(text)
+
+
+def test_wrong_toml_types_in_sections_are_input_errors():
+    errors = file_errors('claim = "not a table"\n[paper]\nid = "p"\n')
+    assert any("[[claim]]" in e for e in errors)
+    errors = file_errors('[paper]\nid = "p"\n[symbols]\nx = { domain = "[0, 1]", integer = "yes" }\ny = 3\n')
+    assert any("integer of symbol 'x' must be true or false" in e for e in errors)
+    assert any("symbol 'y' has no domain" in e for e in errors)
+
+
+@pytest.mark.parametrize("variant,message", [
+    ('param = ["x"]\nfamily = "linear"', "param ['x'] is not a symbol"),
+    ('param = { a = 1 }\nfamily = "linear"', "is not a symbol"),
+    ('param = "x"\nfamily = ["linear"]', "no variant family"),
+    ('param = "x"\nexpr = 3', "expr must be a string"),
+    ('param = "x"\nfamily = "linear"\nvar = 1', "var must be a string"),
+    ('param = "x"\nfamily = "linear"\nat = [0]', "at must be a string"),
+])
+def test_wrong_toml_types_in_a_variant_are_input_errors(variant, message):
+    errors = file_errors(HEAD + f'[[variant]]\nid = "v"\n{variant}\n')
+    assert any(message in e for e in errors), errors
+
+
+# -- formulas ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("number,message", [
+    ("9" * 5000, "more than 4000 digits"),
+    ("0." + "0" * 4000 + "1", "more than 4000 digits"),
+    ("1e" + "9" * 5000, "is beyond ±1000"),
+    ("1e99999999999999999999", "is beyond ±1000"),
+])
+def test_numbers_too_long_for_python_are_input_errors(number, message):
+    assert message in claim_error(one_claim(f"x < {number}")).message
+
+
+def test_a_limit_sympy_cannot_state_is_an_input_error_not_notimplemented(monkeypatch):
+    # SymPy's Limit raises NotImplementedError for a point that depends on its variable
+    class Refusing(parser.sympy.Limit):
+        def __new__(cls, *args, **kwargs):
+            raise NotImplementedError("Limits approaching a variable point are not supported (x -> x)")
+    monkeypatch.setattr(parser.sympy, "Limit", Refusing)
+    err = claim_error(one_claim("limit(1/x, x, 1) > 0"))
+    assert "SymPy cannot state this limit" in err.message and err.column is not None
+
+
+def test_min_of_arguments_sympy_cannot_order_is_an_input_error(monkeypatch):
+    def refuse(*args):
+        raise ValueError("The argument 'x' is not comparable.")
+    monkeypatch.setattr(parser.sympy, "Min", refuse)
+    err = claim_error(one_claim("min(x, 1) > 0"))
+    assert "min needs real-valued arguments" in err.message and err.column is not None
+
+
+@pytest.mark.parametrize("where", ["forall y in [sqrt(-1), 1]: y > 0", "forall y in [0, log(-1)]: y > 0"])
+def test_a_non_real_interval_bound_is_an_input_error(where):
+    assert "is not a real number" in claim_error(one_claim(where)).message
+
+
+def test_a_non_real_domain_bound_is_an_input_error_not_a_typeerror():
+    errors = file_errors('[paper]\nid = "p"\n[symbols]\nx = "[sqrt(-1), 1]"\n')
+    assert any("in the domain of 'x'" in e and "not a real number" in e for e in errors)
+
+
+def test_an_interval_sympy_cannot_order_is_not_an_error():
+    cf = lawproof.loads(one_claim("forall y in [integrate(x, x, 0, 1), 1]: y >= 0"))
+    assert cf.claims[0].error is None
+
+
+@pytest.mark.parametrize("text", [
+    "(" * 5000 + "x" + ")" * 5000 + " > 0",      # parentheses alone do not nest the tree
+    "x > 0",
+])
+def test_parentheses_alone_are_fine(text):
+    assert lawproof.loads(one_claim(text)).claims[0].error is None
+
+
+@pytest.mark.parametrize("text", [
+    "-" * 5000 + "x > 0", "not " * 5000 + "x > 0", "^".join(["x"] * 5000) + " > 0",
+    "sqrt(" * 5000 + "x" + ")" * 5000 + " > 0", "forall y in [0, 1]: " * 5000 + "x > 0",
+    "x > 0 -> " * 5000 + "x > 0", "f(" * 5000 + "x" + ")" * 5000 + " > 0",
+    "-(" * (parser.MAX_NESTING + 1) + "x" + ")" * (parser.MAX_NESTING + 1) + " < 0",
+])
+def test_deep_nesting_is_an_input_error_with_the_documented_limit(text):
+    err = claim_error(one_claim(text))
+    assert f"nested deeper than {parser.MAX_NESTING} levels" in err.message and err.line == 10
+
+
+def test_nesting_up_to_the_limit_is_accepted():
+    depth = parser.MAX_NESTING - 2
+    assert lawproof.loads(one_claim("-(" * depth + "x" + ")" * depth + " < 0")).claims[0].error is None
+
+
+def test_deep_nesting_in_a_definition_and_a_domain_is_an_input_error():
+    deep = "sqrt(" * 500 + "x" + ")" * 500
+    errors = file_errors(f'[paper]\nid = "p"\n[symbols]\nx = "(0, oo)"\ny = "[0, {deep})"\n[define]\nK = "{deep}"\n')
+    assert sum("nested deeper than" in e for e in errors) == 2
+
+
+def test_a_formula_sympy_gets_stuck_on_is_an_input_error_after_the_read_limit(monkeypatch):
+    # min() asks SymPy to compare a divergent integral numerically, which never ends
+    monkeypatch.setattr(loader, "MAX_READ_SECONDS", 1.0)
+    err = claim_error(one_claim("min(x, integrate(1, s, 0, oo)) <= 2"))
+    assert "took longer than 1 s" in err.message
+
+
+def test_an_unexpected_failure_while_reading_is_that_claims_error(monkeypatch):
+    original = loader.parse_formula
+
+    def buggy(text, ns, **kw):
+        if "boom" in text:
+            raise AttributeError("a bug")
+        return original(text, ns, **kw)
+    monkeypatch.setattr(loader, "parse_formula", buggy)
+    cf = lawproof.loads(HEAD + '[[claim]]\nid = "a"\nformula = "boom > 0"\n[[claim]]\nid = "b"\nformula = "x > 0"\n',
+                        "t.claims.toml")
+    assert "internal error" in cf.claims[0].error.message and "AttributeError" in cf.claims[0].error.message
+    assert cf.claims[0].id == "a" and cf.claims[1].error is None
+
+
+def test_an_unexpected_failure_while_checking_is_that_claims_error_verdict(monkeypatch):
+    from lawproof import engine
+    cf = lawproof.loads(HEAD + '[[claim]]\nid = "a"\nformula = "x > 0"\n[[claim]]\nid = "b"\nformula = "x + 1 > 0"\n')
+    original = engine._check
+
+    def buggy(claim, *args):
+        if claim.id == "a":
+            raise IndexError("a bug")
+        return original(claim, *args)
+    monkeypatch.setattr(engine, "_check", buggy)
+    fr = lawproof.check_file(cf)
+    assert fr.results[0].verdict == "error" and "IndexError" in fr.results[0].message
+    assert fr.results[1].verdict == "proved"
+
+
+# -- the CLI -------------------------------------------------------------------------------
+
+def run_cli(capsys, *argv) -> tuple[int, str]:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err + out.out
+    return code, out.err + out.out
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_check_refuses_a_fifo_without_blocking(tmp_path, capsys):
+    fifo = tmp_path / "pipe.claims.toml"
+    os.mkfifo(fifo)
+    code, err = run_cli(capsys, "check", str(fifo))
+    assert code == 2 and "not a regular file" in err
+
+
+def test_check_refuses_a_folder_given_as_a_claim_file(tmp_path, capsys):
+    folder = tmp_path / "dir.claims.toml"
+    folder.mkdir()
+    (tmp_path / "dir.claims.toml" / "inner.txt").write_text("x")
+    with pytest.raises(ClaimInputError, match="is a folder"):
+        lawproof.load(folder)
+    code, err = run_cli(capsys, "check", str(tmp_path / "dir.claims.toml"))
+    assert code == 2 and "no *.claims.toml files" in err
+
+
+def test_check_of_an_empty_folder_is_an_input_error(tmp_path, capsys):
+    code, err = run_cli(capsys, "check", str(tmp_path))
+    assert code == 2 and "no *.claims.toml files" in err
+
+
+@pytest.mark.parametrize("data", [b"\xff\xfe[paper]", b'[paper]\nid = "p"\nx = ' + b"9" * 5000,
+                                  b'[paper]\nid = "p"\n[[claim]]\nid = "c"\nformula = "' + b"-" * 5000 + b'x > 0"\n'])
+def test_check_and_show_of_hostile_files_print_no_traceback(tmp_path, capsys, data):
+    path = tmp_path / "h.claims.toml"
+    path.write_bytes(data)
+    code, err = run_cli(capsys, "check", str(path))
+    assert code == 2 and ("input error" in err or "nested deeper" in err)
+    code, err = run_cli(capsys, "show", str(path), "c")
+    assert code in (1, 2) and ("input error" in err or "nested deeper" in err)
+
+
+def test_an_internal_error_in_the_cli_is_one_line_and_debug_shows_the_traceback(tmp_path, capsys, monkeypatch):
+    from lawproof import cli
+
+    def buggy(args):
+        raise KeyError("a bug")
+    monkeypatch.setitem(cli.variants_cli.COMMANDS, "sweep", buggy)
+    monkeypatch.setattr(cli, "cmd_check", buggy)
+    code, err = run_cli(capsys, "check", "x.claims.toml")
+    assert code == 1 and "internal error: KeyError" in err and "--debug" in err
+    with pytest.raises(KeyError):
+        main(["--debug", "check", "x.claims.toml"])
