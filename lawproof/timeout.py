@@ -85,10 +85,11 @@ def z3_fired(reason: str, elapsed: float, net: float) -> bool:
 # -- the safety net for pure-Python work (SymPy) ----------------------------------------
 
 @contextlib.contextmanager
-def time_limit(seconds: float, what: str = "computation") -> Iterator[None]:
+def time_limit(seconds: float, what: str = "computation", *, absolute: bool = False) -> Iterator[None]:
     """A wall-clock safety net for a SymPy computation budgeted at `seconds`.
 
-    The net is `SAFETY_FACTOR * seconds`; when it fires the block raises SafetyNetHit
+    The net is `SAFETY_FACTOR * seconds` (`seconds` itself when `absolute`, for a limit
+    that is not a claim's budget, such as reading a file); when it fires the block raises SafetyNetHit
     (a BackendTimeout) and `record`s it, so that the claim's evidence says so.
     Uses SIGALRM, so it only limits work on the main thread of a Unix process;
     elsewhere the block runs unlimited. Nested limits keep the outer one armed.
@@ -97,13 +98,13 @@ def time_limit(seconds: float, what: str = "computation") -> Iterator[None]:
     if not usable or seconds <= 0:
         yield
         return
-    net = safety_seconds(seconds)
+    net = seconds if absolute else safety_seconds(seconds)
     outer_left, _ = signal.getitimer(signal.ITIMER_REAL)
     if outer_left and outer_left <= net:
         yield  # an enclosing net fires first anyway
         return
-    message = (f"{what} ran past the wall-clock safety net of {net:g} s "
-               f"({SAFETY_FACTOR} x its budget of {seconds:g} s)")
+    message = (f"{what} ran past the wall-clock safety net of {net:g} s"
+               + ("" if absolute else f" ({SAFETY_FACTOR} x its budget of {seconds:g} s)"))
 
     def on_alarm(signum: int, frame: object) -> None:
         record(message)
