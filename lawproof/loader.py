@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import math
 import re
-import signal
 import stat
 import threading
 import tomllib
@@ -275,10 +274,8 @@ MAX_READ_SECONDS = 10.0
 @contextlib.contextmanager
 def _read_limit(what: str) -> Iterator[None]:
     """Turn a formula that SymPy cannot build within MAX_READ_SECONDS into an input
-    error. Only on the main thread and when no other time limit is running (SIGALRM)."""
-    usable = (threading.current_thread() is threading.main_thread()
-              and signal.getitimer(signal.ITIMER_REAL)[0] == 0)
-    if not usable:
+    error (SIGALRM: on the main thread only; an enclosing time limit is kept armed)."""
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
     try:

@@ -33,7 +33,7 @@ from .files import id_problem, suggest_id
 from .formula import (And, Approx, Atom, Binder, Bound, Formula, Iff, Implies, Not, Optimum, Or,
                       Quantified, free_symbols, nnf, to_text)
 from .parser import BUILTINS, CONSTANTS, KEYWORDS, Namespace, make_symbol, parse_interval, parse_term
-from .symbolic import desugar, expand
+from .symbolic import desugar, expand, expand_formula
 
 
 @dataclass(frozen=True)
@@ -277,8 +277,9 @@ def _placed(claim: Claim, theory: Theory, param: str, var: str | None, at: str |
         raise ClaimInputError(f"'{param}' is not a symbol of this file",
                               fix="choose one of: " + ", ".join(theory.symbols), file=theory.path)
     p = info.symbol
-    formula = claim.formula.map_exprs(lambda e: expand(e, theory))
-    assume = claim.assume.map_exprs(lambda e: expand(e, theory)) if claim.assume is not None else None
+    # definitions expanded with the definedness their expansion would hide
+    formula = expand_formula(claim.formula, theory)
+    assume = expand_formula(claim.assume, theory) if claim.assume is not None else None
     x = _variable(formula, theory, var)
     domain = theory.symbols[x.name].domain if x.name in theory.symbols else _binder_domain(formula, x)
     if at is None:

@@ -66,7 +66,7 @@ from lawproof.domain import Domain
 from lawproof.errors import BackendTimeout, EncodingDisagreement, OutsideFragment
 from lawproof.formula import (And, Approx, Atom, Binder, canonical, Formula, Iff, Implies, Not, Optimum, Or,
                               Quantified, Truth, conj, disj, free_symbols, to_text)
-from lawproof.symbolic import expand, normalize
+from lawproof.symbolic import expand_formula, normalize
 from lawproof.symbolic.convexity import CONCAVE, CONVEX, Certificate, Prover, certify
 from lawproof.symbolic.normalize import fold
 from lawproof.timeout import RLIMIT_PER_SECOND, time_limit
@@ -335,7 +335,8 @@ def kkt_normalize(claim: Claim, theory: Theory, domains: Domains) -> tuple[Formu
         return original, KktReport(original=original)
 
     def expanded(g: Formula) -> Formula:
-        return g.map_exprs(lambda e: expand(e, theory, seconds=claim.timeout))
+        # with the definedness that expanding definitions would hide (as `normalize` does)
+        return expand_formula(g, theory, seconds=claim.timeout)
 
     hyps = [expanded(claim.assume)] if claim.assume is not None else []
     rewritten, reductions = reduce_optima(expanded(claim.formula), domains, hypotheses=hyps,

@@ -11,7 +11,7 @@ from lawproof.claims import Claim, Theory
 from lawproof.definedness import of_node, shown
 from lawproof.domain import Domain
 from lawproof.errors import BackendTimeout, ClaimInputError, OutsideFragment
-from lawproof.formula import (And, Approx, Atom, Binder, Formula, Implies, Optimum, Or, Quantified,
+from lawproof.formula import (And, Approx, Atom, Formula, Implies, Optimum, Or, Quantified,
                               Truth, conj, disj, domain_of)
 from lawproof.parser import ArgMin, Derived, Rebind, Solve, limit_direction
 from lawproof.timeout import SafetyNetHit, time_limit
@@ -501,7 +501,7 @@ def normalize(claim: Claim, theory: Theory, *, seconds: float = 5.0) -> Formula:
     if claim.formula is None:
         raise ValueError(f"claim '{claim.id}' has no formula")
     body = claim.formula if claim.assume is None else Implies(claim.assume, claim.formula)
-    expanded = _expand_formula(body, theory, seconds)
+    expanded = expand_formula(body, theory, seconds)
     if claim.at:
         # a table row: the claim is about one point, fixed after definitions are
         # expanded; its atoms are kept unfolded so the evidence shows the row's values
@@ -509,7 +509,7 @@ def normalize(claim: Claim, theory: Theory, *, seconds: float = 5.0) -> Formula:
     return _fold_all(_lift_guards(desugar(expanded)), domains=_domains(theory))
 
 
-def _expand_formula(f: Formula, theory: Theory, seconds: float) -> Formula:
+def expand_formula(f: Formula, theory: Theory, seconds: float = 5.0) -> Formula:
     """`f` with every term expanded; a comparison keeps, as conjuncts, the conditions of
     the definitions it calls that the expanded comparison no longer shows (with
     `"f(x)" = "sqrt(x)"`, `f(x)^2 = x` expands to `x = x`: `x >= 0` must stay)."""
@@ -526,10 +526,31 @@ def _expand_formula(f: Formula, theory: Theory, seconds: float) -> Formula:
         return conj(list(dict.fromkeys(needed)) + [f.map_exprs(ex)])
     if isinstance(f, Quantified):
         return Quantified(f.kind, tuple(b.map_exprs(ex) for b in f.binders),
-                          _expand_formula(f.body, theory, seconds))
-    if isinstance(f, Optimum) or not f.children():
+                          expand_formula(f.body, theory, seconds))
+    if isinstance(f, Optimum):
+        return _expand_optimum(f, theory, ex)
+    if not f.children():
         return f.map_exprs(ex)
-    return _rebuild(f, [_expand_formula(c, theory, seconds) for c in f.children()])
+    return _rebuild(f, [expand_formula(c, theory, seconds) for c in f.children()])
+
+
+def _expand_optimum(f: Optimum, theory: Theory, ex) -> Formula:
+    """The optimum with its terms expanded; the objective must be defined on the whole
+    feasible set and the point, also where a definition's expansion hides a condition
+    (`f(x)^2 + 2` with f = sqrt is x + 2 once expanded)."""
+    opt = f.map_exprs(ex)
+    visible = set(shown([opt.objective]))
+    lost = [c for c in dict.fromkeys(c.map_exprs(ex) for c in _call_conditions(f.objective, theory))
+            if c not in visible]
+    at_point = [c for c in dict.fromkeys(c.map_exprs(ex) for p in f.point for c in _call_conditions(p, theory))
+                if c not in set(shown(list(opt.point)))]
+    if not lost and not at_point:
+        return opt
+    defined = conj(lost)
+    at = {b.symbol: p for b, p in zip(opt.binders, opt.point)}
+    everywhere = Quantified("forall", opt.binders,
+                            Implies(opt.constraint, defined) if opt.constraint is not None else defined)
+    return conj(at_point + ([everywhere, defined.map_exprs(lambda e: e.xreplace(at))] if lost else []) + [opt])
 
 
 def _call_conditions(e: sympy.Expr, theory: Theory) -> list[Atom]:
@@ -592,6 +613,8 @@ def _fold_all(f: Formula, numbers: bool = True, domains: Domains | None = None) 
     kids = [_fold_all(c, numbers, domains) for c in f.children()]
     if domains is not None and isinstance(f, (And, Or)):
         return conj(kids) if isinstance(f, And) else disj(kids)
+    if isinstance(f, Quantified) and kids[0] == Truth(f.kind == "forall"):
+        return kids[0]  # forall of true is true, exists of false is false, on any domain
     return _rebuild(f, kids)
 
 

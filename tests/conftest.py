@@ -88,3 +88,15 @@ def every_smt2_text_is_smtlib26(request):
 # The soundness corpus holds claims labelled by `expect`, some of them undecided or wrong
 # on purpose until fixed; tests/test_soundness_corpus.py checks them, not the plugin.
 collect_ignore_glob = ["soundness/*.claims.toml"]
+
+
+@pytest.fixture(autouse=True)
+def _no_alarm_outlives_its_test():
+    """A wall-clock net a test leaves armed (a tiny monkeypatched net can fire inside
+    its own cleanup) must not disarm the next test's limits: disarm it after each test."""
+    import signal
+    handler = signal.getsignal(signal.SIGALRM)
+    yield
+    if hasattr(signal, "setitimer"):
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, handler)

@@ -27,6 +27,7 @@ k = { domain = "[0, 10]", integer = true }
 
 [define]
 "f(c)" = "(c - 1/2)^2"
+"r(z)" = "sqrt(z)"
 "g(x)" = "x/x"
 "h(y)" = "y + c"
 '''
@@ -152,3 +153,16 @@ def test_a_witness_only_z3_finds_leaves_the_claim_undecided():
     # false (u = 0, say, has t = 1/3), but 50-digit sampling of the inner exists never hits
     # t = 1/3: z3's word alone does not refute
     assert check("not (forall u in [0, 1]: exists t in [0, 1]: 3*t = 1)").verdict in ("refuted", "unknown")
+
+
+@pytest.mark.parametrize("formula, verdict", [
+    # r = sqrt: r(z)^2 expands to z, hiding z >= 0; the claims are false at z < 0
+    ("forall z in [-1, 1]: r(z)^2 = z", "refuted"),
+    ("approx(sqrt(z), sqrt(z), abs=1)", "refuted"),
+    # the objective r(z)^2 + 2 must be defined on all of [-1, 1] (and at the point)
+    ("forall z in [-1, 1]: minimized_at(r(v)^2 + 2, v, 0)", "proved"),
+    ("minimized_at(r(z)^2 + 2, z, 0)", "refuted"),
+    ("forall z in [0, 1]: r(z)^2 = z", "proved"),
+])
+def test_definedness_survives_the_expansion_of_definitions(formula, verdict):
+    assert check(formula).verdict == verdict
