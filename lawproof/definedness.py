@@ -97,3 +97,22 @@ def lost(recorded: list[Formula], terms: list[sympy.Expr]) -> list[Formula]:
     visible |= {Atom(">=", c.lhs, c.rhs) for c in visible if c.op == ">"}
     return [c for c in dict.fromkeys(recorded)
             if c not in visible or (isinstance(c, Atom) and c.op != "!=" and (c.lhs - c.rhs).is_number)]
+
+
+_RELATION = {"=": sympy.Eq, "!=": sympy.Ne, "<": sympy.Lt, "<=": sympy.Le, ">": sympy.Gt, ">=": sympy.Ge}
+
+
+def guarded(value: sympy.Expr, conditions: list[Atom]) -> sympy.Expr:
+    """`value` where every condition holds and undefined (`nan`) elsewhere, as one term:
+    `Piecewise((value, conditions), (nan, True))`. The symbolic layer turns it into a
+    conjunct of the comparison it stands in."""
+    relations = sympy.And(*(_RELATION[c.op](c.lhs, c.rhs, evaluate=False) for c in conditions))
+    return sympy.Piecewise((value, relations), (sympy.nan, True))
+
+
+def unguarded(e: sympy.Basic) -> tuple[sympy.Expr, list[Atom]] | None:
+    """(value, conditions) of a term made by `guarded`; None for any other term."""
+    if not (isinstance(e, sympy.Piecewise) and len(e.args) == 2 and e.args[1].expr is sympy.nan):
+        return None
+    value, relations = e.args[0].args
+    return value, [Atom(r.rel_op.replace("==", "="), r.lhs, r.rhs) for r in sympy.And.make_args(relations)]

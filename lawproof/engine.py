@@ -238,7 +238,13 @@ def _check(claim: Claim, theory: Theory, base: dict, derivations: bool) -> Resul
             proved_by, ev.artifact = "SMT (z3)", smt.smt2
 
     if smt is not None and smt.status == "refuted":
-        problem, inner = _confirm_counterexample(smt, domains, claim, ev)
+        try:
+            problem, inner = _confirm_counterexample(smt, domains, claim, ev)
+        except _Unconfirmed as e:
+            # not two sound methods disagreeing: sampling cannot find a witness such as
+            # t = 1/3 of an inner `exists`, so the second opinion is missing, not contrary
+            ev.counterexample, ev.witnesses, ev.values, ev.instances = {}, [], [], []
+            return result("unknown", "SMT (z3)", str(e))
         if problem and smt.irrational:
             # not a disagreement: z3's point is exact but irrational, ours only approximates it
             near = ", ".join(f"{s.name} ≈ {_near(v)}" for s, v in smt.values.items())
@@ -256,11 +262,6 @@ def _check(claim: Claim, theory: Theory, base: dict, derivations: bool) -> Resul
                           f"variables ({'; '.join(inner)}) the inner witnesses are irrational "
                           "algebraic numbers; lawproof refutes a claim only with an exact rational "
                           "counterexample")
-        if problem and SAMPLED_INNER in problem:
-            # not two sound methods disagreeing: sampling cannot find a witness such as
-            # t = 1/3 of an inner `exists`, so the second opinion is missing, not contrary
-            ev.counterexample, ev.witnesses, ev.values, ev.instances = {}, [], [], []
-            return result("unknown", "SMT (z3)", problem)
         if problem:
             return result("error", "SMT (z3) vs exact re-check", problem)
         if ev.instances:
@@ -449,9 +450,9 @@ def _outside(values: dict, domains: dict) -> list[sympy.Symbol]:
     return out
 
 
-#: Why a counterexample whose inner quantifiers only z3 decided stays unconfirmed.
-SAMPLED_INNER = ("its inner quantifiers are only sampled at 50 digits, where no point confirmed it: "
-                 "no second opinion, so the claim is not refuted")
+class _Unconfirmed(Exception):
+    """A counterexample whose inner quantifiers only z3 decided, and which 50-digit
+    sampling of those quantifiers could not confirm: no second opinion, no refutation."""
 
 
 def _recheck_into(negation: Formula, values: dict, witnesses: list, domains: dict,
@@ -486,8 +487,9 @@ def _recheck_into(negation: Formula, values: dict, witnesses: list, domains: dic
     # is told apart only with more digits.
     digits = next((d for d in MORE_DIGITS if mp_truth(negation, values, dps=d)), None)
     if digits is None and check.exact is None:
-        return False, (f"the counterexample {ev.counterexample} holds by z3 on the closed instance, but "
-                       f"{SAMPLED_INNER}")
+        raise _Unconfirmed(f"the counterexample {ev.counterexample} holds by z3 on the closed instance, but "
+                           "its inner quantifiers are only sampled at 50 digits, where no point confirmed "
+                           "it: no second opinion, so the claim is not refuted")
     if digits is None:
         return False, (f"the counterexample {ev.counterexample} holds exactly but not at 50 digits "
                        f"(nor at {' or '.join(map(str, MORE_DIGITS))})")

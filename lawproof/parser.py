@@ -720,7 +720,7 @@ class _Builder:
         if lost:
             # conditions SymPy simplified out of the body travel with it as a guard, so
             # that the limit's evaluation can ask whether they hold near the point
-            body = sympy.Piecewise((body, sympy.And(*(_relational(c) for c in lost))), (sympy.nan, True))
+            body = definedness.guarded(body, lost)
         if var in point.free_symbols or point.has(sympy.zoo, sympy.nan) or point.is_extended_real is False:
             raise self.error(args[2], f"the point of limit({vname} -> {_short(sympy.sstr(point))}) is not a real "
                                       f"number, oo or -oo independent of {vname}",
@@ -766,15 +766,6 @@ class _Builder:
         lhs, _ = self.scoped_term(target.children[0], vname, var)
         rhs, _ = self.scoped_term(target.children[2], vname, var)
         return Solve(lhs, rhs, var)
-
-
-_RELATIONAL = {"=": sympy.Eq, "!=": sympy.Ne, "<": sympy.Lt, "<=": sympy.Le, ">": sympy.Gt, ">=": sympy.Ge}
-
-
-def _relational(c: Formula) -> sympy.Basic:
-    """A definedness condition (an atom) as a SymPy relation."""
-    assert isinstance(c, Atom)
-    return _RELATIONAL[c.op](c.lhs, c.rhs, evaluate=False)
 
 
 def _between(lo: sympy.Expr, hi: sympy.Expr, integer: bool) -> Domain:

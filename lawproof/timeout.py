@@ -84,6 +84,10 @@ def z3_fired(reason: str, elapsed: float, net: float) -> bool:
 
 # -- the safety net for pure-Python work (SymPy) ----------------------------------------
 
+#: Seconds between repeated alarms once a safety net has fired.
+REFIRE = 0.5
+
+
 @contextlib.contextmanager
 def time_limit(seconds: float, what: str = "computation", *, absolute: bool = False) -> Iterator[None]:
     """A wall-clock safety net for a SymPy computation budgeted at `seconds`.
@@ -107,12 +111,17 @@ def time_limit(seconds: float, what: str = "computation", *, absolute: bool = Fa
                + ("" if absolute else f" ({SAFETY_FACTOR} x its budget of {seconds:g} s)"))
 
     def on_alarm(signum: int, frame: object) -> None:
-        record(message)
+        if not fired:
+            fired.append(True)
+            record(message)
         raise SafetyNetHit(message)
 
+    fired: list[bool] = []
     start = time.monotonic()
     previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, net)
+    # and again every REFIRE seconds: code under the limit (SymPy's comparisons) may
+    # catch the first SafetyNetHit and carry on, which must not make the net one-shot
+    signal.setitimer(signal.ITIMER_REAL, net, REFIRE)
     try:
         yield
     finally:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import sympy
 
 from lawproof.claims import Claim, Theory
-from lawproof.definedness import of_node, shown
+from lawproof.definedness import guarded, of_node, shown, unguarded
 from lawproof.domain import Domain
 from lawproof.errors import BackendTimeout, ClaimInputError, OutsideFragment
 from lawproof.formula import (And, Approx, Atom, Formula, Implies, Optimum, Or, Quantified,
@@ -134,9 +134,9 @@ def _rebound(node: Rebind, bodies: "_Bodies", domains: Domains, seconds: float,
     [0, 2])."""
     call, olds, news = node.args
     sub = dict(zip(olds.args, news.args))
-    theory = bodies.theory
-    raw = _macro(call, theory)
-    if not raw.has(Derived, *_CALCULUS) or all(domain_of(n, domains) == domains.get(o) for o, n in sub.items()):
+    same_domains = all(domain_of(n, domains) == domains.get(o) for o, n in sub.items())
+    raw = None if same_domains else _macro(call, bodies.theory)
+    if raw is None or not raw.has(Derived, *_CALCULUS):
         return _substitute_and_evaluate(call, bodies, domains, seconds, steps).xreplace(sub)
     return _substitute_and_evaluate(raw.xreplace(sub), bodies, domains, seconds, steps)
 
@@ -192,11 +192,8 @@ def _limit(node: sympy.Limit, domains: Domains) -> sympy.Expr:
     direction = limit_direction(domain_of(x, domains) or Domain(-sympy.oo, sympy.oo, True, True), point)
     if direction is None:
         return node
-    conditions: list[Atom] = []
-    if isinstance(body, sympy.Piecewise):
-        (body, cond), _ = (pair.args for pair in body.args)
-        conditions = [Atom(c.rel_op.replace("==", "="), c.lhs, c.rhs) for c in sympy.And.make_args(cond)]
-    conditions += of_node_all(body)
+    body, conditions = unguarded(body) or (body, [])
+    conditions = conditions + shown([body])
     # x approaches c within its domain, so the signs the domain gives x hold too
     pair, back = _assumed(sympy.Tuple(body, point), domains)
     (renamed, point_renamed), x_renamed = pair.args, {v: k for k, v in back.items()}.get(x, x)
@@ -222,18 +219,7 @@ def _limit(node: sympy.Limit, domains: Domains) -> sympy.Expr:
     if values[0].has(sympy.oo, -sympy.oo):
         return node  # an infinite limit: not a real value, and not settled as undefined either
     value = values[0].xreplace(back)
-    if not guards:
-        return value
-    return sympy.Piecewise((value, sympy.And(*(_RELATIONAL[g.op](g.lhs, g.rhs) for g in guards))),
-                           (sympy.nan, True))
-
-
-_RELATIONAL = {"!=": sympy.Ne, ">": sympy.Gt, ">=": sympy.Ge, "=": sympy.Eq}
-
-
-def of_node_all(expr: sympy.Expr) -> list[Atom]:
-    """The definedness conditions of every node of `expr`."""
-    return [c for n in sympy.preorder_traversal(expr) for c in of_node(n)]
+    return guarded(value, guards) if guards else value
 
 
 def _positive_core(g: sympy.Expr) -> sympy.Expr:
@@ -477,8 +463,8 @@ def _undefined(e: sympy.Expr) -> bool:
         return False
     if e in (sympy.nan, sympy.zoo) or isinstance(e, sympy.AccumBounds):
         return True
-    if isinstance(e, sympy.Piecewise) and len(e.args) == 2 and e.args[1].expr is sympy.nan:
-        return _undefined(e.args[0].expr)
+    if (parts := unguarded(e)) is not None:
+        return _undefined(parts[0])
     return any(_undefined(a) for a in e.args)
 
 
@@ -518,12 +504,10 @@ def expand_formula(f: Formula, theory: Theory, seconds: float = 5.0) -> Formula:
 
     if isinstance(f, Atom):
         atom = Atom(f.op, ex(f.lhs), ex(f.rhs))
-        needed = [c.map_exprs(ex) for side in (f.lhs, f.rhs) for c in _call_conditions(side, theory)]
-        visible = set(shown([atom.lhs, atom.rhs]))
-        return conj([c for c in dict.fromkeys(needed) if c not in visible] + [atom])
+        return conj(_hidden([f.lhs, f.rhs], [atom.lhs, atom.rhs], theory, ex) + [atom])
     if isinstance(f, Approx):
-        needed = [c.map_exprs(ex) for side in (f.expr, f.target) for c in _call_conditions(side, theory)]
-        return conj(list(dict.fromkeys(needed)) + [f.map_exprs(ex)])
+        # all of them: approx subtracts its sides, where any condition may cancel
+        return conj(_hidden([f.expr, f.target], [], theory, ex) + [f.map_exprs(ex)])
     if isinstance(f, Quantified):
         return Quantified(f.kind, tuple(b.map_exprs(ex) for b in f.binders),
                           expand_formula(f.body, theory, seconds))
@@ -539,11 +523,8 @@ def _expand_optimum(f: Optimum, theory: Theory, ex) -> Formula:
     feasible set and the point, also where a definition's expansion hides a condition
     (`f(x)^2 + 2` with f = sqrt is x + 2 once expanded)."""
     opt = f.map_exprs(ex)
-    visible = set(shown([opt.objective]))
-    lost = [c for c in dict.fromkeys(c.map_exprs(ex) for c in _call_conditions(f.objective, theory))
-            if c not in visible]
-    at_point = [c for c in dict.fromkeys(c.map_exprs(ex) for p in f.point for c in _call_conditions(p, theory))
-                if c not in set(shown(list(opt.point)))]
+    lost = _hidden([f.objective], [opt.objective], theory, ex)
+    at_point = _hidden(list(f.point), list(opt.point), theory, ex)
     if not lost and not at_point:
         return opt
     defined = conj(lost)
@@ -551,6 +532,14 @@ def _expand_optimum(f: Optimum, theory: Theory, ex) -> Formula:
     everywhere = Quantified("forall", opt.binders,
                             Implies(opt.constraint, defined) if opt.constraint is not None else defined)
     return conj(at_point + ([everywhere, defined.map_exprs(lambda e: e.xreplace(at))] if lost else []) + [opt])
+
+
+def _hidden(written: list[sympy.Expr], expanded: list[sympy.Expr], theory: Theory, ex) -> list[Atom]:
+    """The conditions of the definitions the `written` terms call that their `expanded`
+    forms no longer show, once each, expanded by `ex`."""
+    visible = set(shown(expanded))
+    needed = (c.map_exprs(ex) for t in written for c in _call_conditions(t, theory))
+    return [c for c in dict.fromkeys(needed) if c not in visible]
 
 
 def _call_conditions(e: sympy.Expr, theory: Theory) -> list[Atom]:
@@ -578,7 +567,7 @@ def _guarded(e: sympy.Expr) -> list[sympy.Piecewise]:
     unevaluated limit."""
     if isinstance(e, sympy.Limit):
         return []
-    if isinstance(e, sympy.Piecewise) and len(e.args) == 2 and e.args[1].expr is sympy.nan:
+    if unguarded(e) is not None:
         return [e]
     return [g for a in e.args for g in _guarded(a)]
 
@@ -590,9 +579,9 @@ def _lift_guards(f: Formula) -> Formula:
         found = list(dict.fromkeys(_guarded(f.lhs) + _guarded(f.rhs)))
         if not found:
             return f
-        sub = {g: g.args[0].expr for g in found}
-        guards = [Atom(r.rel_op.replace("==", "="), r.lhs, r.rhs)
-                  for g in found for r in sympy.And.make_args(g.args[0].cond)]
+        parts = {g: unguarded(g) for g in found}
+        sub = {g: value for g, (value, _) in parts.items()}
+        guards = [c for _, conditions in parts.values() for c in conditions]
         return conj(guards + [Atom(f.op, f.lhs.xreplace(sub), f.rhs.xreplace(sub))])
     if not f.children():
         return f
