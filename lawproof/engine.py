@@ -22,7 +22,7 @@ from . import loader
 from .claims import Claim, ClaimFile, Table, Theory
 from .domain import Domain
 from .errors import ClaimInputError, LawproofError, OutsideFragment
-from .formula import Atom, Formula, Implies, Not, Optimum, conj, free_symbols, nnf, to_text
+from .formula import Atom, Formula, Implies, Not, Optimum, Truth, conj, free_symbols, nnf, to_text
 from .verdict import Evidence, Result
 
 from .numeric import (Undecided, Undefined, atom_values, exact_sign, exact_truth, exact_value, mp_truth,
@@ -235,7 +235,7 @@ def _check(claim: Claim, theory: Theory, base: dict, derivations: bool) -> Resul
         except OutsideFragment as e:
             ev.tried.append(f"SMT (z3): not applicable - {e}")
         if smt is not None and smt.status == "proved":
-            proved_by, ev.artifact = "SMT (z3)", smt.smt2
+            proved_by, ev.artifact = _smt_method(normalized, "SMT (z3)"), smt.smt2
 
     if smt is not None and smt.status == "refuted":
         try:
@@ -266,7 +266,7 @@ def _check(claim: Claim, theory: Theory, base: dict, derivations: bool) -> Resul
             return result("error", "SMT (z3) vs exact re-check", problem)
         if ev.instances:
             return result("refuted", "SMT (z3) on the closed sentence; instances re-checked exactly")
-        return result("refuted", "SMT (z3) counterexample, re-checked exactly")
+        return result("refuted", _smt_method(normalized, "SMT (z3) counterexample, re-checked exactly"))
 
     if proved_by is None:
         proved_by, refuted_by = _prove_beyond_smt(normalized, domains, claim, ev)
@@ -534,6 +534,15 @@ def _derivations(claim: Claim, theory: Theory) -> list[tuple[str, sympy.Expr]]:
 
 
 # -- closed claims and tables ---------------------------------------------------------
+
+def _smt_method(normalized: Formula, method: str) -> str:
+    """The method's name; when the symbolic layer already folded the claim to true or
+    false (exact arithmetic, identities, signs SymPy proves on the domains), z3 and the
+    re-check only saw a constant, and naming them as the decider would mislead."""
+    if isinstance(normalized, Truth):
+        return f"symbolic normalization (the claim folds to {str(normalized.value).lower()})"
+    return method
+
 
 def _decide_closed(normalized: Formula, claim: Claim, ev: Evidence) -> tuple[str, str, str] | None:
     """A formula without free symbols (a value claim, a table row) is decided by
