@@ -41,7 +41,7 @@ CROSS_CHECK_POINTS = 24
 SEARCH_POINTS = 160
 #: Boxes the interval prover may examine per target (the claim, or a reduction of it).
 #: The box budget is what ends an interval search, so that verdicts and reports do not
-#: depend on machine speed; the wall-clock deadline (`safety_seconds` of the claim's
+#: depend on machine speed; the CPU-time deadline (`safety_seconds` of the claim's
 #: timeout per target) is only a safety net.
 INTERVAL_BOXES = 4000
 #: Precisions for a counterexample whose violation is below the 50-digit tolerance.
@@ -184,17 +184,17 @@ def check_claim(claim: Claim, theory: Theory, *, derivations: bool = True) -> Re
 
 
 def _safety_net_fired(result: Result, fired: list[str]) -> Result:
-    """A wall-clock safety net cut something short while the claim was checked: what
+    """A safety net cut something short while the claim was checked: what
     came after depends on the machine, so the claim is unknown, and the evidence says
     where the net fired (docs/budgets.md)."""
     ev = result.evidence
-    ev.tried.extend(f"wall-clock safety net: {what}" for what in dict.fromkeys(fired))
+    ev.tried.extend(f"safety net: {what}" for what in dict.fromkeys(fired))
     if result.verdict != "unknown":
         ev.tried.append(f"the verdict reached past the safety net ({result.verdict}"
                         + (f": {result.message}" if result.message else "") + ") is not given")
     ev.counterexample, ev.witnesses, ev.values, ev.instances, ev.artifact = {}, [], [], [], ""
-    result.verdict, result.method = "unknown", f"stopped by the wall-clock safety net ({result.method})"
-    result.message = ("a wall-clock safety net fired (" + "; ".join(dict.fromkeys(fired)) + "); the result "
+    result.verdict, result.method = "unknown", f"stopped by a safety net ({result.method})"
+    result.message = ("a safety net fired (" + "; ".join(dict.fromkeys(fired)) + "); the result "
                       "would depend on the machine's speed and load, so the claim is left undecided: raise "
                       "its timeout or simplify it")
     return result
@@ -340,7 +340,7 @@ def _prove_beyond_smt(normalized: Formula, domains: dict, claim: Claim,
         method = "interval branch and bound (arb)" + (f" on the reduction ({red.name})" if red else "")
         try:
             found = interval.prove(target, domains, max_boxes=INTERVAL_BOXES,
-                                   deadline=time.perf_counter() + safety_seconds(claim.timeout))
+                                   deadline=time.process_time() + safety_seconds(claim.timeout))
         except OutsideFragment as e:
             ev.tried.append(f"{method}: not applicable - {e}")
             continue
