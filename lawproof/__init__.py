@@ -11,9 +11,9 @@ A claim file (TOML, see shared/spec/claim-language.md) states what a paper asser
 each claim comes back `proved`, `refuted` (with an exact counterexample),
 `consistent`, `unknown`, `error` or `not-checkable`, with its evidence.
 """
-from .claims import Claim, ClaimFile, Definition, SymbolInfo, Theory
-from .errors import ClaimInputError, FormulaSyntaxError, LawproofError
-from .loader import load, loads
+from .language.claims import Claim, ClaimFile, Definition, SymbolInfo, Theory
+from .language.errors import ClaimInputError, FormulaSyntaxError, LawproofError
+from .language.loader import load, loads
 from .verdict import VERDICTS, Evidence, Result
 from .engine import FileResult, bundled_papers, check_claim, check_file
 

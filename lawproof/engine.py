@@ -18,11 +18,11 @@ from typing import Callable, Iterable
 import mpmath
 import sympy
 
-from . import loader
-from .claims import Claim, ClaimFile, Table, Theory
-from .domain import Domain
-from .errors import ClaimInputError, LawproofError, OutsideFragment
-from .formula import Atom, Formula, Implies, Not, Optimum, conj, free_symbols, nnf, to_text
+from .language import loader
+from .language.claims import Claim, ClaimFile, Table, Theory
+from .language.domain import Domain
+from .language.errors import ClaimInputError, LawproofError, OutsideFragment
+from .language.formula import Atom, Formula, Implies, Not, Optimum, conj, free_symbols, nnf, to_text
 from .verdict import Evidence, Result
 
 from .numeric import (Undecided, Undefined, atom_values, exact_sign, exact_truth, exact_value, mp_truth,
@@ -32,7 +32,7 @@ from .proofs.kkt import decide_reduced, kkt_normalize
 from .regions import region_evidence
 from .symbolic import decide_identity, definedness, derive_optimum, derived_steps, expand
 from .symbolic.reductions import reduce as reduce_claim
-from .timeout import safety_seconds, watching
+from .language.timeout import safety_seconds, watching
 from . import numeric
 from .numeric import interval
 

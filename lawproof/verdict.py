@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import sympy
 
-    from .formula import Formula
+    from .language.formula import Formula
 
 VERDICTS = ("proved", "refuted", "consistent", "unknown", "error", "not-checkable")
 

@@ -5,7 +5,7 @@ The 50-digit and interval evaluations are one tree walker, `_walk`, run under tw
 mpmath contexts; only the handful of places that must ask "is this value negative,
 zero, positive?" look at whether a value is a point or an interval.
 
-Definedness follows `lawproof.formula`: a term is undefined where a denominator is
+Definedness follows `lawproof.language.formula`: a term is undefined where a denominator is
 zero, a non-integer power has a negative base, a logarithm's argument is not
 positive, or a value is infinite. An atom with an undefined side is false.
 """
@@ -19,7 +19,7 @@ import mpmath
 import sympy
 from mpmath.libmp import from_man_exp, to_rational
 
-from lawproof.formula import And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth
+from lawproof.language.formula import And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth
 
 Env = dict[sympy.Symbol, Fraction]
 Value = object  # mpmath.mpf under `mp`, mpmath.iv.mpf under `iv`

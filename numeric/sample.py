@@ -18,8 +18,8 @@ from typing import Callable, Iterator
 
 import sympy
 
-from lawproof.domain import Domain
-from lawproof.formula import Formula, free_symbols
+from lawproof.language.domain import Domain
+from lawproof.language.formula import Formula, free_symbols
 
 from .evaluate import Undecided, Undefined, enclosure, exact_value, mp_truth
 

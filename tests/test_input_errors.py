@@ -8,9 +8,9 @@ import os
 import pytest
 
 import lawproof
-from lawproof import loader, parser
+from lawproof.language import loader, parser
 from lawproof.cli import main
-from lawproof.errors import ClaimInputError
+from lawproof.language.errors import ClaimInputError
 
 HEAD = '[paper]\nid = "p"\n[symbols]\nx = "(0, oo)"\nn = { domain = "[1, 10]", integer = true }\n' \
        '[define]\n"f(x)" = "x + 1"\n'

@@ -11,8 +11,8 @@ import sympy
 
 import lawproof
 from lawproof import cli, regions
-from lawproof.errors import BackendTimeout, BackendUnavailable, ClaimInputError
-from lawproof.formula import Atom, Quantified
+from lawproof.language.errors import BackendTimeout, BackendUnavailable, ClaimInputError
+from lawproof.language.formula import Atom, Quantified
 from lawproof.numeric import exact_truth
 from lawproof.proofs import region as qe
 from lawproof.proofs.region import QeFailed, answer_text, read_answer

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import sympy
 
-from ..claims import SymbolInfo, Theory
+from ..language.claims import SymbolInfo, Theory
 from ..engine import FileResult, TableResult
-from ..formula import Formula, Implies, free_symbols
+from ..language.formula import Formula, Implies, free_symbols
 from ..verdict import VERDICTS, Result
 from .plots import Plot, draw_plots
 

@@ -7,10 +7,11 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from . import loader, variants_cli
-from .engine import FileResult, bundled_papers, check_file, check_files, default_jobs
-from .errors import ClaimInputError, LawproofError
-from .verdict import Result
+from ..language import loader
+from . import explore as variants_cli
+from ..engine import FileResult, bundled_papers, check_file, check_files, default_jobs
+from ..language.errors import ClaimInputError, LawproofError
+from ..verdict import Result
 
 EXIT_OK, EXIT_MISMATCH, EXIT_INPUT = 0, 1, 2
 
@@ -277,8 +278,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .proofs.region import find_qepcad
-    from .report.writer import check_reports, write_reports
+    from ..proofs.region import find_qepcad
+    from ..report.writer import check_reports, write_reports
 
     print(f"  {'paper':<26} {'claim':<30} {'verdict':<14} {'method':<40} {'time':>7}")
     files, errors = _run(args.paths, lambda r: print(_row(r), flush=True), args.jobs or default_jobs())
@@ -304,8 +305,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_region(args: argparse.Namespace) -> int:
-    from .errors import BackendUnavailable
-    from .regions import derive
+    from ..language.errors import BackendUnavailable
+    from ..regions import derive
 
     params = [p.strip() for p in args.params.split(",") if p.strip()] if args.params else None
     try:

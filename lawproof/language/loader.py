@@ -256,7 +256,7 @@ def loads(text: str, path: str = "<memory>") -> ClaimFile:
         for claim in rows:
             add(claim)
     if "variant" in data:  # R -> R(a) substitutions for `lawproof counterexample --variant`
-        from .variants import read_specs  # variants builds on this module
+        from ..explore.variants import read_specs  # variants builds on this module
         try:
             out.errors.extend(read_specs(data["variant"], theory,
                                          lambda i, k: src.key(src.claim_lines(i, "[[variant]]"), k))[1])

@@ -25,15 +25,15 @@ from typing import Callable
 
 import sympy
 
-from . import loader
-from .claims import Claim, ClaimFile, SymbolInfo, Theory
-from .domain import Domain
-from .errors import ClaimInputError
-from .files import id_problem, suggest_id
-from .formula import (And, Approx, Atom, Binder, Bound, Formula, Iff, Implies, Not, Optimum, Or,
+from ..language import loader
+from ..language.claims import Claim, ClaimFile, SymbolInfo, Theory
+from ..language.domain import Domain
+from ..language.errors import ClaimInputError
+from ..language.files import id_problem, suggest_id
+from ..language.formula import (And, Approx, Atom, Binder, Bound, Formula, Iff, Implies, Not, Optimum, Or,
                       Quantified, free_symbols, nnf, to_text)
-from .parser import BUILTINS, CONSTANTS, KEYWORDS, Namespace, make_symbol, parse_interval, parse_term
-from .symbolic import desugar, expand, expand_formula
+from ..language.parser import BUILTINS, CONSTANTS, KEYWORDS, Namespace, make_symbol, parse_interval, parse_term
+from ..symbolic import desugar, expand, expand_formula
 
 
 @dataclass(frozen=True)
