@@ -8,7 +8,8 @@ import sympy
 
 from lawproof.language.formula import Formula
 
-from .evaluate import atom_values, exact_truth, mp_truth
+from .evaluate import atom_values, exact_truth
+from .sample import mp_truth
 
 
 @dataclass
