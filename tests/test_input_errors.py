@@ -262,8 +262,8 @@ def test_an_internal_error_in_the_cli_is_one_line_and_debug_shows_the_traceback(
 
     def buggy(args):
         raise KeyError("a bug")
-    monkeypatch.setitem(cli.variants_cli.COMMANDS, "sweep", buggy)
-    monkeypatch.setattr(cli, "cmd_check", buggy)
+    monkeypatch.setitem(cli.explore.COMMANDS, "sweep", buggy)
+    monkeypatch.setitem(cli.check.COMMANDS, "check", buggy)
     code, err = run_cli(capsys, "check", "x.claims.toml")
     assert code == 1 and "internal error: KeyError" in err and "--debug" in err
     with pytest.raises(KeyError):

@@ -1,7 +1,7 @@
 """The `counterexample`, `premises` and `sweep` subcommands of `lawproof`.
 
-Kept apart from lawproof/cli/__init__.py, which registers them with `add_parsers` and
-dispatches through `COMMANDS`.
+lawproof/cli/__init__.py registers them with `add_parsers` and dispatches through
+`COMMANDS`.
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from ..language.errors import ClaimInputError
+from .common import EXIT_MISMATCH, EXIT_OK, find_paper
 
 _COUNTEREXAMPLE_EPILOG = """\
 examples:
@@ -182,10 +183,9 @@ def _use_variant(args: argparse.Namespace, path: Path) -> None:
 
 def cmd_counterexample(args: argparse.Namespace) -> int:
     """`lawproof counterexample`: verdicts, witnesses and thresholds per family."""
-    from . import EXIT_MISMATCH, EXIT_OK, _find_paper
     from ..explore.counterexample import counterexamples, outcome_dict, render
 
-    path = _find_paper(args.paper)
+    path = find_paper(args.paper)
     args.at = None
     _use_variant(args, path)
     families = None if args.family in ("all", None) else [args.family]
@@ -206,10 +206,9 @@ def cmd_counterexample(args: argparse.Namespace) -> int:
 
 def cmd_premises(args: argparse.Namespace) -> int:
     """`lawproof premises`: which hypotheses the claim needs."""
-    from . import EXIT_OK, _find_paper
     from ..explore.premises import premises
 
-    path = _find_paper(args.paper)
+    path = find_paper(args.paper)
     _use_variant(args, path)
     if (args.family or args.expr) and not args.param:
         raise ClaimInputError("--family/--expr need --param", fix="add --param R")
@@ -223,11 +222,10 @@ def cmd_premises(args: argparse.Namespace) -> int:
 def cmd_sweep(args: argparse.Namespace) -> int:
     """`lawproof sweep`: a grid or random sweep, written as CSV/JSON and drawn."""
     from ..explore import sweep as sw
-    from . import EXIT_OK, _find_paper
     from ..explore.plots_sweep import curve_sweep, phase_diagram, threshold_curves
     from ..explore.variants import FAMILIES, load_claim
 
-    path = _find_paper(args.paper)
+    path = find_paper(args.paper)
     axes = _axes(args.grid)
     settings = _pairs(args.set, "--set")
     if args.family and not args.param:

@@ -1,0 +1,293 @@
+"""The `check`, `show`, `report` and `region` subcommands of `lawproof`: check claim
+files, show one claim, write or verify the reports, derive a claim's region."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from ..engine import FileResult, bundled_papers, check_file, check_files, default_jobs
+from ..language import loader
+from ..language.errors import ClaimInputError
+from ..verdict import Result
+from .common import EXIT_INPUT, EXIT_MISMATCH, EXIT_OK, find_paper
+
+_CHECK_EPILOG = """\
+examples:
+  lawproof check                                  # every bundled paper
+  lawproof check papers/amdahl_modernized.claims.toml --json
+  lawproof check my_paper.claims.toml --strict    # undecided claims fail too
+
+exit status: 0 when every verdict matches its claim's `expect`; 1 when some
+verdict contradicts it (or a backend error, or, with --strict, an undecided
+claim); 2 when a claim file has input errors.
+"""
+
+_SHOW_EPILOG = """\
+examples:
+  lawproof show amdahl-modernized collapse-threshold
+  lawproof show papers/amdahl_modernized.claims.toml referee-growing-R --smt2
+"""
+
+_REPORT_EPILOG = """\
+examples:
+  lawproof report                     # check every bundled paper, write reports/
+  lawproof report my.claims.toml --out build/reports
+  lawproof report --check             # CI: fail when reports/ is not what the code produces
+
+Writes <paper-id>.md, .html and .json per paper, index.md, index.html, junit.xml,
+and under artifacts/<paper-id>/ the SMT-LIB2 queries (replay: z3 FILE), other proof
+certificates (.certificate.txt) and the plots (SVG). Timings, dates and absolute
+paths are left out: the same input gives the same bytes. Exit status as for
+`lawproof check`; with --check, 1 also when a file under --out differs from the
+regenerated one, or is missing or extra.
+"""
+
+
+_REGION_EPILOG = """\
+examples:
+  lawproof region amdahl-modernized collapse-threshold-derived
+  lawproof region papers/amdahl_modernized.claims.toml collapse-threshold \\
+      --of "minimized_at(T(a), a, 0)" --params S,R --stated "S >= 1 - 1/R^2"
+  lawproof region amdahl-modernized referee-growing-R --params S,R0,g --qepcad
+
+Eliminates every other variable (the claim's inner quantifiers and its free
+symbols not named in --params) with QEPCAD B, run as a separate program
+(install: pip install 'lawproof[qe]', or apt-get install qepcad). The region is
+reported only once z3 proves it equivalent to the claim on the domains; it is
+also solved for each parameter it is linear in, and compared with the paper's
+condition (--stated, or the claim's `region` key): same, weaker, stronger or
+different, with an exactly re-checked witness point for each difference.
+
+exit status: 0 when the region is derived; 1 when it is not (time limit, or
+QEPCAD and z3 disagree); 2 on input errors or when QEPCAD B is not installed.
+"""
+
+
+def _jobs_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                   help="check claims in N processes (default: the machine's cores); the output is "
+                        "the same, in the same order, as with --jobs 1")
+
+
+def _claim_command(sub, name: str, summary: str, description: str, epilog: str) -> argparse.ArgumentParser:
+    """A subcommand about one claim: `lawproof NAME PAPER CLAIM ...`."""
+    p = sub.add_parser(name, help=summary, description=description, epilog=epilog,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("paper", help="a paper id of a bundled paper, or a claim file's path")
+    p.add_argument("claim", help="the claim's id")
+    return p
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    """Register check, show, report and region on the `lawproof` parser."""
+    c = sub.add_parser("check", help="check claim files and print a table of verdicts",
+                       description="Check every claim of the given claim files (default: every "
+                                   "bundled paper) and print paper, claim, verdict, method, time.",
+                       epilog=_CHECK_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    c.add_argument("paths", nargs="*", metavar="PATH", help="claim files or folders of them")
+    c.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
+    c.add_argument("--strict", action="store_true", help="also fail on consistent/unknown verdicts")
+    _jobs_option(c)
+    s = _claim_command(sub, "show", "show one claim, its normalized form and its evidence",
+                       "Check one claim and print what it says, its normalized formula, the "
+                       "verdict and all evidence.", _SHOW_EPILOG)
+    s.add_argument("--smt2", action="store_true", help="print the whole SMT-LIB2 artifact")
+    r = sub.add_parser("report", help="check claim files and write reports (Markdown, HTML, JSON, JUnit)",
+                       description="Check claim files and write reports (Markdown, HTML, JSON, "
+                                   "JUnit XML, SMT-LIB2 artifacts, SVG plots).",
+                       epilog=_REPORT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    r.add_argument("paths", nargs="*", metavar="PATH", help="claim files or folders of them")
+    r.add_argument("--out", default="reports", help="output folder (default: reports)")
+    r.add_argument("--strict", action="store_true", help="also fail on consistent/unknown verdicts")
+    _jobs_option(r)
+    r.add_argument("--check", action="store_true",
+                   help="write nothing: regenerate into a temporary folder and fail (exit 1), naming "
+                        "the files, when the --out folder differs")
+    g = _claim_command(sub, "region", "derive the exact parameter region where a claim holds",
+                       "Derive, by quantifier elimination, the exact condition on the named "
+                       "parameters under which a claim holds, re-proved by z3.", _REGION_EPILOG)
+    g.add_argument("--params", help="comma-separated parameters, e.g. S,R (default: the claim's "
+                                    "region key, else all its free symbols)")
+    g.add_argument("--of", help="a formula to derive the region of instead of the claim's")
+    g.add_argument("--stated", help="the paper's condition to compare with, e.g. \"S >= 1 - 1/R\"")
+    g.add_argument("--timeout", type=float, help="seconds per backend call (default: the claim's timeout)")
+    g.add_argument("--qepcad", action="store_true", help="also print QEPCAD B's input and answer")
+    g.add_argument("--json", action="store_true", help="print the result as JSON")
+
+
+def _files(paths: Sequence[str]) -> list[Path]:
+    if not paths:
+        return bundled_papers()
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = sorted(f for f in p.glob("*.claims.toml") if f.is_file())
+            if not found:
+                raise ClaimInputError("the folder has no *.claims.toml files", file=str(p),
+                                      fix="give claim files, or a folder that holds files named *.claims.toml")
+            out.extend(found)
+        else:
+            out.append(p)
+    return out
+
+
+def _run(paths: Sequence[str], on_result, jobs: int = 1) -> tuple[list[FileResult], list[ClaimInputError]]:
+    files, errors = [], []
+    for _, fr in check_files(_files(paths), jobs=jobs, progress=on_result):
+        if isinstance(fr, ClaimInputError):
+            errors.append(fr)
+            continue
+        files.append(fr)
+        errors.extend(fr.errors)
+    return files, errors
+
+
+def _exit_code(files: list[FileResult], errors: list[ClaimInputError], strict: bool) -> int:
+    if errors or any(r.method == "input" for f in files for r in f.results):
+        return EXIT_INPUT
+    for fr in files:
+        for r in fr.results:
+            m = r.matches_expect
+            if m is False or (strict and m is None and r.verdict != "not-checkable"):
+                return EXIT_MISMATCH
+    return EXIT_OK
+
+
+def _row(r: Result) -> str:
+    mark = {True: " ", False: "!", None: "?"}[r.matches_expect]
+    if r.verdict == "not-checkable":
+        mark = " "
+    return f"{mark} {r.paper:<26.26} {r.claim:<30.30} {r.verdict:<14} {r.method:<40.40} {r.seconds:6.2f}s"
+
+
+def _print_errors(errors: list[ClaimInputError]) -> None:
+    for e in errors:
+        print(f"input error: {e}", file=sys.stderr)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    if not args.json:
+        print(f"  {'paper':<26} {'claim':<30} {'verdict':<14} {'method':<40} {'time':>7}")
+    files, errors = _run(args.paths, None if args.json else lambda r: print(_row(r), flush=True),
+                         args.jobs or default_jobs())
+    if args.json:
+        payload = {"papers": [{"id": f.theory.id, "title": f.theory.title, "path": f.theory.path,
+                               "results": [r.to_dict() for r in f.results]} for f in files],
+                   "input_errors": [str(e) for e in errors]}
+        print(json.dumps(payload, indent=2, sort_keys=True))
+    else:
+        _summary(files)
+        _print_errors(errors)
+    return _exit_code(files, errors, args.strict)
+
+
+def _summary(files: list[FileResult]) -> None:
+    results = [r for f in files for r in f.results]
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.verdict] = counts.get(r.verdict, 0) + 1
+    against = [r for r in results if r.matches_expect is False]
+    breakdown = ", ".join(f"{n} {v}" for v, n in sorted(counts.items()))
+    print(f"\n{len(results)} claims" + (f": {breakdown}" if breakdown else ""))
+    for r in against:
+        why = r.message or f"verdict {r.verdict}, file expects it {r.expect}"
+        print(f"! {r.paper}/{r.claim}: {why}")
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    cf = loader.load(find_paper(args.paper))
+    claim = cf.claim(args.claim)
+    fr = check_file(cf, only=[claim.id])
+    r = fr.results[0]
+    ev = r.evidence
+    print(f"{r.paper} / {r.claim}")
+    for label, value in (("says", r.says), ("where", r.where), ("formula", r.formula),
+                         ("normalized", r.normalized), ("expect", r.expect)):
+        if value:
+            print(f"  {label:<11} {value}")
+    print(f"  {'verdict':<11} {r.verdict} ({r.method}, {r.seconds:.2f} s)")
+    if r.message:
+        print(f"  {'message':<11} {r.message}")
+    if r.reason:
+        print(f"  {'reason':<11} {r.reason}")
+    if ev.counterexample:
+        print("  counterexample (exact):")
+        for k, v in ev.counterexample.items():
+            print(f"    {k} = {v}" + ("   (witness of an inner quantifier)" if k in ev.witnesses else ""))
+    if ev.values:
+        print("  at the counterexample (50 digits):")
+        for lhs, op, rhs, lv, rv in ev.values:
+            print(f"    {lhs} {op} {rhs}:  {lv} {op} {rv}")
+    for inst in ev.instances:
+        print(f"  instance {inst['for']}: counterexample {inst['counterexample']}")
+    if ev.chain:
+        print("  simplification chain:")
+        for what, expr in ev.chain:
+            print(f"    {what}: {expr}")
+    if ev.derivation:
+        print("  derivation:")
+        for what, expr in ev.derivation:
+            print(f"    {what}: {expr}")
+    if ev.samples:
+        print(f"  samples: {ev.samples}")
+    if ev.tried:
+        print("  tried:")
+        for t in ev.tried:
+            print(f"    - {t}")
+    if ev.artifact:
+        lines = ev.artifact.splitlines()
+        shown = lines if args.smt2 else lines[:25]
+        print("  SMT-LIB2" + ("" if args.smt2 or len(lines) <= 25 else f" (first 25 of {len(lines)} lines; --smt2 for all)") + ":")
+        for ln in shown:
+            print("    " + ln)
+    return EXIT_OK if r.matches_expect is not False else EXIT_MISMATCH
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from ..proofs.region import find_qepcad
+    from ..report.writer import check_reports, write_reports
+
+    print(f"  {'paper':<26} {'claim':<30} {'verdict':<14} {'method':<40} {'time':>7}")
+    files, errors = _run(args.paths, lambda r: print(_row(r), flush=True), args.jobs or default_jobs())
+    _summary(files)
+    _print_errors(errors)
+    code = _exit_code(files, errors, args.strict)
+    if find_qepcad() is None:
+        print("note: QEPCAD B is not installed, so claims with a `region` key are reported without "
+              "their derived region; install it with `pip install 'lawproof[qe]'`", file=sys.stderr)
+    if not args.check:
+        written = write_reports(files, Path(args.out))
+        print(f"wrote {len(written)} files under {args.out}/")
+        return code
+    drift = check_reports(files, Path(args.out))
+    for line in drift:
+        print(f"report drift: {line}", file=sys.stderr)
+    if drift:
+        print(f"{len(drift)} files under {args.out}/ differ from what the code produces; "
+              "run `lawproof report` and commit the result", file=sys.stderr)
+        return max(code, EXIT_MISMATCH)
+    print(f"{args.out}/ is up to date")
+    return code
+
+
+def cmd_region(args: argparse.Namespace) -> int:
+    from ..language.errors import BackendUnavailable
+    from ..regions import derive
+
+    params = [p.strip() for p in args.params.split(",") if p.strip()] if args.params else None
+    try:
+        r = derive(find_paper(args.paper), args.claim, params, of=args.of, stated=args.stated,
+                   timeout=args.timeout)
+    except BackendUnavailable as e:
+        print(f"lawproof region: {e}", file=sys.stderr)
+        return EXIT_INPUT
+    print(json.dumps(r.to_dict(), indent=2, sort_keys=True) if args.json else r.to_text(args.qepcad))
+    return EXIT_OK if r.status == "derived" else EXIT_MISMATCH
+
+
+COMMANDS = {"check": cmd_check, "show": cmd_show, "report": cmd_report, "region": cmd_region}
+
+__all__ = ["add_parsers", "COMMANDS", "cmd_check", "cmd_show", "cmd_report", "cmd_region"]
