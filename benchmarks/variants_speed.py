@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from lawproof import counterexample, sweep, variants
+from lawproof.explore import counterexample, sweep, variants
 
 PAPER = Path(__file__).resolve().parent.parent / "papers" / "amdahl_modernized.claims.toml"
 CLAIM = "collapse-sufficient"

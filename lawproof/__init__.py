@@ -11,13 +11,27 @@ A claim file (TOML, see shared/spec/claim-language.md) states what a paper asser
 each claim comes back `proved`, `refuted` (with an exact counterexample),
 `consistent`, `unknown`, `error` or `not-checkable`, with its evidence.
 """
-from .claims import Claim, ClaimFile, Definition, SymbolInfo, Theory
-from .errors import ClaimInputError, FormulaSyntaxError, LawproofError
-from .loader import load, loads
-from .verdict import VERDICTS, Evidence, Result
+from typing import Any, Callable
+
+from .language.claims import Claim, ClaimFile, Definition, SymbolInfo, Theory
+from .language.errors import ClaimInputError, FormulaSyntaxError, LawproofError
+from .language.loader import load, loads
+from .verdict import RICH_DISPLAY, VERDICTS, Evidence, Result
 from .engine import FileResult, bundled_papers, check_claim, check_file
 
 __version__ = "0.1.0"
+
+
+def _display(kind: str) -> Callable[[Any], str]:
+    """Jupyter's renderer for `kind`: loads the report layer on first use only, because it
+    imports matplotlib, which `import lawproof` and the command line need not pay for."""
+    def render(obj: Any) -> str:
+        from .report import display
+        return display.render(kind, obj)
+    return render
+
+
+RICH_DISPLAY.update({kind: _display(kind) for kind in ("markdown", "html")})
 
 __all__ = ["Claim", "ClaimFile", "Definition", "SymbolInfo", "Theory", "ClaimInputError",
            "FormulaSyntaxError", "LawproofError", "load", "loads", "VERDICTS", "Evidence",

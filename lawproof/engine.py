@@ -18,12 +18,12 @@ from typing import Callable, Iterable
 import mpmath
 import sympy
 
-from . import loader
-from .claims import Claim, ClaimFile, Table, Theory
-from .domain import Domain
-from .errors import ClaimInputError, LawproofError, OutsideFragment
-from .formula import Atom, Formula, Implies, Not, Optimum, Truth, conj, free_symbols, nnf, to_text
-from .verdict import Evidence, Result
+from .language import loader
+from .language.claims import Claim, ClaimFile, Table, Theory
+from .language.domain import Domain
+from .language.errors import ClaimInputError, LawproofError, OutsideFragment
+from .language.formula import Atom, Formula, Implies, Not, Optimum, Truth, conj, free_symbols, nnf, to_text
+from .verdict import RICH_DISPLAY, Evidence, Result
 
 from .numeric import (Undecided, Undefined, atom_values, exact_sign, exact_truth, exact_value, mp_truth,
                       mp_value, recheck, search, shown_value)
@@ -32,7 +32,7 @@ from .proofs.kkt import decide_reduced, kkt_normalize
 from .regions import region_evidence
 from .symbolic import decide_identity, definedness, derive_optimum, derived_steps, expand
 from .symbolic.reductions import reduce as reduce_claim
-from .timeout import safety_seconds, watching
+from .language.timeout import safety_seconds, watching
 from . import numeric
 from .numeric import interval
 
@@ -58,12 +58,10 @@ class FileResult:
     tables: list["TableResult"] = field(default_factory=list)
 
     def _repr_markdown_(self) -> str:
-        from .report.model import build_report
-        return build_report([self]).papers[0]._repr_markdown_()
+        return RICH_DISPLAY["markdown"](self)
 
     def _repr_html_(self) -> str:
-        from .report.model import build_report
-        return build_report([self]).papers[0]._repr_html_()
+        return RICH_DISPLAY["html"](self)
 
 
 def bundled_papers() -> list[Path]:

@@ -17,14 +17,14 @@ from typing import Any, Sequence
 
 import sympy
 
-from . import loader
-from .claims import Claim, ClaimFile, Theory
-from .domain import Domain
-from .errors import BackendUnavailable, ClaimInputError, OutsideFragment
-from .formula import (And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth, conj, disj,
+from .language import loader
+from .language.claims import Claim, ClaimFile, Theory
+from .language.domain import Domain
+from .language.errors import BackendUnavailable, ClaimInputError, OutsideFragment
+from .language.formula import (And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth, conj, disj,
                       free_symbols, to_text)
 from .numeric import recheck
-from .parser import parse_formula
+from .language.parser import parse_formula
 from .proofs import Translator, decide, holds_at
 from .proofs.region import QeBackend, close_over, eliminate
 from .symbolic import normalize

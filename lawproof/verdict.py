@@ -2,12 +2,17 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
     import sympy
 
-    from .formula import Formula
+    from .language.formula import Formula
+
+#: Jupyter's rich display of results, file results and reports, by format ("markdown",
+#: "html"): filled in by lawproof/__init__.py with the report layer's renderers, which
+#: this layer may not import (docs/architecture.md).
+RICH_DISPLAY: dict[str, Callable[[Any], str]] = {}
 
 VERDICTS = ("proved", "refuted", "consistent", "unknown", "error", "not-checkable")
 
@@ -92,9 +97,7 @@ class Result:
         return d
 
     def _repr_markdown_(self) -> str:
-        from .report.markdown import render_result
-        return render_result(self)
+        return RICH_DISPLAY["markdown"](self)
 
     def _repr_html_(self) -> str:
-        from .report.html import render_result
-        return render_result(self)
+        return RICH_DISPLAY["html"](self)

@@ -5,7 +5,7 @@ The 50-digit and interval evaluations are one tree walker, `_walk`, run under tw
 mpmath contexts; only the handful of places that must ask "is this value negative,
 zero, positive?" look at whether a value is a point or an interval.
 
-Definedness follows `lawproof.formula`: a term is undefined where a denominator is
+Definedness follows `lawproof.language.formula`: a term is undefined where a denominator is
 zero, a non-integer power has a negative base, a logarithm's argument is not
 positive, or a value is infinite. An atom with an undefined side is false.
 """
@@ -19,7 +19,7 @@ import mpmath
 import sympy
 from mpmath.libmp import from_man_exp, to_rational
 
-from lawproof.formula import And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth
+from lawproof.language.formula import And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth
 
 Env = dict[sympy.Symbol, Fraction]
 Value = object  # mpmath.mpf under `mp`, mpmath.iv.mpf under `iv`
@@ -512,55 +512,6 @@ def exact_truth(f: Formula, env: Env) -> bool | None:
     raise TypeError(f"exact_truth: desugar {type(f).__name__} first")
 
 
-def _atom_mp_truth(a: Atom, env: Env, dps: int) -> bool:
-    try:
-        lhs, rhs = mp_value(a.lhs, env, dps), mp_value(a.rhs, env, dps)
-    except Undefined:
-        return False
-    with mpmath.mp.workdps(dps):
-        band = mpmath.mpf(10) ** (10 - dps) * max(1, abs(lhs), abs(rhs))
-        diff = lhs - rhs
-        s = 0 if abs(diff) <= band else (1 if diff > 0 else -1)
-    return _DECIDE[a.op](s)
-
-
-def mp_truth(f: Formula, env: Env, dps: int = 50, inner: int = 16) -> bool:
-    """Truth of `f` at `env` from `dps`-digit values; an approximation, never a proof.
-
-    Two sides within 10^-(dps-10) * max(1, |lhs|, |rhs|) of each other count as
-    equal for every relation: `=`, `<=`, `>=` hold and `<`, `>`, `!=` fail. So an
-    identity that holds exactly (x^2 >= x*x) is not flipped by rounding noise, and a
-    strict inequality that is tight at the point reads as false, which is what the
-    exact re-check will then confirm or reject.
-
-    Quantifiers are approximated by `inner` sample points of the binders' domains
-    (closed endpoints included, see sample.points): forall = all, exists = any. A
-    domain that is empty at the point (or has an undefined bound) has no samples.
-    """
-    if isinstance(f, Truth):
-        return f.value
-    if isinstance(f, Atom):
-        return _atom_mp_truth(f, env, dps)
-    if isinstance(f, Not):
-        return not mp_truth(f.arg, env, dps, inner)
-    if isinstance(f, And):
-        return all(mp_truth(a, env, dps, inner) for a in f.args)
-    if isinstance(f, Or):
-        return any(mp_truth(a, env, dps, inner) for a in f.args)
-    if isinstance(f, Implies):
-        return not mp_truth(f.lhs, env, dps, inner) or mp_truth(f.rhs, env, dps, inner)
-    if isinstance(f, Iff):
-        return mp_truth(f.lhs, env, dps, inner) == mp_truth(f.rhs, env, dps, inner)
-    if isinstance(f, Quantified):
-        from .sample import points  # sample.py builds on this module
-        symbols = [b.symbol for b in f.binders]
-        domains = {b.symbol: b.domain for b in f.binders}
-        samples = points(symbols, domains, inner, env=env)
-        verdicts = (mp_truth(f.body, {**env, **p}, dps, inner) for p in samples)
-        return all(verdicts) if f.kind == "forall" else any(verdicts)
-    raise TypeError(f"mp_truth: desugar {type(f).__name__} first")
-
-
 def _evaluable_atoms(f: Formula, bound: frozenset) -> list[Atom]:
     if isinstance(f, Atom):
         symbols = f.lhs.free_symbols | f.rhs.free_symbols
@@ -616,4 +567,4 @@ def atom_values(f: Formula, env: Env, dps: int = 50,
 
 
 __all__ = ["Undefined", "Undecided", "exact_value", "exact_sign", "enclosure", "mp_value", "shown_value",
-           "exact_truth", "mp_truth", "atom_values"]
+           "exact_truth", "atom_values"]

@@ -39,13 +39,14 @@ import flint
 import sympy
 from flint import arb, fmpq
 
-from lawproof.domain import Domain
-from lawproof.errors import OutsideFragment
-from lawproof.timeout import record
-from lawproof.formula import (And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth, conj,
+from lawproof.language.domain import Domain
+from lawproof.language.errors import OutsideFragment
+from lawproof.language.timeout import record
+from lawproof.language.formula import (And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth, conj,
                               free_symbols, to_text)
 
-from .evaluate import _kleene_and, _kleene_not, _kleene_or, mp_truth
+from .evaluate import _kleene_and, _kleene_not, _kleene_or
+from .sample import mp_truth
 
 #: Working precision (bits) of every arb operation.
 PREC = 128

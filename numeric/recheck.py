@@ -6,9 +6,10 @@ from fractions import Fraction
 
 import sympy
 
-from lawproof.formula import Formula
+from lawproof.language.formula import Formula
 
-from .evaluate import atom_values, exact_truth, mp_truth
+from .evaluate import atom_values, exact_truth
+from .sample import mp_truth
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Reproducible exact sample points of a domain box, and a search for violations.
+"""Reproducible exact sample points of a domain box, truth at 50 digits (whose
+quantifiers are read on such points), and a search for violations.
 
 Points are exact rationals (Fractions), so a point found here can be re-checked
 exactly. They come from a few edge points (closed endpoints, midpoints) followed by
@@ -16,12 +17,13 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Callable, Iterator
 
+import mpmath
 import sympy
 
-from lawproof.domain import Domain
-from lawproof.formula import Formula, free_symbols
+from lawproof.language.domain import Domain
+from lawproof.language.formula import And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth, free_symbols
 
-from .evaluate import Undecided, Undefined, enclosure, exact_value, mp_truth
+from .evaluate import _DECIDE, Env, Undecided, Undefined, enclosure, exact_value, mp_value
 
 Point = dict[sympy.Symbol, Fraction]
 Domains = dict[sympy.Symbol, Domain]
@@ -257,6 +259,54 @@ def points(symbols: list[sympy.Symbol], domains: Domains, n: int, *,
     return out
 
 
+def _atom_mp_truth(a: Atom, env: Env, dps: int) -> bool:
+    try:
+        lhs, rhs = mp_value(a.lhs, env, dps), mp_value(a.rhs, env, dps)
+    except Undefined:
+        return False
+    with mpmath.mp.workdps(dps):
+        band = mpmath.mpf(10) ** (10 - dps) * max(1, abs(lhs), abs(rhs))
+        diff = lhs - rhs
+        s = 0 if abs(diff) <= band else (1 if diff > 0 else -1)
+    return _DECIDE[a.op](s)
+
+
+def mp_truth(f: Formula, env: Env, dps: int = 50, inner: int = 16) -> bool:
+    """Truth of `f` at `env` from `dps`-digit values; an approximation, never a proof.
+
+    Two sides within 10^-(dps-10) * max(1, |lhs|, |rhs|) of each other count as
+    equal for every relation: `=`, `<=`, `>=` hold and `<`, `>`, `!=` fail. So an
+    identity that holds exactly (x^2 >= x*x) is not flipped by rounding noise, and a
+    strict inequality that is tight at the point reads as false, which is what the
+    exact re-check will then confirm or reject.
+
+    Quantifiers are approximated by `inner` sample points of the binders' domains
+    (closed endpoints included, see points): forall = all, exists = any. A
+    domain that is empty at the point (or has an undefined bound) has no samples.
+    """
+    if isinstance(f, Truth):
+        return f.value
+    if isinstance(f, Atom):
+        return _atom_mp_truth(f, env, dps)
+    if isinstance(f, Not):
+        return not mp_truth(f.arg, env, dps, inner)
+    if isinstance(f, And):
+        return all(mp_truth(a, env, dps, inner) for a in f.args)
+    if isinstance(f, Or):
+        return any(mp_truth(a, env, dps, inner) for a in f.args)
+    if isinstance(f, Implies):
+        return not mp_truth(f.lhs, env, dps, inner) or mp_truth(f.rhs, env, dps, inner)
+    if isinstance(f, Iff):
+        return mp_truth(f.lhs, env, dps, inner) == mp_truth(f.rhs, env, dps, inner)
+    if isinstance(f, Quantified):
+        symbols = [b.symbol for b in f.binders]
+        domains = {b.symbol: b.domain for b in f.binders}
+        samples = points(symbols, domains, inner, env=env)
+        verdicts = (mp_truth(f.body, {**env, **p}, dps, inner) for p in samples)
+        return all(verdicts) if f.kind == "forall" else any(verdicts)
+    raise TypeError(f"mp_truth: desugar {type(f).__name__} first")
+
+
 @dataclass
 class SampleReport:
     """The outcome of a sampling search.
@@ -294,4 +344,4 @@ def search(f: Formula, domains: Domains, n: int = 128, *, seed: int = 0,
                         violation=violation, seconds=time.perf_counter() - start)
 
 
-__all__ = ["points", "search", "SampleReport"]
+__all__ = ["points", "mp_truth", "search", "SampleReport"]

@@ -61,15 +61,15 @@ from dataclasses import dataclass, field, replace
 
 import sympy
 
-from lawproof.claims import Claim, Theory
-from lawproof.domain import Domain
-from lawproof.errors import BackendTimeout, EncodingDisagreement, OutsideFragment
-from lawproof.formula import (And, Approx, Atom, Binder, canonical, Formula, Iff, Implies, Not, Optimum, Or,
+from lawproof.language.claims import Claim, Theory
+from lawproof.language.domain import Domain
+from lawproof.language.errors import BackendTimeout, EncodingDisagreement, OutsideFragment
+from lawproof.language.formula import (And, Approx, Atom, Binder, canonical, Formula, Iff, Implies, Not, Optimum, Or,
                               Quantified, Truth, conj, disj, free_symbols, to_text)
 from lawproof.symbolic import expand_formula, normalize
 from lawproof.symbolic.convexity import CONCAVE, CONVEX, Certificate, Prover, certify
 from lawproof.symbolic.normalize import fold
-from lawproof.timeout import RLIMIT_PER_SECOND, time_limit
+from lawproof.language.timeout import RLIMIT_PER_SECOND, time_limit
 
 from .smt import SmtOutcome, decide
 

@@ -25,12 +25,12 @@ from typing import Protocol
 import sympy
 import z3
 
-from lawproof.domain import Domain
-from lawproof.errors import BackendTimeout, BackendUnavailable, LawproofError, OutsideFragment
-from lawproof.timeout import record, safety_seconds
-from lawproof.formula import (And, Atom, Binder, Formula, Not, Or, Quantified, Truth, conj, disj,
+from lawproof.language.domain import Domain
+from lawproof.language.errors import BackendTimeout, BackendUnavailable, LawproofError, OutsideFragment
+from lawproof.language.timeout import record, safety_seconds
+from lawproof.language.formula import (And, Atom, Binder, Formula, Not, Or, Quantified, Truth, conj, disj,
                               free_symbols, nnf)
-from lawproof.parser import Namespace, parse_formula
+from lawproof.language.parser import Namespace, parse_formula
 
 from .translate import Translator
 

@@ -12,10 +12,10 @@ from fractions import Fraction
 import sympy
 import z3
 
-from lawproof.domain import Domain
-from lawproof.errors import OutsideFragment
-from lawproof.formula import Binder, Formula, Not, Quantified, free_symbols, nnf
-from lawproof.timeout import RLIMIT_PER_SECOND, record, rlimit_for, safety_seconds, z3_fired
+from lawproof.language.domain import Domain
+from lawproof.language.errors import OutsideFragment
+from lawproof.language.formula import Binder, Formula, Not, Quantified, free_symbols, nnf
+from lawproof.language.timeout import RLIMIT_PER_SECOND, record, rlimit_for, safety_seconds, z3_fired
 
 from .shrink import candidates
 from .translate import Translator, lift_existentials

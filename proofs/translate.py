@@ -18,10 +18,10 @@ from fractions import Fraction
 import sympy
 import z3
 
-from lawproof.domain import Domain
-from lawproof.errors import OutsideFragment
-from lawproof.timeout import RLIMIT_PER_SECOND, record, safety_seconds, z3_fired
-from lawproof.formula import (And, Atom, Binder, Bound, Formula, Iff, Implies, Not, Or, Quantified,
+from lawproof.language.domain import Domain
+from lawproof.language.errors import OutsideFragment
+from lawproof.language.timeout import RLIMIT_PER_SECOND, record, safety_seconds, z3_fired
+from lawproof.language.formula import (And, Atom, Binder, Bound, Formula, Iff, Implies, Not, Or, Quantified,
                               Truth, conj, disj)
 
 _FLIP = {"=": "=", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}

@@ -37,9 +37,9 @@ from typing import Callable, Iterable
 
 import sympy
 
-from lawproof.errors import BackendTimeout, OutsideFragment
-from lawproof.formula import Atom, Formula, Truth, to_text
-from lawproof.timeout import time_limit
+from lawproof.language.errors import BackendTimeout, OutsideFragment
+from lawproof.language.formula import Atom, Formula, Truth, to_text
+from lawproof.language.timeout import time_limit
 
 from .normalize import definedness, fold
 

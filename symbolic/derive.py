@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from lawproof.errors import BackendTimeout
-from lawproof.formula import Binder
-from lawproof.timeout import time_limit
+from lawproof.language.errors import BackendTimeout
+from lawproof.language.formula import Binder
+from lawproof.language.timeout import time_limit
 
 
 @dataclass

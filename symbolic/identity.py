@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from lawproof.domain import Domain
-from lawproof.errors import BackendTimeout
-from lawproof.formula import And, Atom, Formula, Implies, domain_of
-from lawproof.timeout import time_limit
+from lawproof.language.domain import Domain
+from lawproof.language.errors import BackendTimeout
+from lawproof.language.formula import And, Atom, Formula, Implies, domain_of
+from lawproof.language.timeout import time_limit
 
 
 @dataclass

@@ -7,14 +7,14 @@ from dataclasses import dataclass
 
 import sympy
 
-from lawproof.claims import Claim, Theory
-from lawproof.definedness import guarded, of_node, shown, unguarded
-from lawproof.domain import Domain
-from lawproof.errors import BackendTimeout, ClaimInputError, OutsideFragment
-from lawproof.formula import (And, Approx, Atom, Formula, Implies, Optimum, Or, Quantified,
+from lawproof.language.claims import Claim, Theory
+from lawproof.language.definedness import guarded, of_node, shown, unguarded
+from lawproof.language.domain import Domain
+from lawproof.language.errors import BackendTimeout, ClaimInputError, OutsideFragment
+from lawproof.language.formula import (And, Approx, Atom, Formula, Implies, Optimum, Or, Quantified,
                               Truth, conj, disj, domain_of)
-from lawproof.parser import ArgMin, Derived, Rebind, Solve, limit_direction
-from lawproof.timeout import SafetyNetHit, time_limit
+from lawproof.language.parser import ArgMin, Derived, Rebind, Solve, limit_direction
+from lawproof.language.timeout import SafetyNetHit, time_limit
 
 from .identity import _assumed
 
@@ -440,7 +440,7 @@ def desugar(f: Formula) -> Formula:
 
 
 def _rebuild(f: Formula, kids: list[Formula]) -> Formula:
-    from lawproof import formula as F
+    from lawproof.language import formula as F
     if isinstance(f, F.Not):
         return F.Not(kids[0])
     if isinstance(f, F.And):
@@ -608,7 +608,7 @@ def _fold_all(f: Formula, numbers: bool = True, domains: Domains | None = None) 
 
 
 def definedness(expr: sympy.Expr, domains: Domains | None = None) -> list[Atom]:
-    """Conditions under which `expr` is a defined real number (lawproof.definedness.of_node):
+    """Conditions under which `expr` is a defined real number (lawproof.language.definedness.of_node):
     denominators and bases of integer powers that may be negative nonzero, fractional
     and real powers of nonnegative or positive bases, logarithms of positive numbers.
 

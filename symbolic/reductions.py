@@ -35,10 +35,10 @@ from typing import Callable, Protocol
 import mpmath
 import sympy
 
-from lawproof.domain import Domain
-from lawproof.errors import BackendTimeout, OutsideFragment
-from lawproof.formula import And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth, conj
-from lawproof.timeout import time_limit
+from lawproof.language.domain import Domain
+from lawproof.language.errors import BackendTimeout, OutsideFragment
+from lawproof.language.formula import And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth, conj
+from lawproof.language.timeout import time_limit
 
 from .identity import _assumed
 from .normalize import definedness

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import lawproof
-from lawproof import timeout as budget
+from lawproof.language import timeout as budget
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import sympy
 
-from lawproof.domain import Domain
-from lawproof.formula import Atom
+from lawproof.language.domain import Domain
+from lawproof.language.formula import Atom
 from lawproof.proofs.kkt import prover
 from lawproof.symbolic.convexity import (AFFINE, CONCAVE, CONVEX, UNKNOWN, Certificate, certify, dcp,
                                          smoothness)

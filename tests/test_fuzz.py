@@ -43,7 +43,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import lawproof
-from lawproof.errors import ClaimInputError, LawproofError
+from lawproof.language.errors import ClaimInputError, LawproofError
 from lawproof.verdict import VERDICTS
 
 PAPERS = sorted((Path(__file__).resolve().parent.parent / "papers").glob("*.claims.toml"))

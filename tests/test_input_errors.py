@@ -8,9 +8,9 @@ import os
 import pytest
 
 import lawproof
-from lawproof import loader, parser
+from lawproof.language import loader, parser
 from lawproof.cli import main
-from lawproof.errors import ClaimInputError
+from lawproof.language.errors import ClaimInputError
 
 HEAD = '[paper]\nid = "p"\n[symbols]\nx = "(0, oo)"\nn = { domain = "[1, 10]", integer = true }\n' \
        '[define]\n"f(x)" = "x + 1"\n'
@@ -262,8 +262,8 @@ def test_an_internal_error_in_the_cli_is_one_line_and_debug_shows_the_traceback(
 
     def buggy(args):
         raise KeyError("a bug")
-    monkeypatch.setitem(cli.variants_cli.COMMANDS, "sweep", buggy)
-    monkeypatch.setattr(cli, "cmd_check", buggy)
+    monkeypatch.setitem(cli.explore.COMMANDS, "sweep", buggy)
+    monkeypatch.setitem(cli.check.COMMANDS, "check", buggy)
     code, err = run_cli(capsys, "check", "x.claims.toml")
     assert code == 1 and "internal error: KeyError" in err and "--debug" in err
     with pytest.raises(KeyError):

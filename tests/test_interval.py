@@ -10,9 +10,9 @@ import pytest
 import sympy
 
 import lawproof
-from lawproof.domain import Domain
-from lawproof.errors import OutsideFragment
-from lawproof.formula import Atom, Binder, Implies, Not, Quantified, nnf
+from lawproof.language.domain import Domain
+from lawproof.language.errors import OutsideFragment
+from lawproof.language.formula import Atom, Binder, Implies, Not, Quantified, nnf
 from lawproof.numeric import recheck
 from lawproof.numeric.interval import Interval, compare, compile_term, prove, sign_on
 

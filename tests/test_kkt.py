@@ -11,9 +11,9 @@ import sympy
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import lawproof
-from lawproof.domain import Domain
-from lawproof.errors import EncodingDisagreement
-from lawproof.formula import Atom, Binder, Optimum, Truth
+from lawproof.language.domain import Domain
+from lawproof.language.errors import EncodingDisagreement
+from lawproof.language.formula import Atom, Binder, Optimum, Truth
 from lawproof.proofs import decide
 from lawproof.proofs.kkt import KktReport, Reduction, decide_reduced, kkt_normalize
 from lawproof.symbolic import normalize

@@ -7,7 +7,7 @@ import pytest
 import sympy
 
 import lawproof
-from lawproof.latex import latex_to_ascii
+from lawproof.language.latex import latex_to_ascii
 
 x, u, E_sym, e_sym = (sympy.Symbol(n, real=True) for n in ("x", "u", "E", "e"))
 

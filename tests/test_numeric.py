@@ -9,8 +9,8 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lawproof.domain import Domain
-from lawproof.formula import And, Atom, Binder, Implies, Not, Quantified, Truth, nnf
+from lawproof.language.domain import Domain
+from lawproof.language.formula import And, Atom, Binder, Implies, Not, Quantified, Truth, nnf
 from lawproof.numeric import (Undecided, Undefined, atom_values, exact_sign, exact_truth,
                               exact_value, mp_truth, mp_value, points, recheck, search)
 

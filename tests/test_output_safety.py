@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 import lawproof
-from lawproof import files as lp_files
-from lawproof import loader
+from lawproof.language import files as lp_files
+from lawproof.language import loader
 from lawproof.cli import main
-from lawproof.errors import ClaimInputError
-from lawproof.files import atomic_write, id_problem, inside
+from lawproof.language.errors import ClaimInputError
+from lawproof.language.files import atomic_write, id_problem, inside
 from lawproof.report.text import markdown_text
 from lawproof.report.writer import write_reports
 

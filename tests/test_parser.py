@@ -10,11 +10,11 @@ import sympy
 from hypothesis import given, settings, strategies as st
 
 import lawproof
-from lawproof.formula import (And, Approx, Atom, canonical, Iff, Implies, Not, Optimum, Or, Quantified,
+from lawproof.language.formula import (And, Approx, Atom, canonical, Iff, Implies, Not, Optimum, Or, Quantified,
                               free_symbols, to_text)
-from lawproof.latex import latex_to_ascii
+from lawproof.language.latex import latex_to_ascii
 from lawproof.symbolic import normalize
-from lawproof.parser import Namespace, parse_formula
+from lawproof.language.parser import Namespace, parse_formula
 
 from conftest import AMDAHL_HEAD, claim_file
 

@@ -11,9 +11,9 @@ import pytest
 import sympy
 
 import lawproof
-from lawproof.definedness import of_node
-from lawproof.domain import Domain
-from lawproof.formula import Atom
+from lawproof.language.definedness import of_node
+from lawproof.language.domain import Domain
+from lawproof.language.formula import Atom
 from lawproof.symbolic import definedness
 
 HEAD = '''

@@ -6,7 +6,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from lawproof.cli import main
-from lawproof.premises import premises
+from lawproof.explore.premises import premises
 
 PAPER = Path(__file__).resolve().parent.parent / "papers" / "amdahl_modernized.claims.toml"
 

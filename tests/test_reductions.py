@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 import lawproof
 import lawproof.numeric as numeric
-from lawproof.domain import Domain
-from lawproof.formula import Atom, Formula, Implies, Not, nnf
+from lawproof.language.domain import Domain
+from lawproof.language.formula import Atom, Formula, Implies, Not, nnf
 from lawproof.numeric import exact_value, mp_truth, mp_value, recheck
 from lawproof.proofs import decide
 from lawproof.numeric.interval import prove, sign_on

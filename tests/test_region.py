@@ -11,8 +11,8 @@ import sympy
 
 import lawproof
 from lawproof import cli, regions
-from lawproof.errors import BackendTimeout, BackendUnavailable, ClaimInputError
-from lawproof.formula import Atom, Quantified
+from lawproof.language.errors import BackendTimeout, BackendUnavailable, ClaimInputError
+from lawproof.language.formula import Atom, Quantified
 from lawproof.numeric import exact_truth
 from lawproof.proofs import region as qe
 from lawproof.proofs.region import QeFailed, answer_text, read_answer
@@ -142,7 +142,7 @@ def test_a_wrong_region_is_rejected_by_z3():
 
 
 def test_time_limit_gives_unknown_with_what_was_tried(monkeypatch):
-    from lawproof import timeout
+    from lawproof.language import timeout
     monkeypatch.setattr(timeout, "SAFETY_FLOOR", 0.0)  # the net exactly 10 x the budget
     r = regions.derive(PACK, "collapse-threshold-derived", backend=Silent(), timeout=0.5)
     assert r.status == "unknown" and not r.region

@@ -21,7 +21,7 @@ import z3
 
 import lawproof
 from lawproof.cli import main
-from lawproof.errors import ClaimInputError
+from lawproof.language.errors import ClaimInputError
 from lawproof.report.model import SCHEMA_VERSION, build_report, replay_answer, tried
 from lawproof.report.notation import LATEX, MATHML
 from lawproof.report.plots import compute, draw_plots, read_plot_specs
@@ -477,4 +477,4 @@ def test_the_repository_test_run_does_not_collect_papers():
     inside = [str(p.relative_to(REPO / "tests")) for p in (REPO / "tests").rglob("*.claims.toml")]
     assert all(any(fnmatch.fnmatch(p, g) for g in conftest.collect_ignore_glob) for p in inside)
     entry = config["project"]["entry-points"]["pytest11"]
-    assert entry == {"lawproof": "lawproof.pytest_plugin"}
+    assert entry == {"lawproof": "lawproof.cli.pytest_plugin"}

@@ -9,7 +9,7 @@ import pytest
 import sympy
 
 import lawproof
-from lawproof.formula import Bound, Quantified, canonical
+from lawproof.language.formula import Bound, Quantified, canonical
 
 from conftest import claim_file
 

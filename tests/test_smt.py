@@ -9,8 +9,8 @@ import sympy
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import lawproof
-from lawproof.domain import Domain
-from lawproof.formula import Atom, Not, conj, disj
+from lawproof.language.domain import Domain
+from lawproof.language.formula import Atom, Not, conj, disj
 from lawproof.numeric import exact_truth
 from lawproof.proofs import decide, holds_at
 from lawproof.proofs.shrink import candidates

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 import lawproof
-from lawproof import sweep, threshold, variants
+from lawproof.explore import sweep, threshold, variants
 from lawproof.cli import main
-from lawproof.plots_sweep import phase_diagram
+from lawproof.explore.plots_sweep import phase_diagram
 
 PAPER = Path(__file__).resolve().parent.parent / "papers" / "amdahl_modernized.claims.toml"
 CLAIM = "collapse-sufficient"

@@ -12,11 +12,11 @@ import sympy
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import lawproof
-from lawproof import counterexample as ce
-from lawproof import threshold as thr
-from lawproof import variants
+from lawproof.explore import counterexample as ce
+from lawproof.explore import threshold as thr
+from lawproof.explore import variants
 from lawproof.cli import main
-from lawproof.errors import ClaimInputError
+from lawproof.language.errors import ClaimInputError
 
 PAPER = Path(__file__).resolve().parent.parent / "papers" / "amdahl_modernized.claims.toml"
 CLAIM = "collapse-sufficient"

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import sympy
 
-from ..claims import SymbolInfo, Theory
+from ..language.claims import SymbolInfo, Theory
 from ..engine import FileResult, TableResult
-from ..formula import Formula, Implies, free_symbols
-from ..verdict import VERDICTS, Result
+from ..language.formula import Formula, Implies, free_symbols
+from ..verdict import RICH_DISPLAY, VERDICTS, Result
 from .plots import Plot, draw_plots
 
 #: Version of the JSON report's shape (docs/report-schema.md); bump on any change.
@@ -75,12 +75,10 @@ class PaperReport:
         return f"artifacts/{self.id}/{r.claim}{ext}"
 
     def _repr_markdown_(self) -> str:
-        from .markdown import render_paper
-        return render_paper(self)
+        return RICH_DISPLAY["markdown"](self)
 
     def _repr_html_(self) -> str:
-        from .html import paper_fragment
-        return paper_fragment(self)
+        return RICH_DISPLAY["html"](self)
 
 
 @dataclass
@@ -94,12 +92,10 @@ class Report:
         return {v: sum(p.counts[v] for p in self.papers) for v in VERDICTS}
 
     def _repr_markdown_(self) -> str:
-        from .markdown import render_index
-        return render_index(self)
+        return RICH_DISPLAY["markdown"](self)
 
     def _repr_html_(self) -> str:
-        from .html import index_fragment
-        return index_fragment(self)
+        return RICH_DISPLAY["html"](self)
 
 
 def build_report(files: list[FileResult], *, plots: bool = True) -> Report:

@@ -1,6 +1,6 @@
 """Math notation for reports: formulas, terms and domains as LaTeX or MathML.
 
-One tree walker (`FormulaPrinter`) spells the logic of `lawproof.formula`; a
+One tree walker (`FormulaPrinter`) spells the logic of `lawproof.language.formula`; a
 notation subclass says how each part is written in its format, and hands terms to
 SymPy's own printer for that format (the pattern of SymPy's printers).
 """
@@ -13,8 +13,8 @@ import sympy
 from sympy.core.function import AppliedUndef
 from sympy.printing.mathml import MathMLPresentationPrinter
 
-from ..domain import Domain
-from ..formula import (And, Approx, Atom, Binder, Formula, Iff, Implies, Not, Optimum, Or,
+from ..language.domain import Domain
+from ..language.formula import (And, Approx, Atom, Binder, Formula, Iff, Implies, Not, Optimum, Or,
                        Quantified, Truth)
 
 #: How tightly each node binds: a child that binds less tightly than its parent

@@ -22,11 +22,11 @@ import sympy
 from matplotlib import ticker
 from matplotlib.figure import Figure
 
-from ..claims import Theory
-from ..errors import ClaimInputError
-from ..formula import Formula, free_symbols
+from ..language.claims import Theory
+from ..language.errors import ClaimInputError
+from ..language.formula import Formula, free_symbols
 from ..numeric import Undefined, mp_truth, mp_value
-from ..parser import parse_formula, parse_term
+from ..language.parser import parse_formula, parse_term
 from ..symbolic import desugar, expand
 from .text import xml_safe
 

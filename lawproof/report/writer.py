@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from ..engine import FileResult
-from ..files import atomic_write, inside
+from ..language.files import atomic_write, inside
 from . import html, json_report, junit, markdown
 from .model import PaperReport, build_report
 

@@ -1,6 +1,6 @@
 """Counterexamples for claims under model variants, shrunk and re-checked exactly.
 
-For each variant (see `lawproof.variants`), where z3's fragment allows
+For each variant (see `lawproof.explore.variants`), where z3's fragment allows
 (polynomials, roots, min/max) the engine checks the restated claim: z3 proves it or
 returns a counterexample. Where z3 cannot go (exp, symbolic exponents) a guided
 search runs first and looks for a model of the claim's negation with its inner
@@ -34,18 +34,19 @@ import numpy as np
 import sympy
 
 from . import threshold as thr
-from . import variants, vectorize
-from .claims import Claim, ClaimFile, Theory
-from .domain import Domain
-from .engine import check_claim
-from .errors import ClaimInputError, LawproofError, OutsideFragment
-from .formula import Atom, Formula, Iff, Implies, Not, Optimum, conj, free_symbols, nnf, to_text
-from .numeric import Undecided, Undefined, exact_truth, exact_value, interval, mp_value, points, recheck
-from .proofs import decide, holds_at, lift_existentials
-from .proofs.shrink import candidates
-from .symbolic import expand, normalize
-from .timeout import record, safety_seconds, watching
-from .verdict import Result
+from . import variants
+from ..numeric import vectorize
+from ..language.claims import Claim, ClaimFile, Theory
+from ..language.domain import Domain
+from ..engine import check_claim
+from ..language.errors import ClaimInputError, LawproofError, OutsideFragment
+from ..language.formula import Atom, Formula, Iff, Implies, Not, Optimum, conj, free_symbols, nnf, to_text
+from ..numeric import Undecided, Undefined, exact_truth, exact_value, interval, mp_value, points, recheck
+from ..proofs import decide, holds_at, lift_existentials
+from ..proofs.shrink import candidates
+from ..symbolic import expand, normalize
+from ..language.timeout import record, safety_seconds, watching
+from ..verdict import Result
 
 #: Points drawn by the guided search (each also projected onto premise boundaries).
 SEARCH_POINTS = 2000

@@ -1,7 +1,7 @@
 """Parameter sweeps: maps of the optimum a* and of the effective threshold S_c_eff.
 
 A sweep is numeric exploration, not a proof: every value here is a float (the
-objective compiled once with `lawproof.vectorize` and evaluated on whole arrays), and
+objective compiled once with `lawproof.numeric.vectorize` and evaluated on whole arrays), and
 results are labelled so. Use `lawproof counterexample` for proofs and witnesses.
 
 For each parameter point the sweep computes, for the claim's `minimized_at(f, x, p)`
@@ -11,7 +11,7 @@ For each parameter point the sweep computes, for the claim's `minimized_at(f, x,
   (`corner` is 1 where p is optimal);
 - `f_min`: the minimum value found;
 - with a scan parameter S in which f is affine (one variable only): `S_c_eff`, the sup
-  of phi (see `lawproof.threshold`), and `S_c`, phi at the corner: the paper's
+  of phi (see `lawproof.explore.threshold`), and `S_c`, phi at the corner: the paper's
   threshold evaluated with the parameter's value there.
 
 The work is cut into chunks run through a `concurrent.futures.Executor`: a local
@@ -37,13 +37,14 @@ import numpy as np
 import sympy
 
 from . import threshold as thr
-from . import variants, vectorize
-from .claims import Claim, ClaimFile, Theory
-from .errors import ClaimInputError
-from .files import atomic_write
-from .formula import And, Atom, Formula, Optimum, conj
-from .parser import Namespace, parse_term
-from .symbolic import expand
+from . import variants
+from ..numeric import vectorize
+from ..language.claims import Claim, ClaimFile, Theory
+from ..language.errors import ClaimInputError
+from ..language.files import atomic_write
+from ..language.formula import And, Atom, Formula, Optimum, conj
+from ..language.parser import Namespace, parse_term
+from ..symbolic import expand
 
 LABEL = "numeric exploration (float64 grid search), not a proof"
 #: Grid points per variable in the first round of the zoom search, by dimension.

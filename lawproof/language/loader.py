@@ -22,6 +22,7 @@ from .errors import BackendTimeout, ClaimInputError
 from .files import id_problem, suggest_id
 from .latex import latex_to_ascii
 from .timeout import time_limit
+from .variant_specs import read_specs
 from .parser import BUILTINS, CONSTANTS, KEYWORDS, Namespace, make_symbol, parse_definition, parse_term, \
     parse_formula, parse_interval, interval_is_empty
 
@@ -256,7 +257,6 @@ def loads(text: str, path: str = "<memory>") -> ClaimFile:
         for claim in rows:
             add(claim)
     if "variant" in data:  # R -> R(a) substitutions for `lawproof counterexample --variant`
-        from .variants import read_specs  # variants builds on this module
         try:
             out.errors.extend(read_specs(data["variant"], theory,
                                          lambda i, k: src.key(src.claim_lines(i, "[[variant]]"), k))[1])

@@ -36,14 +36,14 @@ import numpy as np
 import sympy
 from mpmath.libmp import to_rational
 
-from . import vectorize
-from .claims import Claim, Theory
-from .domain import Domain
-from .errors import BackendTimeout, ClaimInputError, LawproofError
-from .formula import Optimum
-from .numeric import Undefined, exact_sign, exact_value, mp_value
-from .symbolic import expand
-from .timeout import time_limit
+from ..numeric import vectorize
+from ..language.claims import Claim, Theory
+from ..language.domain import Domain
+from ..language.errors import BackendTimeout, ClaimInputError, LawproofError
+from ..language.formula import Optimum
+from ..numeric import Undefined, exact_sign, exact_value, mp_value
+from ..symbolic import expand
+from ..language.timeout import time_limit
 
 DPS = 50
 #: Points of the float scan that brackets maxima and minima.

@@ -27,14 +27,14 @@ from pathlib import Path
 import sympy
 
 from . import variants
-from .claims import Claim, ClaimFile, SymbolInfo, Theory
+from ..language.claims import Claim, ClaimFile, SymbolInfo, Theory
 from .counterexample import Witness, make_witness, negated_target, point_from_text
-from .domain import Domain
-from .engine import check_claim
-from .errors import LawproofError
-from .formula import And, Formula, Implies, conj, free_symbols, to_text
-from .symbolic import normalize
-from .verdict import Result
+from ..language.domain import Domain
+from ..engine import check_claim
+from ..language.errors import LawproofError
+from ..language.formula import And, Formula, Implies, conj, free_symbols, to_text
+from ..symbolic import normalize
+from ..verdict import Result
 
 
 @dataclass

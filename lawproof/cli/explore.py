@@ -1,7 +1,7 @@
 """The `counterexample`, `premises` and `sweep` subcommands of `lawproof`.
 
-Kept apart from lawproof/cli.py, which registers them with `add_parsers` and
-dispatches through `COMMANDS`.
+lawproof/cli/__init__.py registers them with `add_parsers` and dispatches through
+`COMMANDS`.
 """
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-from .errors import ClaimInputError
+from ..language.errors import ClaimInputError
+from .common import EXIT_MISMATCH, EXIT_OK, find_paper
 
 _COUNTEREXAMPLE_EPILOG = """\
 examples:
@@ -63,7 +64,7 @@ arrays and minimized by a zooming grid search. Columns: the parameters, a_star
 (the minimizer), f_min, corner (1 where the claimed point is optimal), and with a
 scan parameter S the paper's threshold S_c and the effective S_c_eff. Work runs in
 chunks on a process pool (--workers); from Python, any concurrent.futures.Executor
-can be passed to lawproof.sweep.run (a Dask or Ray executor included). With
+can be passed to lawproof.explore.sweep.run (a Dask or Ray executor included). With
 --random N the --grid ranges are sampled with a seeded generator (the counts are
 ignored): the same seed gives the same CSV.
 """
@@ -96,7 +97,7 @@ def _axes(items: list[str]) -> dict[str, tuple[float, float, int]]:
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     """Register the three subcommands on the `lawproof` parser."""
-    from .variants import FAMILIES
+    from ..explore.variants import FAMILIES
 
     fams = list(FAMILIES) + ["all"]
     raw = argparse.RawDescriptionHelpFormatter
@@ -166,7 +167,7 @@ def _common(p: argparse.ArgumentParser, param_default: str | None = "R") -> None
 
 def _use_variant(args: argparse.Namespace, path: Path) -> None:
     """Fill --param/--family/--expr/--symbol/--var from the file's [[variant]] table."""
-    from .variants import file_variants
+    from ..explore.variants import file_variants
 
     if not args.variant:
         return
@@ -182,10 +183,9 @@ def _use_variant(args: argparse.Namespace, path: Path) -> None:
 
 def cmd_counterexample(args: argparse.Namespace) -> int:
     """`lawproof counterexample`: verdicts, witnesses and thresholds per family."""
-    from .cli import EXIT_MISMATCH, EXIT_OK, _find_paper
-    from .counterexample import counterexamples, outcome_dict, render
+    from ..explore.counterexample import counterexamples, outcome_dict, render
 
-    path = _find_paper(args.paper)
+    path = find_paper(args.paper)
     args.at = None
     _use_variant(args, path)
     families = None if args.family in ("all", None) else [args.family]
@@ -206,10 +206,9 @@ def cmd_counterexample(args: argparse.Namespace) -> int:
 
 def cmd_premises(args: argparse.Namespace) -> int:
     """`lawproof premises`: which hypotheses the claim needs."""
-    from .cli import EXIT_OK, _find_paper
-    from .premises import premises
+    from ..explore.premises import premises
 
-    path = _find_paper(args.paper)
+    path = find_paper(args.paper)
     _use_variant(args, path)
     if (args.family or args.expr) and not args.param:
         raise ClaimInputError("--family/--expr need --param", fix="add --param R")
@@ -222,12 +221,11 @@ def cmd_premises(args: argparse.Namespace) -> int:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     """`lawproof sweep`: a grid or random sweep, written as CSV/JSON and drawn."""
-    from . import sweep as sw
-    from .cli import EXIT_OK, _find_paper
-    from .plots_sweep import curve_sweep, phase_diagram, threshold_curves
-    from .variants import FAMILIES, load_claim
+    from ..explore import sweep as sw
+    from ..explore.plots_sweep import curve_sweep, phase_diagram, threshold_curves
+    from ..explore.variants import FAMILIES, load_claim
 
-    path = _find_paper(args.paper)
+    path = find_paper(args.paper)
     axes = _axes(args.grid)
     settings = _pairs(args.set, "--set")
     if args.family and not args.param:

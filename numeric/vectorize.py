@@ -9,7 +9,7 @@ parsed from text: the closures are built from the SymPy tree.
 These values are floats: they guide searches and draw maps, never prove anything.
 Every point that matters is re-evaluated exactly (`numeric.recheck`) or at 50 digits.
 Undefined values (division by zero, even roots or logs of negatives) become NaN, and
-an atom with a NaN side is false, as in `lawproof.formula`'s semantics.
+an atom with a NaN side is false, as in `lawproof.language.formula`'s semantics.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from typing import Callable, Sequence
 import numpy as np
 import sympy
 
-from .formula import And, Atom, Formula, Iff, Implies, Not, Or, Truth
+from lawproof.language.formula import And, Atom, Formula, Iff, Implies, Not, Or, Truth
 
 Arrays = dict[sympy.Symbol, np.ndarray]
 Compiled = Callable[[Arrays], np.ndarray]

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import ClaimInputError
-from .files import atomic_write
+from ..language.errors import ClaimInputError
+from ..language.files import atomic_write
 from .sweep import LABEL, SweepResult
 
 _FORMATS = (".png", ".svg")

@@ -1,4 +1,5 @@
-"""The `lawproof` command line: check, show, report."""
+"""The `check`, `show`, `report` and `region` subcommands of `lawproof`: check claim
+files, show one claim, write or verify the reports, derive a claim's region."""
 from __future__ import annotations
 
 import argparse
@@ -7,12 +8,11 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from . import loader, variants_cli
-from .engine import FileResult, bundled_papers, check_file, check_files, default_jobs
-from .errors import ClaimInputError, LawproofError
-from .verdict import Result
-
-EXIT_OK, EXIT_MISMATCH, EXIT_INPUT = 0, 1, 2
+from ..engine import FileResult, bundled_papers, check_file, check_files, default_jobs
+from ..language import loader
+from ..language.errors import ClaimInputError
+from ..verdict import Result
+from .common import EXIT_INPUT, EXIT_MISMATCH, EXIT_OK, find_paper
 
 _CHECK_EPILOG = """\
 examples:
@@ -81,17 +81,8 @@ def _claim_command(sub, name: str, summary: str, description: str, epilog: str) 
     return p
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="lawproof",
-        description="Check the mathematics in papers: each claim of a *.claims.toml file is "
-                    "proved (SMT, exact identity), refuted (exact counterexample) or sampled "
-                    "at 50 digits, and reported with its evidence.",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="run `lawproof COMMAND --help` for each command's options and examples")
-    p.add_argument("--debug", action="store_true",
-                   help="on an internal error (a bug in lawproof), print the Python traceback")
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    """Register check, show, report and region on the `lawproof` parser."""
     c = sub.add_parser("check", help="check claim files and print a table of verdicts",
                        description="Check every claim of the given claim files (default: every "
                                    "bundled paper) and print paper, claim, verdict, method, time.",
@@ -125,8 +116,6 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--timeout", type=float, help="seconds per backend call (default: the claim's timeout)")
     g.add_argument("--qepcad", action="store_true", help="also print QEPCAD B's input and answer")
     g.add_argument("--json", action="store_true", help="print the result as JSON")
-    variants_cli.add_parsers(sub)  # counterexample, premises, sweep
-    return p
 
 
 def _files(paths: Sequence[str]) -> list[Path]:
@@ -208,27 +197,8 @@ def _summary(files: list[FileResult]) -> None:
         print(f"! {r.paper}/{r.claim}: {why}")
 
 
-def _find_paper(paper: str) -> Path:
-    p = Path(paper)
-    if p.exists():
-        return p
-    for path in bundled_papers():
-        try:
-            if loader.load(path).theory.id == paper:
-                return path
-        except ClaimInputError:
-            continue
-    ids = []
-    for path in bundled_papers():
-        try:
-            ids.append(loader.load(path).theory.id)
-        except ClaimInputError:
-            pass
-    raise ClaimInputError(f"no paper '{paper}'", fix="give a claim file's path or one of: " + ", ".join(ids))
-
-
 def cmd_show(args: argparse.Namespace) -> int:
-    cf = loader.load(_find_paper(args.paper))
+    cf = loader.load(find_paper(args.paper))
     claim = cf.claim(args.claim)
     fr = check_file(cf, only=[claim.id])
     r = fr.results[0]
@@ -277,8 +247,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .proofs.region import find_qepcad
-    from .report.writer import check_reports, write_reports
+    from ..proofs.region import find_qepcad
+    from ..report.writer import check_reports, write_reports
 
     print(f"  {'paper':<26} {'claim':<30} {'verdict':<14} {'method':<40} {'time':>7}")
     files, errors = _run(args.paths, lambda r: print(_row(r), flush=True), args.jobs or default_jobs())
@@ -304,12 +274,12 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_region(args: argparse.Namespace) -> int:
-    from .errors import BackendUnavailable
-    from .regions import derive
+    from ..language.errors import BackendUnavailable
+    from ..regions import derive
 
     params = [p.strip() for p in args.params.split(",") if p.strip()] if args.params else None
     try:
-        r = derive(_find_paper(args.paper), args.claim, params, of=args.of, stated=args.stated,
+        r = derive(find_paper(args.paper), args.claim, params, of=args.of, stated=args.stated,
                    timeout=args.timeout)
     except BackendUnavailable as e:
         print(f"lawproof region: {e}", file=sys.stderr)
@@ -318,32 +288,6 @@ def cmd_region(args: argparse.Namespace) -> int:
     return EXIT_OK if r.status == "derived" else EXIT_MISMATCH
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `lawproof` console script."""
-    args = _parser().parse_args(argv)
-    try:
-        return {"check": cmd_check, "show": cmd_show, "report": cmd_report,
-                "region": cmd_region, **variants_cli.COMMANDS}[args.command](args)
-    except ClaimInputError as e:
-        print(f"input error: {e}", file=sys.stderr)
-        return EXIT_INPUT
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        # the reader (e.g. `| head`) stopped early; that is not an error of ours
-        sys.stderr.close()
-        return EXIT_OK
-    except LawproofError as e:
-        print(f"lawproof: {e}", file=sys.stderr)
-        return EXIT_MISMATCH
-    except Exception as e:
-        if args.debug:
-            raise
-        print(f"internal error: {type(e).__name__}: {e} (a bug in lawproof; run with --debug for the "
-              "traceback and please report it)", file=sys.stderr)
-        return EXIT_MISMATCH
+COMMANDS = {"check": cmd_check, "show": cmd_show, "report": cmd_report, "region": cmd_region}
 
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+__all__ = ["add_parsers", "COMMANDS", "cmd_check", "cmd_show", "cmd_report", "cmd_region"]

@@ -21,11 +21,11 @@ from typing import Any, Iterator
 
 import pytest
 
-from .claims import Claim, Theory
-from .engine import check_claim
-from .errors import ClaimInputError
-from .loader import load
-from .report.model import explain, outcome
+from ..language.claims import Claim, Theory
+from ..engine import check_claim
+from ..language.errors import ClaimInputError
+from ..language.loader import load
+from ..report.model import explain, outcome
 
 SUFFIX = ".claims.toml"
 _UNDECIDED = pytest.StashKey[list]()

@@ -1,0 +1,6 @@
+"""`python -m lawproof.cli`: the same as the `lawproof` command."""
+import sys
+
+from . import main
+
+sys.exit(main())
