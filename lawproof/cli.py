@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import loader, variants_cli
+from .cache import ResultCache, default_dir
 from .engine import FileResult, bundled_papers, check_file, check_files, default_jobs
 from .errors import ClaimInputError, LawproofError
 from .verdict import Result
@@ -72,6 +73,29 @@ def _jobs_option(p: argparse.ArgumentParser) -> None:
                         "the same, in the same order, as with --jobs 1")
 
 
+def _cache_options(p: argparse.ArgumentParser, check_bypasses: bool = False) -> None:
+    where = "$XDG_CACHE_HOME/lawproof, else ~/.cache/lawproof"
+    p.add_argument("--cache", metavar="DIR",
+                   help=f"keep results in DIR and reuse those whose inputs (claim, definitions and "
+                        f"symbols it uses, timeout, lawproof's source, SymPy/z3/mpmath/flint "
+                        f"versions) are unchanged (default: {where}"
+                        + ("; with --check, no cache unless --cache is given" if check_bypasses else "")
+                        + ")")
+    p.add_argument("--no-cache", action="store_true", help="check every claim afresh; read and keep nothing")
+
+
+def _cache(args: argparse.Namespace) -> ResultCache | None:
+    """The cache a check or report uses: --no-cache none; --cache DIR; `report --check`
+    none unless --cache is given (CI then re-derives every verdict); else the default folder."""
+    if args.no_cache:
+        return None
+    if args.cache:
+        return ResultCache(args.cache)
+    if getattr(args, "check", False):
+        return None
+    return ResultCache(default_dir())
+
+
 def _claim_command(sub, name: str, summary: str, description: str, epilog: str) -> argparse.ArgumentParser:
     """A subcommand about one claim: `lawproof NAME PAPER CLAIM ...`."""
     p = sub.add_parser(name, help=summary, description=description, epilog=epilog,
@@ -100,6 +124,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
     c.add_argument("--strict", action="store_true", help="also fail on consistent/unknown verdicts")
     _jobs_option(c)
+    _cache_options(c)
     s = _claim_command(sub, "show", "show one claim, its normalized form and its evidence",
                        "Check one claim and print what it says, its normalized formula, the "
                        "verdict and all evidence.", _SHOW_EPILOG)
@@ -114,7 +139,9 @@ def _parser() -> argparse.ArgumentParser:
     _jobs_option(r)
     r.add_argument("--check", action="store_true",
                    help="write nothing: regenerate into a temporary folder and fail (exit 1), naming "
-                        "the files, when the --out folder differs")
+                        "the files, when the --out folder differs; every claim is checked afresh "
+                        "unless --cache DIR is given")
+    _cache_options(r, check_bypasses=True)
     g = _claim_command(sub, "region", "derive the exact parameter region where a claim holds",
                        "Derive, by quantifier elimination, the exact condition on the named "
                        "parameters under which a claim holds, re-proved by z3.", _REGION_EPILOG)
@@ -145,9 +172,10 @@ def _files(paths: Sequence[str]) -> list[Path]:
     return out
 
 
-def _run(paths: Sequence[str], on_result, jobs: int = 1) -> tuple[list[FileResult], list[ClaimInputError]]:
+def _run(paths: Sequence[str], on_result, jobs: int = 1,
+         cache: ResultCache | None = None) -> tuple[list[FileResult], list[ClaimInputError]]:
     files, errors = [], []
-    for _, fr in check_files(_files(paths), jobs=jobs, progress=on_result):
+    for _, fr in check_files(_files(paths), jobs=jobs, progress=on_result, cache=cache):
         if isinstance(fr, ClaimInputError):
             errors.append(fr)
             continue
@@ -183,7 +211,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not args.json:
         print(f"  {'paper':<26} {'claim':<30} {'verdict':<14} {'method':<40} {'time':>7}")
     files, errors = _run(args.paths, None if args.json else lambda r: print(_row(r), flush=True),
-                         args.jobs or default_jobs())
+                         args.jobs or default_jobs(), _cache(args))
     if args.json:
         payload = {"papers": [{"id": f.theory.id, "title": f.theory.title, "path": f.theory.path,
                                "results": [r.to_dict() for r in f.results]} for f in files],
@@ -281,7 +309,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     from .report.writer import check_reports, write_reports
 
     print(f"  {'paper':<26} {'claim':<30} {'verdict':<14} {'method':<40} {'time':>7}")
-    files, errors = _run(args.paths, lambda r: print(_row(r), flush=True), args.jobs or default_jobs())
+    files, errors = _run(args.paths, lambda r: print(_row(r), flush=True), args.jobs or default_jobs(),
+                         _cache(args))
     _summary(files)
     _print_errors(errors)
     code = _exit_code(files, errors, args.strict)

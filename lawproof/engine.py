@@ -19,6 +19,7 @@ import mpmath
 import sympy
 
 from . import loader
+from .cache import CacheOption, ResultCache, claim_key, open_cache
 from .claims import Claim, ClaimFile, Table, Theory
 from .domain import Domain
 from .errors import ClaimInputError, LawproofError, OutsideFragment
@@ -74,15 +75,20 @@ def bundled_papers() -> list[Path]:
 
 def check_file(source: str | Path | ClaimFile, *,
                progress: Callable[[Result], None] | None = None,
-               only: Iterable[str] | None = None) -> FileResult:
-    """Check every claim of a claim file (or the claims named in `only`)."""
+               only: Iterable[str] | None = None, cache: CacheOption = None) -> FileResult:
+    """Check every claim of a claim file (or the claims named in `only`).
+
+    `cache`: a folder (or ResultCache, or True for the default folder) where results
+    are kept between runs and read back when nothing they depend on changed; None
+    (the default) checks every claim afresh and keeps nothing."""
     cf = source if isinstance(source, ClaimFile) else loader.load(source)
+    store = open_cache(cache)
     out = FileResult(cf.theory, errors=list(cf.errors))
     wanted = set(only) if only is not None else None
     for claim in cf.claims:
         if wanted is not None and claim.id not in wanted:
             continue
-        result = check_claim(claim, cf.theory)
+        result = check_claim(claim, cf.theory, cache=store)
         out.results.append(result)
         if progress is not None:
             progress(result)
@@ -99,22 +105,24 @@ def default_jobs() -> int:
 
 
 def check_files(sources: Iterable[str | Path], *, jobs: int = 1,
-                progress: Callable[[Result], None] | None = None
+                progress: Callable[[Result], None] | None = None, cache: CacheOption = None
                 ) -> list[tuple[Path, FileResult | ClaimInputError]]:
     """Check every claim of every file, with `jobs` processes in parallel over claims.
 
     Each source gives its FileResult, or the ClaimInputError that stopped its loading.
     Results and `progress` calls come in file and claim order, as in a serial run: a
     claim's verdict and evidence do not depend on which process checks it or on what it
-    checked before (z3 contexts are per query, budgets count work)."""
+    checked before (z3 contexts are per query, budgets count work). `cache` as for
+    `check_file`; cached results are read here, only the others go to the processes."""
     loaded: list[tuple[Path, ClaimFile | ClaimInputError]] = []
     for source in sources:
         try:
             loaded.append((Path(source), loader.load(source)))
         except ClaimInputError as e:
             loaded.append((Path(source), e))
+    store = open_cache(cache)
     if jobs <= 1:
-        return [(path, cf if isinstance(cf, ClaimInputError) else check_file(cf, progress=progress))
+        return [(path, cf if isinstance(cf, ClaimInputError) else check_file(cf, progress=progress, cache=store))
                 for path, cf in loaded]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -122,16 +130,17 @@ def check_files(sources: Iterable[str | Path], *, jobs: int = 1,
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     out: list[tuple[Path, FileResult | ClaimInputError]] = []
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        pending = [(path, cf, [pool.submit(_check_in_worker, str(path), k) for k in range(len(cf.claims))])
-                   for path, cf in loaded if not isinstance(cf, ClaimInputError)]
-        by_path = {id(cf): futures for _, cf, futures in pending}
+        pending = {id(cf): [cached(claim, cf.theory, store)
+                            or pool.submit(_check_in_worker, str(path), k, store)
+                            for k, claim in enumerate(cf.claims)]
+                   for path, cf in loaded if not isinstance(cf, ClaimInputError)}
         for path, cf in loaded:
             if isinstance(cf, ClaimInputError):
                 out.append((path, cf))
                 continue
             fr = FileResult(cf.theory, errors=list(cf.errors))
-            for future in by_path[id(cf)]:
-                fr.results.append(future.result())
+            for done in pending[id(cf)]:
+                fr.results.append(done if isinstance(done, Result) else done.result())
                 if progress is not None:
                     progress(fr.results[-1])
             fr.tables = tabulate(cf, fr.results)
@@ -143,19 +152,40 @@ def check_files(sources: Iterable[str | Path], *, jobs: int = 1,
 _WORKER_FILES: dict[str, ClaimFile] = {}
 
 
-def _check_in_worker(path: str, index: int) -> Result:
+def _check_in_worker(path: str, index: int, cache: ResultCache | None) -> Result:
     cf = _WORKER_FILES.get(path)
     if cf is None:
         cf = _WORKER_FILES[path] = loader.load(path)
-    return check_claim(cf.claims[index], cf.theory)
+    return check_claim(cf.claims[index], cf.theory, cache=cache)
 
 
-def check_claim(claim: Claim, theory: Theory, *, derivations: bool = True) -> Result:
+def cached(claim: Claim, theory: Theory, cache: ResultCache | None, *, derivations: bool = True) -> Result | None:
+    """The result `cache` holds for checking `claim` (None: not there, or no cache)."""
+    start = time.perf_counter()
+    key = claim_key(claim, theory, derivations=derivations) if cache is not None and _cacheable(claim) else None
+    hit = cache.get(key) if key is not None else None
+    if hit is not None:
+        hit.seconds = time.perf_counter() - start  # this run's time: the lookup
+    return hit
+
+
+def _cacheable(claim: Claim) -> bool:
+    # input errors and undeclared checks cost nothing to redo
+    return claim.error is None and claim.check
+
+
+def check_claim(claim: Claim, theory: Theory, *, derivations: bool = True,
+                cache: ResultCache | None = None) -> Result:
     """Check one claim and return its verdict with evidence.
 
     With `derivations` False the evidence leaves out what only a report shows (the
     closed forms behind optimality statements, derived regions); the verdict, its
-    method and its counterexample are the same."""
+    method and its counterexample are the same. With a `cache`, a result kept there
+    for the same inputs is returned instead, and a new result is kept there (unless
+    it is an error or a safety net fired: those may not recur)."""
+    hit = cached(claim, theory, cache, derivations=derivations)
+    if hit is not None:
+        return hit
     start = time.perf_counter()
     base = dict(paper=theory.id, claim=claim.id, expect=claim.expect, says=claim.says,
                 where=claim.where, formula=claim.text if not claim.assume_text
@@ -180,6 +210,10 @@ def check_claim(claim: Claim, theory: Theory, *, derivations: bool = True) -> Re
     if fired:
         result = _safety_net_fired(result, fired)
     result.seconds = time.perf_counter() - start
+    if cache is not None and not fired and result.verdict != "error":
+        key = claim_key(claim, theory, derivations=derivations)
+        if key is not None:
+            cache.put(key, result)
     return result
 
 

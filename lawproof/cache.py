@@ -1,0 +1,217 @@
+"""A persistent, content-addressed cache of claim results (issue 12).
+
+An entry's key is a SHA-256 of everything a claim's verdict and evidence depend on:
+the claim as written and as parsed, its timeout, the paper's id and path, every
+[symbols] and [define] entry it uses (transitively, as written and as parsed),
+lawproof's version and a digest of its own source files (an edited checkout never
+serves results of another), the versions of Python, SymPy, mpmath, z3, python-flint,
+lark and numpy, and where QEPCAD B is (it decides whether a region is derived).
+
+An entry holds a checksum of its contents: a truncated or altered entry is a miss and
+is recomputed, never believed. Entries are written to a temporary file and renamed
+into place, so processes writing the same entry at once leave one whole entry.
+
+Entries are pickles of `Result` (the renderers need the SymPy forms a report prints).
+A checksum detects damage, not forgery: the cache folder is as trusted as the Python
+environment, and is created readable by its owner only.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import importlib.metadata
+import importlib.util
+import os
+import pickle
+import re
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Union
+
+import sympy
+
+from .formula import Formula, to_text
+
+if TYPE_CHECKING:
+    from .claims import Claim, Theory
+    from .verdict import Result
+
+#: Bumped when the layout or the key's recipe changes (old entries are then never read).
+FORMAT = 1
+_MAGIC = b"lawproof-result-cache %d\n" % FORMAT
+#: The packages whose source files make up lawproof (their digest is part of every key).
+_PACKAGES = ("lawproof", "lawproof.symbolic", "lawproof.proofs", "lawproof.numeric")
+#: Distributions whose versions can change a verdict, an artifact or a printed form.
+_DEPENDENCIES = ("sympy", "mpmath", "z3-solver", "python-flint", "lark", "numpy")
+_NAME = re.compile(r"[A-Za-z_]\w*")
+
+
+def default_dir() -> Path:
+    """`$XDG_CACHE_HOME/lawproof`, else `~/.cache/lawproof`."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    return Path(base if base and os.path.isabs(base) else Path.home() / ".cache") / "lawproof"
+
+
+class ResultCache:
+    """Claim results stored under `directory`, one file per key."""
+
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
+        self.directory = Path(directory)
+
+    def __repr__(self) -> str:
+        return f"ResultCache({str(self.directory)!r})"
+
+    def _path(self, key: str) -> Path:
+        return self.directory / f"results-{FORMAT}" / key[:2] / key[2:]
+
+    def get(self, key: str) -> Result | None:
+        """The result stored under `key`, or None when there is none or the entry is
+        damaged (wrong header, checksum or key)."""
+        try:
+            data = self._path(key).read_bytes()
+        except OSError:
+            return None
+        head, _, rest = data.partition(b"\n")
+        digest, _, payload = rest.partition(b"\n")
+        if head + b"\n" != _MAGIC or hashlib.sha256(payload).hexdigest().encode() != digest:
+            return None
+        try:
+            stored, result = pickle.loads(payload)
+        except Exception:  # noqa: BLE001 - a checksum collision or a foreign pickle: a miss
+            return None
+        return result if stored == key else None
+
+    def put(self, key: str, result: Result) -> None:
+        """Store `result` under `key` atomically (a temporary file renamed into place).
+        A cache that cannot be written (read-only, full) is skipped silently: the
+        result is still correct, only not kept."""
+        path = self._path(key)
+        payload = pickle.dumps((key, result), protocol=pickle.HIGHEST_PROTOCOL)
+        data = _MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        except OSError:
+            return
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+CacheOption = Union[ResultCache, str, os.PathLike, bool, None]
+
+
+def open_cache(option: CacheOption) -> ResultCache | None:
+    """A ResultCache from the `cache=` option of the Python API: None or False for
+    none, True for the default folder, a folder, or a ResultCache."""
+    if option is None or option is False:
+        return None
+    if option is True:
+        return ResultCache(default_dir())
+    return option if isinstance(option, ResultCache) else ResultCache(option)
+
+
+@functools.lru_cache(maxsize=1)
+def environment() -> str:
+    """What of this installation a result depends on, as one text."""
+    from . import __version__
+    from .proofs.region import find_qepcad
+
+    versions = []
+    for dist in _DEPENDENCIES:
+        try:
+            versions.append(f"{dist}={importlib.metadata.version(dist)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{dist}=none")
+    qepcad = find_qepcad()
+    where = "none"
+    if qepcad is not None:
+        with contextlib.suppress(OSError):
+            where = f"{qepcad.executable}:{os.path.getsize(qepcad.executable)}:{qepcad.home}"
+    return "\n".join([f"lawproof={__version__}", f"source={source_digest()}", f"python={sys.version}",
+                      *versions, f"qepcad={where}"])
+
+
+@functools.lru_cache(maxsize=1)
+def source_digest() -> str:
+    """SHA-256 of lawproof's own source files (Python and grammar), in path order."""
+    h = hashlib.sha256()
+    for package in _PACKAGES:
+        spec = importlib.util.find_spec(package)
+        for folder in (spec.submodule_search_locations or []) if spec else []:
+            for f in sorted(Path(folder).glob("*")):
+                if f.suffix in (".py", ".lark") and f.is_file():
+                    h.update(f"{package}/{f.name}\0".encode())
+                    h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def claim_key(claim: Claim, theory: Theory, *, derivations: bool = True) -> str | None:
+    """The cache key of checking `claim` of `theory`; None for a claim not read from a
+    claim file (built in Python), whose text a key cannot take."""
+    if not claim.source:
+        return None
+    parts = [f"format={FORMAT}", environment(), f"derivations={derivations}",
+             f"paper={theory.id!r} path={theory.path!r}", f"claim={claim.source}",
+             f"id={claim.id!r} timeout={claim.timeout!r} expect={claim.expect!r} check={claim.check!r}",
+             f"formula={_formula_text(claim.formula)} assume={_formula_text(claim.assume)}",
+             f"at={sorted((s.name, str(v)) for s, v in claim.at.items())}",
+             f"region={claim.region!r}"]
+    for name in sorted(_uses(claim, theory)):
+        parts.append(f"uses {name}={theory.sources.get(name, '')}")
+        if name in theory.symbols:
+            info = theory.symbols[name]
+            parts.append(f"symbol {sympy.srepr(info.symbol)} in {info.domain!r}")
+        if name in theory.definitions:
+            d = theory.definitions[name]
+            parts.append(f"definition {sympy.srepr(sympy.Tuple(*d.params))} = {sympy.srepr(d.body)} "
+                         f"lost {d.lost!r}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _formula_text(f: Formula | None) -> str:
+    return "" if f is None else to_text(f)
+
+
+def _names(f: Formula | None) -> set[str]:
+    out: set[str] = set()
+    for node in f.walk() if f is not None else ():
+        for e in node.exprs():
+            out |= _expr_names(e)
+        for b in getattr(node, "binders", ()):
+            out |= _expr_names(sympy.Tuple(b.symbol, b.domain.lo, b.domain.hi))
+    return out
+
+
+def _expr_names(e: sympy.Basic) -> set[str]:
+    return {a.name for a in e.atoms(sympy.Symbol)} | \
+        {a.func.__name__ for a in e.atoms(sympy.core.function.AppliedUndef)}
+
+
+def _uses(claim: Claim, theory: Theory) -> set[str]:
+    """The symbols and definitions of `theory` the claim uses, transitively: every name
+    written in its text or present in its parsed form, then in theirs. Taking a name
+    too many only costs a needless recomputation; one too few could serve a stale result."""
+    todo = set(_NAME.findall(claim.source)) | _names(claim.formula) | _names(claim.assume)
+    todo |= {s.name for s in claim.at}
+    if claim.region is not None:
+        todo |= {s.name for s in claim.region.params} | _names(claim.region.of) | _names(claim.region.stated)
+    seen: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in theory.sources:
+            continue
+        seen.add(name)
+        todo |= set(_NAME.findall(theory.sources[name]))
+        if name in theory.definitions:
+            d = theory.definitions[name]
+            todo |= _expr_names(d.body) | {p.name for p in d.params}
+        if name in theory.symbols:
+            todo |= _expr_names(sympy.Tuple(theory.symbols[name].domain.lo, theory.symbols[name].domain.hi))
+    return seen
