@@ -163,16 +163,36 @@ def claim_key(claim: Claim, theory: Theory, *, derivations: bool = True) -> str 
              f"formula={_formula_text(claim.formula)} assume={_formula_text(claim.assume)}",
              f"at={sorted((s.name, str(v)) for s, v in claim.at.items())}",
              f"region={claim.region!r}"]
-    for name in sorted(_uses(claim, theory)):
-        parts.append(f"uses {name}={theory.sources.get(name, '')}")
+    entries = _entries(theory)
+    parts += (entries[name] for name in sorted(_uses(claim, theory)))
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+#: Per theory (by id, with the theory kept to rule out a reused id): its entries' key texts.
+_ENTRIES: dict[int, tuple[Theory, dict[str, str]]] = {}
+
+
+def _entries(theory: Theory) -> dict[str, str]:
+    """Each symbol's and definition's part of a key, as written and as parsed: computed
+    once per theory, not once per claim."""
+    known = _ENTRIES.get(id(theory))
+    if known is not None and known[0] is theory:
+        return known[1]
+    out: dict[str, str] = {}
+    for name in sorted({*theory.sources, *theory.symbols, *theory.definitions}):
+        text = f"uses {name}={theory.sources.get(name, '')}"
         if name in theory.symbols:
             info = theory.symbols[name]
-            parts.append(f"symbol {sympy.srepr(info.symbol)} in {info.domain!r}")
+            text += f"\nsymbol {sympy.srepr(info.symbol)} in {info.domain!r}"
         if name in theory.definitions:
             d = theory.definitions[name]
-            parts.append(f"definition {sympy.srepr(sympy.Tuple(*d.params))} = {sympy.srepr(d.body)} "
-                         f"lost {d.lost!r}")
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+            text += (f"\ndefinition {sympy.srepr(sympy.Tuple(*d.params))} = {sympy.srepr(d.body)} "
+                     f"lost {d.lost!r}")
+        out[name] = text
+    if len(_ENTRIES) > 64:  # a long-lived process checking many files: keep recent ones only
+        _ENTRIES.clear()
+    _ENTRIES[id(theory)] = (theory, out)
+    return out
 
 
 def _formula_text(f: Formula | None) -> str:
@@ -198,6 +218,7 @@ def _uses(claim: Claim, theory: Theory) -> set[str]:
     """The symbols and definitions of `theory` the claim uses, transitively: every name
     written in its text or present in its parsed form, then in theirs. Taking a name
     too many only costs a needless recomputation; one too few could serve a stale result."""
+    entries = _entries(theory)
     todo = set(_NAME.findall(claim.source)) | _names(claim.formula) | _names(claim.assume)
     todo |= {s.name for s in claim.at}
     if claim.region is not None:
@@ -205,10 +226,10 @@ def _uses(claim: Claim, theory: Theory) -> set[str]:
     seen: set[str] = set()
     while todo:
         name = todo.pop()
-        if name in seen or name not in theory.sources:
+        if name in seen or name not in entries:
             continue
         seen.add(name)
-        todo |= set(_NAME.findall(theory.sources[name]))
+        todo |= set(_NAME.findall(theory.sources.get(name, "")))
         if name in theory.definitions:
             d = theory.definitions[name]
             todo |= _expr_names(d.body) | {p.name for p in d.params}
