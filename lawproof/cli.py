@@ -9,6 +9,7 @@ from typing import Sequence
 
 from . import loader, variants_cli
 from .cache import ResultCache, default_dir
+from .cluster import add_scheduler_option, scheduler_executor
 from .engine import FileResult, bundled_papers, check_file, check_files, default_jobs
 from .errors import ClaimInputError, LawproofError
 from .verdict import Result
@@ -125,6 +126,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--strict", action="store_true", help="also fail on consistent/unknown verdicts")
     _jobs_option(c)
     _cache_options(c)
+    add_scheduler_option(c, "check the claims")
     s = _claim_command(sub, "show", "show one claim, its normalized form and its evidence",
                        "Check one claim and print what it says, its normalized formula, the "
                        "verdict and all evidence.", _SHOW_EPILOG)
@@ -142,6 +144,7 @@ def _parser() -> argparse.ArgumentParser:
                         "the files, when the --out folder differs; every claim is checked afresh "
                         "unless --cache DIR is given")
     _cache_options(r, check_bypasses=True)
+    add_scheduler_option(r, "check the claims")
     g = _claim_command(sub, "region", "derive the exact parameter region where a claim holds",
                        "Derive, by quantifier elimination, the exact condition on the named "
                        "parameters under which a claim holds, re-proved by z3.", _REGION_EPILOG)
@@ -172,10 +175,12 @@ def _files(paths: Sequence[str]) -> list[Path]:
     return out
 
 
-def _run(paths: Sequence[str], on_result, jobs: int = 1,
-         cache: ResultCache | None = None) -> tuple[list[FileResult], list[ClaimInputError]]:
+def _run(paths: Sequence[str], on_result, args: argparse.Namespace) -> tuple[list[FileResult], list[ClaimInputError]]:
     files, errors = [], []
-    for _, fr in check_files(_files(paths), jobs=jobs, progress=on_result, cache=cache):
+    with scheduler_executor(args.scheduler) as executor:
+        checked = check_files(_files(paths), jobs=args.jobs or default_jobs(), progress=on_result,
+                              cache=_cache(args), executor=executor)
+    for _, fr in checked:
         if isinstance(fr, ClaimInputError):
             errors.append(fr)
             continue
@@ -210,8 +215,7 @@ def _print_errors(errors: list[ClaimInputError]) -> None:
 def cmd_check(args: argparse.Namespace) -> int:
     if not args.json:
         print(f"  {'paper':<26} {'claim':<30} {'verdict':<14} {'method':<40} {'time':>7}")
-    files, errors = _run(args.paths, None if args.json else lambda r: print(_row(r), flush=True),
-                         args.jobs or default_jobs(), _cache(args))
+    files, errors = _run(args.paths, None if args.json else lambda r: print(_row(r), flush=True), args)
     if args.json:
         payload = {"papers": [{"id": f.theory.id, "title": f.theory.title, "path": f.theory.path,
                                "results": [r.to_dict() for r in f.results]} for f in files],
@@ -309,8 +313,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from .report.writer import check_reports, write_reports
 
     print(f"  {'paper':<26} {'claim':<30} {'verdict':<14} {'method':<40} {'time':>7}")
-    files, errors = _run(args.paths, lambda r: print(_row(r), flush=True), args.jobs or default_jobs(),
-                         _cache(args))
+    files, errors = _run(args.paths, lambda r: print(_row(r), flush=True), args)
     _summary(files)
     _print_errors(errors)
     code = _exit_code(files, errors, args.strict)

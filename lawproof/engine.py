@@ -7,19 +7,23 @@ that disagree give `error`.
 """
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
+from concurrent.futures import Executor
 from typing import Callable, Iterable
 
 import mpmath
 import sympy
 
 from . import loader
-from .cache import CacheOption, ResultCache, claim_key, open_cache
+from .cache import CacheOption, ResultCache, claim_key, environment, open_cache
 from .claims import Claim, ClaimFile, Table, Theory
 from .domain import Domain
 from .errors import ClaimInputError, LawproofError, OutsideFragment
@@ -105,58 +109,87 @@ def default_jobs() -> int:
 
 
 def check_files(sources: Iterable[str | Path], *, jobs: int = 1,
-                progress: Callable[[Result], None] | None = None, cache: CacheOption = None
-                ) -> list[tuple[Path, FileResult | ClaimInputError]]:
-    """Check every claim of every file, with `jobs` processes in parallel over claims.
+                progress: Callable[[Result], None] | None = None, cache: CacheOption = None,
+                executor: Executor | None = None) -> list[tuple[Path, FileResult | ClaimInputError]]:
+    """Check every claim of every file, with `jobs` processes in parallel over claims,
+    or on `executor` (any concurrent.futures.Executor, such as a Dask cluster's: see
+    lawproof.cluster) when one is given.
 
     Each source gives its FileResult, or the ClaimInputError that stopped its loading.
     Results and `progress` calls come in file and claim order, as in a serial run: a
     claim's verdict and evidence do not depend on which process checks it or on what it
-    checked before (z3 contexts are per query, budgets count work). `cache` as for
-    `check_file`; cached results are read here, only the others go to the processes."""
-    loaded: list[tuple[Path, ClaimFile | ClaimInputError]] = []
+    checked before (z3 contexts are per query, budgets count work). A worker gets the
+    file's text, not its path, so it need not see this machine's files. `cache` as for
+    `check_file`; it is read and written here only, never by the workers."""
+    loaded: list[tuple[Path, ClaimFile | ClaimInputError, str]] = []
     for source in sources:
         try:
-            loaded.append((Path(source), loader.load(source)))
+            text = loader.read(source)
+            loaded.append((Path(source), loader.loads(text, str(Path(source))), text))
         except ClaimInputError as e:
-            loaded.append((Path(source), e))
+            loaded.append((Path(source), e, ""))
     store = open_cache(cache)
-    if jobs <= 1:
+    if executor is None and jobs <= 1:
         return [(path, cf if isinstance(cf, ClaimInputError) else check_file(cf, progress=progress, cache=store))
-                for path, cf in loaded]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+                for path, cf, _ in loaded]
     out: list[tuple[Path, FileResult | ClaimInputError]] = []
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    with contextlib.ExitStack() as stack:
+        if executor is None:
+            executor = stack.enter_context(_process_pool(jobs))
         pending = {id(cf): [cached(claim, cf.theory, store)
-                            or pool.submit(_check_in_worker, str(path), k, store)
+                            or executor.submit(_check_in_worker, text, str(path), k)
                             for k, claim in enumerate(cf.claims)]
-                   for path, cf in loaded if not isinstance(cf, ClaimInputError)}
-        for path, cf in loaded:
+                   for path, cf, text in loaded if not isinstance(cf, ClaimInputError)}
+        for path, cf, _ in loaded:
             if isinstance(cf, ClaimInputError):
                 out.append((path, cf))
                 continue
             fr = FileResult(cf.theory, errors=list(cf.errors))
-            for done in pending[id(cf)]:
-                fr.results.append(done if isinstance(done, Result) else done.result())
+            for claim, done in zip(cf.claims, pending[id(cf)]):
+                if not isinstance(done, Result):
+                    done, kept = done.result()
+                    # a worker of another installation computed it under other inputs
+                    if store is not None and kept == environment():
+                        _keep(claim, cf.theory, done, store)
+                fr.results.append(done)
                 if progress is not None:
-                    progress(fr.results[-1])
+                    progress(done)
             fr.tables = tabulate(cf, fr.results)
             out.append((path, fr))
     return out
 
 
-#: Claim files a worker process has loaded, by path.
-_WORKER_FILES: dict[str, ClaimFile] = {}
+def _process_pool(jobs: int) -> Executor:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
 
 
-def _check_in_worker(path: str, index: int, cache: ResultCache | None) -> Result:
-    cf = _WORKER_FILES.get(path)
-    if cf is None:
-        cf = _WORKER_FILES[path] = loader.load(path)
-    return check_claim(cf.claims[index], cf.theory, cache=cache)
+#: Claim files a worker has loaded, by path and a digest of their text.
+_WORKER_FILES: dict[tuple[str, str], ClaimFile] = {}
+
+
+def _check_in_worker(text: str, path: str, index: int) -> tuple[Result, str | None]:
+    """Check claim `index` of the claim file `text` (read from `path`). Returns the
+    result and, when it may be kept in a cache, this installation's environment
+    (lawproof.cache.environment), else None."""
+    key = (path, hashlib.sha256(text.encode()).hexdigest())
+    # One claim at a time per process: a Dask worker runs tasks on several threads, and
+    # the engine is not thread-safe (two claims checked at once on threads of one process
+    # gave another SMT-LIB2 artifact in the suite; SymPy's cache is shared)
+    with _WORKER_LOCK:
+        cf = _WORKER_FILES.get(key)
+        if cf is None:
+            if len(_WORKER_FILES) > 64:  # a long-lived cluster worker: keep recent files only
+                _WORKER_FILES.clear()
+            cf = _WORKER_FILES[key] = loader.loads(text, path)
+        result, keepable = _checked(cf.claims[index], cf.theory, True)
+    return result, environment() if keepable else None
+
+
+_WORKER_LOCK = threading.Lock()
 
 
 def cached(claim: Claim, theory: Theory, cache: ResultCache | None, *, derivations: bool = True) -> Result | None:
@@ -174,6 +207,12 @@ def _cacheable(claim: Claim) -> bool:
     return claim.error is None and claim.check
 
 
+def _keep(claim: Claim, theory: Theory, result: Result, cache: ResultCache, derivations: bool = True) -> None:
+    key = claim_key(claim, theory, derivations=derivations) if _cacheable(claim) else None
+    if key is not None:
+        cache.put(key, result)
+
+
 def check_claim(claim: Claim, theory: Theory, *, derivations: bool = True,
                 cache: ResultCache | None = None) -> Result:
     """Check one claim and return its verdict with evidence.
@@ -186,16 +225,26 @@ def check_claim(claim: Claim, theory: Theory, *, derivations: bool = True,
     hit = cached(claim, theory, cache, derivations=derivations)
     if hit is not None:
         return hit
+    result, keepable = _checked(claim, theory, derivations)
+    if cache is not None and keepable:
+        _keep(claim, theory, result, cache, derivations)
+    return result
+
+
+def _checked(claim: Claim, theory: Theory, derivations: bool) -> tuple[Result, bool]:
+    """The claim's result, and whether a cache may keep it: not an error (which may
+    come from a bug or a backend's failure), and no safety net fired (its result
+    depends on the machine)."""
     start = time.perf_counter()
     base = dict(paper=theory.id, claim=claim.id, expect=claim.expect, says=claim.says,
                 where=claim.where, formula=claim.text if not claim.assume_text
                 else f"({claim.assume_text}) -> ({claim.text})",
                 formula_tree=claim.formula, assume_tree=claim.assume)
     if claim.error is not None:
-        return Result(verdict="error", method="input", seconds=0.0, message=str(claim.error), **base)
+        return Result(verdict="error", method="input", seconds=0.0, message=str(claim.error), **base), False
     if not claim.check:
         return Result(verdict="not-checkable", method="declared by the file", seconds=0.0,
-                      reason=claim.reason, **base)
+                      reason=claim.reason, **base), False
     with watching() as fired:
         try:
             result = _check(claim, theory, base, derivations)
@@ -210,11 +259,7 @@ def check_claim(claim: Claim, theory: Theory, *, derivations: bool = True,
     if fired:
         result = _safety_net_fired(result, fired)
     result.seconds = time.perf_counter() - start
-    if cache is not None and not fired and result.verdict != "error":
-        key = claim_key(claim, theory, derivations=derivations)
-        if key is not None:
-            cache.put(key, result)
-    return result
+    return result, not fired and result.verdict != "error"
 
 
 def _safety_net_fired(result: Result, fired: list[str]) -> Result:

@@ -115,6 +115,12 @@ def load(path: str | Path) -> ClaimFile:
     unreadable (missing, not a regular file, over MAX_FILE_BYTES, not UTF-8, not TOML,
     no [paper], over MAX_CLAIMS claims); problems inside one claim or one definition are
     collected on the result instead."""
+    return loads(read(path), str(Path(path)))
+
+
+def read(path: str | Path) -> str:
+    """A claim file's text (`loads(read(path), str(Path(path)))` is `load(path)`);
+    ClaimInputError when it cannot be read as one."""
     p = Path(path)
     try:
         info = p.stat()
@@ -140,7 +146,7 @@ def load(path: str | Path) -> ClaimFile:
         column = len(data[data.rfind(b"\n", 0, e.start) + 1:e.start].decode("utf-8", "replace")) + 1
         raise ClaimInputError(f"the file is not UTF-8 text (byte {data[e.start]:#04x} at offset {e.start})",
                               fix="save the file as UTF-8", file=str(p), line=line, column=column) from None
-    return loads(text, str(p))
+    return text
 
 
 #: A claim file larger than this, or with more claims (counting table rows), is refused.
