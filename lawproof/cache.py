@@ -27,6 +27,7 @@ import pickle
 import re
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
 
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
     from .verdict import Result
 
 #: Bumped when the layout or the key's recipe changes (old entries are then never read).
-FORMAT = 1
+FORMAT = 2
 _MAGIC = b"lawproof-result-cache %d\n" % FORMAT
 #: The packages whose source files make up lawproof (their digest is part of every key).
 _PACKAGES = ("lawproof", "lawproof.symbolic", "lawproof.proofs", "lawproof.numeric")
@@ -66,9 +67,12 @@ class ResultCache:
     def _path(self, key: str) -> Path:
         return self.directory / f"results-{FORMAT}" / key[:2] / key[2:]
 
-    def get(self, key: str) -> Result | None:
+    def get(self, key: str, *, forms: bool = True) -> Result | None:
         """The result stored under `key`, or None when there is none or the entry is
-        damaged (wrong header, checksum or key)."""
+        damaged (wrong header, checksum or key). Its `formula_tree` and `assume_tree`
+        are None (the caller has the claim's); with `forms` False so are
+        `normalized_tree` and `evidence.closed_forms`, which only renderers of math
+        need and which take most of the time to read back (SymPy rebuilds each term)."""
         try:
             data = self._path(key).read_bytes()
         except OSError:
@@ -78,17 +82,25 @@ class ResultCache:
         if head + b"\n" != _MAGIC or hashlib.sha256(payload).hexdigest().encode() != digest:
             return None
         try:
-            stored, result = pickle.loads(payload)
+            stored, result, shown = pickle.loads(payload)
+            if stored != key:
+                return None
+            if forms:
+                result.normalized_tree, result.evidence.closed_forms = pickle.loads(shown)
         except Exception:  # noqa: BLE001 - a checksum collision or a foreign pickle: a miss
             return None
-        return result if stored == key else None
+        return result
 
     def put(self, key: str, result: Result) -> None:
         """Store `result` under `key` atomically (a temporary file renamed into place).
         A cache that cannot be written (read-only, full) is skipped silently: the
         result is still correct, only not kept."""
         path = self._path(key)
-        payload = pickle.dumps((key, result), protocol=pickle.HIGHEST_PROTOCOL)
+        light = replace(result, formula_tree=None, assume_tree=None, normalized_tree=None,
+                        evidence=replace(result.evidence, closed_forms=[]))
+        shown = pickle.dumps((result.normalized_tree, result.evidence.closed_forms),
+                             protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps((key, light, shown), protocol=pickle.HIGHEST_PROTOCOL)
         data = _MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -175,11 +175,14 @@ def _files(paths: Sequence[str]) -> list[Path]:
     return out
 
 
-def _run(paths: Sequence[str], on_result, args: argparse.Namespace) -> tuple[list[FileResult], list[ClaimInputError]]:
+def _run(paths: Sequence[str], on_result, args: argparse.Namespace, *, derivations: bool = True,
+         forms: bool = True) -> tuple[list[FileResult], list[ClaimInputError]]:
+    """Check the claim files; `derivations` and `forms` (see check_file) False when no
+    output shows what only reports (and JSON's evidence) print."""
     files, errors = [], []
     with scheduler_executor(args.scheduler) as executor:
         checked = check_files(_files(paths), jobs=args.jobs or default_jobs(), progress=on_result,
-                              cache=_cache(args), executor=executor)
+                              cache=_cache(args), executor=executor, derivations=derivations, forms=forms)
     for _, fr in checked:
         if isinstance(fr, ClaimInputError):
             errors.append(fr)
@@ -215,7 +218,8 @@ def _print_errors(errors: list[ClaimInputError]) -> None:
 def cmd_check(args: argparse.Namespace) -> int:
     if not args.json:
         print(f"  {'paper':<26} {'claim':<30} {'verdict':<14} {'method':<40} {'time':>7}")
-    files, errors = _run(args.paths, None if args.json else lambda r: print(_row(r), flush=True), args)
+    files, errors = _run(args.paths, None if args.json else lambda r: print(_row(r), flush=True), args,
+                         derivations=args.json, forms=False)
     if args.json:
         payload = {"papers": [{"id": f.theory.id, "title": f.theory.title, "path": f.theory.path,
                                "results": [r.to_dict() for r in f.results]} for f in files],

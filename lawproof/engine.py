@@ -79,12 +79,15 @@ def bundled_papers() -> list[Path]:
 
 def check_file(source: str | Path | ClaimFile, *,
                progress: Callable[[Result], None] | None = None,
-               only: Iterable[str] | None = None, cache: CacheOption = None) -> FileResult:
+               only: Iterable[str] | None = None, cache: CacheOption = None,
+               derivations: bool = True, forms: bool = True) -> FileResult:
     """Check every claim of a claim file (or the claims named in `only`).
 
     `cache`: a folder (or ResultCache, or True for the default folder) where results
     are kept between runs and read back when nothing they depend on changed; None
-    (the default) checks every claim afresh and keeps nothing."""
+    (the default) checks every claim afresh and keeps nothing. `derivations` as for
+    `check_claim`; with `forms` False, results read from the cache come without the
+    SymPy forms only renderers of math use (`normalized_tree`, `closed_forms`)."""
     cf = source if isinstance(source, ClaimFile) else loader.load(source)
     store = open_cache(cache)
     out = FileResult(cf.theory, errors=list(cf.errors))
@@ -92,7 +95,8 @@ def check_file(source: str | Path | ClaimFile, *,
     for claim in cf.claims:
         if wanted is not None and claim.id not in wanted:
             continue
-        result = check_claim(claim, cf.theory, cache=store)
+        result = (cached(claim, cf.theory, store, derivations=derivations, forms=forms)
+                  or check_claim(claim, cf.theory, derivations=derivations, cache=store, looked_up=True))
         out.results.append(result)
         if progress is not None:
             progress(result)
@@ -110,7 +114,8 @@ def default_jobs() -> int:
 
 def check_files(sources: Iterable[str | Path], *, jobs: int = 1,
                 progress: Callable[[Result], None] | None = None, cache: CacheOption = None,
-                executor: Executor | None = None) -> list[tuple[Path, FileResult | ClaimInputError]]:
+                executor: Executor | None = None, derivations: bool = True,
+                forms: bool = True) -> list[tuple[Path, FileResult | ClaimInputError]]:
     """Check every claim of every file, with `jobs` processes in parallel over claims,
     or on `executor` (any concurrent.futures.Executor, such as a Dask cluster's: see
     lawproof.cluster) when one is given.
@@ -119,8 +124,9 @@ def check_files(sources: Iterable[str | Path], *, jobs: int = 1,
     Results and `progress` calls come in file and claim order, as in a serial run: a
     claim's verdict and evidence do not depend on which process checks it or on what it
     checked before (z3 contexts are per query, budgets count work). A worker gets the
-    file's text, not its path, so it need not see this machine's files. `cache` as for
-    `check_file`; it is read and written here only, never by the workers."""
+    file's text, not its path, so it need not see this machine's files. `cache`,
+    `derivations` and `forms` as for `check_file`; the cache is read and written here
+    only, never by the workers."""
     loaded: list[tuple[Path, ClaimFile | ClaimInputError, str]] = []
     for source in sources:
         try:
@@ -130,14 +136,15 @@ def check_files(sources: Iterable[str | Path], *, jobs: int = 1,
             loaded.append((Path(source), e, ""))
     store = open_cache(cache)
     if executor is None and jobs <= 1:
-        return [(path, cf if isinstance(cf, ClaimInputError) else check_file(cf, progress=progress, cache=store))
+        return [(path, cf if isinstance(cf, ClaimInputError) else
+                 check_file(cf, progress=progress, cache=store, derivations=derivations, forms=forms))
                 for path, cf, _ in loaded]
     out: list[tuple[Path, FileResult | ClaimInputError]] = []
     with contextlib.ExitStack() as stack:
         if executor is None:
             executor = stack.enter_context(_process_pool(jobs))
-        pending = {id(cf): [cached(claim, cf.theory, store)
-                            or executor.submit(_check_in_worker, text, str(path), k)
+        pending = {id(cf): [cached(claim, cf.theory, store, derivations=derivations, forms=forms)
+                            or executor.submit(_check_in_worker, text, str(path), k, derivations)
                             for k, claim in enumerate(cf.claims)]
                    for path, cf, text in loaded if not isinstance(cf, ClaimInputError)}
         for path, cf, _ in loaded:
@@ -150,7 +157,7 @@ def check_files(sources: Iterable[str | Path], *, jobs: int = 1,
                     done, kept = done.result()
                     # a worker of another installation computed it under other inputs
                     if store is not None and kept == environment():
-                        _keep(claim, cf.theory, done, store)
+                        _keep(claim, cf.theory, done, store, derivations)
                 fr.results.append(done)
                 if progress is not None:
                     progress(done)
@@ -171,7 +178,7 @@ def _process_pool(jobs: int) -> Executor:
 _WORKER_FILES: dict[tuple[str, str], ClaimFile] = {}
 
 
-def _check_in_worker(text: str, path: str, index: int) -> tuple[Result, str | None]:
+def _check_in_worker(text: str, path: str, index: int, derivations: bool) -> tuple[Result, str | None]:
     """Check claim `index` of the claim file `text` (read from `path`). Returns the
     result and, when it may be kept in a cache, this installation's environment
     (lawproof.cache.environment), else None."""
@@ -185,19 +192,30 @@ def _check_in_worker(text: str, path: str, index: int) -> tuple[Result, str | No
             if len(_WORKER_FILES) > 64:  # a long-lived cluster worker: keep recent files only
                 _WORKER_FILES.clear()
             cf = _WORKER_FILES[key] = loader.loads(text, path)
-        result, keepable = _checked(cf.claims[index], cf.theory, True)
+        result, keepable = _checked(cf.claims[index], cf.theory, derivations)
     return result, environment() if keepable else None
 
 
 _WORKER_LOCK = threading.Lock()
 
 
-def cached(claim: Claim, theory: Theory, cache: ResultCache | None, *, derivations: bool = True) -> Result | None:
-    """The result `cache` holds for checking `claim` (None: not there, or no cache)."""
+def cached(claim: Claim, theory: Theory, cache: ResultCache | None, *, derivations: bool = True,
+           forms: bool = True) -> Result | None:
+    """The result `cache` holds for checking `claim` (None: not there, or no cache);
+    with `forms` False without its `normalized_tree` and `closed_forms` (faster).
+    Without `derivations`, a result kept with them serves too (same verdict, more evidence)."""
+    if cache is None or not _cacheable(claim):
+        return None
     start = time.perf_counter()
-    key = claim_key(claim, theory, derivations=derivations) if cache is not None and _cacheable(claim) else None
-    hit = cache.get(key) if key is not None else None
+    hit = None
+    for with_derivations in dict.fromkeys((derivations, True)):
+        key = claim_key(claim, theory, derivations=with_derivations)
+        hit = cache.get(key, forms=forms) if key is not None else None
+        if hit is not None:
+            break
     if hit is not None:
+        # the same claim (same text, same names): its trees are the stored ones
+        hit.formula_tree, hit.assume_tree = claim.formula, claim.assume
         hit.seconds = time.perf_counter() - start  # this run's time: the lookup
     return hit
 
@@ -214,15 +232,16 @@ def _keep(claim: Claim, theory: Theory, result: Result, cache: ResultCache, deri
 
 
 def check_claim(claim: Claim, theory: Theory, *, derivations: bool = True,
-                cache: ResultCache | None = None) -> Result:
+                cache: ResultCache | None = None, looked_up: bool = False) -> Result:
     """Check one claim and return its verdict with evidence.
 
     With `derivations` False the evidence leaves out what only a report shows (the
     closed forms behind optimality statements, derived regions); the verdict, its
     method and its counterexample are the same. With a `cache`, a result kept there
     for the same inputs is returned instead, and a new result is kept there (unless
-    it is an error or a safety net fired: those may not recur)."""
-    hit = cached(claim, theory, cache, derivations=derivations)
+    it is an error or a safety net fired: those may not recur); `looked_up` says the
+    caller already looked there."""
+    hit = None if looked_up else cached(claim, theory, cache, derivations=derivations)
     if hit is not None:
         return hit
     result, keepable = _checked(claim, theory, derivations)

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from lawproof import cache as cache_mod
-from lawproof import check_file, engine, load
+from lawproof import Result, check_file, engine, load
 from lawproof.cache import ResultCache, claim_key, default_dir
 from lawproof.cli import main
+from lawproof.formula import to_text
 from lawproof.report.writer import render_files
 
 PAPER = '''
@@ -93,6 +94,29 @@ def test_cached_results_give_byte_identical_reports(tmp_path, monkeypatch):
     assert _rendered(warm) == _rendered(cold) == _rendered(first)
 
 
+def test_results_without_forms_or_derivations(tmp_path, monkeypatch):
+    path, store = _write(tmp_path), ResultCache(tmp_path / "cache")
+    full = check_file(path, cache=store)
+    checked = _counting(monkeypatch)
+    # a table of verdicts needs neither the SymPy forms nor the derivations: the
+    # results kept with both serve it
+    light = check_file(path, cache=store, derivations=False, forms=False)
+    assert checked == []
+    for a, b in zip(light.results, full.results, strict=True):
+        assert a.normalized_tree is None and a.evidence.closed_forms == []
+        assert to_text(a.formula_tree) == to_text(b.formula_tree)  # the claim's, as loaded again
+        assert (a.verdict, a.method, a.evidence.derivation) == (b.verdict, b.method, b.evidence.derivation)
+    assert any(b.evidence.closed_forms for b in full.results)
+    # computed without derivations: the same verdicts, kept apart from the full results
+    bare = check_file(path, cache=tmp_path / "other", derivations=False)
+    assert [(r.verdict, r.method) for r in bare.results] == [(r.verdict, r.method) for r in full.results]
+    assert not any(r.evidence.closed_forms for r in bare.results)
+    assert len(checked) == len(full.results)
+    again = check_file(path, cache=tmp_path / "other")  # a report's run: recomputed with them
+    assert len(checked) == 2 * len(full.results)
+    assert _rendered(again) == _rendered(full)
+
+
 def test_editing_a_claim_or_what_it_uses_changes_its_key_only(tmp_path):
     base = load(_write(tmp_path))
 
@@ -161,10 +185,14 @@ def test_a_damaged_entry_is_recomputed_never_believed(tmp_path, monkeypatch, dam
     assert store.get(key) is not None  # rewritten whole
 
 
+def _result(text: str) -> Result:
+    return Result(paper="p", claim="c", verdict="proved", method="m", seconds=0.0, says=text)
+
+
 def _hammer(folder: str, key: str, text: str, rounds: int) -> None:
     store = ResultCache(folder)
     for _ in range(rounds):
-        store.put(key, text)  # any picklable value stands in for a Result here
+        store.put(key, _result(text))
 
 
 def test_two_processes_writing_one_entry_leave_it_whole(tmp_path):
@@ -175,15 +203,13 @@ def test_two_processes_writing_one_entry_leave_it_whole(tmp_path):
     for w in writers:
         w.start()
     store = ResultCache(tmp_path)
-    seen = set()
     while any(w.is_alive() for w in writers):
         got = store.get(key)  # never a mixture: one writer's value, or nothing yet
-        assert got is None or got in big
-        seen.add(got)
+        assert got is None or got.says in big
     for w in writers:
         w.join()
         assert w.exitcode == 0
-    assert store.get(key) in big
+    assert store.get(key).says in big
     assert [p.name for p in _entries(tmp_path)] == [key[2:]]  # no temporary files left
 
 
@@ -199,10 +225,11 @@ def test_cli_cache_options(tmp_path, monkeypatch):
     assert main(["check", "--jobs", "1", path]) == 0
     assert len(_entries(xdg / "lawproof")) == 5
     mine = tmp_path / "mine"
-    assert main(["check", "--jobs", "2", "--cache", str(mine), path]) == 0
+    assert main(["report", "--jobs", "2", "--cache", str(mine), path, "--out", str(tmp_path / "r")]) == 0
     assert len(_entries(mine)) == 5
     checked = _counting(monkeypatch)
-    assert main(["report", "--jobs", "1", "--cache", str(mine), path, "--out", str(tmp_path / "r")]) == 0
+    # a report's results serve `check` (which shows no derivations) and `report --check`
+    assert main(["check", "--jobs", "1", "--cache", str(mine), path]) == 0
     assert main(["report", "--jobs", "1", "--check", "--cache", str(mine), path,
                  "--out", str(tmp_path / "r")]) == 0
     assert checked == []
