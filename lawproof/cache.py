@@ -169,38 +169,43 @@ def claim_key(claim: Claim, theory: Theory, *, derivations: bool = True) -> str 
     claim file (built in Python), whose text a key cannot take."""
     if not claim.source:
         return None
-    parts = [f"format={FORMAT}", environment(), f"derivations={derivations}",
-             f"paper={theory.id!r} path={theory.path!r}", f"claim={claim.source}",
-             f"id={claim.id!r} timeout={claim.timeout!r} expect={claim.expect!r} check={claim.check!r}",
-             f"formula={_formula_text(claim.formula)} assume={_formula_text(claim.assume)}",
-             f"at={sorted((s.name, str(v)) for s, v in claim.at.items())}",
-             f"region={claim.region!r}"]
+    own = "\n".join([
+        f"paper={theory.id!r} path={theory.path!r}", f"claim={claim.source}",
+        f"id={claim.id!r} timeout={claim.timeout!r} expect={claim.expect!r} check={claim.check!r}",
+        f"formula={_formula_text(claim.formula)} assume={_formula_text(claim.assume)}",
+        f"at={sorted((s.name, str(v)) for s, v in claim.at.items())}", f"region={claim.region!r}"])
     entries = _entries(theory)
-    parts += (entries[name] for name in sorted(_uses(claim, theory)))
+    used = sorted(_uses(set(_NAME.findall(own)), entries))
+    parts = [f"format={FORMAT}", environment(), f"derivations={derivations}", own,
+             *(entries[name][0] for name in used)]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-#: Per theory (by id, with the theory kept to rule out a reused id): its entries' key texts.
-_ENTRIES: dict[int, tuple[Theory, dict[str, str]]] = {}
+#: Per theory (by id, with the theory kept to rule out a reused id): its entries.
+_ENTRIES: dict[int, tuple[Theory, dict[str, tuple[str, frozenset[str]]]]] = {}
 
 
-def _entries(theory: Theory) -> dict[str, str]:
-    """Each symbol's and definition's part of a key, as written and as parsed: computed
-    once per theory, not once per claim."""
+def _entries(theory: Theory) -> dict[str, tuple[str, frozenset[str]]]:
+    """Each symbol's and definition's part of a key (as written and as parsed) and the
+    names it mentions (written, or present in its parsed form: a LaTeX definition's
+    `R_{0}` is R0): computed once per theory, not once per claim."""
     known = _ENTRIES.get(id(theory))
     if known is not None and known[0] is theory:
         return known[1]
-    out: dict[str, str] = {}
+    out: dict[str, tuple[str, frozenset[str]]] = {}
     for name in sorted({*theory.sources, *theory.symbols, *theory.definitions}):
         text = f"uses {name}={theory.sources.get(name, '')}"
+        refs = set(_NAME.findall(theory.sources.get(name, "")))
         if name in theory.symbols:
             info = theory.symbols[name]
             text += f"\nsymbol {sympy.srepr(info.symbol)} in {info.domain!r}"
+            refs |= _expr_names(sympy.Tuple(info.domain.lo, info.domain.hi))
         if name in theory.definitions:
             d = theory.definitions[name]
             text += (f"\ndefinition {sympy.srepr(sympy.Tuple(*d.params))} = {sympy.srepr(d.body)} "
                      f"lost {d.lost!r}")
-        out[name] = text
+            refs |= _expr_names(d.body) | {p.name for p in d.params}
+        out[name] = (text, frozenset(refs))
     if len(_ENTRIES) > 64:  # a long-lived process checking many files: keep recent ones only
         _ENTRIES.clear()
     _ENTRIES[id(theory)] = (theory, out)
@@ -211,40 +216,21 @@ def _formula_text(f: Formula | None) -> str:
     return "" if f is None else to_text(f)
 
 
-def _names(f: Formula | None) -> set[str]:
-    out: set[str] = set()
-    for node in f.walk() if f is not None else ():
-        for e in node.exprs():
-            out |= _expr_names(e)
-        for b in getattr(node, "binders", ()):
-            out |= _expr_names(sympy.Tuple(b.symbol, b.domain.lo, b.domain.hi))
-    return out
-
-
 def _expr_names(e: sympy.Basic) -> set[str]:
     return {a.name for a in e.atoms(sympy.Symbol)} | \
         {a.func.__name__ for a in e.atoms(sympy.core.function.AppliedUndef)}
 
 
-def _uses(claim: Claim, theory: Theory) -> set[str]:
-    """The symbols and definitions of `theory` the claim uses, transitively: every name
-    written in its text or present in its parsed form, then in theirs. Taking a name
-    too many only costs a needless recomputation; one too few could serve a stale result."""
-    entries = _entries(theory)
-    todo = set(_NAME.findall(claim.source)) | _names(claim.formula) | _names(claim.assume)
-    todo |= {s.name for s in claim.at}
-    if claim.region is not None:
-        todo |= {s.name for s in claim.region.params} | _names(claim.region.of) | _names(claim.region.stated)
+def _uses(names: set[str], entries: dict[str, tuple[str, frozenset[str]]]) -> set[str]:
+    """The symbols and definitions among `entries` that `names` (every name a claim's
+    text and parsed form mention) use, transitively. Taking a name too many only costs
+    a needless recomputation; one too few could serve a stale result."""
     seen: set[str] = set()
+    todo = set(names)
     while todo:
         name = todo.pop()
         if name in seen or name not in entries:
             continue
         seen.add(name)
-        todo |= set(_NAME.findall(theory.sources.get(name, "")))
-        if name in theory.definitions:
-            d = theory.definitions[name]
-            todo |= _expr_names(d.body) | {p.name for p in d.params}
-        if name in theory.symbols:
-            todo |= _expr_names(sympy.Tuple(theory.symbols[name].domain.lo, theory.symbols[name].domain.hi))
+        todo |= entries[name][1]
     return seen
