@@ -7,17 +7,22 @@ that disagree give `error`.
 """
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
+from concurrent.futures import Executor
 from typing import Callable, Iterable
 
 import mpmath
 import sympy
 
+from .cache import CacheOption, ResultCache, claim_key, environment, open_cache
 from .language import loader
 from .language.claims import Claim, ClaimFile, Table, Theory
 from .language.domain import Domain
@@ -72,15 +77,24 @@ def bundled_papers() -> list[Path]:
 
 def check_file(source: str | Path | ClaimFile, *,
                progress: Callable[[Result], None] | None = None,
-               only: Iterable[str] | None = None) -> FileResult:
-    """Check every claim of a claim file (or the claims named in `only`)."""
+               only: Iterable[str] | None = None, cache: CacheOption = None,
+               derivations: bool = True, forms: bool = True) -> FileResult:
+    """Check every claim of a claim file (or the claims named in `only`).
+
+    `cache`: a folder (or ResultCache, or True for the default folder) where results
+    are kept between runs and read back when nothing they depend on changed; None
+    (the default) checks every claim afresh and keeps nothing. `derivations` as for
+    `check_claim`; with `forms` False, results read from the cache come without the
+    SymPy forms only renderers of math use (`normalized_tree`, `closed_forms`)."""
     cf = source if isinstance(source, ClaimFile) else loader.load(source)
+    store = open_cache(cache)
     out = FileResult(cf.theory, errors=list(cf.errors))
     wanted = set(only) if only is not None else None
     for claim in cf.claims:
         if wanted is not None and claim.id not in wanted:
             continue
-        result = check_claim(claim, cf.theory)
+        result = (cached(claim, cf.theory, store, derivations=derivations, forms=forms)
+                  or check_claim(claim, cf.theory, derivations=derivations, cache=store, looked_up=True))
         out.results.append(result)
         if progress is not None:
             progress(result)
@@ -97,73 +111,157 @@ def default_jobs() -> int:
 
 
 def check_files(sources: Iterable[str | Path], *, jobs: int = 1,
-                progress: Callable[[Result], None] | None = None
-                ) -> list[tuple[Path, FileResult | ClaimInputError]]:
-    """Check every claim of every file, with `jobs` processes in parallel over claims.
+                progress: Callable[[Result], None] | None = None, cache: CacheOption = None,
+                executor: Executor | None = None, derivations: bool = True,
+                forms: bool = True) -> list[tuple[Path, FileResult | ClaimInputError]]:
+    """Check every claim of every file, with `jobs` processes in parallel over claims,
+    or on `executor` (any concurrent.futures.Executor, such as a Dask cluster's: see
+    lawproof.cluster) when one is given.
 
     Each source gives its FileResult, or the ClaimInputError that stopped its loading.
     Results and `progress` calls come in file and claim order, as in a serial run: a
     claim's verdict and evidence do not depend on which process checks it or on what it
-    checked before (z3 contexts are per query, budgets count work)."""
-    loaded: list[tuple[Path, ClaimFile | ClaimInputError]] = []
+    checked before (z3 contexts are per query, budgets count work). A worker gets the
+    file's text, not its path, so it need not see this machine's files. `cache`,
+    `derivations` and `forms` as for `check_file`; the cache is read and written here
+    only, never by the workers."""
+    loaded: list[tuple[Path, ClaimFile | ClaimInputError, str]] = []
     for source in sources:
         try:
-            loaded.append((Path(source), loader.load(source)))
+            text = loader.read(source)
+            loaded.append((Path(source), loader.loads(text, str(Path(source))), text))
         except ClaimInputError as e:
-            loaded.append((Path(source), e))
-    if jobs <= 1:
-        return [(path, cf if isinstance(cf, ClaimInputError) else check_file(cf, progress=progress))
-                for path, cf in loaded]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+            loaded.append((Path(source), e, ""))
+    store = open_cache(cache)
+    if executor is None and jobs <= 1:
+        return [(path, cf if isinstance(cf, ClaimInputError) else
+                 check_file(cf, progress=progress, cache=store, derivations=derivations, forms=forms))
+                for path, cf, _ in loaded]
     out: list[tuple[Path, FileResult | ClaimInputError]] = []
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        pending = [(path, cf, [pool.submit(_check_in_worker, str(path), k) for k in range(len(cf.claims))])
-                   for path, cf in loaded if not isinstance(cf, ClaimInputError)]
-        by_path = {id(cf): futures for _, cf, futures in pending}
-        for path, cf in loaded:
+    with contextlib.ExitStack() as stack:
+        if executor is None:
+            executor = stack.enter_context(_process_pool(jobs))
+        pending = {id(cf): [cached(claim, cf.theory, store, derivations=derivations, forms=forms)
+                            or executor.submit(_check_in_worker, text, str(path), k, derivations)
+                            for k, claim in enumerate(cf.claims)]
+                   for path, cf, text in loaded if not isinstance(cf, ClaimInputError)}
+        for path, cf, _ in loaded:
             if isinstance(cf, ClaimInputError):
                 out.append((path, cf))
                 continue
             fr = FileResult(cf.theory, errors=list(cf.errors))
-            for future in by_path[id(cf)]:
-                fr.results.append(future.result())
+            for claim, done in zip(cf.claims, pending[id(cf)]):
+                if not isinstance(done, Result):
+                    done, kept = done.result()
+                    # a worker of another installation computed it under other inputs
+                    if store is not None and kept == environment():
+                        _keep(claim, cf.theory, done, store, derivations)
+                fr.results.append(done)
                 if progress is not None:
-                    progress(fr.results[-1])
+                    progress(done)
             fr.tables = tabulate(cf, fr.results)
             out.append((path, fr))
     return out
 
 
-#: Claim files a worker process has loaded, by path.
-_WORKER_FILES: dict[str, ClaimFile] = {}
+def _process_pool(jobs: int) -> Executor:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
 
 
-def _check_in_worker(path: str, index: int) -> Result:
-    cf = _WORKER_FILES.get(path)
-    if cf is None:
-        cf = _WORKER_FILES[path] = loader.load(path)
-    return check_claim(cf.claims[index], cf.theory)
+#: Claim files a worker has loaded, by path and a digest of their text.
+_WORKER_FILES: dict[tuple[str, str], ClaimFile] = {}
 
 
-def check_claim(claim: Claim, theory: Theory, *, derivations: bool = True) -> Result:
+def _check_in_worker(text: str, path: str, index: int, derivations: bool) -> tuple[Result, str | None]:
+    """Check claim `index` of the claim file `text` (read from `path`). Returns the
+    result and, when it may be kept in a cache, this installation's environment
+    (lawproof.cache.environment), else None."""
+    key = (path, hashlib.sha256(text.encode()).hexdigest())
+    # One claim at a time per process: a Dask worker runs tasks on several threads, and
+    # the engine is not thread-safe (two claims checked at once on threads of one process
+    # gave another SMT-LIB2 artifact in the suite; SymPy's cache is shared)
+    with _WORKER_LOCK:
+        cf = _WORKER_FILES.get(key)
+        if cf is None:
+            if len(_WORKER_FILES) > 64:  # a long-lived cluster worker: keep recent files only
+                _WORKER_FILES.clear()
+            cf = _WORKER_FILES[key] = loader.loads(text, path)
+        result, keepable = _checked(cf.claims[index], cf.theory, derivations)
+    return result, environment() if keepable else None
+
+
+_WORKER_LOCK = threading.Lock()
+
+
+def cached(claim: Claim, theory: Theory, cache: ResultCache | None, *, derivations: bool = True,
+           forms: bool = True) -> Result | None:
+    """The result `cache` holds for checking `claim` (None: not there, or no cache);
+    with `forms` False without its `normalized_tree` and `closed_forms` (faster).
+    Without `derivations`, a result kept with them serves too (same verdict, more evidence)."""
+    if cache is None or not _cacheable(claim):
+        return None
+    start = time.perf_counter()
+    hit = None
+    for with_derivations in dict.fromkeys((derivations, True)):
+        key = claim_key(claim, theory, derivations=with_derivations)
+        hit = cache.get(key, forms=forms) if key is not None else None
+        if hit is not None:
+            break
+    if hit is not None:
+        # the same claim (same text, same names): its trees are the stored ones
+        hit.formula_tree, hit.assume_tree = claim.formula, claim.assume
+        hit.seconds = time.perf_counter() - start  # this run's time: the lookup
+    return hit
+
+
+def _cacheable(claim: Claim) -> bool:
+    # input errors and undeclared checks cost nothing to redo
+    return claim.error is None and claim.check
+
+
+def _keep(claim: Claim, theory: Theory, result: Result, cache: ResultCache, derivations: bool = True) -> None:
+    key = claim_key(claim, theory, derivations=derivations) if _cacheable(claim) else None
+    if key is not None:
+        cache.put(key, result)
+
+
+def check_claim(claim: Claim, theory: Theory, *, derivations: bool = True,
+                cache: ResultCache | None = None, looked_up: bool = False) -> Result:
     """Check one claim and return its verdict with evidence.
 
     With `derivations` False the evidence leaves out what only a report shows (the
     closed forms behind optimality statements, derived regions); the verdict, its
-    method and its counterexample are the same."""
+    method and its counterexample are the same. With a `cache`, a result kept there
+    for the same inputs is returned instead, and a new result is kept there (unless
+    it is an error or a safety net fired: those may not recur); `looked_up` says the
+    caller already looked there."""
+    hit = None if looked_up else cached(claim, theory, cache, derivations=derivations)
+    if hit is not None:
+        return hit
+    result, keepable = _checked(claim, theory, derivations)
+    if cache is not None and keepable:
+        _keep(claim, theory, result, cache, derivations)
+    return result
+
+
+def _checked(claim: Claim, theory: Theory, derivations: bool) -> tuple[Result, bool]:
+    """The claim's result, and whether a cache may keep it: not an error (which may
+    come from a bug or a backend's failure), and no safety net fired (its result
+    depends on the machine)."""
     start = time.perf_counter()
     base = dict(paper=theory.id, claim=claim.id, expect=claim.expect, says=claim.says,
                 where=claim.where, formula=claim.text if not claim.assume_text
                 else f"({claim.assume_text}) -> ({claim.text})",
                 formula_tree=claim.formula, assume_tree=claim.assume)
     if claim.error is not None:
-        return Result(verdict="error", method="input", seconds=0.0, message=str(claim.error), **base)
+        return Result(verdict="error", method="input", seconds=0.0, message=str(claim.error), **base), False
     if not claim.check:
         return Result(verdict="not-checkable", method="declared by the file", seconds=0.0,
-                      reason=claim.reason, **base)
+                      reason=claim.reason, **base), False
     with watching() as fired:
         try:
             result = _check(claim, theory, base, derivations)
@@ -178,7 +276,7 @@ def check_claim(claim: Claim, theory: Theory, *, derivations: bool = True) -> Re
     if fired:
         result = _safety_net_fired(result, fired)
     result.seconds = time.perf_counter() - start
-    return result
+    return result, not fired and result.verdict != "error"
 
 
 def _safety_net_fired(result: Result, fired: list[str]) -> Result:

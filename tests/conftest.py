@@ -23,6 +23,13 @@ S_c = "1 - 1/R"
 '''
 
 
+@pytest.fixture(autouse=True)
+def own_result_cache(tmp_path_factory, monkeypatch):
+    """Each test's result cache (the CLI's default one) is a fresh folder of its own:
+    the suite never writes into the user's ~/.cache, and no test reads another's results."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+
+
 @pytest.fixture
 def toy_text() -> str:
     return AMDAHL_HEAD

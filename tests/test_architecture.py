@@ -25,7 +25,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("symbolic", ("lawproof.symbolic",)),
     ("proofs", ("lawproof.proofs",)),
     ("numeric", ("lawproof.numeric",)),
-    ("pipeline", ("lawproof.engine", "lawproof.verdict", "lawproof.regions")),
+    ("pipeline", ("lawproof.engine", "lawproof.verdict", "lawproof.regions", "lawproof.cache")),
     ("explore", ("lawproof.explore",)),
     ("report", ("lawproof.report",)),
     ("front", ("lawproof.cli",)),

@@ -8,10 +8,12 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
+from ..cache import ResultCache, default_dir
 from ..engine import FileResult, bundled_papers, check_file, check_files, default_jobs
 from ..language import loader
 from ..language.errors import ClaimInputError
 from ..verdict import Result
+from .cluster import add_scheduler_option, scheduler_executor
 from .common import EXIT_INPUT, EXIT_MISMATCH, EXIT_OK, find_paper
 
 _CHECK_EPILOG = """\
@@ -72,6 +74,29 @@ def _jobs_option(p: argparse.ArgumentParser) -> None:
                         "the same, in the same order, as with --jobs 1")
 
 
+def _cache_options(p: argparse.ArgumentParser, check_bypasses: bool = False) -> None:
+    where = "$XDG_CACHE_HOME/lawproof, else ~/.cache/lawproof"
+    p.add_argument("--cache", metavar="DIR",
+                   help=f"keep results in DIR and reuse those whose inputs (claim, definitions and "
+                        f"symbols it uses, timeout, lawproof's source, SymPy/z3/mpmath/flint "
+                        f"versions) are unchanged (default: {where}"
+                        + ("; with --check, no cache unless --cache is given" if check_bypasses else "")
+                        + ")")
+    p.add_argument("--no-cache", action="store_true", help="check every claim afresh; read and keep nothing")
+
+
+def _cache(args: argparse.Namespace) -> ResultCache | None:
+    """The cache a check or report uses: --no-cache none; --cache DIR; `report --check`
+    none unless --cache is given (CI then re-derives every verdict); else the default folder."""
+    if args.no_cache:
+        return None
+    if args.cache:
+        return ResultCache(args.cache)
+    if getattr(args, "check", False):
+        return None
+    return ResultCache(default_dir())
+
+
 def _claim_command(sub, name: str, summary: str, description: str, epilog: str) -> argparse.ArgumentParser:
     """A subcommand about one claim: `lawproof NAME PAPER CLAIM ...`."""
     p = sub.add_parser(name, help=summary, description=description, epilog=epilog,
@@ -91,6 +116,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
     c.add_argument("--strict", action="store_true", help="also fail on consistent/unknown verdicts")
     _jobs_option(c)
+    _cache_options(c)
+    add_scheduler_option(c, "check the claims")
     s = _claim_command(sub, "show", "show one claim, its normalized form and its evidence",
                        "Check one claim and print what it says, its normalized formula, the "
                        "verdict and all evidence.", _SHOW_EPILOG)
@@ -105,7 +132,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     _jobs_option(r)
     r.add_argument("--check", action="store_true",
                    help="write nothing: regenerate into a temporary folder and fail (exit 1), naming "
-                        "the files, when the --out folder differs")
+                        "the files, when the --out folder differs; every claim is checked afresh "
+                        "unless --cache DIR is given")
+    _cache_options(r, check_bypasses=True)
+    add_scheduler_option(r, "check the claims")
     g = _claim_command(sub, "region", "derive the exact parameter region where a claim holds",
                        "Derive, by quantifier elimination, the exact condition on the named "
                        "parameters under which a claim holds, re-proved by z3.", _REGION_EPILOG)
@@ -134,9 +164,15 @@ def _files(paths: Sequence[str]) -> list[Path]:
     return out
 
 
-def _run(paths: Sequence[str], on_result, jobs: int = 1) -> tuple[list[FileResult], list[ClaimInputError]]:
+def _run(paths: Sequence[str], on_result, args: argparse.Namespace, *, derivations: bool = True,
+         forms: bool = True) -> tuple[list[FileResult], list[ClaimInputError]]:
+    """Check the claim files; `derivations` and `forms` (see check_file) False when no
+    output shows what only reports (and JSON's evidence) print."""
     files, errors = [], []
-    for _, fr in check_files(_files(paths), jobs=jobs, progress=on_result):
+    with scheduler_executor(args.scheduler) as executor:
+        checked = check_files(_files(paths), jobs=args.jobs or default_jobs(), progress=on_result,
+                              cache=_cache(args), executor=executor, derivations=derivations, forms=forms)
+    for _, fr in checked:
         if isinstance(fr, ClaimInputError):
             errors.append(fr)
             continue
@@ -171,8 +207,8 @@ def _print_errors(errors: list[ClaimInputError]) -> None:
 def cmd_check(args: argparse.Namespace) -> int:
     if not args.json:
         print(f"  {'paper':<26} {'claim':<30} {'verdict':<14} {'method':<40} {'time':>7}")
-    files, errors = _run(args.paths, None if args.json else lambda r: print(_row(r), flush=True),
-                         args.jobs or default_jobs())
+    files, errors = _run(args.paths, None if args.json else lambda r: print(_row(r), flush=True), args,
+                         derivations=args.json, forms=False)
     if args.json:
         payload = {"papers": [{"id": f.theory.id, "title": f.theory.title, "path": f.theory.path,
                                "results": [r.to_dict() for r in f.results]} for f in files],
@@ -251,7 +287,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from ..report.writer import check_reports, write_reports
 
     print(f"  {'paper':<26} {'claim':<30} {'verdict':<14} {'method':<40} {'time':>7}")
-    files, errors = _run(args.paths, lambda r: print(_row(r), flush=True), args.jobs or default_jobs())
+    files, errors = _run(args.paths, lambda r: print(_row(r), flush=True), args)
     _summary(files)
     _print_errors(errors)
     code = _exit_code(files, errors, args.strict)

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from ..language.errors import ClaimInputError
+from .cluster import add_scheduler_option, scheduler_executor
 from .common import EXIT_MISMATCH, EXIT_OK, find_paper
 
 _COUNTEREXAMPLE_EPILOG = """\
@@ -141,6 +142,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--random", type=int, metavar="N", help="N random points of the --grid box instead")
     s.add_argument("--seed", type=int, default=0, help="seed of --random (default 0)")
     s.add_argument("--workers", type=int, help="processes (default: CPU count; 1: no pool)")
+    add_scheduler_option(s, "run the chunks")
     s.add_argument("--csv", help="write the results as CSV (per family: NAME-<family>.csv)")
     s.add_argument("--json", help="write the results as JSON")
     s.add_argument("--plot", help="draw a PNG or SVG: the phase diagram (two axes) or "
@@ -244,13 +246,14 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         problems = {"": sw.problem(claim, theory, scan=args.scan, derived=settings)}
     results = {}
     start = time.perf_counter()
-    for name, pb in problems.items():
-        if name and not args.quiet:
-            print(f"{name}:", file=sys.stderr)
-        r = sw.run(pb, points, workers=args.workers, progress=not args.quiet)
-        r.axes = lines
-        r.meta = {"claim": args.claim, "family": name or "none", "seed": str(args.seed)}
-        results[name] = r
+    with scheduler_executor(args.scheduler) as executor:
+        for name, pb in problems.items():
+            if name and not args.quiet:
+                print(f"{name}:", file=sys.stderr)
+            r = sw.run(pb, points, workers=args.workers, executor=executor, progress=not args.quiet)
+            r.axes = lines
+            r.meta = {"claim": args.claim, "family": name or "none", "seed": str(args.seed)}
+            results[name] = r
     seconds = time.perf_counter() - start
     n = len(next(iter(points.values())))
     print(f"{len(results) * n} points in {seconds:.2f} s ({sw.LABEL})")

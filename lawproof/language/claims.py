@@ -45,6 +45,9 @@ class Theory:
     path: str = "<memory>"
     symbols: dict[str, SymbolInfo] = field(default_factory=dict)
     definitions: dict[str, Definition] = field(default_factory=dict)
+    #: each [symbols] and [define] entry as written (canonical JSON of its TOML value,
+    #: by the name it declares): what a result cache key takes of the theory
+    sources: dict[str, str] = field(default_factory=dict)
 
     @property
     def namespace(self) -> Namespace:
@@ -96,6 +99,9 @@ class Claim:
     line: int | None = None
     region: RegionSpec | None = None
     at: dict[sympy.Symbol, sympy.Rational] = field(default_factory=dict)
+    #: the claim's TOML entry as written (canonical JSON; for a table row, the table's
+    #: entry and the row's number): what a result cache key takes of the claim
+    source: str = ""
 
 
 @dataclass

@@ -6,6 +6,7 @@ line/column; a bad claim is kept (with its error) so that the others still run.
 from __future__ import annotations
 
 import contextlib
+import json
 import math
 import re
 import stat
@@ -115,6 +116,12 @@ def load(path: str | Path) -> ClaimFile:
     unreadable (missing, not a regular file, over MAX_FILE_BYTES, not UTF-8, not TOML,
     no [paper], over MAX_CLAIMS claims); problems inside one claim or one definition are
     collected on the result instead."""
+    return loads(read(path), str(Path(path)))
+
+
+def read(path: str | Path) -> str:
+    """A claim file's text (`loads(read(path), str(Path(path)))` is `load(path)`);
+    ClaimInputError when it cannot be read as one."""
     p = Path(path)
     try:
         info = p.stat()
@@ -140,7 +147,7 @@ def load(path: str | Path) -> ClaimFile:
         column = len(data[data.rfind(b"\n", 0, e.start) + 1:e.start].decode("utf-8", "replace")) + 1
         raise ClaimInputError(f"the file is not UTF-8 text (byte {data[e.start]:#04x} at offset {e.start})",
                               fix="save the file as UTF-8", file=str(p), line=line, column=column) from None
-    return loads(text, str(p))
+    return text
 
 
 #: A claim file larger than this, or with more claims (counting table rows), is refused.
@@ -237,6 +244,7 @@ def loads(text: str, path: str = "<memory>") -> ClaimFile:
     for index, raw in enumerate(claims):
         try:
             claim = _load_claim(raw, index, theory, src)
+            claim.source = canonical(raw)
         except Exception as e:  # a bug of lawproof: this claim is an error, the others still load
             cid = raw.get("id") if isinstance(raw, dict) else None
             cid = cid if isinstance(cid, str) and id_problem(cid) is None else f"#{index + 1}"
@@ -255,6 +263,7 @@ def loads(text: str, path: str = "<memory>") -> ClaimFile:
             continue
         out.tables.append(table)
         for claim in rows:
+            claim.source = canonical({"table": raw, "row": claim.id})
             add(claim)
     if "variant" in data:  # R -> R(a) substitutions for `lawproof counterexample --variant`
         try:
@@ -365,6 +374,7 @@ def _load_symbols(raw: Any, theory: Theory, out: ClaimFile, src: _Source) -> Non
             out.errors.append(_internal(e, f"the domain of '{name}'", file=theory.path, line=at[0]))
             continue
         theory.symbols[name] = SymbolInfo(name, ns.symbols[name][0], domain, text)
+        theory.sources[name] = canonical(raw[name])
 
 
 def _load_definitions(raw: Any, theory: Theory, out: ClaimFile, src: _Source) -> None:
@@ -382,6 +392,7 @@ def _load_definitions(raw: Any, theory: Theory, out: ClaimFile, src: _Source) ->
             out.errors.append(_internal(e, f"the definition '{head}'", file=theory.path, line=at[0]))
             continue
         theory.definitions[theory_def.name] = theory_def
+        theory.sources[theory_def.name] = canonical({head: spec})
 
 
 def _definition(head: str, spec: Any, theory: Theory) -> Definition:
@@ -633,6 +644,22 @@ def _load_table(raw: Any, index: int, theory: Theory, src: _Source) -> tuple[Tab
                   paper=tuple(None if v == UNKNOWN else _written(v) for v in paper),
                   claim_ids=tuple(ids), line=line)
     return table, claims
+
+
+def canonical(value: Any) -> str:
+    """A TOML value as one canonical text (sorted keys; a float as written, since
+    `0.50` and `0.5` differ in stated precision): equal exactly when the values are."""
+    def plain(v: Any) -> Any:
+        # json writes a float subclass as a float: its text is taken before
+        if isinstance(v, _TomlFloat):
+            return {"float": v.text}
+        if isinstance(v, dict):
+            return {str(k): plain(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [plain(x) for x in v]
+        return v if isinstance(v, (str, int, bool)) else {type(v).__name__: str(v)}
+
+    return json.dumps(plain(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def _written(cell: Any) -> str:

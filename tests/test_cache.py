@@ -1,0 +1,254 @@
+"""The persistent result cache (issue 12): keys, damaged entries, concurrent writers,
+and reports from cached results byte for byte those of a cold run."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from pathlib import Path
+
+import pytest
+
+from lawproof import cache as cache_mod
+from lawproof import Result, check_file, engine, load
+from lawproof.cache import ResultCache, claim_key, default_dir
+from lawproof.cli import main
+from lawproof.language.formula import to_text
+from lawproof.report.writer import render_files
+
+PAPER = '''
+[paper]
+id = "cache-toy"
+
+[symbols]
+m = { domain = "(0, oo)", text = "miss penalty" }
+p = { domain = "(0, oo)", text = "price per unit" }
+c = { domain = "[0, oo)", text = "cache size" }
+u = "[0, 1]"
+
+[define]
+"K(c)" = "m/(1 + c) + p*c"
+c_opt  = "sqrt(m/p) - 1"
+unused = "u^2"
+
+[[claim]]
+id      = "optimum"
+formula = "p < m -> minimized_at(K(c), c, c_opt)"
+
+[[claim]]
+id      = "always-cache"
+formula = "not minimized_at(K(c), c, 0)"
+expect  = "fails"
+
+[[claim]]
+id      = "square"
+formula = "u^2 <= u"
+
+[[table]]
+id      = "values"
+params  = ["m", "p"]
+rows    = [[4, 1], [9, 1]]
+formula = "sqrt(m/p) - 1"
+paper   = [1, 2]
+'''
+
+
+def _write(tmp_path: Path, text: str = PAPER) -> Path:
+    path = tmp_path / "toy.claims.toml"
+    path.write_text(text)
+    return path
+
+
+def _entries(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file())
+
+
+def _rendered(fr) -> dict:
+    return render_files([fr], home=Path("reports"))
+
+
+def _counting(monkeypatch) -> list[str]:
+    """Record the claims the engine actually checks (not served from a cache)."""
+    seen: list[str] = []
+    real = engine._check
+
+    def spy(claim, *args, **kwargs):
+        seen.append(claim.id)
+        return real(claim, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "_check", spy)
+    return seen
+
+
+def test_cached_results_give_byte_identical_reports(tmp_path, monkeypatch):
+    path, store = _write(tmp_path), ResultCache(tmp_path / "cache")
+    cold = check_file(path)
+    first = check_file(path, cache=store)
+    assert len(_entries(store.directory)) == len(cold.results) == 5
+    checked = _counting(monkeypatch)
+    warm = check_file(path, cache=store)
+    assert checked == []  # every result came from the cache
+    # the very results the first run kept (their `tried` lines carry its timings)
+    assert [r.to_dict() | {"seconds": 0} for r in warm.results] == \
+        [r.to_dict() | {"seconds": 0} for r in first.results]
+    assert {r.verdict for r in warm.results} == {"proved", "refuted"}
+    assert _rendered(warm) == _rendered(cold) == _rendered(first)
+
+
+def test_results_without_forms_or_derivations(tmp_path, monkeypatch):
+    path, store = _write(tmp_path), ResultCache(tmp_path / "cache")
+    full = check_file(path, cache=store)
+    checked = _counting(monkeypatch)
+    # a table of verdicts needs neither the SymPy forms nor the derivations: the
+    # results kept with both serve it
+    light = check_file(path, cache=store, derivations=False, forms=False)
+    assert checked == []
+    for a, b in zip(light.results, full.results, strict=True):
+        assert a.normalized_tree is None and a.evidence.closed_forms == []
+        assert to_text(a.formula_tree) == to_text(b.formula_tree)  # the claim's, as loaded again
+        assert (a.verdict, a.method, a.evidence.derivation) == (b.verdict, b.method, b.evidence.derivation)
+    assert any(b.evidence.closed_forms for b in full.results)
+    # computed without derivations: the same verdicts, kept apart from the full results
+    bare = check_file(path, cache=tmp_path / "other", derivations=False)
+    assert [(r.verdict, r.method) for r in bare.results] == [(r.verdict, r.method) for r in full.results]
+    assert not any(r.evidence.closed_forms for r in bare.results)
+    assert len(checked) == len(full.results)
+    again = check_file(path, cache=tmp_path / "other")  # a report's run: recomputed with them
+    assert len(checked) == 2 * len(full.results)
+    assert _rendered(again) == _rendered(full)
+
+
+def test_editing_a_claim_or_what_it_uses_changes_its_key_only(tmp_path):
+    base = load(_write(tmp_path))
+
+    def keys(text: str) -> dict[str, str]:
+        cf = load(_write(tmp_path, text))
+        return {c.id: claim_key(c, cf.theory) for c in cf.claims}
+
+    before = {c.id: claim_key(c, base.theory) for c in base.claims}
+    assert len(set(before.values())) == len(before)
+    # an edited claim: its key only
+    after = keys(PAPER.replace('formula = "u^2 <= u"', 'formula = "u^3 <= u"'))
+    assert {k for k in before if before[k] != after[k]} == {"square"}
+    # a definition no claim uses: no key
+    assert keys(PAPER.replace('unused = "u^2"', 'unused = "u^3"')) == before
+    # a definition used through another (c_opt is used by `optimum` only)
+    after = keys(PAPER.replace('c_opt  = "sqrt(m/p) - 1"', 'c_opt  = "sqrt(m/p) - 2"'))
+    assert {k for k in before if before[k] != after[k]} == {"optimum"}
+    # a symbol's domain: every claim that uses the symbol
+    after = keys(PAPER.replace('u = "[0, 1]"', 'u = "[0, 2]"'))
+    assert {k for k in before if before[k] != after[k]} == {"square"}
+    # formatting and comments only: no key
+    assert keys(PAPER.replace('id      = "square"', 'id = "square"   # a comment')) == before
+
+
+def test_key_covers_the_installation(tmp_path, monkeypatch):
+    cf = load(_write(tmp_path))
+    claim = cf.claims[2]
+    key = claim_key(claim, cf.theory)
+    env = cache_mod.environment()
+    for part in ("lawproof=", "source=", "sympy=", "mpmath=", "z3-solver=", "python-flint=", "qepcad="):
+        assert part in env
+    # an edited lawproof source (or another version of a dependency) is another key
+    monkeypatch.setattr(cache_mod, "environment", lambda: env.replace("source=", "source=edited"))
+    assert claim_key(claim, cf.theory) != key
+    assert claim_key(claim, cf.theory, derivations=False) != claim_key(claim, cf.theory)
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip-payload", "flip-digest", "empty", "other-key"])
+def test_a_damaged_entry_is_recomputed_never_believed(tmp_path, monkeypatch, damage):
+    path, store = _write(tmp_path), ResultCache(tmp_path / "cache")
+    cf = load(path)
+    claim = cf.claims[2]
+    first = check_file(cf, only=[claim.id], cache=store).results[0]
+    key = claim_key(claim, cf.theory)
+    entry = store._path(key)
+    data = entry.read_bytes()
+    if damage == "truncate":
+        entry.write_bytes(data[: len(data) * 2 // 3])
+    elif damage == "flip-payload":
+        entry.write_bytes(data[:-10] + bytes([data[-10] ^ 0x01]) + data[-9:])
+    elif damage == "flip-digest":
+        at = data.index(b"\n") + 3
+        entry.write_bytes(data[:at] + (b"0" if data[at:at + 1] != b"0" else b"1") + data[at + 1:])
+    elif damage == "empty":
+        entry.write_bytes(b"")
+    else:  # a whole, valid entry of another claim copied over this one
+        other = cf.claims[1]
+        check_file(cf, only=[other.id], cache=store)
+        entry.write_bytes(store._path(claim_key(other, cf.theory)).read_bytes())
+    assert store.get(key) is None
+    checked = _counting(monkeypatch)
+    again = check_file(cf, only=[claim.id], cache=store).results[0]
+    assert checked == [claim.id]
+    assert (again.verdict, again.method, again.evidence.artifact) == \
+        (first.verdict, first.method, first.evidence.artifact)
+    assert store.get(key) is not None  # rewritten whole
+
+
+def _result(text: str) -> Result:
+    return Result(paper="p", claim="c", verdict="proved", method="m", seconds=0.0, says=text)
+
+
+def _hammer(folder: str, key: str, text: str, rounds: int) -> None:
+    store = ResultCache(folder)
+    for _ in range(rounds):
+        store.put(key, _result(text))
+
+
+def test_two_processes_writing_one_entry_leave_it_whole(tmp_path):
+    key = "ab" + "0" * 62
+    big = ["x" * 200_000, "y" * 100_000]  # both writers write one key, with different contents
+    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    writers = [ctx.Process(target=_hammer, args=(str(tmp_path), key, text, 60)) for text in big]
+    for w in writers:
+        w.start()
+    store = ResultCache(tmp_path)
+    while any(w.is_alive() for w in writers):
+        got = store.get(key)  # never a mixture: one writer's value, or nothing yet
+        assert got is None or got.says in big
+    for w in writers:
+        w.join()
+        assert w.exitcode == 0
+    assert store.get(key).says in big
+    assert [p.name for p in _entries(tmp_path)] == [key[2:]]  # no temporary files left
+
+
+def test_cli_cache_options(tmp_path, monkeypatch):
+    path = str(_write(tmp_path))
+    xdg = tmp_path / "xdg"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(xdg))
+    assert default_dir() == xdg / "lawproof"
+    assert main(["check", "--jobs", "1", "--no-cache", path]) == 0
+    assert not xdg.exists()
+    assert main(["report", "--jobs", "1", "--check", path, "--out", str(tmp_path / "r")]) == 1  # nothing written yet
+    assert not xdg.exists()  # report --check reads and keeps nothing by default
+    assert main(["check", "--jobs", "1", path]) == 0
+    assert len(_entries(xdg / "lawproof")) == 5
+    mine = tmp_path / "mine"
+    assert main(["report", "--jobs", "2", "--cache", str(mine), path, "--out", str(tmp_path / "r")]) == 0
+    assert len(_entries(mine)) == 5
+    checked = _counting(monkeypatch)
+    # a report's results serve `check` (which shows no derivations) and `report --check`
+    assert main(["check", "--jobs", "1", "--cache", str(mine), path]) == 0
+    assert main(["report", "--jobs", "1", "--check", "--cache", str(mine), path,
+                 "--out", str(tmp_path / "r")]) == 0
+    assert checked == []
+
+
+def test_an_unwritable_cache_is_skipped(tmp_path):
+    if os.geteuid() == 0:
+        pytest.skip("root writes into read-only folders")
+    folder = tmp_path / "ro"
+    folder.mkdir(mode=0o500)
+    fr = check_file(_write(tmp_path), only=["square"], cache=folder)
+    assert fr.results[0].verdict == "proved"
+    assert _entries(folder) == []
+
+
+def test_the_source_digest_covers_every_subpackage():
+    # an edit to the parser or to an exploration must change the key, like one to the engine
+    from lawproof.cache import source_files
+    names = {name for name, _ in source_files()}
+    assert {"lawproof/engine.py", "lawproof/language/parser.py", "lawproof/language/grammar.lark",
+            "lawproof/explore/variants.py", "lawproof/report/model.py", "lawproof.symbolic/normalize.py",
+            "lawproof.proofs/smt.py", "lawproof.numeric/interval.py"} <= names
