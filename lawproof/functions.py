@@ -24,20 +24,11 @@ class Cbrt(sympy.Function):
 
     SymPy's own `cbrt(x)` is `x**(1/3)`, the principal complex root for negative x,
     which the claim language reads as a real power of a negative base (undefined).
-    This node is never rewritten as a power, so no layer can mistake one for the other.
+    This node is never rewritten as a power, so no layer can mistake one for the other;
+    `apply` gives its exact value at a rational.
     """
 
     nargs = 1
-
-    @classmethod
-    def eval(cls, arg: sympy.Expr) -> sympy.Expr | None:
-        if arg.is_Rational:
-            # exact: cbrt(-8) = -2, cbrt(-2) = -2^(1/3) (a real power of a positive base)
-            root = sympy.Pow(abs(arg), sympy.Rational(1, 3))
-            return -root if arg.is_negative else root
-        if arg.could_extract_minus_sign():
-            return -cls(-arg)  # odd
-        return None
 
     def fdiff(self, argindex: int = 1) -> sympy.Expr:
         # infinite at 0: the claim language reads 1/cbrt(0)^2 as undefined there
@@ -66,8 +57,9 @@ class Cbrt(sympy.Function):
     def _sympystr(self, printer) -> str:
         return f"cbrt({printer._print(self.args[0])})"
 
-    def _latex(self, printer) -> str:
-        return r"\sqrt[3]{" + printer._print(self.args[0]) + "}"
+    def _latex(self, printer, exp: str | None = None) -> str:
+        root = r"\sqrt[3]{" + printer._print(self.args[0]) + "}"
+        return root if exp is None else rf"\left({root}\right)^{{{exp}}}"
 
 
 @dataclass(frozen=True)
@@ -127,6 +119,15 @@ def lookup(name: str) -> Elementary | None:
 def of(node: sympy.Basic) -> Elementary | None:
     """The table entry of a SymPy node, if it is one of these functions."""
     return BY_NODE.get(type(node))
+
+
+def apply(f: Elementary, arg: sympy.Expr) -> sympy.Expr:
+    """`f(arg)` as SymPy builds it (`sin(pi/6)` is 1/2); the real cube root of a rational
+    is exact (`cbrt(-8)` is -2, `cbrt(-2)` is -2^(1/3), a real power of a positive base)."""
+    if f.node is Cbrt and arg.is_Rational:
+        root = sympy.Pow(abs(arg), sympy.Rational(1, 3))
+        return -root if arg.is_negative else root
+    return f.node(arg)
 
 
 def conditions(node: sympy.Basic) -> list[Atom]:

@@ -649,7 +649,7 @@ class _Builder:
                                  "see the built-in functions in docs/claim-language-extensions.md")
             x = self.expr(args[0])
             self.note(definedness.of_call(elementary.node, x))
-            return elementary.node(x)
+            return functions.apply(elementary, x)
         if name not in BUILTINS:
             raise self.error(head, f"unknown function '{name}'",
                              "define it under [define] as \"" + name + "(x) = ...\" or use a built-in: "

@@ -32,7 +32,7 @@ from .errors import ClaimInputError
 from .files import id_problem, suggest_id
 from .formula import (And, Approx, Atom, Binder, Bound, Formula, Iff, Implies, Not, Optimum, Or,
                       Quantified, free_symbols, nnf, to_text)
-from .parser import BUILTINS, CONSTANTS, KEYWORDS, Namespace, make_symbol, parse_interval, parse_term
+from .parser import BUILTINS, CONSTANTS, ELEMENTARY_NAMES, KEYWORDS, Namespace, make_symbol, parse_interval, parse_term
 from .symbolic import desugar, expand, expand_formula
 
 
@@ -382,7 +382,7 @@ def _new_symbol(theory: Theory, name: str, domain: Domain, text: str, site: _Sit
     otherwise the new one gets a fresh name."""
     parts = [site.formula] + ([site.assume] if site.assume is not None else [])  # definitions expanded
     used = {s.name for part in parts for node in part.walk() for e in node.exprs() for s in e.free_symbols}
-    reserved = KEYWORDS | set(BUILTINS) | set(CONSTANTS)
+    reserved = KEYWORDS | set(BUILTINS) | set(CONSTANTS) | ELEMENTARY_NAMES
     base, k = name, 0
     while True:
         existing = theory.symbols.get(name)

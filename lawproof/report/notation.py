@@ -14,6 +14,7 @@ from sympy.core.function import AppliedUndef
 from sympy.printing.mathml import MathMLPresentationPrinter
 
 from ..domain import Domain
+from ..functions import Cbrt
 from ..formula import (And, Approx, Atom, Binder, Formula, Iff, Implies, Not, Optimum, Or,
                        Quantified, Truth)
 
@@ -37,6 +38,12 @@ class _MathML(MathMLPresentationPrinter):
         mrow.appendChild(self._print(sympy.Symbol(e.func.__name__)))
         mrow.appendChild(self._paren_comma_separated(*e.args))
         return mrow
+
+    def _print_Cbrt(self, e: Cbrt):
+        root = self.dom.createElement("mroot")
+        root.appendChild(self._print(e.args[0]))
+        root.appendChild(self._print(sympy.Integer(3)))
+        return root
 
 
 class FormulaPrinter:
@@ -164,7 +171,8 @@ class LatexPrinter(FormulaPrinter):
            "in": r"\in", ":": r"\colon", ",": ",", "cap": r"\cap", "approx": r"\approx"}
 
     def term(self, expr: sympy.Expr) -> str:
-        return sympy.latex(shown(expr))
+        # \arcsin, as the claim language and papers write it, not \operatorname{asin}
+        return sympy.latex(shown(expr), inv_trig_style="full")
 
     def word(self, text: str) -> str:
         return r"\operatorname{" + text.replace(" ", r"\,") + "}"
