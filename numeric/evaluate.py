@@ -206,11 +206,11 @@ def _elementary(ctx, f: functions.Elementary, v: Value) -> Value:
         return getattr(ctx, f.mpmath)(v)
     if not (mpmath.isfinite(lo) and mpmath.isfinite(hi)):
         raise _Inconclusive
-    if f.node is sympy.cosh:  # even, increasing from 0
-        if lo >= 0 or hi <= 0:
-            lo, hi = sorted((abs(lo), abs(hi)))
-            return ctx.mpf([_arb_end(arb.cosh, lo, True, ctx.prec), _arb_end(arb.cosh, hi, False, ctx.prec)])
-        return ctx.mpf([1, _arb_end(arb.cosh, max(-lo, hi), False, ctx.prec)])
+    if f.node is sympy.cosh:
+        # even and increasing from 0: least at the end nearer 0 (1 when 0 is inside), greatest
+        # at the farther one; the ends are not negated, since mpf arithmetic rounds
+        bottom = min(_arb_end(arb.cosh, end, True, ctx.prec) for end in (lo, hi)) if lo >= 0 or hi <= 0 else 1
+        return ctx.mpf([bottom, max(_arb_end(arb.cosh, end, False, ctx.prec) for end in (lo, hi))])
     if f.monotone == 0:
         raise ValueError(f"interval evaluation does not support {f.name}")
     if f.monotone < 0:

@@ -328,9 +328,9 @@ def _increasing(a: Interval, fn: Callable[[arb], arb],
 
 
 def _limits(f: functions.Elementary, sign: int) -> tuple[Interval | None, Interval | None]:
-    """Enclosures of the limits of x -> sign * f(sign * x) at -oo and +oo."""
+    """Enclosures of the limits of x -> f(sign * x) at -oo and +oo."""
     ends = f.limits if sign > 0 else (f.limits[1], f.limits[0])
-    return tuple(None if e is None else compile_term(sign * e, {})([]) for e in ends)
+    return tuple(None if e is None else compile_term(e, {})([]) for e in ends)
 
 
 def _within(a: Interval, lo: arb, hi: arb) -> bool | None:
@@ -376,8 +376,8 @@ def elementary(f: functions.Elementary, a: Interval) -> Interval:
         return Interval(arb(1), top)
     if f.monotone > 0:
         return _increasing(a, lambda x: ball(f, x), _limits(f, 1))
-    if f.monotone < 0:  # f(x) = -g(-x) with g(y) = -f(-y) increasing
-        return neg(_increasing(neg(a), lambda y: -ball(f, -y), _limits(f, -1)))
+    if f.monotone < 0:  # f(x) = g(-x) with g(y) = f(-y) increasing
+        return _increasing(neg(a), lambda y: ball(f, -y), _limits(f, -1))
     raise _Unsupported(f.name)
 
 
