@@ -58,8 +58,9 @@ class Cbrt(sympy.Function):
         return f"cbrt({printer._print(self.args[0])})"
 
     def _latex(self, printer, exp: str | None = None) -> str:
-        root = r"\sqrt[3]{" + printer._print(self.args[0]) + "}"
-        return root if exp is None else rf"\left({root}\right)^{{{exp}}}"
+        # not \sqrt[3]{x}: SymPy prints the real power x^(1/3), undefined below 0, that way
+        call = r"\operatorname{cbrt}{\left(" + printer._print(self.args[0]) + r" \right)}"
+        return call if exp is None else f"{call}^{{{exp}}}"
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from sympy.core.function import AppliedUndef
 from sympy.printing.mathml import MathMLPresentationPrinter
 
 from ..domain import Domain
-from ..functions import Cbrt
 from ..formula import (And, Approx, Atom, Binder, Formula, Iff, Implies, Not, Optimum, Or,
                        Quantified, Truth)
 
@@ -38,12 +37,6 @@ class _MathML(MathMLPresentationPrinter):
         mrow.appendChild(self._print(sympy.Symbol(e.func.__name__)))
         mrow.appendChild(self._paren_comma_separated(*e.args))
         return mrow
-
-    def _print_Cbrt(self, e: Cbrt):
-        root = self.dom.createElement("mroot")
-        root.appendChild(self._print(e.args[0]))
-        root.appendChild(self._print(sympy.Integer(3)))
-        return root
 
 
 class FormulaPrinter:
