@@ -263,3 +263,13 @@ def test_latex_input_and_report_notation():
     assert LATEX.term(x ** R(1, 3)) == r"\sqrt[3]{x}"
     assert "<mi>cbrt</mi>" in MATHML.term(Cbrt(x)) and "<mroot>" not in MATHML.term(Cbrt(x))
     assert sympy.sstr(Cbrt(x)) == "cbrt(x)"
+
+
+@pytest.mark.parametrize("formula", [
+    "limit(cbrt(s)/s, s, oo) = 0",          # SymPy leaves it unevaluated: undecided, not a crash
+    "integrate(cbrt(t), t, -1, 1) = 0",
+    "min(arcsin(x), 1) <= 1",
+])
+def test_what_sympy_cannot_evaluate_stays_undecided_without_internal_errors(tmp_path, formula):
+    result = _check(tmp_path, formula, 'x = "[-1, 1]"\ns = "(0, oo)"')
+    assert result.verdict in ("proved", "consistent", "unknown"), result.message
