@@ -18,7 +18,7 @@ from lawproof import functions
 from lawproof.functions import ELEMENTARY, Cbrt
 from lawproof.latex import latex_to_ascii
 from lawproof.numeric import Undefined, enclosure, exact_value, mp_value
-from lawproof.numeric.interval import Interval, _Unclear, _Undefined, elementary
+from lawproof.numeric.interval import Interval, _Unclear, _Undefined, elementary, power
 from lawproof.report.notation import LATEX, MATHML
 from lawproof.vectorize import evaluate
 
@@ -250,6 +250,15 @@ def test_floats_are_real_valued():
     out = evaluate(sympy.asin(x) + Cbrt(x), {x: np.array([-8.0, 0.5, 2.0])})
     assert np.isnan(out[0]) and np.isnan(out[2]) and not np.isnan(out[1])
     assert evaluate(Cbrt(x), {x: np.array([-8.0])})[0] == -2.0
+    assert np.isnan(evaluate(x ** R(1, 3), {x: np.array([-8.0])})[0])  # a real power: undefined
+
+
+def test_no_layer_reads_a_real_power_of_a_negative_base_as_the_cube_root():
+    negative = Interval(arb(-8), arb(-8))
+    root = elementary(functions.BY_NAME["cbrt"], negative)
+    assert root.lo <= -2 <= root.hi and root.hi < -1
+    with pytest.raises(_Undefined):
+        power(negative, Interval.of(arb(1) / 3))
 
 
 # --- notation ---------------------------------------------------------------------------
