@@ -15,11 +15,16 @@ from contextlib import contextmanager
 from fractions import Fraction
 from typing import Callable, Iterable, Iterator
 
+import flint
 import mpmath
 import sympy
+from flint import arb, fmpq
 from mpmath.libmp import from_man_exp, to_rational
 
+from lawproof.language import functions
 from lawproof.language.formula import And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth
+
+from .elementary import ball
 
 Env = dict[sympy.Symbol, Fraction]
 Value = object  # mpmath.mpf under `mp`, mpmath.iv.mpf under `iv`
@@ -136,22 +141,20 @@ def _power(ctx, b: Value, e: Value) -> Value:
     return ctx.mpf([0, _ends(ctx, b)[1]]) ** e
 
 
-def _arb_lambertw_end(end: mpmath.mpf, lower: bool, prec: int) -> mpmath.mpf:
-    """A bound on W0(end) for an exact endpoint `end` >= -1/e: below it (`lower`) or
-    above it, from arb's enclosure (W0 is increasing, so the ends of an interval map to
-    the ends of its image)."""
-    import flint
-    from flint import arb, fmpq
+def _arb_end(fn: Callable[[arb], arb], end: mpmath.mpf, lower: bool, prec: int) -> mpmath.mpf:
+    """A bound on fn(end) for an exact endpoint `end`, from arb's enclosure: below it
+    (`lower`) or above it. For a monotone `fn`, the ends of an interval map to the ends
+    of its image."""
     if mpmath.isinf(end):
         return end
     q = _mpf_fraction(end)
     saved = flint.ctx.prec
     flint.ctx.prec = prec + 20
     try:
-        ball = arb(fmpq(q.numerator, q.denominator)).lambertw()
-        if not ball.is_finite():
+        image = fn(arb(fmpq(q.numerator, q.denominator)))
+        if not image.is_finite():
             raise _Inconclusive
-        bound = ball.lower() if lower else ball.upper()
+        bound = image.lower() if lower else image.upper()
         m, e = bound.man_exp()
     finally:
         flint.ctx.prec = saved
@@ -168,10 +171,52 @@ def _lambertw(ctx, v: Value) -> Value:
         if s is None:
             raise _Inconclusive
         lo, hi = _ends(ctx, v)
-        return ctx.mpf([_arb_lambertw_end(lo, True, ctx.prec), _arb_lambertw_end(hi, False, ctx.prec)])
+        return ctx.mpf([_arb_end(arb.lambertw, lo, True, ctx.prec), _arb_end(arb.lambertw, hi, False, ctx.prec)])
     if s == 0 or v < -ctx.exp(-1):  # -1/e up to rounding
         return ctx.mpf(-1)
     return ctx.lambertw(v).real
+
+
+_NAMES = ", ".join(functions.BY_NAME)
+
+
+def _elementary(ctx, f: functions.Elementary, v: Value) -> Value:
+    """A function of `lawproof.language.functions` at a point (`mp`) or over an interval (`iv`),
+    once its argument is certainly in its domain."""
+    lo, hi = _ends(ctx, v)
+    if f.domain is not None:
+        first, last = (int(e) for e in f.domain)
+        if hi < first or lo > last:
+            raise Undefined(f"{f.name} of a number outside [{first}, {last}]")
+        if lo < first or hi > last:
+            raise _Inconclusive
+    if f.node is sympy.tan:
+        c = ctx.cos(v)
+        s = _sign(ctx, c)
+        if s == 0:
+            raise Undefined("tan at a pole (cos = 0)")
+        if s is None:
+            raise _Inconclusive
+        return ctx.sin(v) / c
+    if not _is_interval(ctx):
+        if f.node is functions.Cbrt:  # mpmath's cbrt is the principal complex root below 0
+            return ctx.cbrt(v) if v >= 0 else -ctx.cbrt(-v)
+        return getattr(ctx, f.mpmath)(v)
+    if f.node in (sympy.sin, sympy.cos):
+        return getattr(ctx, f.mpmath)(v)
+    if not (mpmath.isfinite(lo) and mpmath.isfinite(hi)):
+        raise _Inconclusive
+    if f.node is sympy.cosh:
+        # even and increasing from 0: least at the end nearer 0 (1 when 0 is inside), greatest
+        # at the farther one; the ends are not negated, since mpf arithmetic rounds
+        bottom = min(_arb_end(arb.cosh, end, True, ctx.prec) for end in (lo, hi)) if lo >= 0 or hi <= 0 else 1
+        return ctx.mpf([bottom, max(_arb_end(arb.cosh, end, False, ctx.prec) for end in (lo, hi))])
+    if f.monotone == 0:
+        raise ValueError(f"interval evaluation does not support {f.name}")
+    if f.monotone < 0:
+        lo, hi = hi, lo
+    image = [_arb_end(lambda x: ball(f, x), end, lower, ctx.prec) for end, lower in ((lo, True), (hi, False))]
+    return ctx.mpf(image)
 
 
 def _walk(expr: sympy.Expr, env: Env, ctx) -> Value:
@@ -225,9 +270,12 @@ def _walk(expr: sympy.Expr, env: Env, ctx) -> Value:
         return _extreme(ctx, args, max)
     if isinstance(expr, sympy.LambertW) and len(args) == 1:
         return _lambertw(ctx, args[0])
+    f = functions.of(expr)
+    if f is not None:
+        return _elementary(ctx, f, args[0])
     raise ValueError(f"numeric evaluation does not support {type(expr).__name__} "
                      f"(in {sympy.sstr(expr)}); supported: symbols, rationals, pi, E, "
-                     "+, *, powers, exp, log, Abs, Min, Max, LambertW (principal branch)")
+                     f"+, *, powers, exp, log, Abs, Min, Max, LambertW (principal branch), {_NAMES}")
 
 
 def mp_value(expr: sympy.Expr, env: Env, dps: int = 50) -> mpmath.mpf:
@@ -391,6 +439,21 @@ def _extreme_exact(values: list[sympy.Expr], smaller: bool) -> sympy.Expr:
     return best
 
 
+def _exact_elementary(f: functions.Elementary, arg: sympy.Expr) -> sympy.Expr:
+    """A function of `lawproof.language.functions` at a closed number, its domain certified first."""
+    if f.domain is not None:
+        first, last = f.domain
+        if _sign_or_undecided(arg - first) < 0 or _sign_or_undecided(last - arg) < 0:
+            raise Undefined(f"{f.name} of a number outside [{first}, {last}]")
+    if f.node is sympy.tan and _sign_or_undecided(sympy.cos(arg)) == 0:
+        raise Undefined("tan at a pole (cos = 0)")
+    if f.node is functions.Cbrt:
+        # the real root, as a real power of a nonnegative number: never SymPy's complex one
+        third = sympy.Rational(1, 3)
+        return -sympy.Pow(-arg, third) if _sign_or_undecided(arg) < 0 else sympy.Pow(arg, third)
+    return f.node(arg)
+
+
 def _exact(expr: sympy.Expr, env: Env) -> sympy.Expr:
     if expr.is_Symbol:
         if expr not in env:
@@ -427,10 +490,12 @@ def _exact(expr: sympy.Expr, env: Env) -> sympy.Expr:
         if _sign_or_undecided(args[0] + sympy.exp(-1)) < 0:
             raise Undefined("LambertW of a number below -1/e")
         value = sympy.LambertW(args[0])
+    elif (f := functions.of(expr)) is not None:
+        value = _exact_elementary(f, args[0])
     else:
         raise ValueError(f"exact evaluation does not support {type(expr).__name__} "
                          f"(in {sympy.sstr(expr)}); supported: symbols, rationals, pi, E, "
-                         "+, *, powers, exp, log, Abs, Min, Max, LambertW (principal branch)")
+                         f"+, *, powers, exp, log, Abs, Min, Max, LambertW (principal branch), {_NAMES}")
     if value in _NOT_FINITE:
         raise Undefined(f"{sympy.sstr(expr)} is {value}")
     return value

@@ -39,12 +39,14 @@ import flint
 import sympy
 from flint import arb, fmpq
 
+from lawproof.language import functions
 from lawproof.language.domain import Domain
 from lawproof.language.errors import OutsideFragment
 from lawproof.language.timeout import record
 from lawproof.language.formula import (And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth, conj,
                               free_symbols, to_text)
 
+from .elementary import ball
 from .evaluate import _kleene_and, _kleene_not, _kleene_or
 from .sample import mp_truth
 
@@ -312,6 +314,74 @@ def lambertw(a: Interval) -> Interval:
     return Interval(lo, hi, a.lo_open, a.hi_open)
 
 
+def _increasing(a: Interval, fn: Callable[[arb], arb],
+                limits: tuple[Interval | None, Interval | None] = (None, None)) -> Interval:
+    """fn over `a` for a strictly increasing `fn`: ends map to ends, open ends stay open;
+    an infinite end maps to the enclosure `limits` gives of fn's limit there (approached,
+    never attained), or stays infinite."""
+    def image(end: arb | None, at: int) -> arb | None:
+        if end is None:
+            limit = limits[at]
+            return None if limit is None else (limit.lo if at == 0 else limit.hi)
+        value = fn(end)
+        return _down(value) if at == 0 else _up(value)
+    return Interval(image(a.lo, 0), image(a.hi, 1), a.lo_open or a.lo is None, a.hi_open or a.hi is None)
+
+
+def _limits(f: functions.Elementary, sign: int) -> tuple[Interval | None, Interval | None]:
+    """Enclosures of the limits of x -> f(sign * x) at -oo and +oo."""
+    ends = f.limits if sign > 0 else (f.limits[1], f.limits[0])
+    return tuple(None if e is None else compile_term(e, {})([]) for e in ends)
+
+
+def _within(a: Interval, lo: arb, hi: arb) -> bool | None:
+    """Whether every member of `a` lies in [lo, hi] (True), none does (False), or the
+    interval cannot tell (None)."""
+    if (a.hi is not None and (a.hi < lo or (a.hi == lo and a.hi_open))) or \
+            (a.lo is not None and (a.lo > hi or (a.lo == hi and a.lo_open))):
+        return False
+    if a.lo is not None and a.hi is not None and a.lo >= lo and a.hi <= hi:
+        return True
+    return None
+
+
+def _periodic(f: functions.Elementary, a: Interval) -> Interval:
+    """sin or cos over `a`: arb's enclosure over the ball spanning it, within [-1, 1]."""
+    unit = Interval(arb(-1), arb(1))
+    if a.lo is None or a.hi is None:
+        return unit
+    return intersect(Interval.of(ball(f, a.lo.union(a.hi))), unit)
+
+
+def elementary(f: functions.Elementary, a: Interval) -> Interval:
+    """A function of `lawproof.language.functions` over `a`. Raises _Undefined when no member of
+    `a` is in its domain, _Unclear when some may not be (a pole of tan, an argument of
+    arcsin or arccos that may leave [-1, 1])."""
+    if f.domain is not None:
+        inside = _within(a, *(arb(int(e)) for e in f.domain))
+        if inside is False:
+            raise _Undefined(f"{f.name} of a number outside [{f.domain[0]}, {f.domain[1]}]")
+        if inside is None:
+            raise _Unclear(f"an argument of {f.name} may lie outside [{f.domain[0]}, {f.domain[1]}]")
+    if f.node in (sympy.sin, sympy.cos):
+        return _periodic(f, a)
+    if f.node is sympy.tan:
+        # no zero of cos on `a` (it is continuous): no pole, and tan increases on it
+        if a.lo is None or a.hi is None or compare("!=", _periodic(functions.BY_NAME["cos"], a)) is not True:
+            raise _Unclear("a pole of tan may lie in the box")
+        return _increasing(a, arb.tan)
+    if f.node is sympy.cosh:  # even, increasing from 0 where it is 1
+        if _nonneg(a) or _nonpos(a):
+            return _increasing(a if _nonneg(a) else neg(a), arb.cosh)
+        top = None if a.lo is None or a.hi is None else _up(max(-a.lo, a.hi).cosh())
+        return Interval(arb(1), top)
+    if f.monotone > 0:
+        return _increasing(a, lambda x: ball(f, x), _limits(f, 1))
+    if f.monotone < 0:  # f(x) = g(-x) with g(y) = f(-y) increasing
+        return _increasing(neg(a), lambda y: ball(f, -y), _limits(f, -1))
+    raise _Unsupported(f.name)
+
+
 def _monotone_power(a: Interval, k: int) -> Interval:
     """a^k for a >= 0, or for odd k; increasing, so ends map to ends."""
     lo = None if a.lo is None else _down(a.lo ** k)
@@ -458,6 +528,10 @@ def compile_term(expr: sympy.Expr, index: dict[sympy.Symbol, int]) -> Term:
     if type(expr) in unary and len(expr.args) == 1:
         fn, arg = unary[type(expr)], compile_term(expr.args[0], index)
         return lambda env: fn(arg(env))
+    f = functions.of(expr)
+    if f is not None:
+        arg = compile_term(expr.args[0], index)
+        return lambda env: elementary(f, arg(env))
     if isinstance(expr, (sympy.Min, sympy.Max)):
         args = [compile_term(a, index) for a in expr.args]
         smallest = isinstance(expr, sympy.Min)

@@ -19,6 +19,7 @@ from typing import Callable, Sequence
 import numpy as np
 import sympy
 
+from lawproof.language import functions
 from lawproof.language.formula import And, Atom, Formula, Iff, Implies, Not, Or, Truth
 
 Arrays = dict[sympy.Symbol, np.ndarray]
@@ -29,12 +30,23 @@ _COMPARE = {"=": np.equal, "!=": np.not_equal, "<": np.less, "<=": np.less_equal
             ">": np.greater, ">=": np.greater_equal}
 
 
+def _ufunc(expr: sympy.Expr) -> np.ufunc | None:
+    """The numpy function of a one-argument node: exp, log, Abs or a `lawproof.language.functions` one."""
+    for cls, ufunc in _UFUNCS.items():
+        if isinstance(expr, cls):
+            return ufunc
+    f = functions.of(expr)
+    return None if f is None else getattr(np, f.numpy)
+
+
 @lru_cache(maxsize=4096)
 def compile_expr(expr: sympy.Expr) -> Compiled:
     """A function of `{symbol: array}` that evaluates `expr` elementwise as floats.
 
     Supports what `numeric.evaluate` supports: symbols, rationals, pi, E, +, *,
-    powers, exp, log, Abs, Min, Max. Raises ValueError for anything else.
+    powers, exp, log, Abs, Min, Max and the functions of `lawproof.language.functions` (numpy's
+    are real-valued: `arcsin(2)` is NaN, `cbrt(-8)` is -2). Raises ValueError for
+    anything else.
     """
     if expr.is_Symbol:
         return lambda env: np.asarray(env[expr], dtype=float)
@@ -68,10 +80,10 @@ def compile_expr(expr: sympy.Expr) -> Compiled:
             v = arg(env)
             return np.log(np.where(v > 0, v, np.nan))
         return log
-    for cls, ufunc in _UFUNCS.items():
-        if isinstance(expr, cls):
-            (arg,) = args
-            return lambda env, ufunc=ufunc: ufunc(arg(env))
+    ufunc = _ufunc(expr)
+    if ufunc is not None:
+        (arg,) = args
+        return lambda env: ufunc(arg(env))
     if isinstance(expr, (sympy.Min, sympy.Max)):
         pick = np.fmin if isinstance(expr, sympy.Min) else np.fmax
 

@@ -1,7 +1,9 @@
 """Translate the normalized intermediate form into z3 terms, soundly.
 
-The fragment: polynomial and rational arithmetic, rational powers (roots), abs,
-min, max, with quantifiers over interval domains. Every atom carries its
+The fragment: polynomial and rational arithmetic, rational powers (roots), the real
+cube root `cbrt`, abs, min, max, with quantifiers over interval domains. z3 has no
+trigonometric or hyperbolic functions: a claim with one is outside the fragment and
+goes to the other methods (nothing is abstracted, so no model can be spurious). Every atom carries its
 definedness (denominators nonzero, radicands nonnegative), so z3's total division
 never "satisfies" a formula through x/0. Denominators are cleared under a proven
 sign where the domains give one, and otherwise by multiplying through by the
@@ -20,6 +22,7 @@ import z3
 
 from lawproof.language.domain import Domain
 from lawproof.language.errors import OutsideFragment
+from lawproof.language.functions import Cbrt
 from lawproof.language.timeout import RLIMIT_PER_SECOND, record, safety_seconds, z3_fired
 from lawproof.language.formula import (And, Atom, Binder, Bound, Formula, Iff, Implies, Not, Or, Quantified,
                               Truth, conj, disj)
@@ -243,8 +246,8 @@ class Translator:
 
     # -- terms --------------------------------------------------------------------
     def _purify(self, e: sympy.Expr, auxes: dict[sympy.Expr, _Aux]) -> sympy.Expr:
-        """Replace roots, abs, min and max by auxiliary variables with defining
-        constraints; what remains is a rational function."""
+        """Replace roots, cube roots, abs, min and max by auxiliary variables with
+        defining constraints; what remains is a rational function."""
         if e.is_Atom:
             if e.is_Symbol or e.is_Rational:
                 return e
@@ -260,6 +263,10 @@ class Translator:
                              lambda y: [Atom(">=", y, sympy.Integer(0)), Atom("=", y ** ex.q, base)],
                              exists=[Atom(">=", base, sympy.Integer(0))])
             return root ** ex.p
+        if isinstance(e, Cbrt):
+            # the one real y with y^3 = t, defined for every t (x^(1/3) asks x >= 0)
+            t = self._purify(e.args[0], auxes)
+            return self._aux(Cbrt(t), auxes, lambda y: [Atom("=", y ** 3, t)], exists=_defined([t]))
         if isinstance(e, sympy.Abs):
             t = self._purify(e.args[0], auxes)
             return self._aux(sympy.Abs(t), auxes,

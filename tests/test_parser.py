@@ -219,7 +219,7 @@ def test_latex_reader_uses_no_sympy_parser(monkeypatch):
     monkeypatch.setattr(sp, "parse_expr", boom)
     monkeypatch.setattr(sympy, "sympify", boom)
     text = latex_to_ascii(r"\sqrt[3]{x} + e^{-\kappa t} \cdot 2\alpha_{N}", functions=set(), symbols={"x", "t"})
-    assert text.replace(" ", "") == "(((x))^(1/(3)))+exp((-kappa*t))*2*alpha_N"
+    assert text.replace(" ", "") == "cbrt((x))+exp((-kappa*t))*2*alpha_N"
     with pytest.raises(lawproof.FormulaSyntaxError):
         latex_to_ascii(r"\input{/etc/passwd}", functions=set(), symbols=set())
 

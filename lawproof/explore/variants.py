@@ -30,7 +30,7 @@ from ..language.domain import Domain
 from ..language.errors import ClaimInputError
 from ..language.formula import (And, Approx, Atom, Binder, Bound, Formula, Iff, Implies, Not, Optimum, Or,
                       Quantified, free_symbols, nnf, to_text)
-from ..language.parser import BUILTINS, CONSTANTS, KEYWORDS, Namespace, make_symbol, parse_interval, parse_term
+from ..language.parser import BUILTINS, CONSTANTS, ELEMENTARY_NAMES, KEYWORDS, Namespace, make_symbol, parse_interval, parse_term
 from ..language.variant_specs import FAMILIES, Family, VariantSpec, read_specs
 from ..symbolic import desugar, expand, expand_formula
 
@@ -345,7 +345,7 @@ def _new_symbol(theory: Theory, name: str, domain: Domain, text: str, site: _Sit
     otherwise the new one gets a fresh name."""
     parts = [site.formula] + ([site.assume] if site.assume is not None else [])  # definitions expanded
     used = {s.name for part in parts for node in part.walk() for e in node.exprs() for s in e.free_symbols}
-    reserved = KEYWORDS | set(BUILTINS) | set(CONSTANTS)
+    reserved = KEYWORDS | set(BUILTINS) | set(CONSTANTS) | ELEMENTARY_NAMES
     base, k = name, 0
     while True:
         existing = theory.symbols.get(name)

@@ -1,6 +1,8 @@
 """Where a term is defined in lawproof's real arithmetic: nonzero denominators (and nonzero
 bases of integer powers that may be negative), nonnegative bases of fractional powers,
-positive bases of symbolic non-integer powers, positive logarithm arguments.
+positive bases of symbolic non-integer powers, positive logarithm arguments, and the
+domains of the functions in `lawproof.language.functions` (no pole of `tan`, `arcsin` and
+`arccos` on [-1, 1]).
 
 SymPy evaluates `x/x` to 1, `sqrt(x)^2` to x and `exp(ln(x))` to x while it builds
 them, which erases the conditions under which the written term means anything. An atom
@@ -14,13 +16,15 @@ from typing import Callable
 
 import sympy
 
+from . import functions
 from .formula import Atom, Formula
 
 _ZERO = sympy.Integer(0)
 
 
 def of_node(node: sympy.Basic, nonnegative: Callable[[sympy.Expr], bool] | None = None) -> list[Atom]:
-    """The conditions under which one power or logarithm node is defined.
+    """The conditions under which one power, logarithm or `lawproof.language.functions` node is
+    defined.
 
     A power `b^k` with an integer exponent (a literal, or a term SymPy knows to be
     integer-valued, `2*n` for an integer symbol `n`) is defined for every base, except
@@ -41,7 +45,7 @@ def of_node(node: sympy.Basic, nonnegative: Callable[[sympy.Expr], bool] | None 
         return out
     if isinstance(node, sympy.log):
         return [Atom(">", node.args[0], _ZERO)]
-    return []
+    return functions.conditions(node)
 
 
 def shown(terms: list[sympy.Expr]) -> list[Atom]:
@@ -74,6 +78,12 @@ def of_power(base: sympy.Expr, ex: sympy.Expr) -> list[Atom]:
 def of_log(arg: sympy.Expr) -> list[Atom]:
     """The conditions of `ln(arg)` as written."""
     return shown([sympy.log(arg, evaluate=False)])
+
+
+def of_call(node: type[sympy.Function], arg: sympy.Expr) -> list[Atom]:
+    """The conditions of a `lawproof.language.functions` function of `arg` as written
+    (`arcsin(2)` before SymPy evaluates anything)."""
+    return shown([node(arg, evaluate=False)])
 
 
 def holds_plainly(c: Formula) -> bool:

@@ -16,13 +16,14 @@ from __future__ import annotations
 import re
 
 from .errors import FormulaSyntaxError
+from .functions import LATEX_NAMES
 
 _TOKEN = re.compile(r"\\[A-Za-z]+|\\.|\d+(?:\.\d*)?|\.\d+|[A-Za-z]|\S")
 _GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta",
           "theta", "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "rho",
           "sigma", "tau", "upsilon", "phi", "varphi", "chi", "psi", "omega",
           "Gamma", "Delta", "Theta", "Lambda", "Xi", "Sigma", "Phi", "Psi", "Omega"}
-_FUNCS = {"ln": "ln", "log": "log", "exp": "exp", "min": "min", "max": "max"}
+_FUNCS = {"ln": "ln", "log": "log", "exp": "exp", "min": "min", "max": "max", **LATEX_NAMES}
 _SKIP = {"\\,", "\\;", "\\!", "\\ ", "\\quad", "\\qquad", "\\left", "\\right",
          "\\displaystyle", "\\big", "\\Big", "\\bigg", "\\Bigg"}
 _NOT_ARGUMENT = {"+", "-", "*", "/", "=", "<", ">", ",", ")", "]", "}", "^", "_", "!", "|", "&"}
@@ -139,6 +140,8 @@ class _Reader:
                 index = self.sequence(until="]")
                 self.take()
                 body = self.group()
+                if index == ["3"]:  # the real cube root, defined for negative radicands too
+                    return ["cbrt", "("] + body + [")"]
                 return ["(", "("] + body + [")", "^", "(", "1", "/", "("] + index + [")", ")", ")"]
             return ["sqrt", "("] + self.group() + [")"]
         if tok in ("\\mathrm", "\\text", "\\operatorname", "\\mathit"):

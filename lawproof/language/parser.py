@@ -18,7 +18,7 @@ from typing import Iterator
 import lark
 import sympy
 
-from . import definedness
+from . import definedness, functions
 from .domain import Domain
 from .errors import FormulaSyntaxError
 from .formula import (RELOPS, Approx, Atom, Binder, Bound, Formula, Iff, Implies, Not,
@@ -35,6 +35,10 @@ BUILTINS: dict[str, tuple[int, ...]] = {
     "diff": (2, 3), "integrate": (4,), "limit": (3,),
     "solve": (2,), "argmin": (2,), "argmax": (2,),
 }
+#: The functions of `lawproof.language.functions` (with their aliases) are built in too, but not
+#: reserved: a file's symbol or definition of the same name wins, so that files written
+#: before they existed keep their meaning.
+ELEMENTARY_NAMES = frozenset(functions.BY_NAME) | frozenset(functions.ALIASES)
 #: Names with a fixed meaning in formulas (a file symbol of the same name wins
 #: for E and pi, as the spec says).
 CONSTANTS = {"pi": sympy.pi, "E": sympy.E, "oo": sympy.oo}
@@ -356,7 +360,7 @@ class _Builder:
             return self.definition_call(name, ())
         if name in CONSTANTS:
             return CONSTANTS[name]
-        if name in BUILTINS:
+        if name in BUILTINS or name in ELEMENTARY_NAMES:
             raise self.error(token, f"'{name}' is a built-in function", f"call it, e.g. {name}(x)")
         raise self.error(token, f"unknown name '{name}'",
                          "declare it under [symbols] with a domain, or define it under [define]")
@@ -638,10 +642,18 @@ class _Builder:
                                  f"call it as declared under [define]")
             values = tuple(self.expr(a) for a in args)
             return self.definition_call(name, values)
+        elementary = functions.lookup(name)
+        if elementary is not None:
+            if len(args) != 1:
+                raise self.error(t, f"{name} takes 1 argument, got {len(args)}",
+                                 "see the built-in functions in docs/claim-language-extensions.md")
+            x = self.expr(args[0])
+            self.note(definedness.of_call(elementary.node, x))
+            return functions.apply(elementary, x)
         if name not in BUILTINS:
             raise self.error(head, f"unknown function '{name}'",
                              "define it under [define] as \"" + name + "(x) = ...\" or use a built-in: "
-                             + ", ".join(sorted(BUILTINS)))
+                             + ", ".join(sorted(set(BUILTINS) | set(functions.BY_NAME))))
         if len(args) not in BUILTINS[name]:
             want = " or ".join(str(n) for n in BUILTINS[name])
             raise self.error(t, f"{name} takes {want} argument(s), got {len(args)}",

@@ -164,7 +164,8 @@ class LatexPrinter(FormulaPrinter):
            "in": r"\in", ":": r"\colon", ",": ",", "cap": r"\cap", "approx": r"\approx"}
 
     def term(self, expr: sympy.Expr) -> str:
-        return sympy.latex(shown(expr))
+        # \arcsin, as the claim language and papers write it, not \operatorname{asin}
+        return sympy.latex(shown(expr), inv_trig_style="full")
 
     def word(self, text: str) -> str:
         return r"\operatorname{" + text.replace(" ", r"\,") + "}"
