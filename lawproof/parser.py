@@ -503,6 +503,10 @@ class _Builder:
             if vname not in self.ns.symbols:
                 raise self.error(v, f"'{vname}' has no domain to optimize over",
                                  f"declare {vname} under [symbols]")
+            if any(b.symbol.name == vname for b in binders):
+                # (k, k) would give one variable two coordinates of the point
+                raise self.error(v, f"'{vname}' is listed twice among the variables of {name}",
+                                 "list each variable once, with one coordinate of the point for each")
             domain = self.ns.symbols[vname][1]
             binders.append(Binder(Bound(vname, domain), domain))
         pts = point_node.children if isinstance(point_node, lark.Tree) and point_node.data == "tuple" else [point_node]
