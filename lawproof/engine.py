@@ -285,7 +285,7 @@ def _check(claim: Claim, theory: Theory, base: dict, derivations: bool) -> Resul
         return result("unknown", "none", "no method could evaluate the claim")
     ev.samples = {"count": report.count, "digits": report.dps, "sampler": report.sampler}
     ev.tried.append(f"sampling: {report.count} points at {report.dps} digits ({report.sampler}), "
-                    + ("violation candidate found" if report.violation else "no violation"))
+                    + ("violation candidate found" if report.violation is not None else "no violation"))
     confirmed = None
     if report.violation is not None:
         confirmed = _confirm_point(normalized, report.violation, domains, claim, ev)

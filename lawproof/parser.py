@@ -8,7 +8,6 @@ namespace, so text such as `__import__('os')` is an unknown name or a syntax err
 from __future__ import annotations
 
 import contextlib
-import math
 import sys
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -18,7 +17,7 @@ from typing import Iterator
 import lark
 import sympy
 
-from . import definedness
+from . import definedness, sizes
 from .domain import Domain
 from .errors import FormulaSyntaxError
 from .formula import (RELOPS, Approx, Atom, Binder, Bound, Formula, Iff, Implies, Not,
@@ -38,6 +37,8 @@ BUILTINS: dict[str, tuple[int, ...]] = {
 #: Names with a fixed meaning in formulas (a file symbol of the same name wins
 #: for E and pi, as the spec says).
 CONSTANTS = {"pi": sympy.pi, "E": sympy.E, "oo": sympy.oo}
+#: Calculus nodes the parser leaves unevaluated.
+_CALCULUS = (sympy.Derivative, sympy.Integral, sympy.Limit)
 KEYWORDS = {"forall", "exists", "in", "and", "or", "not", "true", "false",
             "approx", "minimized_at", "maximized_at"}
 
@@ -285,27 +286,13 @@ def _number(token: str) -> sympy.Rational:
     return sympy.Rational(f.numerator, f.denominator)
 
 
-#: Bounds that keep exact arithmetic finite: a literal's decimal exponent, and the size
-#: of an exact power (`2^(10^10)` would be built digit by digit; `(x + 1)^100000`
-#: expanded term by term).
+#: A literal's decimal exponent is at most this (the size of exact powers is bounded
+#: by lawproof.sizes).
 MAX_EXPONENT = 1000
-MAX_BITS = 100_000
-# Numbers that large (about 30,000 digits) are printed in evidence and reports; Python
-# refuses to print integers beyond 4,300 digits unless told otherwise.
+# Numbers as large as sizes.MAX_BITS (about 30,000 digits) are printed in evidence and
+# reports; Python refuses to print integers beyond 4,300 digits unless told otherwise.
 if 0 < sys.get_int_max_str_digits() < 40_000:
     sys.set_int_max_str_digits(40_000)
-
-
-def _exact_size(base: sympy.Expr, exp: sympy.Rational) -> int:
-    """Roughly how many bits SymPy needs for `base^exp` built exactly, or expanded when
-    `base` is a sum (terms of the expansion times the bits of their coefficients)."""
-    k = abs(int(exp.p)) // int(exp.q)
-    if base.is_Rational:
-        return k * max(int(base.p).bit_length(), int(base.q).bit_length()) if abs(base) != 1 else 0
-    if base.is_Add:
-        n = len(base.args)
-        return math.comb(k + n - 1, n - 1) * k
-    return 0
 
 
 def rounding_half_unit(token: str) -> sympy.Rational:
@@ -611,7 +598,7 @@ class _Builder:
             base, exp = self.expr(t.children[0]), self.expr(t.children[2])
             if base.is_number and base.is_zero and exp.is_number and exp.is_negative:
                 raise self.error(t, "a negative power of zero (division by zero)", "check the base")
-            if exp.is_Rational and _exact_size(base, exp) > MAX_BITS:
+            if sizes.too_large(base, exp):
                 raise self.error(t, f"{sympy.sstr(sympy.Pow(base, exp, evaluate=False))} is too large "
                                     "to build exactly",
                                  "numbers and powers are kept exact and expanded: use a smaller exponent, "
@@ -675,6 +662,10 @@ class _Builder:
             # min(1, sqrt(-3)): an argument that is not a real number (its condition is
             # recorded as false); SymPy cannot order it, and the term is undefined
             return sympy.nan
+        if any(x.has(*_CALCULUS) for x in xs):
+            # ordering an unevaluated integral makes SymPy integrate it numerically,
+            # without end when it diverges: the symbolic layer evaluates it first
+            return (sympy.Min if name == "min" else sympy.Max)(*xs, evaluate=False)
         try:
             return sympy.Min(*xs) if name == "min" else sympy.Max(*xs)
         except ValueError:  # SymPy refuses arguments it cannot order against each other
