@@ -37,8 +37,6 @@ BUILTINS: dict[str, tuple[int, ...]] = {
 #: Names with a fixed meaning in formulas (a file symbol of the same name wins
 #: for E and pi, as the spec says).
 CONSTANTS = {"pi": sympy.pi, "E": sympy.E, "oo": sympy.oo}
-#: Calculus nodes the parser leaves unevaluated.
-_CALCULUS = (sympy.Derivative, sympy.Integral, sympy.Limit)
 KEYWORDS = {"forall", "exists", "in", "and", "or", "not", "true", "false",
             "approx", "minimized_at", "maximized_at"}
 
@@ -662,10 +660,6 @@ class _Builder:
             # min(1, sqrt(-3)): an argument that is not a real number (its condition is
             # recorded as false); SymPy cannot order it, and the term is undefined
             return sympy.nan
-        if any(x.has(*_CALCULUS) for x in xs):
-            # ordering an unevaluated integral makes SymPy integrate it numerically,
-            # without end when it diverges: the symbolic layer evaluates it first
-            return (sympy.Min if name == "min" else sympy.Max)(*xs, evaluate=False)
         try:
             return sympy.Min(*xs) if name == "min" else sympy.Max(*xs)
         except ValueError:  # SymPy refuses arguments it cannot order against each other
