@@ -187,3 +187,13 @@ def test_a_variable_listed_twice_in_an_optimum_is_an_input_error():
     r = check("(not (maximized_at(7 - c, (c, c), (0, c)))) -> (c <= 1/3)")
     assert r.verdict == "error" and r.method == "input"
     assert "'c' is listed twice among the variables of maximized_at" in r.message
+
+
+# -- found by tests/fuzz_checks.py ---------------------------------------------------------
+
+@pytest.mark.parametrize("formula", ["approx(limit(558, k, -1), 0^0)", "limit(558, k, -1) = 1"])
+def test_an_unevaluated_limit_in_a_recheck_is_no_internal_error(formula):
+    # the point -1 lies outside k's domain [0, 10]: the limit stays unevaluated, and the
+    # 50-digit re-check of a counterexample could not evaluate it (ValueError)
+    r = check(formula)
+    assert r.method != "internal" and r.verdict in ("unknown", "error", "refuted"), (r.verdict, r.message)
