@@ -136,3 +136,13 @@ def test_two_runs_at_once_leave_a_consistent_folder(tmp_path):
                for files in alone.values())
     assert set(both) == set(alone["only-a"]) | set(alone["only-b"])
     assert leftovers(out) == []
+
+
+def test_the_working_folder_is_written_in_place_not_swapped(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.txt").write_text("mine")
+    fr = lawproof.check_file(claim_file(tmp_path, "p.claims.toml", "p", "T", {"c": "x + 1 > x"}))
+    inode = tmp_path.stat().st_ino
+    write_reports([fr], Path("."))
+    assert tmp_path.stat().st_ino == inode and (tmp_path / "p.md").is_file()
+    assert (tmp_path / "notes.txt").read_text() == "mine" and leftovers(tmp_path) == []

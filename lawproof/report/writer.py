@@ -52,13 +52,27 @@ def write_reports(files: list[FileResult], out: Path, *, home: Path | None = Non
     Every path is checked to lie inside `out` first (ClaimInputError otherwise), and
     the folder is replaced as a whole (`files.replace_folder`): a run killed at any
     moment leaves the old reports or the new ones, and two runs at once take turns.
+    The working folder (or a folder above it, or a repository's root) is not swapped
+    but written file by file, each atomically, under the same lock.
     """
     out = Path(out)
     rendered = render_files(files, home=home if home is not None else out)
     for rel in rendered:  # every path is checked before anything is written
         inside(out, rel)
-    replace_folder(out, lambda folder: _fill(folder, rendered))
+    if _holds_work(out):
+        # `--out .` in a clone: copying and swapping the whole working folder is not
+        # what the user asked for; each file is still replaced atomically, in turn
+        with folder_lock(out):
+            _fill(out, rendered)
+    else:
+        replace_folder(out, lambda folder: _fill(folder, rendered))
     return [out / rel for rel in sorted(rendered)]
+
+
+def _holds_work(out: Path) -> bool:
+    """Is `out` the working folder, one above it, or a repository's root?"""
+    root = out.resolve()
+    return Path.cwd().resolve().is_relative_to(root) or (root / ".git").exists()
 
 
 def _fill(folder: Path, rendered: dict[str, str]) -> None:
