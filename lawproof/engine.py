@@ -116,7 +116,7 @@ def check_files(sources: Iterable[str | Path], *, jobs: int = 1,
                 forms: bool = True) -> list[tuple[Path, FileResult | ClaimInputError]]:
     """Check every claim of every file, with `jobs` processes in parallel over claims,
     or on `executor` (any concurrent.futures.Executor, such as a Dask cluster's: see
-    lawproof.cluster) when one is given.
+    lawproof.cli.cluster) when one is given.
 
     Each source gives its FileResult, or the ClaimInputError that stopped its loading.
     Results and `progress` calls come in file and claim order, as in a serial run: a
@@ -381,7 +381,7 @@ def _check(claim: Claim, theory: Theory, base: dict, derivations: bool) -> Resul
         return result("unknown", "none", "no method could evaluate the claim")
     ev.samples = {"count": report.count, "digits": report.dps, "sampler": report.sampler}
     ev.tried.append(f"sampling: {report.count} points at {report.dps} digits ({report.sampler}), "
-                    + ("violation candidate found" if report.violation else "no violation"))
+                    + ("violation candidate found" if report.violation is not None else "no violation"))
     confirmed = None
     if report.violation is not None:
         confirmed = _confirm_point(normalized, report.violation, domains, claim, ev)

@@ -21,7 +21,7 @@ import sympy
 from flint import arb, fmpq
 from mpmath.libmp import from_man_exp, to_rational
 
-from lawproof.language import functions
+from lawproof.language import functions, sizes
 from lawproof.language.formula import And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth
 
 from .elementary import ball
@@ -45,6 +45,24 @@ class Undecided(Exception):
     """Exact evaluation cannot tell whether a term is defined at the point: a base or
     logarithm argument has a sign that neither interval arithmetic nor an exact
     algebraic test decides (e.g. `log(4) - 2*log(2)`, which is zero)."""
+
+
+class TooLarge(ValueError):
+    """A value beyond 2^(+-MAX_MAGNITUDE_BITS): numeric evaluation does not go on."""
+
+
+#: Numeric evaluation refuses values beyond 2^(+-2^20) (about 10^(+-315,000)):
+#: reducing exp(y) needs log(2) to as many bits as y has, so exp(exp(exp(exp(10))))
+#: would run for ever and fill the memory.
+MAX_MAGNITUDE_BITS = 1 << 20
+
+
+def _bounded_exponent(ctx, v: Value, what: str) -> Value:
+    """`v` after checking that 2^v lies within 2^(+-MAX_MAGNITUDE_BITS) (raise TooLarge)."""
+    for end in _ends(ctx, v):
+        if mpmath.isinf(end) or abs(end) > MAX_MAGNITUDE_BITS:
+            raise TooLarge(f"{what} is beyond 2^(+-{MAX_MAGNITUDE_BITS}), too large to evaluate")
+    return v
 
 
 class _Inconclusive(Exception):
@@ -116,6 +134,13 @@ def _extreme(ctx, values: list[Value], pick: Callable) -> Value:
 def _power(ctx, b: Value, e: Value) -> Value:
     k = _integer_point(ctx, e)
     sb = _sign(ctx, b)
+    if sb != 0 and k is None:
+        # mpmath takes b^e as exp(e*log(b)) (see exp above); an integer power is
+        # repeated squaring, cheap whatever its size.
+        # log2|b^e| = e * log2|b|, with |log2|b|| <= mag(b) + 1 (mag is exact, cheap)
+        size = max((abs(mpmath.mag(end)) + 1 for end in _ends(ctx, b) if end != 0 and mpmath.isfinite(end)),
+                   default=0)
+        _bounded_exponent(ctx, e * size, "a power")
     if k is not None:
         if k < 0 and sb == 0:
             raise Undefined("division by zero")
@@ -261,6 +286,7 @@ def _walk(expr: sympy.Expr, env: Env, ctx) -> Value:
             product = product * a
         return product
     if isinstance(expr, sympy.exp):
+        _bounded_exponent(ctx, args[0] / ctx.ln2, f"exp({sympy.sstr(expr.args[0])})")
         return ctx.exp(args[0])
     if isinstance(expr, sympy.Abs):
         return abs(args[0])
@@ -398,6 +424,8 @@ def enclosure(value: sympy.Expr) -> tuple[Fraction, Fraction]:
             v = _interval(value, dps)
         except Undefined as e:  # not a real number: there is nothing to enclose
             raise Undecided(f"cannot enclose {sympy.sstr(value)}: {e}") from None
+        except ValueError as e:  # a node numeric evaluation lacks (an unevaluated integral)
+            raise Undecided(f"cannot enclose {sympy.sstr(value)}: {e}") from None
         if v is not None:
             lo, hi = _ends(mpmath.iv, v)
             # mpmath's backend may hand back gmpy2 integers; Fraction needs plain ints
@@ -413,6 +441,10 @@ def _sign_or_undecided(value: sympy.Expr) -> int:
 
 
 def _exact_power(base: sympy.Expr, ex: sympy.Expr) -> sympy.Expr:
+    if sizes.too_large(base, ex):
+        # n^n^n at n = 10 would build a 33-billion-bit integer
+        raise Undecided(f"{sympy.sstr(sympy.Pow(base, ex, evaluate=False))} is too large to compute "
+                        f"exactly (more than {sizes.MAX_BITS} bits)")
     if ex.is_Integer:
         if ex < 0 and _sign_or_undecided(base) == 0:
             raise Undefined("division by zero")

@@ -31,7 +31,11 @@ class Recheck:
 def recheck(f: Formula, env: dict[sympy.Symbol, Fraction]) -> Recheck:
     """Evaluate `f` (the negated claim, witnesses as free symbols) at `env`, exactly
     and at 50 digits. The point is a counterexample when `exact` is True."""
-    return Recheck(exact=exact_truth(f, env), digits50=mp_truth(f, env, dps=50),
+    try:
+        digits50 = mp_truth(f, env, dps=50)
+    except ValueError:  # a term the numeric layer cannot evaluate (an unevaluated limit)
+        digits50 = False  # no second opinion: nothing is confirmed from it
+    return Recheck(exact=exact_truth(f, env), digits50=digits50,
                    values=atom_values(f, env, dps=50),
                    point={s.name: str(v) for s, v in sorted(env.items(), key=lambda kv: kv[0].name)})
 

@@ -27,7 +27,7 @@ import z3
 
 from lawproof.language.domain import Domain
 from lawproof.language.errors import BackendTimeout, BackendUnavailable, LawproofError, OutsideFragment
-from lawproof.language.timeout import record, safety_seconds
+from lawproof.language.timeout import record, wall_safety_seconds
 from lawproof.language.formula import (And, Atom, Binder, Formula, Not, Or, Quantified, Truth, conj, disj,
                               free_symbols, nnf)
 from lawproof.language.parser import Namespace, parse_formula
@@ -233,7 +233,7 @@ def eliminate(f: Formula, domains: dict[sympy.Symbol, Domain], params: list[symp
     out = QeOutcome("failed", script=script)
     try:
         # QEPCAD's work is bounded by its cell memory (+N); the wall clock is only a safety net
-        transcript = backend.run(script, safety_seconds(timeout))
+        transcript = backend.run(script, wall_safety_seconds(timeout))
         out.answer = answer_text(transcript)
         out.region = read_answer(out.answer, problem)
         out.status = "eliminated"

@@ -15,17 +15,17 @@ import z3
 from lawproof.language.domain import Domain
 from lawproof.language.errors import OutsideFragment
 from lawproof.language.formula import Binder, Formula, Not, Quantified, free_symbols, nnf
-from lawproof.language.timeout import RLIMIT_PER_SECOND, record, rlimit_for, safety_seconds, z3_fired
+from lawproof.language.timeout import RLIMIT_PER_SECOND, record, rlimit_for, wall_safety_seconds, z3_fired
 
 from .shrink import candidates
 from .translate import Translator, lift_existentials
 
 #: Budget per shrinking step, in z3 resource units (deterministic: the same
 #: counterexample on a busy machine as on an idle one; the bundled papers' largest step
-#: uses 0.19 million). Its wall-clock safety net is `safety_seconds` of the seconds
+#: uses 0.19 million). Its wall-clock safety net is `wall_safety_seconds` of the seconds
 #: this budget stands for (the floor, 20 s).
 SHRINK_CHECK_RLIMIT = 2_000_000
-SHRINK_CHECK_MS = int(1000 * safety_seconds(SHRINK_CHECK_RLIMIT / RLIMIT_PER_SECOND))
+SHRINK_CHECK_MS = int(1000 * wall_safety_seconds(SHRINK_CHECK_RLIMIT / RLIMIT_PER_SECOND))
 
 #: Called with every outcome `decide` returns (its SMT-LIB2 text and z3's answer on
 #: it): the test suite registers one to replay every query lawproof writes with a
@@ -77,7 +77,7 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
 
     The budget is z3's own resource count, deterministic: `rlimit` units, by default
     `rlimit_for(timeout)`; it gives the same answer on a busy machine as on an idle
-    one. The wall clock only bounds the query as a safety net (`safety_seconds(timeout)`);
+    one. The wall clock only bounds the query as a safety net (`wall_safety_seconds(timeout)`);
     when it fires the outcome is unknown, its detail says so and `record` notes it.
 
     `fixed` pins free symbols to exact values by constraints rather than by
@@ -98,7 +98,7 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
     solver = z3.Solver(ctx=tr.ctx)
     budget = rlimit if rlimit is not None else rlimit_for(timeout)
     solver.set("rlimit", budget)
-    solver.set("timeout", max(1, int(safety_seconds(timeout) * 1000)))
+    solver.set("timeout", max(1, int(wall_safety_seconds(timeout) * 1000)))
     for s in free:
         solver.add(*tr.domain_constraints(s, domains[s], scope))
     for s, v in (fixed or {}).items():
@@ -130,8 +130,8 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
                 ", ".join(b.symbol.name for b in f.binders)
     else:
         why = solver.reason_unknown()
-        if z3_fired(why, elapsed, safety_seconds(timeout)):
-            out.detail = (f"z3 ran past the wall-clock safety net of {safety_seconds(timeout):g} s "
+        if z3_fired(why, elapsed, wall_safety_seconds(timeout)):
+            out.detail = (f"z3 ran past the wall-clock safety net of {wall_safety_seconds(timeout):g} s "
                           f"before its budget of {budget} resource units ran out ({why})")
             record(out.detail)
         elif "resource limit" in why or "canceled" in why:  # z3 says either when the rlimit runs out

@@ -23,7 +23,7 @@ import z3
 from lawproof.language.domain import Domain
 from lawproof.language.errors import OutsideFragment
 from lawproof.language.functions import Cbrt
-from lawproof.language.timeout import RLIMIT_PER_SECOND, record, safety_seconds, z3_fired
+from lawproof.language.timeout import RLIMIT_PER_SECOND, record, wall_safety_seconds, z3_fired
 from lawproof.language.formula import (And, Atom, Binder, Bound, Formula, Iff, Implies, Not, Or, Quantified,
                               Truth, conj, disj)
 
@@ -31,9 +31,9 @@ _FLIP = {"=": "=", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 #: Budget of one sign proof for a denominator or factor, in z3 resource units (what
 #: about 0.3 s of solving counts; the bundled papers' largest uses 2,600). The proved
 #: sign decides how a relation is translated, so it is a budget, not a clock; the
-#: wall-clock timeout is only its safety net (`safety_seconds`: the floor, 20 s).
+#: wall-clock timeout is only its safety net (`wall_safety_seconds`: the floor, 20 s).
 SIGN_RLIMIT = 600_000
-SIGN_TIMEOUT_MS = int(1000 * safety_seconds(SIGN_RLIMIT / RLIMIT_PER_SECOND))
+SIGN_TIMEOUT_MS = int(1000 * wall_safety_seconds(SIGN_RLIMIT / RLIMIT_PER_SECOND))
 
 
 @dataclass
@@ -290,7 +290,10 @@ class Translator:
         return auxes[key].symbol
 
     def term(self, e: sympy.Expr) -> z3.ArithRef:
-        """A polynomial as a z3 term."""
+        """A polynomial as a z3 term (OutsideFragment beyond total degree MAX_DEGREE)."""
+        if isinstance(e, (sympy.Mul, sympy.Pow)) and _degree(e) > MAX_DEGREE:
+            raise OutsideFragment(f"a term of degree {_degree(e)} (beyond {MAX_DEGREE}, where z3's "
+                                  f"count of its work no longer bounds its time)")
         if e.is_Symbol:
             return self.var(e)
         if e.is_Rational:
@@ -303,6 +306,26 @@ class Translator:
             b = self.term(e.base)
             return z3.Product([b] * int(e.exp)) if e.exp <= 4 else b ** int(e.exp)
         raise OutsideFragment(f"{sympy.sstr(e)} is not a polynomial")
+
+
+#: The highest total degree of a monomial sent to z3. Isolating the roots of x^400 - 2
+#: takes z3 seconds while its resource count (rlimit) barely moves, so the budget
+#: would not stop it; up to degree 200 the count keeps pace (0.45 million units for
+#: x^200 - 2, well inside a claim's 10 million).
+MAX_DEGREE = 200
+
+
+def _degree(e: sympy.Expr) -> int:
+    """The total degree of a monomial or power of a polynomial, read off its shape."""
+    if e.is_Symbol:
+        return 1
+    if isinstance(e, sympy.Pow) and e.exp.is_Integer:
+        return abs(int(e.exp)) * _degree(e.base)
+    if isinstance(e, sympy.Mul):
+        return sum(_degree(a) for a in e.args)
+    if isinstance(e, sympy.Add):
+        return max(_degree(a) for a in e.args)
+    return 0
 
 
 def _one_of(y: sympy.Symbol, args: list[sympy.Expr]) -> Atom:

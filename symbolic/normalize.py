@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import sympy
 
+from lawproof.language import sizes
 from lawproof.language.claims import Claim, Theory
 from lawproof.language.definedness import guarded, of_node, shown, unguarded
 from lawproof.language.domain import Domain
@@ -34,7 +35,10 @@ def expand(expr: sympy.Expr, theory: Theory, *, seconds: float = 5.0) -> sympy.E
     cannot evaluate stays unevaluated; later layers treat it as outside their
     fragment. A derived built-in without a unique value raises ClaimInputError.
     """
-    return _substitute_and_evaluate(expr, _expanded_bodies(theory, seconds), _domains(theory), seconds)
+    # the whole expansion, not only each calculus node, under the safety net: SymPy
+    # rebuilding min(integrate(1, s, 0, oo), 1) integrates numerically without end
+    with time_limit(seconds, "SymPy expanding definitions and calculus"):
+        return _substitute_and_evaluate(expr, _expanded_bodies(theory, seconds), _domains(theory), seconds)
 
 
 def _domains(theory: Theory) -> Domains:
@@ -110,7 +114,13 @@ def _substitute_and_evaluate(expr: sympy.Expr, bodies: "_Bodies", domains: Domai
         body = bodies[e.func.__name__]
         if isinstance(body, _Failed):
             raise body.error()
-        return body(*e.args) if isinstance(body, sympy.Lambda) else body
+        if not isinstance(body, sympy.Lambda):
+            return body
+        try:
+            return sizes.substitute(body.expr, dict(zip(body.variables, e.args)))
+        except ValueError as err:
+            raise ClaimInputError(f"{sympy.sstr(e)}: {err}",
+                                  fix="use smaller arguments, or a symbol for the large value") from None
 
     if expr.has(Rebind):
         expr = expr.replace(lambda e: isinstance(e, Rebind),
@@ -176,6 +186,10 @@ def _evaluate_calculus(expr: sympy.Expr, domains: Domains, seconds: float) -> sy
                 renamed, back = _assumed(node, domains)
                 value = renamed.doit(deep=True).xreplace(back)
         except (BackendTimeout, NotImplementedError, ValueError, TypeError):
+            return node
+        if value.has(sympy.oo, -sympy.oo):
+            # a divergent integral is no real value, and not settled as undefined
+            # either (like an infinite limit): left as it is, min(oo, 1) cannot become 1
             return node
         return node if _undefined(value) else value
 

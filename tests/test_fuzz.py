@@ -28,6 +28,13 @@ one); when it is set the inputs are random unless `LAWPROOF_FUZZ_DERANDOMIZE=1`,
 `--hypothesis-seed=N` replays a run. `LAWPROOF_FUZZ_CHECKS` sets how many files are
 checked in full (default 12). A failure prints the smallest input hypothesis found:
 add it to tests/test_input_errors.py as a regression test.
+
+Full checks at scale, each file within a limit, with findings summarized by signature
+(uncaught exceptions, internal errors, claims past their limit)::
+
+    python tests/fuzz_checks.py --files 2000 --seed 7
+
+(a few files of it run here, `test_fuzz_check_run_finds_nothing`).
 """
 from __future__ import annotations
 
@@ -467,3 +474,13 @@ def test_deep_nesting_is_an_input_error_or_fine(kind, depth):
         assert err is not None and "nested deeper than" in err.message, (kind, err)
     if depth <= 10 and kind != "interval":  # a quantifier is no bound: an error, not a crash
         assert cf.claims[0].error is None, cf.claims[0].error
+
+
+# -- the longer run of full checks, bounded ----------------------------------------------
+
+def test_fuzz_check_run_finds_nothing():
+    """A few files through tests/fuzz_checks.py, the documented longer run."""
+    from fuzz_checks import run
+
+    summary = run(files=max(2, CHECKS // 2), seed=16)
+    assert summary.files >= 1 and not summary.findings, "\n".join(summary.lines(3))

@@ -202,3 +202,40 @@ def test_reports_are_written_through_atomic_replacement(tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         write_reports([fr], tmp_path)
     assert {f: (tmp_path / f).read_bytes() for f in files_under(tmp_path)} == before
+
+
+# -- links in claim text are shown, not followed --------------------------------------
+
+def test_markdown_links_with_unsafe_schemes_do_not_pass_through(tmp_path):
+    says = "see [x](javascript:alert(1)) and ![i](data:text/html,x) and <javascript:alert(3)>"
+    fr = lawproof.check_file(lawproof.loads(claim_text(says=says, title="[t](vbscript:msgbox)"), "l.claims.toml"))
+    write_reports([fr], tmp_path)
+    for name in ("p.md", "index.md"):
+        page = (tmp_path / name).read_text()
+        for link in ("](javascript:", "](data:", "](vbscript:", "<javascript:"):
+            assert link not in page, (name, link)
+    assert "[x]\\(javascript:alert(1))" in (tmp_path / "p.md").read_text()
+    html_page = (tmp_path / "p.html").read_text()
+    assert 'href="javascript' not in html_page and 'src="data' not in html_page
+
+
+def test_a_claim_file_named_like_a_url_scheme_is_linked_as_a_path(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "javascript:x.claims.toml").write_text(claim_text())
+    main(["report", "javascript:x.claims.toml", "--out", "."])
+    for name in ("p.md", "p.html"):
+        page = (tmp_path / name).read_text()
+        assert "./javascript:x.claims.toml" in page and "(javascript:" not in page and '"javascript:' not in page
+
+
+def test_a_file_that_cannot_be_read_leaves_the_report_folder_alone(tmp_path, capsys):
+    good = tmp_path / "good.claims.toml"
+    good.write_text(claim_text())
+    out = tmp_path / "out"
+    main(["report", str(good), "--out", str(out)])
+    before = {f: (out / f).read_bytes() for f in files_under(out)}
+    bad = tmp_path / "bad.claims.toml"
+    bad.write_text(claim_text(paper="../../escaped-paper"))
+    assert main(["report", str(bad), "--out", str(out)]) != 0
+    assert "not writing reports" in capsys.readouterr().err
+    assert {f: (out / f).read_bytes() for f in files_under(out)} == before

@@ -166,3 +166,35 @@ def test_a_witness_only_z3_finds_leaves_the_claim_undecided():
 ])
 def test_definedness_survives_the_expansion_of_definitions(formula, verdict):
     assert check(formula).verdict == verdict
+
+
+# -- claims that once ended in "methods disagree: a bug in lawproof" (issue 16) -----------
+
+@pytest.mark.parametrize("formula, verdict", [
+    ("ln(3) > 0 and 0 >= 1", "refuted"),
+    ("not (1 >= integrate(1/4, v, 0, 1))", "refuted"),
+    ("not (1/5 >= integrate(1/4, v, 0, 1))", "proved"),
+    ("(not (maximized_at(7 - c, c, 0))) -> (c <= 1/3)", "proved"),
+    ("(not (maximized_at(7 - c, c, c))) -> (c <= 1/3)", "refuted"),
+])
+def test_claims_that_once_made_the_methods_disagree(formula, verdict):
+    r = check(formula)
+    assert r.verdict == verdict and "disagree" not in r.method
+    # refuted by an exactly re-checked counterexample, or folded to false by exact arithmetic
+    assert verdict != "refuted" or "re-checked exactly" in r.method or r.normalized == "false"
+
+
+def test_a_variable_listed_twice_in_an_optimum_is_an_input_error():
+    r = check("(not (maximized_at(7 - c, (c, c), (0, c)))) -> (c <= 1/3)")
+    assert r.verdict == "error" and r.method == "input"
+    assert "'c' is listed twice among the variables of maximized_at" in r.message
+
+
+# -- found by tests/fuzz_checks.py ---------------------------------------------------------
+
+@pytest.mark.parametrize("formula", ["approx(limit(558, k, -1), 0^0)", "limit(558, k, -1) = 1"])
+def test_an_unevaluated_limit_in_a_recheck_is_no_internal_error(formula):
+    # the point -1 lies outside k's domain [0, 10]: the limit stays unevaluated, and the
+    # 50-digit re-check of a counterexample could not evaluate it (ValueError)
+    r = check(formula)
+    assert r.method != "internal" and r.verdict in ("unknown", "error", "refuted"), (r.verdict, r.message)

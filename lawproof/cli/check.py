@@ -294,6 +294,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     if find_qepcad() is None:
         print("note: QEPCAD B is not installed, so claims with a `region` key are reported without "
               "their derived region; install it with `pip install 'lawproof[qe]'`", file=sys.stderr)
+    unread = len(errors) - sum(len(f.errors) for f in files)
+    if unread and not args.check:
+        # a report without the files that could not be read would drop their papers
+        # from index.md and junit.xml: leave the folder as it is
+        print(f"not writing reports: {unread} claim file(s) could not be read; "
+              f"fix the input errors above and run again (nothing under {args.out}/ was changed)",
+              file=sys.stderr)
+        return code
     if not args.check:
         written = write_reports(files, Path(args.out))
         print(f"wrote {len(written)} files under {args.out}/")

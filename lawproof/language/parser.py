@@ -8,9 +8,8 @@ namespace, so text such as `__import__('os')` is an unknown name or a syntax err
 from __future__ import annotations
 
 import contextlib
-import math
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Iterator
@@ -18,7 +17,7 @@ from typing import Iterator
 import lark
 import sympy
 
-from . import definedness, functions
+from . import definedness, functions, sizes
 from .domain import Domain
 from .errors import FormulaSyntaxError
 from .formula import (RELOPS, Approx, Atom, Binder, Bound, Formula, Iff, Implies, Not,
@@ -289,27 +288,13 @@ def _number(token: str) -> sympy.Rational:
     return sympy.Rational(f.numerator, f.denominator)
 
 
-#: Bounds that keep exact arithmetic finite: a literal's decimal exponent, and the size
-#: of an exact power (`2^(10^10)` would be built digit by digit; `(x + 1)^100000`
-#: expanded term by term).
+#: A literal's decimal exponent is at most this (the size of exact powers is bounded
+#: by lawproof.language.sizes).
 MAX_EXPONENT = 1000
-MAX_BITS = 100_000
-# Numbers that large (about 30,000 digits) are printed in evidence and reports; Python
-# refuses to print integers beyond 4,300 digits unless told otherwise.
+# Numbers as large as sizes.MAX_BITS (about 30,000 digits) are printed in evidence and
+# reports; Python refuses to print integers beyond 4,300 digits unless told otherwise.
 if 0 < sys.get_int_max_str_digits() < 40_000:
     sys.set_int_max_str_digits(40_000)
-
-
-def _exact_size(base: sympy.Expr, exp: sympy.Rational) -> int:
-    """Roughly how many bits SymPy needs for `base^exp` built exactly, or expanded when
-    `base` is a sum (terms of the expansion times the bits of their coefficients)."""
-    k = abs(int(exp.p)) // int(exp.q)
-    if base.is_Rational:
-        return k * max(int(base.p).bit_length(), int(base.q).bit_length()) if abs(base) != 1 else 0
-    if base.is_Add:
-        n = len(base.args)
-        return math.comb(k + n - 1, n - 1) * k
-    return 0
 
 
 def rounding_half_unit(token: str) -> sympy.Rational:
@@ -507,6 +492,10 @@ class _Builder:
             if vname not in self.ns.symbols:
                 raise self.error(v, f"'{vname}' has no domain to optimize over",
                                  f"declare {vname} under [symbols]")
+            if any(b.symbol.name == vname for b in binders):
+                # (k, k) would give one variable two coordinates of the point
+                raise self.error(v, f"'{vname}' is listed twice among the variables of {name}",
+                                 "list each variable once, with one coordinate of the point for each")
             domain = self.ns.symbols[vname][1]
             binders.append(Binder(Bound(vname, domain), domain))
         pts = point_node.children if isinstance(point_node, lark.Tree) and point_node.data == "tuple" else [point_node]
@@ -611,7 +600,7 @@ class _Builder:
             base, exp = self.expr(t.children[0]), self.expr(t.children[2])
             if base.is_number and base.is_zero and exp.is_number and exp.is_negative:
                 raise self.error(t, "a negative power of zero (division by zero)", "check the base")
-            if exp.is_Rational and _exact_size(base, exp) > MAX_BITS:
+            if sizes.too_large(base, exp):
                 raise self.error(t, f"{sympy.sstr(sympy.Pow(base, exp, evaluate=False))} is too large "
                                     "to build exactly",
                                  "numbers and powers are kept exact and expanded: use a smaller exponent, "
@@ -719,7 +708,11 @@ class _Builder:
             var = Bound(vname, _between(lo, hi, self.outer_integer(vname)))
             body, conditions = self.scoped_term(args[0], vname, var)
             if conditions:
-                every = var.rebound(var.domain)
+                # an improper integral's integrand may be undefined at an end (ln at 0): it
+                # is defined on the open interval, and the value must converge (a divergent
+                # one stays unevaluated); a point inside where it is undefined is not skipped
+                inside = replace(var.domain, lo_open=True, hi_open=True)
+                every = var.rebound(inside)
                 self.note([Quantified("forall", (Binder(every, every.domain),),
                                       conj(conditions).map_exprs(lambda e: e.xreplace({var: every})))])
             return sympy.Integral(body, (var, lo, hi))

@@ -10,11 +10,11 @@ A claim's `timeout` (seconds, default 5) is turned into work budgets by fixed ru
 - SymPy, which has no step counter: nothing but the size of its input.
 
 On top of every budget sits a *safety net*, `SAFETY_FACTOR` times the seconds the
-budget stands for (and never under `SAFETY_FLOOR`), so that a runaway computation still
-ends. Nets on Python work (SymPy, the interval prover, searches) count the process's
-CPU seconds, which a busy machine does not inflate much; z3's own timeout only knows
-wall-clock time, so z3's nets are wall-clock, and the floor keeps a small budget's net
-(a 0.3 s sign proof) from firing when other processes take the cores. When a net fires
+budget stands for, so that a runaway computation still ends. Nets on Python work
+(SymPy, the interval prover, searches) count the process's CPU seconds, which a busy
+machine does not inflate much; z3's and QEPCAD's own limits only know wall-clock time,
+so their nets are wall-clock and never under `SAFETY_FLOOR`, which keeps a small
+budget's net (a 0.3 s sign proof) from firing when other processes take the cores. When a net fires
 anyway, `record` notes it, the engine says so in the claim's evidence and the claim is
 `unknown` (never a proved or refuted that another machine might not give).
 """
@@ -35,9 +35,10 @@ from .errors import BackendTimeout
 RLIMIT_PER_SECOND = 2_000_000
 #: The safety net is this many times the seconds a budget stands for...
 SAFETY_FACTOR = 10
-#: ...and never shorter than this: on a 2-core machine running a dozen busy processes, a
-#: z3 query that spends its 0.3 s budget took over 3 s of wall-clock time, and the net
-#: (10 x 0.3 s) turned a bundled claim's verdict into `unknown` now and then.
+#: A wall-clock net (z3, QEPCAD) is never shorter than this: on a 2-core machine running
+#: a dozen busy processes, a z3 query that spends its 0.3 s budget took over 3 s of
+#: wall-clock time, and the net (10 x 0.3 s) turned a bundled claim's verdict into
+#: `unknown` now and then.
 SAFETY_FLOOR = 20.0
 
 
@@ -51,7 +52,13 @@ def rlimit_for(seconds: float) -> int:
 
 
 def safety_seconds(seconds: float) -> float:
-    """The safety net above a budget worth `seconds`."""
+    """The CPU-time safety net above a budget worth `seconds`."""
+    return SAFETY_FACTOR * seconds
+
+
+def wall_safety_seconds(seconds: float) -> float:
+    """The wall-clock safety net above a budget worth `seconds` (for z3 and QEPCAD, whose
+    limits cannot count this process's CPU time)."""
     return max(SAFETY_FACTOR * seconds, SAFETY_FLOOR)
 
 
@@ -116,7 +123,7 @@ def time_limit(seconds: float, what: str = "computation", *, absolute: bool = Fa
         yield  # an enclosing net fires first anyway
         return
     message = (f"{what} ran past the safety net of {net:g} CPU seconds"
-               + ("" if absolute else f" ({SAFETY_FACTOR} x its budget of {seconds:g} s, at least {SAFETY_FLOOR:g} s)"))
+               + ("" if absolute else f" ({SAFETY_FACTOR} x its budget of {seconds:g} s)"))
 
     def on_signal(signum: int, frame: object) -> None:
         if not fired:

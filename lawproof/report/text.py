@@ -23,9 +23,12 @@ def markdown_text(text: str) -> str:
     Markdown reads `<` as HTML only when a letter, `/`, `!` or `?` follows it (tags,
     comments, declarations, autolinks), and `&` as a character reference only in
     `&name;`/`&#..;`: only those are escaped, so `S < S_c` and `R >= 1` stay as written.
+    A `](` is written `]\\(`, so `[x](javascript:...)` is shown as text and never
+    becomes a link or an image (autolinks `<javascript:...>` are tags, escaped above).
     """
     text = _ENTITY.sub("&amp;", text)
     text = _TAG.sub("&lt;", text)
+    text = text.replace("](", "]\\(")
     return re.sub(r"\r\n?|\n", " ", text)
 
 

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from ..engine import FileResult
-from ..language.files import atomic_write, inside
+from ..language.files import atomic_write, folder_lock, inside, leftovers, replace_folder
 from . import html, json_report, junit, markdown
 from .model import PaperReport, build_report
 
@@ -18,7 +18,9 @@ def _claim_file_link(p: PaperReport, home: Path) -> str | None:
     path = Path(p.path)
     if path.is_absolute() or not path.is_file():
         return None
-    return Path(os.path.relpath(path, home)).as_posix()
+    link = Path(os.path.relpath(path, home)).as_posix()
+    # a file named `javascript:x.claims.toml` must not read as a URL scheme
+    return f"./{link}" if ":" in link.split("/")[0] else link
 
 
 def render_files(files: list[FileResult], *, home: Path) -> dict[str, str]:
@@ -48,23 +50,43 @@ def write_reports(files: list[FileResult], out: Path, *, home: Path | None = Non
     Each reported paper's `artifacts/<paper-id>/` folder is written afresh (files
     of claims or plots that no longer exist are removed); nothing else is deleted.
     Every path is checked to lie inside `out` first (ClaimInputError otherwise), and
-    each file is replaced atomically.
+    the folder is replaced as a whole (`files.replace_folder`): a run killed at any
+    moment leaves the old reports or the new ones, and two runs at once take turns.
+    The working folder (or a folder above it, or a repository's root) is not swapped
+    but written file by file, each atomically, under the same lock.
     """
+    out = Path(out)
     rendered = render_files(files, home=home if home is not None else out)
-    # every path is checked before anything is written or removed
-    targets = {rel: inside(out, rel) for rel in rendered}
+    for rel in rendered:  # every path is checked before anything is written
+        inside(out, rel)
+    if _holds_work(out):
+        # `--out .` in a clone: copying and swapping the whole working folder is not
+        # what the user asked for; each file is still replaced atomically, in turn
+        with folder_lock(out):
+            _fill(out, rendered)
+    else:
+        replace_folder(out, lambda folder: _fill(folder, rendered))
+    return [out / rel for rel in sorted(rendered)]
+
+
+def _holds_work(out: Path) -> bool:
+    """Is `out` the working folder, one above it, or a repository's root?"""
+    root = out.resolve()
+    return Path.cwd().resolve().is_relative_to(root) or (root / ".git").exists()
+
+
+def _fill(folder: Path, rendered: dict[str, str]) -> None:
+    """Write `rendered` into `folder` (a copy of the output folder, not yet in place)."""
+    targets = {rel: inside(folder, rel) for rel in rendered}
     for paper_dir in {Path(rel).parent for rel in rendered if rel.startswith("artifacts/")}:
-        folder = inside(out, paper_dir)
-        if folder.is_dir():
-            for stale in folder.iterdir():
+        paper_folder = inside(folder, paper_dir)
+        if paper_folder.is_dir():
+            for stale in paper_folder.iterdir():
                 if stale.is_file() and (paper_dir / stale.name).as_posix() not in rendered:
                     stale.unlink()
-    written: list[Path] = []
     for rel, text in sorted(rendered.items()):
         targets[rel].parent.mkdir(parents=True, exist_ok=True)
         atomic_write(targets[rel], text.encode("utf-8"))
-        written.append(out / rel)
-    return written
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -78,10 +100,12 @@ def check_reports(files: list[FileResult], committed: Path) -> list[str]:
     `committed`; return one line per differing, missing or extra file (empty when
     the committed folder is exactly what the code produces)."""
     with tempfile.TemporaryDirectory(prefix="lawproof-report-") as tmp:
-        write_reports(files, Path(tmp), home=committed)
-        fresh = _tree(Path(tmp))
-    old = _tree(committed)
-    problems = []
+        write_reports(files, Path(tmp) / "reports", home=committed)
+        fresh = _tree(Path(tmp) / "reports")
+    # a shared lock: a run writing `committed` right now finishes first
+    with folder_lock(committed, shared=True):
+        old = _tree(committed)
+        problems = [f"leftover: {p} (from an interrupted run; delete it)" for p in leftovers(committed)]
     for rel in sorted(set(fresh) | set(old)):
         if rel not in old:
             problems.append(f"missing: {committed / rel} (the code produces it)")

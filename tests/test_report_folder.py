@@ -1,0 +1,148 @@
+"""A report folder is replaced as a whole: a run killed at any moment leaves the old
+reports or the new ones, never a mix; two runs at once take turns; `report --check`
+notices what an interrupted run left behind (issue 16)."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import lawproof
+from lawproof.language import files as lp_files
+from lawproof.language.files import leftovers, replace_folder
+from lawproof.report.writer import check_reports, write_reports
+
+HEAD = '[paper]\nid = "{paper}"\ntitle = "{title}"\n[symbols]\nx = "(0, oo)"\n'
+CLAIM = '[[claim]]\nid = "{cid}"\nformula = "{formula}"\n'
+
+
+def claim_file(folder: Path, name: str, paper: str, title: str, claims: dict[str, str]) -> Path:
+    path = folder / name
+    path.write_text(HEAD.format(paper=paper, title=title)
+                    + "".join(CLAIM.format(cid=c, formula=f) for c, f in claims.items()))
+    return path
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def report(path: Path, out: Path) -> subprocess.Popen:
+    """`lawproof report` of `path` into `out` (a folder next to it), in a child process."""
+    return subprocess.Popen([sys.executable, "-c", "import sys; from lawproof.cli import main; sys.exit(main())",
+                             "report", path.name, "--out", out.name],
+                            cwd=path.parent, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+# -- in process -------------------------------------------------------------------------
+
+def test_a_fill_that_fails_leaves_the_old_folder_and_no_copy(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.md").write_text("old")
+
+    def fill(folder: Path) -> None:
+        (folder / "a.md").write_text("new")
+        (folder / "b.md").write_text("new")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        replace_folder(out, fill)
+    assert tree(out) == {"a.md": b"old"} and os.listdir(tmp_path) == ["out"]
+
+
+def test_the_swap_without_renameat2_keeps_old_or_new(tmp_path, monkeypatch):
+    monkeypatch.setattr(lp_files, "_exchange", lambda a, b: False)  # another system
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.md").write_text("old")
+    replace_folder(out, lambda f: (f / "a.md").write_text("new"))
+    assert tree(out) == {"a.md": b"new"} and os.listdir(tmp_path) == ["out"]
+    # a run killed between the two renames left the old folder aside: the next run puts it back
+    os.rename(out, tmp_path / ".out.old-1-abcd")
+    (tmp_path / ".out.new-1-abcd").mkdir()
+    assert len(leftovers(out)) == 2
+    replace_folder(out, lambda f: (f / "b.md").write_text("b"))
+    assert tree(out) == {"a.md": b"new", "b.md": b"b"} and os.listdir(tmp_path) == ["out"]
+
+
+def test_check_notices_what_an_interrupted_run_left(tmp_path):
+    fr = lawproof.check_file(claim_file(tmp_path, "p.claims.toml", "p", "T", {"c": "x + 1 > x"}))
+    out = tmp_path / "out"
+    write_reports([fr], out)
+    assert check_reports([fr], out) == []
+    (tmp_path / ".out.new-7-0123abcd").mkdir()
+    (out / "p.md").write_text("half a report")
+    problems = check_reports([fr], out)
+    assert any(p.startswith("leftover:") and ".out.new-7-0123abcd" in p for p in problems)
+    assert any(p.startswith("differs:") and p.endswith("p.md") for p in problems)
+
+
+# -- separate processes -----------------------------------------------------------------
+
+def test_a_report_run_killed_at_any_moment_leaves_old_or_new(tmp_path):
+    work = tmp_path / "work"
+    work.mkdir()
+    old_file = claim_file(work, "p.claims.toml", "p", "Old", {f"old{i}": f"x + {i} + 1 > x" for i in range(3)})
+    out = work / "out"
+    assert report(old_file, out).wait() == 0
+    old = tree(out)
+    saved = shutil.copytree(out, work / "saved")
+    new_file = claim_file(work, "p.claims.toml", "p", "New", {f"new{i}": f"x + {i} + 1 > x" for i in range(4)})
+    start = time.monotonic()
+    assert report(new_file, out).wait() == 0
+    whole = time.monotonic() - start
+    new = tree(out)
+    assert old != new and set(old) != set(new)
+    seen = set()
+    # kill moments spread over the run, most of them near its end, where it writes
+    for fraction in (0.4, 0.85, 0.95, 1.0):
+        shutil.rmtree(out)
+        shutil.copytree(saved, out)
+        run = report(new_file, out)
+        time.sleep(whole * fraction)
+        run.send_signal(signal.SIGKILL)
+        run.wait()
+        now = tree(out)
+        assert now in (old, new), sorted(set(now) ^ set(old))
+        seen.add("new" if now == new else "old")
+    assert "old" in seen  # the early kills at least
+
+
+def test_two_runs_at_once_leave_a_consistent_folder(tmp_path):
+    work = tmp_path / "work"
+    work.mkdir()
+    a = claim_file(work, "a.claims.toml", "pa", "A", {f"a{i}": f"x + {i} + 1 > x" for i in range(3)})
+    b = claim_file(work, "b.claims.toml", "pb", "B", {f"b{i}": f"x^2 + {i} >= 0" for i in range(3)})
+    alone = {}
+    for path, name in ((a, "only-a"), (b, "only-b")):
+        assert report(path, work / name).wait() == 0
+        alone[name] = tree(work / name)
+    out = work / "out"
+    runs = [report(a, out), report(b, out)]
+    assert [r.wait() for r in runs] == [0, 0]
+    both = tree(out)
+    # each paper's files are whole; the index and junit.xml are those of the run that came last
+    for name, files in alone.items():
+        paper = {k: v for k, v in files.items() if not k.startswith("index.") and k != "junit.xml"}
+        assert {k: both[k] for k in paper} == paper
+    assert any(all(both[k] == files[k] for k in ("index.md", "index.html", "junit.xml"))
+               for files in alone.values())
+    assert set(both) == set(alone["only-a"]) | set(alone["only-b"])
+    assert leftovers(out) == []
+
+
+def test_the_working_folder_is_written_in_place_not_swapped(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.txt").write_text("mine")
+    fr = lawproof.check_file(claim_file(tmp_path, "p.claims.toml", "p", "T", {"c": "x + 1 > x"}))
+    inode = tmp_path.stat().st_ino
+    write_reports([fr], Path("."))
+    assert tmp_path.stat().st_ino == inode and (tmp_path / "p.md").is_file()
+    assert (tmp_path / "notes.txt").read_text() == "mine" and leftovers(tmp_path) == []
