@@ -45,6 +45,9 @@ class Theory:
     path: str = "<memory>"
     symbols: dict[str, SymbolInfo] = field(default_factory=dict)
     definitions: dict[str, Definition] = field(default_factory=dict)
+    #: definitions that failed to load (name -> line), so that a later use of one is
+    #: reported as such, not as an unknown name
+    broken: dict[str, int | None] = field(default_factory=dict)
 
     @property
     def namespace(self) -> Namespace:

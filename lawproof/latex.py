@@ -26,6 +26,9 @@ _FUNCS = {"ln": "ln", "log": "log", "exp": "exp", "min": "min", "max": "max"}
 _SKIP = {"\\,", "\\;", "\\!", "\\ ", "\\quad", "\\qquad", "\\left", "\\right",
          "\\displaystyle", "\\big", "\\Big", "\\bigg", "\\Bigg"}
 _NOT_ARGUMENT = {"+", "-", "*", "/", "=", "<", ">", ",", ")", "]", "}", "^", "_", "!", "|", "&"}
+#: Superscripts and marks that decorate a name rather than raise it to a power, and the
+#: suffix each adds to the ASCII name (docs/claim-language-extensions.md).
+_MARKS = {"*": "_star", "\\ast": "_star", "\\star": "_star", "'": "_prime", "\\prime": "_prime"}
 _OPS = {"\\cdot": "*", "\\times": "*", "\\le": "<=", "\\leq": "<=", "\\ge": ">=",
         "\\geq": ">=", "\\neq": "!=", "\\infty": "oo", "\\pi": "pi"}
 
@@ -109,18 +112,46 @@ class _Reader:
         return out
 
     def name_with_subscript(self, base: str) -> list[str]:
-        if self.peek() == "_":
-            self.take()
-            self.split_number()
-            sub = self.take()
-            if sub == "{":
-                parts = []
-                while self.peek() not in ("}", None):
-                    parts.append(self.take().lstrip("\\"))
+        """A name with its subscript and decorations, as one ASCII name: `R_D` is R_D,
+        `R_D^*` R_D_star, `N'` and `N^\\prime` N_prime (marks in the order written,
+        after the subscript wherever it stands: `R^*_D` is R_D_star too)."""
+        sub, marks = "", ""
+        while True:
+            if self.peek() == "_" and not sub:
                 self.take()
-                sub = "".join(parts)
-            base = f"{base}_{sub.lstrip(chr(92))}"
-        return [base]
+                self.split_number()
+                sub = self.take()
+                if sub == "{":
+                    parts = []
+                    while self.peek() not in ("}", None):
+                        parts.append(self.take().lstrip("\\"))
+                    self.take()
+                    sub = "".join(parts)
+                sub = "_" + sub.lstrip(chr(92))
+            elif self.peek() == "'":
+                self.take()
+                marks += _MARKS["'"]
+            elif self.peek() == "^" and (decoration := self.decoration()) is not None:
+                marks += decoration
+            else:
+                return [base + sub + marks]
+
+    def decoration(self) -> str | None:
+        """The name suffix of a superscript that decorates a name (`^*`, `^\\prime`,
+        `^{\\prime\\prime}`), consumed; None (nothing consumed) for a power."""
+        after = self.tokens[self.i + 1:self.i + 2]
+        if after and after[0] in _MARKS:
+            self.i += 2
+            return _MARKS[after[0]]
+        if after == ["{"]:
+            end = self.i + 2
+            while end < len(self.tokens) and self.tokens[end] in _MARKS:
+                end += 1
+            if end > self.i + 2 and end < len(self.tokens) and self.tokens[end] == "}":
+                marks = "".join(_MARKS[t] for t in self.tokens[self.i + 2:end])
+                self.i = end + 1
+                return marks
+        return None
 
     def item(self) -> list[str]:
         tok = self.take()

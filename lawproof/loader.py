@@ -377,11 +377,30 @@ def _load_definitions(raw: Any, theory: Theory, out: ClaimFile, src: _Source) ->
         except ClaimInputError as e:
             src.shift(e, at)
             out.errors.append(e.located(file=theory.path))
+            _mark_broken(head, at[0], theory)
             continue
         except Exception as e:
             out.errors.append(_internal(e, f"the definition '{head}'", file=theory.path, line=at[0]))
+            _mark_broken(head, at[0], theory)
             continue
         theory.definitions[theory_def.name] = theory_def
+
+
+def _mark_broken(head: str, line: int | None, theory: Theory) -> None:
+    m = _NAME.match(head)
+    if m and m.group(1) not in theory.definitions:
+        theory.broken[m.group(1)] = line
+
+
+def _blame_broken(e: ClaimInputError, theory: Theory) -> None:
+    """Say so when `e` is an unknown name that is a definition which failed to load:
+    the mistake is in that definition, reported on its own."""
+    m = re.match(r"unknown (?:name|function) '(\w+)'", e.message)
+    if m and m.group(1) in theory.broken:
+        line = theory.broken[m.group(1)]
+        e.message = (f"'{m.group(1)}' cannot be used: its definition"
+                     f"{f' (line {line})' if line else ''} has an input error, reported on its own")
+        e.fix = f"fix the definition of '{m.group(1)}'"
 
 
 def _definition(head: str, spec: Any, theory: Theory) -> Definition:
@@ -419,7 +438,8 @@ def _definition(head: str, spec: Any, theory: Theory) -> Definition:
         body, lost = parse_definition(text, ns, local)
     except ClaimInputError as e:
         later = re.match(r"unknown (?:name|function) '(\w+)'", e.message)
-        if later:
+        _blame_broken(e, theory)
+        if later and later.group(1) not in theory.broken:
             e.fix = (f"declare '{later.group(1)}' under [symbols] or define it above '{name}'"
                      " (a definition may use only earlier ones)")
         e.message = f"in the definition of '{name}': {e.message}"
@@ -486,6 +506,7 @@ def _load_claim(raw: Any, index: int, theory: Theory, src: _Source) -> Claim:
                 parsed = parse_formula(raw[key], ns, tolerance=tol)
         except ClaimInputError as e:
             src.shift(e, src.key(lines, key))
+            _blame_broken(e, theory)
             claim.error = e.located(file=theory.path, claim=cid)
             return claim
         if key == "formula":

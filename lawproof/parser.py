@@ -235,8 +235,16 @@ def _parse_tree(text: str, start: str) -> lark.Tree:
         raise FormulaSyntaxError(f"unexpected character {ch!r}", fix=fix,
                                  line=e.line, column=e.column) from None
     except lark.exceptions.UnexpectedToken as e:
-        expected = sorted({_TOKEN_TEXT.get(t, _literal(t)) for t in e.expected})
+        # operands first: "a name, a number" is what a doubled operator is missing
+        expected = sorted({_TOKEN_TEXT.get(t, _literal(t)) for t in e.expected},
+                          key=lambda w: (not w.startswith("a "), w))
         fix = "expected " + ", ".join(expected[:8])
+        previous = e.token_history[-1] if getattr(e, "token_history", None) else None
+        if previous is not None and e.token.type in _BINARY and previous.type in _BINARY | {"NOT"}:
+            raise FormulaSyntaxError(f"{str(e.token)!r} directly after {str(previous)!r}: an operand is missing "
+                                     "between them",
+                                     fix=f"remove the doubled operator, or write the operand after {str(previous)!r}",
+                                     line=e.token.line, column=e.token.column) from None
         if e.token.type == "$END":
             raise FormulaSyntaxError("the formula ends too early", fix=fix,
                                      line=_end_line(text), column=_end_col(text)) from None
@@ -249,6 +257,11 @@ def _parse_tree(text: str, start: str) -> lark.Tree:
     except lark.exceptions.UnexpectedInput as e:  # any other way the text does not parse
         raise FormulaSyntaxError("the formula does not follow the grammar", fix="check the syntax",
                                  line=getattr(e, "line", None), column=getattr(e, "column", None)) from None
+
+
+#: Tokens that stand between two operands: one directly after another means an operand
+#: is missing (`x >= 0 and and x < 1`).
+_BINARY = {"AND", "OR", "__ANON_0", "__ANON_1", "RELOP", "MULOP", "POWOP"}
 
 
 def interval_is_empty(lo: sympy.Expr, hi: sympy.Expr, lo_open: bool, hi_open: bool) -> bool:

@@ -132,3 +132,22 @@ def test_a_parameter_or_definition_named_e_wins():
 def test_subscripted_e_is_a_name():
     cf = load('e_1 = "(0, 1)"', "c = { latex = 'e_1^2' }")
     assert body(cf, "c") == sympy.Symbol("e_1", real=True) ** 2
+
+
+@pytest.mark.parametrize("latex, name", [
+    (r"R_D^*", "R_D_star"), (r"R_{D}^{*}", "R_D_star"), (r"R^*_D", "R_D_star"), (r"R_D^\ast", "R_D_star"),
+    (r"N'", "N_prime"), (r"N^\prime", "N_prime"), (r"N^{\prime}", "N_prime"),
+    (r"N''", "N_prime_prime"), (r"N^{\prime\prime}", "N_prime_prime"), (r"\alpha^*", "alpha_star"),
+])
+def test_starred_and_primed_names_are_names(latex, name):
+    assert latex_to_ascii(latex, functions=set(), symbols=set()) == name
+    cf = load(f'{name} = "(0, oo)"', f"c = {{ latex = '''2 {latex}^2''' }}")
+    assert body(cf, "c") == 2 * sympy.Symbol(name, real=True) ** 2
+
+
+def test_a_broken_definition_is_not_reported_again_as_unknown():
+    cf = load(SYMS, "c = { latex = '\\unknowncmd x' }\n\"g(y)\" = \"c*y\"", claim("uses", "c > 0"))
+    assert len(cf.errors) == 2 and "unsupported command" in str(cf.errors[0])
+    assert "'c' cannot be used: its definition" in str(cf.errors[1])
+    err = cf.claims[0].error
+    assert "'c' cannot be used: its definition" in err.message and "unknown" not in err.message

@@ -69,6 +69,25 @@ def test_quantifier_with_own_domain_and_dependent_bound():
     assert free_symbols(f) == set()
 
 
+@pytest.mark.parametrize("text, parenthesized", [
+    ("S > 0 -> exists x in [0, 1]: x < S and x > 0",
+     "S > 0 -> (exists x in [0, 1]: x < S and x > 0)"),
+    ("S > 0 and forall y in [0, 1]: y >= 0 or y < S",
+     "S > 0 and (forall y in [0, 1]: y >= 0 or y < S)"),
+    ("S > 0 or forall y in [0, 1]: y >= 0 -> y < 2", "S > 0 or (forall y in [0, 1]: y >= 0 -> y < 2)"),
+    ("S > 0 <-> exists y in [0, 1]: y < S", "S > 0 <-> (exists y in [0, 1]: y < S)"),
+    ("not forall y in [0, 1]: y > 0 and y < 1", "not (forall y in [0, 1]: y > 0 and y < 1)"),
+    ("S > 0 and R > 1 and not exists y in [0, 1]: y > R",
+     "S > 0 and R > 1 and not (exists y in [0, 1]: y > R)"),
+    ("S > 0 -> forall y in [0, 1]: y >= 0 -> exists z in [0, 1]: z >= y",
+     "S > 0 -> (forall y in [0, 1]: (y >= 0 -> (exists z in [0, 1]: z >= y)))"),
+])
+def test_a_quantifier_stands_wherever_a_formula_does_and_extends_right(text, parenthesized):
+    f, _ = parse(text)
+    g, _ = parse(parenthesized)
+    assert canonical((f,)) == canonical((g,))
+
+
 def test_approx_default_tolerance_from_written_digits():
     f, _ = parse("approx(S, 0.15)")
     assert isinstance(f, Approx) and f.abs == sympy.Rational(5, 1000) and f.rel is None
@@ -117,6 +136,11 @@ def test_to_text_round_trips():
     ("sqrt(1, 2) > 0", "sqrt takes 1", 1),
     ("forall x in [1, 0]: x > 0", "empty", None),
     ("approx(S, 1, tol=2)", "rel=", None),
+    # the doubled operator is the mistake, not the comparison after it
+    ("S >= 0 and and S < 1", "'and' directly after 'and'", 12),
+    ("S >= 0 or and S < 1", "'and' directly after 'or'", 11),
+    ("S >= >= 0", "'>=' directly after '>='", 6),
+    ("S * / 2 > 0", "'/' directly after '*'", 5),
 ])
 def test_bad_formulas_report_message_and_position(text, message, column):
     cf = claim_file(f'[[claim]]\nid = "bad"\nformula = "{text}"\n')
