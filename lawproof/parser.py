@@ -730,6 +730,12 @@ class _Builder:
         var = Bound(vname, domain)
         body, conditions = self.scoped_term(args[0], vname, var)
         lost = definedness.lost(conditions, [body])
+        if any(not isinstance(c, Atom) for c in lost):
+            # a guard holds comparisons only; "the integrand is defined on the whole
+            # interval" is a quantified condition, which a limit cannot carry
+            raise self.error(t, "a limit of an integral whose integrand's definedness is a condition "
+                                "on the whole interval is not supported",
+                             "state the integral's closed form as a definition and take the limit of that")
         if lost:
             # conditions SymPy simplified out of the body travel with it as a guard, so
             # that the limit's evaluation can ask whether they hold near the point

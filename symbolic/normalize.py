@@ -177,9 +177,18 @@ def _evaluate_calculus(expr: sympy.Expr, domains: Domains, seconds: float) -> sy
                 value = renamed.doit(deep=True).xreplace(back)
         except (BackendTimeout, NotImplementedError, ValueError, TypeError):
             return node
-        return node if _undefined(value) else value
+        return node if _undefined(value) or _case_split(value) else value
 
     return expr.replace(lambda e: isinstance(e, _CALCULUS), one)
+
+
+def _case_split(value: sympy.Expr) -> bool:
+    """Whether SymPy's value splits into cases (`Piecewise((1/log(E) - ..., Ne(E, 1)),
+    (t, True))` for the integral of E^(-s)). Definedness is read off every node of a
+    term, so the conditions of a branch not taken (log(E) != 0) would make the term
+    undefined where another branch gives it a value: such a value is not used. A guard
+    (a value or undefined) is not a case split."""
+    return any(isinstance(n, sympy.Piecewise) and unguarded(n) is None for n in sympy.preorder_traversal(value))
 
 
 def _limit(node: sympy.Limit, domains: Domains) -> sympy.Expr:

@@ -602,9 +602,11 @@ def limit_value(node: sympy.Limit, domains: Domains, *, numbers: Numbers,
     Returns (value or None, what was checked)."""
     expr, x, point, direction = node.args
     assumed, back = _assumed(expr, {s: d for s, d in domains.items() if s != x})
+    # a bound variable carries its domain, so it is renamed too: the limit is in its dummy
+    x_assumed = {v: k for k, v in back.items()}.get(x, x)
     try:
         with time_limit(seconds, "SymPy limit"):
-            value = sympy.limit(assumed, x, point, str(direction)).xreplace(back)
+            value = sympy.limit(assumed, x_assumed, point, str(direction)).xreplace(back)
     except (BackendTimeout, NotImplementedError, ValueError, TypeError) as e:
         return None, f"SymPy could not evaluate the limit ({type(e).__name__})"
     if value.has(sympy.Limit, sympy.nan, sympy.zoo, sympy.oo, -sympy.oo, sympy.AccumBounds):
