@@ -23,6 +23,11 @@ RELOPS = ("=", "!=", "<", "<=", ">", ">=")
 Expr = sympy.Expr
 ExprMap = Callable[[Expr], Expr]
 
+#: Terms that bind a variable and that the symbolic layer evaluates (derivatives,
+#: integrals, limits, sums); left unevaluated, later layers treat them as outside
+#: their fragment.
+CALCULUS = (sympy.Derivative, sympy.Integral, sympy.Limit, sympy.Sum)
+
 
 class Bound(sympy.Symbol):
     """The variable of one binding: a quantifier, an optimum, an integral, a limit,
@@ -441,6 +446,6 @@ def to_text(f: Formula) -> str:
     raise TypeError(type(f).__name__)
 
 
-__all__ = ["Bound", "domain_of", "canonical", "Formula", "Truth", "Atom", "Not", "And", "Or", "Implies", "Iff",
+__all__ = ["CALCULUS", "Bound", "domain_of", "canonical", "Formula", "Truth", "Atom", "Not", "And", "Or", "Implies", "Iff",
            "Quantified", "Optimum", "Approx", "Binder", "RELOPS", "conj", "disj",
            "free_symbols", "nnf", "to_text"]

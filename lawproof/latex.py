@@ -26,6 +26,11 @@ _FUNCS = {"ln": "ln", "log": "log", "exp": "exp", "min": "min", "max": "max"}
 _SKIP = {"\\,", "\\;", "\\!", "\\ ", "\\quad", "\\qquad", "\\left", "\\right",
          "\\displaystyle", "\\big", "\\Big", "\\bigg", "\\Bigg"}
 _NOT_ARGUMENT = {"+", "-", "*", "/", "=", "<", ">", ",", ")", "]", "}", "^", "_", "!", "|", "&"}
+#: Bracket pairs that are functions: `\\lfloor x \\rfloor` is floor(x).
+_BRACKETS = {"\\lfloor": ("\\rfloor", "floor"), "\\lceil": ("\\rceil", "ceil")}
+#: Where the summand of a `\\sum` ends (not consumed).
+_ENDS_SUMMAND = frozenset({"+", "-", "=", "<", ">", ",", ")", "]", "}", "&", "\\le", "\\leq", "\\ge",
+                           "\\geq", "\\neq", "\\rfloor", "\\rceil", "\\right"})
 #: Superscripts and marks that decorate a name rather than raise it to a power, and the
 #: suffix each adds to the ASCII name (docs/claim-language-extensions.md).
 _MARKS = {"*": "_star", "\\ast": "_star", "\\star": "_star", "'": "_prime", "\\prime": "_prime"}
@@ -95,9 +100,12 @@ class _Reader:
                             f"write \\{name}(...) with the whole argument in parentheses")
         return ["("] + factor + [")"]
 
-    def sequence(self, until: str | None = None) -> list[str]:
+    def sequence(self, until: str | None = None, stop: frozenset[str] = frozenset()) -> list[str]:
+        """Items up to `until` (which must come) or up to a token of `stop` or the end
+        (which need not), as ASCII pieces with implicit products made explicit."""
         out: list[str] = []
-        while self.peek() is not None and self.peek() != until:
+        depth = 0  # of parentheses written as such, which `stop` does not look inside
+        while self.peek() is not None and self.peek() != until and not (depth == 0 and self.peek() in stop):
             if until is None and self.peek() == "}":
                 raise self.fail("unbalanced '}'")
             piece = self.item()
@@ -107,6 +115,7 @@ class _Reader:
                 if not call:
                     out.append("*")
             out.extend(piece)
+            depth += piece.count("(") - piece.count(")")
         if until is not None and self.peek() is None:
             raise self.fail(f"missing '{until}'")
         return out
@@ -184,6 +193,13 @@ class _Reader:
             return self.name_with_subscript("".join(parts))
         if tok in _OPS:
             return [_OPS[tok]]
+        if tok in _BRACKETS:
+            close, name = _BRACKETS[tok]
+            inside = self.sequence(until=close)
+            self.take()
+            return [name, "("] + inside + [")"]
+        if tok == "\\sum":
+            return self.sum()
         if tok.startswith("\\") and tok[1:] in _FUNCS:
             if self.peek() in ("(", "\\left"):
                 return [_FUNCS[tok[1:]]]   # a call: the parenthesis follows
@@ -197,6 +213,27 @@ class _Reader:
         if re.fullmatch(r"[A-Za-z]", tok):
             return self.letter(tok)
         return [tok]
+
+    def sum(self) -> list[str]:
+        """`\\sum_{k=lo}^{hi} e` as `sum(e, k, lo, hi)`. The summand is the product that
+        follows: it ends at the next `+`, `-`, relation, comma or closing bracket
+        (`\\sum_{k=1}^{n} k^2 + 1` is the sum plus 1; put a longer summand in parentheses)."""
+        if self.take() != "_" or self.take() != "{":
+            raise self.fail("\\sum needs its range as _{k=lo}^{hi}")
+        var = self.take()
+        if not (re.fullmatch(r"[A-Za-z]", var) or (var.startswith("\\") and var[1:] in _GREEK)) \
+                or self.take() != "=":
+            raise self.fail("\\sum needs its range as _{k=lo}^{hi} with a one-letter or Greek variable")
+        lo = self.sequence(until="}")
+        self.take()
+        if self.peek() != "^":
+            raise self.fail("\\sum needs an upper bound: _{k=lo}^{hi}")
+        self.take()
+        hi = self.group()
+        summand = self.sequence(stop=_ENDS_SUMMAND)
+        if not summand:
+            raise self.fail("\\sum has no summand")
+        return ["sum", "(", "("] + summand + [")", ",", var.lstrip("\\"), ",", "("] + lo + [")", ","] + hi + [")"]
 
     def letter(self, tok: str) -> list[str]:
         """A one-letter name; `e` is Euler's number unless the file declares a name `e`

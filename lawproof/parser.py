@@ -34,6 +34,7 @@ BUILTINS: dict[str, tuple[int, ...]] = {
     "log10": (1,), "abs": (1,), "min": (2, 3, 4, 5, 6), "max": (2, 3, 4, 5, 6),
     "diff": (2, 3), "integrate": (4,), "limit": (3,),
     "solve": (2,), "argmin": (2,), "argmax": (2,),
+    "sum": (4,), "floor": (1,), "ceil": (1,),
 }
 #: Names with a fixed meaning in formulas (a file symbol of the same name wins
 #: for E and pi, as the spec says).
@@ -661,6 +662,8 @@ class _Builder:
                              f"see the built-in functions in the claim-language spec")
         if name in ("diff", "integrate", "limit"):
             return self.calculus(t, name, args)
+        if name == "sum":
+            return self.sum(t, args)
         if name in ("solve", "argmin", "argmax"):
             with self.recording(on=False):
                 return self.derived(t, name, args)
@@ -680,6 +683,10 @@ class _Builder:
             return sympy.log(xs[0]) / sympy.log(10)
         if name == "abs":
             return sympy.Abs(xs[0])
+        if name == "floor":
+            return sympy.floor(xs[0])
+        if name == "ceil":
+            return sympy.ceiling(xs[0])
         if any(x.is_number and x.is_extended_real is False for x in xs):
             # min(1, sqrt(-3)): an argument that is not a real number (its condition is
             # recorded as false); SymPy cannot order it, and the term is undefined
@@ -749,6 +756,33 @@ class _Builder:
         except (NotImplementedError, ValueError) as e:
             raise self.error(t, f"SymPy cannot state this limit ({_short(str(e), 120)})",
                              f"write limit(expr, {vname}, point) with a real point, oo or -oo") from None
+
+    def sum(self, t: lark.Tree, args: list) -> sympy.Expr:
+        """`sum(e, k, lo, hi)`: e summed over the integers k from lo to hi, with a bound
+        integer k of its own. The bounds must be whole numbers; the sum is 0 when
+        hi = lo - 1 and undefined below that (SymPy's convention would give it a sign
+        there), and defined where every term is."""
+        var_node = args[1]
+        if not (isinstance(var_node, lark.Tree) and var_node.data == "name"):
+            raise self.error(t, "the second argument of sum must be a variable name", "write sum(e, k, 1, n)")
+        vname = str(var_node.children[0])
+        if vname in self.ns.functions or vname in CONSTANTS or vname in KEYWORDS or vname in BUILTINS:
+            raise self.error(var_node, f"'{vname}' is not a variable", "use a new name such as k")
+        lo, hi = self.expr(args[2]), self.expr(args[3])
+        for bound, node in ((lo, args[2]), (hi, args[3])):
+            if bound.is_integer is not True:
+                raise self.error(node, f"the bound {_short(sympy.sstr(bound))} of sum is not known to be a "
+                                       "whole number",
+                                 "use integers, integer symbols ({ domain = ..., integer = true }), "
+                                 "floor(...) or ceil(...)")
+        var = Bound(vname, Domain(lo, hi, False, False, True))
+        body, conditions = self.scoped_term(args[0], vname, var)
+        self.note([Atom(">=", hi - lo + 1, sympy.Integer(0))])
+        if conditions:
+            every = var.rebound(var.domain)
+            self.note([Quantified("forall", (Binder(every, every.domain),),
+                                  conj(conditions).map_exprs(lambda e: e.xreplace({var: every})))])
+        return sympy.Sum(body, (var, lo, hi))
 
     def outer_integer(self, name: str) -> bool:
         known = self.lookup_symbol(name)

@@ -11,6 +11,7 @@ positive, or a value is infinite. An atom with an undefined side is false.
 """
 from __future__ import annotations
 
+import math
 from contextlib import contextmanager
 from fractions import Fraction
 from typing import Callable, Iterable, Iterator
@@ -19,7 +20,7 @@ import mpmath
 import sympy
 from mpmath.libmp import from_man_exp, to_rational
 
-from lawproof.formula import And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth
+from lawproof.formula import CALCULUS, And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth
 
 Env = dict[sympy.Symbol, Fraction]
 Value = object  # mpmath.mpf under `mp`, mpmath.iv.mpf under `iv`
@@ -28,7 +29,6 @@ Value = object  # mpmath.mpf under `mp`, mpmath.iv.mpf under `iv`
 SIGN_DPS = (60, 120, 240, 1200)
 
 _NOT_FINITE = (sympy.nan, sympy.zoo, sympy.oo, -sympy.oo)
-_CALCULUS = (sympy.Derivative, sympy.Integral, sympy.Limit)
 
 
 class Undefined(Exception):
@@ -174,6 +174,26 @@ def _lambertw(ctx, v: Value) -> Value:
     return ctx.lambertw(v).real
 
 
+def _step(ctx, v: Value, down: bool) -> Value:
+    """floor (`down`) or ceil of `v`. An interval maps end by end (both are
+    nondecreasing), which is a certified enclosure. A rounded point within rounding
+    noise of an integer is read as that integer, as `mp_truth` reads two sides within
+    noise as equal: an approximation, which the exact re-check of any violation (and
+    the certified evaluation of a claim without free symbols) corrects."""
+    if _is_interval(ctx):
+        rounding = math.floor if down else math.ceil
+
+        def end(e: mpmath.mpf) -> object:
+            # exact integers, which iv's mpf rounds outward if they need more bits
+            return e if not mpmath.isfinite(e) else rounding(_mpf_fraction(e))
+        lo, hi = _ends(ctx, v)
+        return ctx.mpf([end(lo), end(hi)])
+    nearest = ctx.nint(v)
+    if abs(v - nearest) <= ctx.mpf(2) ** (16 - ctx.prec) * max(1, abs(v)):
+        return nearest
+    return ctx.floor(v) if down else ctx.ceil(v)
+
+
 def _walk(expr: sympy.Expr, env: Env, ctx) -> Value:
     """Value of `expr` at `env` in the mpmath context `ctx` (`mpmath.mp` or `mpmath.iv`).
 
@@ -192,7 +212,7 @@ def _walk(expr: sympy.Expr, env: Env, ctx) -> Value:
         return ctx.e
     if expr in _NOT_FINITE:
         raise Undefined(f"the term contains {expr}")
-    if isinstance(expr, _CALCULUS):
+    if isinstance(expr, CALCULUS):
         raise ValueError(f"numeric evaluation does not support an unevaluated {type(expr).__name__} "
                          f"(in {sympy.sstr(expr)})")
     args = [_walk(a, env, ctx) for a in expr.args]
@@ -225,9 +245,11 @@ def _walk(expr: sympy.Expr, env: Env, ctx) -> Value:
         return _extreme(ctx, args, max)
     if isinstance(expr, sympy.LambertW) and len(args) == 1:
         return _lambertw(ctx, args[0])
+    if isinstance(expr, (sympy.floor, sympy.ceiling)):
+        return _step(ctx, args[0], isinstance(expr, sympy.floor))
     raise ValueError(f"numeric evaluation does not support {type(expr).__name__} "
                      f"(in {sympy.sstr(expr)}); supported: symbols, rationals, pi, E, "
-                     "+, *, powers, exp, log, Abs, Min, Max, LambertW (principal branch)")
+                     "+, *, powers, exp, log, Abs, Min, Max, floor, ceiling, LambertW (principal branch)")
 
 
 def mp_value(expr: sympy.Expr, env: Env, dps: int = 50) -> mpmath.mpf:
@@ -344,6 +366,19 @@ def _exact_power(base: sympy.Expr, ex: sympy.Expr) -> sympy.Expr:
     return sympy.Pow(base, ex)
 
 
+def _exact_step(value: sympy.Expr, down: bool) -> sympy.Integer:
+    """floor (`down`) or ceil of a closed number, exactly: a rational directly, else
+    from an enclosure whose ends round to the same integer (Undecided otherwise, as
+    for a number that is an integer without being written as one)."""
+    if value.is_Rational:
+        return sympy.floor(value) if down else sympy.ceiling(value)
+    lo, hi = enclosure(value)
+    rounding = math.floor if down else math.ceil
+    if rounding(lo) != rounding(hi):
+        raise Undecided(f"cannot tell the {'floor' if down else 'ceiling'} of {sympy.sstr(value)}")
+    return sympy.Integer(rounding(lo))
+
+
 def _extreme_exact(values: list[sympy.Expr], smaller: bool) -> sympy.Expr:
     """Min (or max) of closed numbers by certified signs; SymPy's own Min refuses
     arguments it cannot compare numerically, so leave an unevaluated node then."""
@@ -368,7 +403,7 @@ def _exact(expr: sympy.Expr, env: Env) -> sympy.Expr:
         return expr
     if expr in _NOT_FINITE:
         raise Undefined(f"the term contains {expr}")
-    if isinstance(expr, _CALCULUS):
+    if isinstance(expr, CALCULUS):
         # the symbolic layer could not evaluate it: its value is not known exactly
         raise Undecided(f"an unevaluated {type(expr).__name__}: {sympy.sstr(expr)}")
     args = [_exact(a, env) for a in expr.args]
@@ -394,10 +429,12 @@ def _exact(expr: sympy.Expr, env: Env) -> sympy.Expr:
         if _sign_or_undecided(args[0] + sympy.exp(-1)) < 0:
             raise Undefined("LambertW of a number below -1/e")
         value = sympy.LambertW(args[0])
+    elif isinstance(expr, (sympy.floor, sympy.ceiling)):
+        value = _exact_step(args[0], isinstance(expr, sympy.floor))
     else:
         raise ValueError(f"exact evaluation does not support {type(expr).__name__} "
                          f"(in {sympy.sstr(expr)}); supported: symbols, rationals, pi, E, "
-                         "+, *, powers, exp, log, Abs, Min, Max, LambertW (principal branch)")
+                         "+, *, powers, exp, log, Abs, Min, Max, floor, ceiling, LambertW (principal branch)")
     if value in _NOT_FINITE:
         raise Undefined(f"{sympy.sstr(expr)} is {value}")
     return value

@@ -88,6 +88,31 @@ def test_a_quantifier_stands_wherever_a_formula_does_and_extends_right(text, par
     assert canonical((f,)) == canonical((g,))
 
 
+def test_sum_binds_an_integer_variable_of_its_own_with_its_range():
+    f, _ = parse("sum(a*k, k, 1, 3) > 0")
+    total = next(e for atom in (f.args if isinstance(f, And) else (f,)) for e in (atom.lhs,)
+                 if isinstance(e, sympy.Sum))
+    (k, lo, hi), = total.limits
+    assert isinstance(k, lawproof.formula.Bound) and k.is_integer and (lo, hi) == (1, 3)
+    assert (k.domain.lo, k.domain.hi, k.domain.integer) == (1, 3, True)
+    assert total.function == a * k and free_symbols(f) == {a}
+    g, _ = parse("floor(S) + ceil(R) >= 1")
+    assert g.lhs == sympy.floor(S) + sympy.ceiling(R)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("sum(k, k, 1, S) > 0", "is not known to be a whole number"),
+    ("sum(k, k, 1/2, 3) > 0", "is not known to be a whole number"),
+    ("sum(k, 2, 1, 3) > 0", "must be a variable name"),
+    ("sum(k, T, 1, 3) > 0", "'T' is not a variable"),
+    ("sum(k, k, 1) > 0", "sum takes 4"),
+    ("floor(S, R) > 0", "floor takes 1"),
+])
+def test_bad_sums_are_located_errors(text, message):
+    with pytest.raises(lawproof.ClaimInputError, match=message):
+        parse(text)
+
+
 def test_approx_default_tolerance_from_written_digits():
     f, _ = parse("approx(S, 0.15)")
     assert isinstance(f, Approx) and f.abs == sympy.Rational(5, 1000) and f.rel is None
