@@ -386,6 +386,10 @@ def _load_definitions(raw: Any, theory: Theory, out: ClaimFile, src: _Source) ->
         theory.definitions[theory_def.name] = theory_def
 
 
+#: The message of a use of a name that is neither declared nor defined (parser.py).
+_UNKNOWN = re.compile(r"unknown (?:name|function) '(\w+)'")
+
+
 def _mark_broken(head: str, line: int | None, theory: Theory) -> None:
     m = _NAME.match(head)
     if m and m.group(1) not in theory.definitions:
@@ -395,7 +399,7 @@ def _mark_broken(head: str, line: int | None, theory: Theory) -> None:
 def _blame_broken(e: ClaimInputError, theory: Theory) -> None:
     """Say so when `e` is an unknown name that is a definition which failed to load:
     the mistake is in that definition, reported on its own."""
-    m = re.match(r"unknown (?:name|function) '(\w+)'", e.message)
+    m = _UNKNOWN.match(e.message)
     if m and m.group(1) in theory.broken:
         line = theory.broken[m.group(1)]
         e.message = (f"'{m.group(1)}' cannot be used: its definition"
@@ -437,7 +441,7 @@ def _definition(head: str, spec: Any, theory: Theory) -> Definition:
     try:
         body, lost = parse_definition(text, ns, local)
     except ClaimInputError as e:
-        later = re.match(r"unknown (?:name|function) '(\w+)'", e.message)
+        later = _UNKNOWN.match(e.message)
         _blame_broken(e, theory)
         if later and later.group(1) not in theory.broken:
             e.fix = (f"declare '{later.group(1)}' under [symbols] or define it above '{name}'"

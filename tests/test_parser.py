@@ -96,8 +96,10 @@ def test_sum_binds_an_integer_variable_of_its_own_with_its_range():
     assert isinstance(k, lawproof.formula.Bound) and k.is_integer and (lo, hi) == (1, 3)
     assert (k.domain.lo, k.domain.hi, k.domain.integer) == (1, 3, True)
     assert total.function == a * k and free_symbols(f) == {a}
-    g, _ = parse("floor(S) + ceil(R) >= 1")
+    g, cf = parse("floor(S) + ceil(R) >= 1")
     assert g.lhs == sympy.floor(S) + sympy.ceiling(R)
+    for h in (f, g):  # printed in the claim language, and read back the same
+        assert canonical((parse_formula(to_text(h), cf.theory.namespace),)) == canonical((h,))
 
 
 @pytest.mark.parametrize("text, message", [
