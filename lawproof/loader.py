@@ -22,7 +22,7 @@ from .errors import BackendTimeout, ClaimInputError
 from .files import id_problem, suggest_id
 from .latex import latex_to_ascii
 from .timeout import time_limit
-from .parser import BUILTINS, CONSTANTS, KEYWORDS, Namespace, make_symbol, parse_definition, parse_term, \
+from .parser import BUILTINS, CONSTANTS, KEYWORDS, SHADOWABLE, Namespace, make_symbol, parse_definition, parse_term, \
     parse_formula, parse_interval, interval_is_empty
 
 CLAIM_KEYS = {"id", "says", "where", "formula", "expect", "assume", "timeout",
@@ -311,7 +311,7 @@ def _shown(value: Any) -> str:
 
 
 def _check_new_name(name: str, theory: Theory) -> str | None:
-    if name in KEYWORDS or name in BUILTINS or name == "oo":
+    if name in KEYWORDS or (name in BUILTINS and name not in SHADOWABLE) or name == "oo":
         return f"'{name}' is reserved in the claim language"
     if name in theory.symbols:
         return f"'{name}' is already a symbol"
@@ -422,7 +422,7 @@ def _definition(head: str, spec: Any, theory: Theory) -> Definition:
     ns = theory.namespace
     local = {}
     for p in params:
-        if p in ns.functions or p in KEYWORDS or p in BUILTINS or p in CONSTANTS:
+        if p in ns.functions or p in KEYWORDS or (p in BUILTINS and p not in SHADOWABLE) or p in CONSTANTS:
             raise ClaimInputError(f"parameter '{p}' of '{name}' clashes with a reserved or defined name",
                                   fix="rename the parameter")
         local[p] = ns.symbols[p][0] if p in ns.symbols else make_symbol(p)

@@ -36,6 +36,9 @@ BUILTINS: dict[str, tuple[int, ...]] = {
     "solve": (2,), "argmin": (2,), "argmax": (2,),
     "sum": (4,), "floor": (1,), "ceil": (1,),
 }
+#: Built-ins added after the first version of the language: a file's own symbol or
+#: definition of the same name keeps its meaning (old files stay valid).
+SHADOWABLE = {"sum", "floor", "ceil"}
 #: Names with a fixed meaning in formulas (a file symbol of the same name wins
 #: for E and pi, as the spec says).
 CONSTANTS = {"pi": sympy.pi, "E": sympy.E, "oo": sympy.oo}

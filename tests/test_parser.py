@@ -293,3 +293,11 @@ def test_no_eval_in_source():
         for py in (root / folder).rglob("*.py"):
             hit = banned.search(py.read_text())
             assert hit is None, f"{hit.group(0) if hit else ''} in {py}"
+
+
+def test_a_files_own_sum_floor_or_ceil_keeps_its_meaning():
+    # built-ins added later do not take a name an older file declared
+    cf = lawproof.loads('[paper]\nid = "old"\n[symbols]\nsum = "[0, 1]"\n[define]\n"floor(t)" = "t/2"\n'
+                        '[[claim]]\nid = "a"\nformula = "floor(sum) <= 1/2"\n', "old.claims.toml")
+    assert not cf.errors and cf.claims[0].error is None
+    assert [r.verdict for r in lawproof.check_file(cf).results] == ["proved"]  # the built-in: 1 at sum = 1
