@@ -104,15 +104,17 @@ def line_plot(curves: dict[str, tuple[np.ndarray, np.ndarray]], path: str | Path
     return _save(fig, path)
 
 
-def one_axis_plot(results: dict[str, SweepResult], axis: str, path: str | Path) -> Path:
+def one_axis_plot(results: dict[str, SweepResult], axis: str, path: str | Path, *,
+                  scan: str | None = None) -> Path:
     """What a one-axis sweep shows: the effective threshold per family against the
-    axis (and the paper's threshold) when the sweep computed one, else the optimum
-    itself, each minimizer coordinate per family. Never an empty plot: a sweep with
-    neither is an input error."""
-    thresholds = {name: (r.columns[axis], r.columns["S_c_eff"]) for name, r in results.items()
-                  if "S_c_eff" in r.columns and axis in r.columns}
+    axis (and the paper's threshold) when the sweep computed one and the axis is not
+    the scan parameter itself (the threshold is a value of that parameter), else the
+    optimum itself, each minimizer coordinate per family. Never an empty plot: a sweep
+    with neither is an input error."""
+    thresholds = {name or "base model": (r.columns[axis], r.columns["S_c_eff"]) for name, r in results.items()
+                  if "S_c_eff" in r.columns and axis in r.columns and axis != scan}
     if thresholds:
-        first = next(r for r in results.values() if "S_c_eff" in r.columns and axis in r.columns)
+        first = next(r for r in results.values() if "S_c_eff" in r.columns)
         return line_plot(thresholds, path, xlabel=axis, ylabel="S_c_eff", title="effective threshold per family",
                          baseline=(first.columns[axis], first.columns["S_c"]), baseline_label="S_c (paper)")
     optima = {}

@@ -282,7 +282,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                 out = out.with_name(f"{out.stem}{'-' + name if len(results) > 1 else ''}{out.suffix}")
                 print(f"wrote {phase_diagram(r, out, x=scan or '', title=name and f'{name} family')}")
         elif len(lines) == 1:
-            print(f"wrote {one_axis_plot(results, lines[0][0], args.plot)}")
+            print(f"wrote {one_axis_plot(results, lines[0][0], args.plot, scan=scan)}")
         else:
             raise ClaimInputError("--plot needs a grid sweep over one or two axes",
                                   fix="use one --grid axis (threshold curves) or two (phase diagram)")

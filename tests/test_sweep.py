@@ -180,3 +180,16 @@ def test_a_two_axis_sweep_of_any_claim_draws_a_phase_diagram(tmp_path):
     args = ["sweep", str(path), "vertex", "--grid", "p=0:1:4", "--grid", "q=0:2:3", "--plot", str(plot),
             "--workers", "1", "--quiet"]
     assert main(args) == 0 and b"<svg" in plot.read_bytes()
+
+
+def test_a_one_axis_sweep_over_the_scan_parameter_draws_the_minimizer(tmp_path, monkeypatch):
+    from lawproof import plots_sweep
+    drawn: dict = {}
+    monkeypatch.setattr(plots_sweep, "line_plot", lambda curves, out, **kw: drawn.update(curves) or Path(out))
+    common = ["--plot", str(tmp_path / "p.svg"), "--workers", "1", "--quiet"]
+    # the threshold is a value of S: against S itself it would be a flat line
+    assert main(["sweep", str(PAPER), CLAIM, "--grid", "S=0:1:5", "--set", "R=3"] + common) == 0
+    assert set(drawn) == {"minimizer"}
+    drawn.clear()
+    assert main(["sweep", str(PAPER), CLAIM, "--grid", "R=1.1:4:5", "--set", "S=0.3"] + common) == 0
+    assert set(drawn) == {"base model"}
