@@ -197,7 +197,7 @@ def search(target: Target, *, seed: int = 0, n: int = SEARCH_POINTS,
     batches: list[tuple[sympy.Symbol | None, sympy.Expr | None]] = [(None, None)]
     batches += _boundaries(target)
     for sym, bound in batches:
-        if deadline is not None and time.perf_counter() > deadline:
+        if deadline is not None and time.process_time() > deadline:
             record("the guided search for a witness, before its last batch")
             break
         trial = dict(env)
@@ -316,13 +316,13 @@ def check_variant(variant: variants.Variant, *, seed: int = 0, budget: float = 2
                   scan: str | None = "S",
                   lemma: Callable[[], tuple[variants.Variant, Result] | None] | None = None,
                   prove_closed_form: bool = False, curve: int = 0) -> Outcome:
-    """See `_check_variant`; a wall-clock safety net that fires on the way (see
+    """See `_check_variant`; a safety net that fires on the way (see
     docs/budgets.md) leaves the variant unknown, and its notes say so."""
     with watching() as fired:
         out = _check_variant(variant, seed=seed, budget=budget, scan=scan, lemma=lemma,
                              prove_closed_form=prove_closed_form, curve=curve)
     if fired:
-        out.notes.extend(f"wall-clock safety net: {what}" for what in dict.fromkeys(fired))
+        out.notes.extend(f"safety net: {what}" for what in dict.fromkeys(fired))
         if out.verdict in ("proved", "refuted"):
             out.notes.append(f"the {out.verdict} reached past the safety net is not given")
             out.verdict, out.witness = "unknown", None
@@ -351,7 +351,7 @@ def _check_variant(variant: variants.Variant, *, seed: int, budget: float, scan:
     found = None
     if not _in_smt_fragment(target.formula):
         # the batches are the budget; the deadline is only a safety net
-        found = search(target, seed=seed, deadline=time.perf_counter() + safety_seconds(budget))
+        found = search(target, seed=seed, deadline=time.process_time() + safety_seconds(budget))
         if found is not None:
             out.verdict, out.method = "refuted", "guided search (outside z3's fragment), re-checked exactly"
     if found is None:
@@ -405,7 +405,7 @@ def _lemma_premise(variant: variants.Variant, timeout: float, lower: sympy.Expr 
     except OutsideFragment:
         pass
     try:
-        found = interval.prove(formula, domains, deadline=time.perf_counter() + safety_seconds(timeout))
+        found = interval.prove(formula, domains, deadline=time.process_time() + safety_seconds(timeout))
     except OutsideFragment as e:
         return f"not decided ({e}): {text}"
     except (ValueError, ArithmeticError) as e:  # a failure inside the prover decides nothing

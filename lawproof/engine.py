@@ -23,7 +23,7 @@ from . import loader
 from .claims import Claim, ClaimFile, Table, Theory
 from .domain import Domain
 from .errors import ClaimInputError, LawproofError, OutsideFragment
-from .formula import Atom, Formula, Implies, Not, Optimum, conj, free_symbols, nnf, to_text
+from .formula import Atom, Formula, Implies, Not, Optimum, Truth, conj, free_symbols, nnf, to_text
 from .verdict import Evidence, Result
 
 from .numeric import (Undecided, Undefined, atom_values, exact_sign, exact_truth, exact_value, mp_truth,
@@ -42,7 +42,7 @@ CROSS_CHECK_POINTS = 24
 SEARCH_POINTS = 160
 #: Boxes the interval prover may examine per target (the claim, or a reduction of it).
 #: The box budget is what ends an interval search, so that verdicts and reports do not
-#: depend on machine speed; the wall-clock deadline (`safety_seconds` of the claim's
+#: depend on machine speed; the CPU-time deadline (`safety_seconds` of the claim's
 #: timeout per target) is only a safety net.
 INTERVAL_BOXES = 4000
 #: Precisions for a counterexample whose violation is below the 50-digit tolerance.
@@ -204,17 +204,17 @@ def _declined(e: Exception, base: dict) -> Result | None:
 
 
 def _safety_net_fired(result: Result, fired: list[str]) -> Result:
-    """A wall-clock safety net cut something short while the claim was checked: what
+    """A safety net cut something short while the claim was checked: what
     came after depends on the machine, so the claim is unknown, and the evidence says
     where the net fired (docs/budgets.md)."""
     ev = result.evidence
-    ev.tried.extend(f"wall-clock safety net: {what}" for what in dict.fromkeys(fired))
+    ev.tried.extend(f"safety net: {what}" for what in dict.fromkeys(fired))
     if result.verdict != "unknown":
         ev.tried.append(f"the verdict reached past the safety net ({result.verdict}"
                         + (f": {result.message}" if result.message else "") + ") is not given")
     ev.counterexample, ev.witnesses, ev.values, ev.instances, ev.artifact = {}, [], [], [], ""
-    result.verdict, result.method = "unknown", f"stopped by the wall-clock safety net ({result.method})"
-    result.message = ("a wall-clock safety net fired (" + "; ".join(dict.fromkeys(fired)) + "); the result "
+    result.verdict, result.method = "unknown", f"stopped by a safety net ({result.method})"
+    result.message = ("a safety net fired (" + "; ".join(dict.fromkeys(fired)) + "); the result "
                       "would depend on the machine's speed and load, so the claim is left undecided: raise "
                       "its timeout or simplify it")
     return result
@@ -255,7 +255,7 @@ def _check(claim: Claim, theory: Theory, base: dict, derivations: bool) -> Resul
         except OutsideFragment as e:
             ev.tried.append(f"SMT (z3): not applicable - {e}")
         if smt is not None and smt.status == "proved":
-            proved_by, ev.artifact = "SMT (z3)", smt.smt2
+            proved_by, ev.artifact = _smt_method(normalized, "SMT (z3)"), smt.smt2
 
     if smt is not None and smt.status == "refuted":
         try:
@@ -286,7 +286,7 @@ def _check(claim: Claim, theory: Theory, base: dict, derivations: bool) -> Resul
             return result("error", "SMT (z3) vs exact re-check", problem)
         if ev.instances:
             return result("refuted", "SMT (z3) on the closed sentence; instances re-checked exactly")
-        return result("refuted", "SMT (z3) counterexample, re-checked exactly")
+        return result("refuted", _smt_method(normalized, "SMT (z3) counterexample, re-checked exactly"))
 
     if proved_by is None:
         proved_by, refuted_by = _prove_beyond_smt(normalized, domains, claim, ev)
@@ -360,7 +360,7 @@ def _prove_beyond_smt(normalized: Formula, domains: dict, claim: Claim,
         method = "interval branch and bound (arb)" + (f" on the reduction ({red.name})" if red else "")
         try:
             found = interval.prove(target, domains, max_boxes=INTERVAL_BOXES,
-                                   deadline=time.perf_counter() + safety_seconds(claim.timeout))
+                                   deadline=time.process_time() + safety_seconds(claim.timeout))
         except OutsideFragment as e:
             ev.tried.append(f"{method}: not applicable - {e}")
             continue
@@ -554,6 +554,15 @@ def _derivations(claim: Claim, theory: Theory) -> list[tuple[str, sympy.Expr]]:
 
 
 # -- closed claims and tables ---------------------------------------------------------
+
+def _smt_method(normalized: Formula, method: str) -> str:
+    """The method's name; when the symbolic layer already folded the claim to true or
+    false (exact arithmetic, identities, signs SymPy proves on the domains), z3 and the
+    re-check only saw a constant, and naming them as the decider would mislead."""
+    if isinstance(normalized, Truth):
+        return f"symbolic normalization (the claim folds to {str(normalized.value).lower()})"
+    return method
+
 
 def _decide_closed(normalized: Formula, claim: Claim, ev: Evidence) -> tuple[str, str, str] | None:
     """A formula without free symbols (a value claim, a table row) is decided by

@@ -9,10 +9,13 @@ A claim's `timeout` (seconds, default 5) is turned into work budgets by fixed ru
 - sampling: a fixed number of points and fixed precisions;
 - SymPy, which has no step counter: nothing but the size of its input.
 
-On top of every budget sits a wall-clock *safety net*, `SAFETY_FACTOR` times the
-seconds the budget stands for, so that a runaway computation still ends. The safety
-net is far above what the budget takes on a slow, busy machine; when it fires anyway,
-`record` notes it, the engine says so in the claim's evidence and the claim is
+On top of every budget sits a *safety net*, `SAFETY_FACTOR` times the seconds the
+budget stands for (and never under `SAFETY_FLOOR`), so that a runaway computation still
+ends. Nets on Python work (SymPy, the interval prover, searches) count the process's
+CPU seconds, which a busy machine does not inflate much; z3's own timeout only knows
+wall-clock time, so z3's nets are wall-clock, and the floor keeps a small budget's net
+(a 0.3 s sign proof) from firing when other processes take the cores. When a net fires
+anyway, `record` notes it, the engine says so in the claim's evidence and the claim is
 `unknown` (never a proved or refuted that another machine might not give).
 """
 from __future__ import annotations
@@ -30,12 +33,16 @@ from .errors import BackendTimeout
 #: bundled papers' largest query uses 0.66 million (a region proof), their largest
 #: claim query 0.15 million, against the default 5 s x 2 M = 10 million.
 RLIMIT_PER_SECOND = 2_000_000
-#: The wall-clock safety net is this many times the seconds a budget stands for.
+#: The safety net is this many times the seconds a budget stands for...
 SAFETY_FACTOR = 10
+#: ...and never shorter than this: on a 2-core machine running a dozen busy processes, a
+#: z3 query that spends its 0.3 s budget took over 3 s of wall-clock time, and the net
+#: (10 x 0.3 s) turned a bundled claim's verdict into `unknown` now and then.
+SAFETY_FLOOR = 20.0
 
 
 class SafetyNetHit(BackendTimeout):
-    """A wall-clock safety net fired: what it cut short depends on the machine."""
+    """A safety net fired: what it cut short depends on the machine."""
 
 
 def rlimit_for(seconds: float) -> int:
@@ -44,8 +51,8 @@ def rlimit_for(seconds: float) -> int:
 
 
 def safety_seconds(seconds: float) -> float:
-    """The wall-clock safety net above a budget worth `seconds`."""
-    return SAFETY_FACTOR * seconds
+    """The safety net above a budget worth `seconds`."""
+    return max(SAFETY_FACTOR * seconds, SAFETY_FLOOR)
 
 
 # -- what fired -----------------------------------------------------------------------
@@ -60,7 +67,7 @@ def _stack() -> list[list[str]]:
 
 
 def record(what: str) -> None:
-    """Note that a wall-clock safety net cut `what` short (for every open `watching`)."""
+    """Note that a safety net cut `what` short (for every open `watching`)."""
     for hits in _stack():
         hits.append(what)
 
@@ -84,18 +91,19 @@ def z3_fired(reason: str, elapsed: float, net: float) -> bool:
 
 # -- the safety net for pure-Python work (SymPy) ----------------------------------------
 
-#: Seconds between repeated alarms once a safety net has fired.
+#: CPU seconds between repeated signals once a safety net has fired.
 REFIRE = 0.5
 
 
 @contextlib.contextmanager
 def time_limit(seconds: float, what: str = "computation", *, absolute: bool = False) -> Iterator[None]:
-    """A wall-clock safety net for a SymPy computation budgeted at `seconds`.
+    """A safety net for a SymPy computation budgeted at `seconds`, in CPU seconds of
+    this process (so that other processes on the machine do not make it fire).
 
-    The net is `SAFETY_FACTOR * seconds` (`seconds` itself when `absolute`, for a limit
-    that is not a claim's budget, such as reading a file); when it fires the block raises SafetyNetHit
-    (a BackendTimeout) and `record`s it, so that the claim's evidence says so.
-    Uses SIGALRM, so it only limits work on the main thread of a Unix process;
+    The net is `safety_seconds(seconds)` (`seconds` itself when `absolute`, for a limit
+    that is not a claim's budget, such as reading a file); when it fires the block raises
+    SafetyNetHit (a BackendTimeout) and `record`s it, so that the claim's evidence says so.
+    Uses SIGPROF, so it only limits work on the main thread of a Unix process;
     elsewhere the block runs unlimited. Nested limits keep the outer one armed.
     """
     usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
@@ -103,29 +111,29 @@ def time_limit(seconds: float, what: str = "computation", *, absolute: bool = Fa
         yield
         return
     net = seconds if absolute else safety_seconds(seconds)
-    outer_left, _ = signal.getitimer(signal.ITIMER_REAL)
+    outer_left, _ = signal.getitimer(signal.ITIMER_PROF)
     if outer_left and outer_left <= net:
         yield  # an enclosing net fires first anyway
         return
-    message = (f"{what} ran past the wall-clock safety net of {net:g} s"
-               + ("" if absolute else f" ({SAFETY_FACTOR} x its budget of {seconds:g} s)"))
+    message = (f"{what} ran past the safety net of {net:g} CPU seconds"
+               + ("" if absolute else f" ({SAFETY_FACTOR} x its budget of {seconds:g} s, at least {SAFETY_FLOOR:g} s)"))
 
-    def on_alarm(signum: int, frame: object) -> None:
+    def on_signal(signum: int, frame: object) -> None:
         if not fired:
             fired.append(True)
             record(message)
         raise SafetyNetHit(message)
 
     fired: list[bool] = []
-    start = time.monotonic()
-    previous = signal.signal(signal.SIGALRM, on_alarm)
+    start = time.process_time()
+    previous = signal.signal(signal.SIGPROF, on_signal)
     # and again every REFIRE seconds: code under the limit (SymPy's comparisons) may
     # catch the first SafetyNetHit and carry on, which must not make the net one-shot
-    signal.setitimer(signal.ITIMER_REAL, net, REFIRE)
+    signal.setitimer(signal.ITIMER_PROF, net, REFIRE)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
         if outer_left:
-            signal.setitimer(signal.ITIMER_REAL, max(1e-3, outer_left - (time.monotonic() - start)))
+            signal.setitimer(signal.ITIMER_PROF, max(1e-3, outer_left - (time.process_time() - start)))

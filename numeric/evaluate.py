@@ -297,12 +297,43 @@ def _algebraic_zero(value: sympy.Expr) -> bool:
         return False
 
 
+#: Logarithms of rationals whose numerator or denominator is larger than this are not
+#: factored (factoring is the zero test's cost).
+LOG_ZERO_TEST_MAX = 10**30
+
+
+def _log_linear_zero(value: sympy.Expr) -> bool | None:
+    """Whether `value`, if it is r + sum c_i log(q_i) with rationals r, c_i and positive
+    rationals q_i, is zero; None if it has another form (or numbers too large to factor).
+
+    Exact: sum c_i log(q_i) is the log of the algebraic number prod q_i^c_i, so it is
+    either 0 (when that product is 1: every prime's exponent sum c_i v_p(q_i) vanishes)
+    or transcendental (Lindemann-Weierstrass), hence never equal to -r when r != 0."""
+    r, exponents = sympy.Integer(0), {}
+    for term in sympy.Add.make_args(sympy.expand(value)):
+        coeff, rest = term.as_coeff_Mul()
+        if rest == 1:
+            r += coeff
+            continue
+        if not (coeff.is_Rational and isinstance(rest, sympy.log) and rest.args[0].is_Rational
+                and rest.args[0] > 0):
+            return None
+        q = rest.args[0]
+        if max(abs(q.p), q.q) > LOG_ZERO_TEST_MAX:
+            return None
+        for n, sign in ((q.p, 1), (q.q, -1)):
+            for prime, k in sympy.factorint(n).items():
+                exponents[prime] = exponents.get(prime, 0) + sign * k * coeff
+    return r == 0 and all(e == 0 for e in exponents.values())
+
+
 def exact_sign(value: sympy.Expr) -> int | None:
     """Sign (-1, 0, +1) of a closed, defined real number, certified; None if undecided.
 
     Rationals are exact. Otherwise interval evaluation at SIGN_DPS digits gives the
     sign when the interval excludes zero; zero itself is decided only for algebraic
-    numbers (minimal polynomial `t`), since no general test exists with exp and log.
+    numbers (minimal polynomial `t`) and for rational combinations of logarithms of
+    rationals (`_log_linear_zero`), since no general test exists with exp and log.
     Raises Undefined if `value` is not a defined real number.
     """
     if value.is_Rational:
@@ -311,6 +342,8 @@ def exact_sign(value: sympy.Expr) -> int | None:
         raise ValueError(f"exact_sign needs a closed number, got {sympy.sstr(value)}")
     if value in _NOT_FINITE:
         raise Undefined(f"{value} is not a real number")
+    if _log_linear_zero(value):
+        return 0
     algebraic = _algebraic(value)
     tested_zero = False
     for dps in SIGN_DPS:

@@ -715,7 +715,7 @@ class IntervalResult:
     status: "proved" (every box of `cover` satisfies the claim), "violation" (`point`,
     exact rationals for the variables of `matrix`, falsifies `matrix` by interval
     arithmetic and at 50 digits: a candidate for the exact re-check), or "unknown"
-    (the box budget ran out, or the wall-clock safety net fired; `detail` says where).
+    (the box budget ran out, or the CPU-time safety net fired; `detail` says where).
     `matrix` is the claim with its quantifiers moved into the box: false at a point
     of the box exactly when the claim fails there (with witnesses for inner
     universal variables).
@@ -940,7 +940,7 @@ def prove(formula: Formula, domains: dict[sympy.Symbol, Domain], *, max_boxes: i
     all be universal) by branch and bound, or find a candidate violation.
 
     At most `max_boxes` boxes are examined: that budget is what ends a search.
-    `deadline`, a `time.perf_counter()` value, is only a wall-clock safety net; when
+    `deadline`, a `time.process_time()` value (CPU seconds), is only a safety net; when
     it fires first the result is unknown and the firing is `record`ed. Raises OutsideFragment for a claim outside the prover's reach (an
     existential quantifier, integer variables, a function it does not know).
     """
@@ -1076,9 +1076,9 @@ def _search(prover: _Prover, root: Box, result: IntervalResult, max_boxes: int,
             result.detail = (f"box budget exhausted after {result.boxes} boxes: {len(result.cover)} proved, "
                              f"{len(queue)} undecided")
             return
-        if deadline is not None and time.perf_counter() > deadline:
+        if deadline is not None and time.process_time() > deadline:
             # only a safety net: the box budget is what normally ends a search
-            result.detail = (f"the wall-clock safety net (deadline) fired after {result.boxes} boxes: "
+            result.detail = (f"the CPU-time safety net (deadline) fired after {result.boxes} boxes: "
                              f"{len(result.cover)} proved, {len(queue)} undecided")
             record("the interval prover's search, before its box budget was spent")
             return

@@ -276,7 +276,7 @@ def search(f: Formula, domains: Domains, n: int = 128, *, seed: int = 0,
            dps: int = 50, inner: int = 16, deadline: float | None = None) -> SampleReport:
     """Look for a point of the domain box where `f` (its free symbols universally
     quantified over `domains`) is false at `dps` digits; stop at the first, or when
-    `time.perf_counter()` passes `deadline`. Inner quantifiers are approximated with
+    `time.process_time()` passes `deadline`. Inner quantifiers are approximated with
     `inner` points each (see mp_truth).
     """
     start = time.perf_counter()
@@ -284,7 +284,7 @@ def search(f: Formula, domains: Domains, n: int = 128, *, seed: int = 0,
     count = 0
     violation = None
     for p in points(free, domains, n, seed=seed):
-        if deadline is not None and time.perf_counter() > deadline:
+        if deadline is not None and time.process_time() > deadline:
             break
         count += 1
         if not mp_truth(f, p, dps, inner):

@@ -92,11 +92,14 @@ collect_ignore_glob = ["soundness/*.claims.toml"]
 
 @pytest.fixture(autouse=True)
 def _no_alarm_outlives_its_test():
-    """A wall-clock net a test leaves armed (a tiny monkeypatched net can fire inside
-    its own cleanup) must not disarm the next test's limits: disarm it after each test."""
+    """A net or alarm a test leaves armed (a tiny monkeypatched net can fire inside its
+    own cleanup) must not disarm the next test's limits: disarm both after each test."""
     import signal
-    handler = signal.getsignal(signal.SIGALRM)
+    if not hasattr(signal, "setitimer"):
+        yield
+        return
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGALRM, signal.SIGPROF)}
     yield
-    if hasattr(signal, "setitimer"):
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, handler)
+    for timer, sig in ((signal.ITIMER_REAL, signal.SIGALRM), (signal.ITIMER_PROF, signal.SIGPROF)):
+        signal.setitimer(timer, 0)
+        signal.signal(sig, handlers[sig])

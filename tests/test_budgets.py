@@ -1,7 +1,8 @@
 """Budgets, not clocks (docs/budgets.md): verdicts and artifacts count work, and a
-wall-clock safety net that fires leaves the claim unknown, saying so."""
+safety net that fires leaves the claim unknown, saying so."""
 from __future__ import annotations
 
+import math
 import os
 import subprocess
 import sys
@@ -24,21 +25,41 @@ id = "square"
 formula = "(x + 1)^2 = x^2 + 2*x + 1"
 '''
 
+POWER_16 = " + ".join(f"{math.comb(16, k)}*x^{k}" for k in range(17))
+
 
 def test_timeout_seconds_map_to_a_z3_resource_budget():
     assert budget.rlimit_for(5.0) == 5 * budget.RLIMIT_PER_SECOND
     assert budget.safety_seconds(5.0) == budget.SAFETY_FACTOR * 5.0 >= 10 * 5.0
+    assert budget.safety_seconds(0.3) == budget.SAFETY_FLOOR >= 20
 
 
-def test_the_safety_net_is_far_above_the_budget_and_records_when_it_fires():
+def _spin(cpu_seconds: float) -> None:
+    end = time.process_time() + cpu_seconds
+    while time.process_time() < end:
+        pass
+
+
+def test_the_safety_net_is_far_above_the_budget_and_records_when_it_fires(monkeypatch):
+    monkeypatch.setattr(budget, "SAFETY_FLOOR", 0.0)
     with budget.watching() as fired:
         with budget.time_limit(0.01, "a quick step"):
-            time.sleep(0.02)  # past the budget's seconds, well within the net
+            _spin(0.02)  # past the budget's seconds, well within the net
         assert fired == []
         with pytest.raises(budget.SafetyNetHit, match="safety net"):
             with budget.time_limit(0.001, "a runaway step"):
-                time.sleep(1)
+                _spin(1)
     assert len(fired) == 1 and "a runaway step" in fired[0]
+
+
+def test_the_safety_net_counts_cpu_time_not_waiting(monkeypatch):
+    # a process that waits (another process has the cores) spends no CPU time: the net,
+    # 10 x 0.01 s, does not fire during a 0.3 s sleep
+    monkeypatch.setattr(budget, "SAFETY_FLOOR", 0.0)
+    with budget.watching() as fired:
+        with budget.time_limit(0.01, "a waiting step"):
+            time.sleep(0.3)
+    assert fired == []
 
 
 def test_a_nested_limit_keeps_the_outer_net_armed():
@@ -46,18 +67,21 @@ def test_a_nested_limit_keeps_the_outer_net_armed():
     with budget.time_limit(100.0, "outer"):
         with budget.time_limit(0.5, "inner"):
             pass
-        left, _ = signal.getitimer(signal.ITIMER_REAL)
-        assert 900 < left <= 1000
-    assert signal.getitimer(signal.ITIMER_REAL)[0] == 0
+        left, _ = signal.getitimer(signal.ITIMER_PROF)
+        assert 900 < left <= 1000.1  # the CPU timer rounds up to its tick
+    assert signal.getitimer(signal.ITIMER_PROF)[0] == 0
 
 
 def test_a_claim_whose_safety_net_fires_is_unknown_and_says_so(monkeypatch):
     monkeypatch.setattr(budget, "SAFETY_FACTOR", 1e-6)
-    r = lawproof.check_file(lawproof.loads(IDENTITY, "b.toml")).results[0]
+    monkeypatch.setattr(budget, "SAFETY_FLOOR", 0.0)
+    # enough SymPy work for the kernel's CPU timer, which counts in ticks, to fire
+    text = IDENTITY.replace('"(x + 1)^2 = x^2 + 2*x + 1"', f'"(x + 1)^16 = {POWER_16}"')
+    r = lawproof.check_file(lawproof.loads(text, "b.toml")).results[0]
     assert r.verdict == "unknown"
-    assert r.method.startswith("stopped by the wall-clock safety net")
+    assert r.method.startswith("stopped by a safety net")
     assert "safety net" in r.message
-    assert any(t.startswith("wall-clock safety net: ") for t in r.evidence.tried)
+    assert any(t.startswith("safety net: ") for t in r.evidence.tried)
     assert r.evidence.artifact == "" and r.evidence.counterexample == {}
     monkeypatch.undo()
     again = lawproof.check_file(lawproof.loads(IDENTITY, "b.toml")).results[0]

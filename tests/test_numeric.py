@@ -63,10 +63,13 @@ def test_exact_sign():
     assert exact_sign(sqrt(hidden_zero) + 1) == 1  # the interval under the root touches 0
     assert exact_sign(sympy.pi - R(355, 113)) == -1
     assert exact_sign(sympy.exp(1) - R(27183, 10000)) == -1
-    # A transcendental zero: no exact test exists, and none is pretended.
-    assert exact_sign(sympy.log(4) - 2 * sympy.log(2)) is None
+    # A transcendental zero of logarithms of rationals is decided exactly...
+    assert exact_sign(sympy.log(4) - 2 * sympy.log(2)) == 0
+    # ...one of logarithms of irrationals has no exact test here, and none is pretended.
+    hidden_log_zero = sympy.log(1 + sqrt(2)) + sympy.log(sqrt(2) - 1)
+    assert exact_sign(hidden_log_zero) is None
     with pytest.raises(Undecided):
-        exact_value(sqrt(sympy.log(4) - 2 * sympy.log(2)), {})
+        exact_value(sqrt(hidden_log_zero), {})
 
 
 def test_unsupported_node_is_named():
@@ -313,8 +316,9 @@ def test_closed_claims_with_margins_below_50_digits_are_decided_not_errors():
     # the shown difference is right although its sides cancel all 50 digits
     chain = dict(got["pi-above-51-digits"].evidence.chain)
     assert "= 5.8209749445923078164e-51..., certified positive" in next(iter(chain.values()))
-    # a tie no enclosure can separate is decided exactly (minimal polynomial, identity)
-    assert got["log-tie"].method == "symbolic identity"
+    # a tie no enclosure can separate is decided exactly (minimal polynomial, logarithms
+    # of rationals)
+    assert got["log-tie"].method == "exact evaluation (certified signs)"
     assert got["algebraic-tie-unfolded"].method == "exact evaluation (certified signs)"
 
 
@@ -404,3 +408,29 @@ def test_claims_through_lambert_w_are_decided():
     with mpmath.workdps(40):
         assert mpmath.lambertw(mpmath.mpf(a_value.numerator) / a_value.denominator).real < \
             mpmath.mpf(a_value.numerator) / (3 * a_value.denominator)
+
+
+@given(st.lists(st.tuples(st.integers(-6, 6), st.integers(1, 40), st.integers(1, 40)), min_size=1, max_size=4),
+       st.fractions(min_value=-3, max_value=3, max_denominator=7))
+@settings(max_examples=60, deadline=None)
+def test_a_rational_combination_of_logarithms_is_zero_exactly_when_its_product_is_one(terms, offset):
+    # sum c log(p/q) + r = 0 iff r = 0 and prod (p/q)^c = 1 (Lindemann-Weierstrass):
+    # the truth computed here from exact rational arithmetic, not from the prover's factoring
+    value = sympy.Rational(offset.numerator, offset.denominator) + sum(
+        c * sympy.log(sympy.Rational(p, q)) for c, p, q in terms)
+    product = Fraction(1)
+    for c, p, q in terms:
+        product *= Fraction(p, q) ** c
+    zero = offset == 0 and product == 1
+    sign = exact_sign(value)
+    assert (sign == 0) == zero
+    if not zero and sign is not None:
+        assert sign == (1 if mpmath.mpf(sympy.N(value, 80)) > 0 else -1)
+
+
+@pytest.mark.parametrize("value, sign", [
+    (sympy.log(8) - 3 * sympy.log(2), 0), (sympy.log(6) - sympy.log(2) - sympy.log(3), 0),
+    (sympy.log(8) - 3 * sympy.log(2) + sympy.Rational(1, 10**70), 1),
+    (sympy.log(9) - 2 * sympy.log(3) - sympy.Rational(1, 10**70), -1)])
+def test_ties_between_logarithms_of_rationals_are_decided_exactly(value, sign):
+    assert exact_sign(value) == sign

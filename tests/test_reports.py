@@ -275,11 +275,11 @@ def test_reports_are_byte_identical_under_another_hash_seed(toy_path, out, tmp_p
 def test_what_depends_on_machine_speed_is_left_out_of_reports():
     r = lawproof.Result("p", "c", "consistent", "sampling", 1.5, evidence=lawproof.Evidence(tried=[
         "SMT (z3): unknown - z3 returned unknown [5.012 s]",
-        "interval branch and bound (arb): unknown - the wall-clock safety net (deadline) fired after 327 boxes: "
+        "interval branch and bound (arb): unknown - the CPU-time safety net (deadline) fired after 327 boxes: "
         "32 proved, 264 undecided",
         "interval branch and bound (arb): unknown - box budget exhausted after 4000 boxes: 9 proved, 3 undecided"]))
     assert tried(r) == ["SMT (z3): unknown - z3 returned unknown",
-                        "interval branch and bound (arb): unknown - the wall-clock safety net (deadline) fired",
+                        "interval branch and bound (arb): unknown - the CPU-time safety net (deadline) fired",
                         "interval branch and bound (arb): unknown - box budget exhausted after 4000 boxes: "
                         "9 proved, 3 undecided"]
 

@@ -21,7 +21,7 @@ from .plots import Plot, draw_plots
 SCHEMA_VERSION = 2
 
 #: Parts of `Evidence.tried` that depend on the machine's speed: timings, and how far
-#: a search got before a wall-clock safety net fired (numeric/interval.py; such a claim
+#: a search got before a safety net fired (numeric/interval.py; such a claim
 #: is unknown, see docs/budgets.md).
 _VOLATILE = ((re.compile(r" \[[0-9.]+ s\]$"), ""),
              (re.compile(r"safety net \(deadline\) fired after \d+ boxes: \d+ proved, \d+ undecided"),
