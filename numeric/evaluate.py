@@ -401,15 +401,24 @@ def _exact_power(base: sympy.Expr, ex: sympy.Expr) -> sympy.Expr:
 
 def _exact_step(value: sympy.Expr, down: bool) -> sympy.Integer:
     """floor (`down`) or ceil of a closed number, exactly: a rational directly, else
-    from an enclosure whose ends round to the same integer (Undecided otherwise, as
-    for a number that is an integer without being written as one)."""
+    from an enclosure whose ends round to the same integer, or that holds one integer
+    m, the certified sign of value - m (exact_sign: zero is decided for algebraic
+    numbers and logarithms of rationals). Undecided otherwise, as for a number that is
+    an integer without a test that says so."""
     if value.is_Rational:
         return sympy.floor(value) if down else sympy.ceiling(value)
     lo, hi = enclosure(value)
     rounding = math.floor if down else math.ceil
-    if rounding(lo) != rounding(hi):
+    if rounding(lo) == rounding(hi):
+        return sympy.Integer(rounding(lo))
+    m = math.floor(hi)
+    s = exact_sign(value - m) if math.ceil(lo) == m else None
+    if s is None:
         raise Undecided(f"cannot tell the {'floor' if down else 'ceiling'} of {sympy.sstr(value)}")
-    return sympy.Integer(rounding(lo))
+    # value lies in (m - 1, m + 1): below m its floor is m - 1, above m its ceiling m + 1
+    if down:
+        return sympy.Integer(m - 1 if s < 0 else m)
+    return sympy.Integer(m + 1 if s > 0 else m)
 
 
 def _extreme_exact(values: list[sympy.Expr], smaller: bool) -> sympy.Expr:
