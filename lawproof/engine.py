@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import os
 import re
+import textwrap
 import threading
 import time
 from dataclasses import dataclass, field
@@ -271,12 +272,31 @@ def _checked(claim: Claim, theory: Theory, derivations: bool) -> tuple[Result, b
         except Exception as e:  # noqa: BLE001
             # A failure inside a backend (or a bug of lawproof: AttributeError, IndexError,
             # SymPy's GeneratorsError, ...) is reported on this claim; the others still run.
-            result = Result(verdict="error", method="internal", seconds=0.0,
-                            message=f"{type(e).__name__}: {e}", **base)
+            result = _declined(e, base) or Result(verdict="error", method="internal", seconds=0.0,
+                                                  message=f"{type(e).__name__}: {e}", **base)
     if fired:
         result = _safety_net_fired(result, fired)
     result.seconds = time.perf_counter() - start
     return result, not fired and result.verdict != "error"
+
+
+def _declined(e: Exception, base: dict) -> Result | None:
+    """An unknown verdict when SymPy's own code declined a case (NotImplementedError:
+    "Result depends on the sign of -sign(log(E))"): what it could not do decides
+    nothing, so the claim is undecided, not an internal error. None otherwise."""
+    tb = e.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if not (isinstance(e, NotImplementedError) and tb is not None
+            and "sympy" in Path(tb.tb_frame.f_code.co_filename).parts):
+        return None
+    said = textwrap.shorten(str(e), 160)
+    result = Result(verdict="unknown", method="none", seconds=0.0,
+                    message=f"SymPy cannot carry out a step this claim needs ({said}); left undecided: "
+                            "give the symbols narrower domains, or state that step's result as a definition",
+                    **base)
+    result.evidence.tried.append(f"SymPy: NotImplementedError: {said}")
+    return result
 
 
 def _safety_net_fired(result: Result, fired: list[str]) -> Result:

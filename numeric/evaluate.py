@@ -11,6 +11,7 @@ positive, or a value is infinite. An atom with an undefined side is false.
 """
 from __future__ import annotations
 
+import math
 from contextlib import contextmanager
 from fractions import Fraction
 from typing import Callable, Iterable, Iterator
@@ -22,7 +23,7 @@ from flint import arb, fmpq
 from mpmath.libmp import from_man_exp, to_rational
 
 from lawproof.language import functions, sizes
-from lawproof.language.formula import And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth
+from lawproof.language.formula import CALCULUS, And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth
 
 from .elementary import ball
 
@@ -33,7 +34,6 @@ Value = object  # mpmath.mpf under `mp`, mpmath.iv.mpf under `iv`
 SIGN_DPS = (60, 120, 240, 1200)
 
 _NOT_FINITE = (sympy.nan, sympy.zoo, sympy.oo, -sympy.oo)
-_CALCULUS = (sympy.Derivative, sympy.Integral, sympy.Limit)
 
 
 class Undefined(Exception):
@@ -244,6 +244,26 @@ def _elementary(ctx, f: functions.Elementary, v: Value) -> Value:
     return ctx.mpf(image)
 
 
+def _step(ctx, v: Value, down: bool) -> Value:
+    """floor (`down`) or ceil of `v`. An interval maps end by end (both are
+    nondecreasing), which is a certified enclosure. A rounded point within rounding
+    noise of an integer is read as that integer, as `mp_truth` reads two sides within
+    noise as equal: an approximation, which the exact re-check of any violation (and
+    the certified evaluation of a claim without free symbols) corrects."""
+    if _is_interval(ctx):
+        rounding = math.floor if down else math.ceil
+
+        def end(e: mpmath.mpf) -> object:
+            # exact integers, which iv's mpf rounds outward if they need more bits
+            return e if not mpmath.isfinite(e) else rounding(_mpf_fraction(e))
+        lo, hi = _ends(ctx, v)
+        return ctx.mpf([end(lo), end(hi)])
+    nearest = ctx.nint(v)
+    if abs(v - nearest) <= ctx.mpf(2) ** (16 - ctx.prec) * max(1, abs(v)):
+        return nearest
+    return ctx.floor(v) if down else ctx.ceil(v)
+
+
 def _walk(expr: sympy.Expr, env: Env, ctx) -> Value:
     """Value of `expr` at `env` in the mpmath context `ctx` (`mpmath.mp` or `mpmath.iv`).
 
@@ -262,7 +282,7 @@ def _walk(expr: sympy.Expr, env: Env, ctx) -> Value:
         return ctx.e
     if expr in _NOT_FINITE:
         raise Undefined(f"the term contains {expr}")
-    if isinstance(expr, _CALCULUS):
+    if isinstance(expr, CALCULUS):
         raise ValueError(f"numeric evaluation does not support an unevaluated {type(expr).__name__} "
                          f"(in {sympy.sstr(expr)})")
     args = [_walk(a, env, ctx) for a in expr.args]
@@ -299,9 +319,11 @@ def _walk(expr: sympy.Expr, env: Env, ctx) -> Value:
     f = functions.of(expr)
     if f is not None:
         return _elementary(ctx, f, args[0])
+    if isinstance(expr, (sympy.floor, sympy.ceiling)):
+        return _step(ctx, args[0], isinstance(expr, sympy.floor))
     raise ValueError(f"numeric evaluation does not support {type(expr).__name__} "
                      f"(in {sympy.sstr(expr)}); supported: symbols, rationals, pi, E, "
-                     f"+, *, powers, exp, log, Abs, Min, Max, LambertW (principal branch), {_NAMES}")
+                     f"+, *, powers, exp, log, Abs, Min, Max, floor, ceiling, LambertW (principal branch), {_NAMES}")
 
 
 def mp_value(expr: sympy.Expr, env: Env, dps: int = 50) -> mpmath.mpf:
@@ -457,6 +479,28 @@ def _exact_power(base: sympy.Expr, ex: sympy.Expr) -> sympy.Expr:
     return sympy.Pow(base, ex)
 
 
+def _exact_step(value: sympy.Expr, down: bool) -> sympy.Integer:
+    """floor (`down`) or ceil of a closed number, exactly: a rational directly, else
+    from an enclosure whose ends round to the same integer, or that holds one integer
+    m, the certified sign of value - m (exact_sign: zero is decided for algebraic
+    numbers and logarithms of rationals). Undecided otherwise, as for a number that is
+    an integer without a test that says so."""
+    if value.is_Rational:
+        return sympy.floor(value) if down else sympy.ceiling(value)
+    lo, hi = enclosure(value)
+    rounding = math.floor if down else math.ceil
+    if rounding(lo) == rounding(hi):
+        return sympy.Integer(rounding(lo))
+    m = math.floor(hi)
+    s = exact_sign(value - m) if math.ceil(lo) == m else None
+    if s is None:
+        raise Undecided(f"cannot tell the {'floor' if down else 'ceiling'} of {sympy.sstr(value)}")
+    # value lies in (m - 1, m + 1): below m its floor is m - 1, above m its ceiling m + 1
+    if down:
+        return sympy.Integer(m - 1 if s < 0 else m)
+    return sympy.Integer(m + 1 if s > 0 else m)
+
+
 def _extreme_exact(values: list[sympy.Expr], smaller: bool) -> sympy.Expr:
     """Min (or max) of closed numbers by certified signs; SymPy's own Min refuses
     arguments it cannot compare numerically, so leave an unevaluated node then."""
@@ -496,7 +540,7 @@ def _exact(expr: sympy.Expr, env: Env) -> sympy.Expr:
         return expr
     if expr in _NOT_FINITE:
         raise Undefined(f"the term contains {expr}")
-    if isinstance(expr, _CALCULUS):
+    if isinstance(expr, CALCULUS):
         # the symbolic layer could not evaluate it: its value is not known exactly
         raise Undecided(f"an unevaluated {type(expr).__name__}: {sympy.sstr(expr)}")
     args = [_exact(a, env) for a in expr.args]
@@ -524,10 +568,12 @@ def _exact(expr: sympy.Expr, env: Env) -> sympy.Expr:
         value = sympy.LambertW(args[0])
     elif (f := functions.of(expr)) is not None:
         value = _exact_elementary(f, args[0])
+    elif isinstance(expr, (sympy.floor, sympy.ceiling)):
+        value = _exact_step(args[0], isinstance(expr, sympy.floor))
     else:
         raise ValueError(f"exact evaluation does not support {type(expr).__name__} "
                          f"(in {sympy.sstr(expr)}); supported: symbols, rationals, pi, E, "
-                         f"+, *, powers, exp, log, Abs, Min, Max, LambertW (principal branch), {_NAMES}")
+                         f"+, *, powers, exp, log, Abs, Min, Max, floor, ceiling, LambertW (principal branch), {_NAMES}")
     if value in _NOT_FINITE:
         raise Undefined(f"{sympy.sstr(expr)} is {value}")
     return value

@@ -442,6 +442,14 @@ def absolute(a: Interval) -> Interval:
     return Interval(arb(0), top)
 
 
+def step(a: Interval, down: bool) -> Interval:
+    """floor (`down`) or ceil of every member of `a`: both are nondecreasing, so the
+    ends map to the ends (closed: an open end's image may be attained)."""
+    def end(x: arb | None) -> arb | None:
+        return None if x is None else (x.floor() if down else x.ceil())
+    return Interval(end(a.lo), end(a.hi))
+
+
 def _extreme(values: list[Interval], smallest: bool) -> Interval:
     """Min (or max) of intervals, endpoint-wise; ends kept closed."""
     los, his = [v.lo for v in values], [v.hi for v in values]
@@ -474,7 +482,6 @@ def intersect(a: Interval, b: Interval) -> Interval:
 Env = list[Interval]
 Term = Callable[[Env], Interval]
 
-_CALCULUS = (sympy.Integral, sympy.Limit, sympy.Derivative)
 
 
 def _fold(fs: list[Term], op: Callable[[Interval, Interval], Interval]) -> Term:
@@ -536,6 +543,9 @@ def compile_term(expr: sympy.Expr, index: dict[sympy.Symbol, int]) -> Term:
         args = [compile_term(a, index) for a in expr.args]
         smallest = isinstance(expr, sympy.Min)
         return lambda env: _extreme([a(env) for a in args], smallest)
+    if isinstance(expr, (sympy.floor, sympy.ceiling)):
+        arg, down = compile_term(expr.args[0], index), isinstance(expr, sympy.floor)
+        return lambda env: step(arg(env), down)
     raise _Unsupported(f"{type(expr).__name__} (in {sympy.sstr(expr)})")
 
 
@@ -888,6 +898,11 @@ class _Prover:
 
     def _derivative(self, c: _CompiledAtom, i: int, env: Env) -> Interval | None:
         if i not in c.derivatives:
+            if c.difference.has(sympy.floor, sympy.ceiling):
+                # a step function jumps: no slope bounds its change (SymPy's derivative of
+                # floor would be read as 0 by the monotone and mean-value forms)
+                c.derivatives[i] = None
+                return None
             try:
                 # common factors pulled out: b*log(2)*(2**(b*t) - 1) has a visible sign,
                 # b*log(2)*2**(b*t) - b*log(2) has not

@@ -1,9 +1,10 @@
 """Translate the normalized intermediate form into z3 terms, soundly.
 
 The fragment: polynomial and rational arithmetic, rational powers (roots), the real
-cube root `cbrt`, abs, min, max, with quantifiers over interval domains. z3 has no
-trigonometric or hyperbolic functions: a claim with one is outside the fragment and
-goes to the other methods (nothing is abstracted, so no model can be spurious). Every atom carries its
+cube root `cbrt`, abs, min, max, floor and ceil (integer auxiliary variables), with
+quantifiers over interval domains. z3 has no trigonometric or hyperbolic functions: a
+claim with one is outside the fragment and goes to the other methods (nothing is
+abstracted, so no model can be spurious). Every atom carries its
 definedness (denominators nonzero, radicands nonnegative), so z3's total division
 never "satisfies" a formula through x/0. Denominators are cleared under a proven
 sign where the domains give one, and otherwise by multiplying through by the
@@ -278,14 +279,24 @@ class Translator:
             return self._aux(e.func(*args), auxes,
                              lambda y: [Atom(op, y, x) for x in args] + [_one_of(y, args)],
                              exists=_defined(args))
+        if isinstance(e, (sympy.floor, sympy.ceiling)):
+            # floor(t) is the integer y with y <= t < y + 1 (z3's ToInt(t)); ceil(t) the
+            # integer y with y - 1 < t <= y
+            t = self._purify(e.args[0], auxes)
+            one = sympy.Integer(1)
+            if isinstance(e, sympy.floor):
+                make = lambda y: [Atom("<=", y, t), Atom("<", t, y + one)]  # noqa: E731
+            else:
+                make = lambda y: [Atom("<", y - one, t), Atom("<=", t, y)]  # noqa: E731
+            return self._aux(e.func(t), auxes, make, exists=_defined([t]), integer=True)
         if isinstance(e, (sympy.Add, sympy.Mul)):
             return e.func(*[self._purify(x, auxes) for x in e.args])
         raise OutsideFragment(f"{type(e).__name__} ({sympy.sstr(e)}) is outside polynomial arithmetic")
 
     def _aux(self, key: sympy.Expr, auxes: dict[sympy.Expr, _Aux], make,
-             exists: list[Atom] | None = None) -> sympy.Symbol:
+             exists: list[Atom] | None = None, integer: bool = False) -> sympy.Symbol:
         if key not in auxes:
-            y = sympy.Symbol(f"aux{next(self._fresh)}", real=True)
+            y = sympy.Symbol(f"aux{next(self._fresh)}", **({"integer": True} if integer else {"real": True}))
             auxes[key] = _Aux(y, make(y), exists or [])
         return auxes[key].symbol
 

@@ -12,14 +12,13 @@ from lawproof.language.claims import Claim, Theory
 from lawproof.language.definedness import guarded, of_node, shown, unguarded
 from lawproof.language.domain import Domain
 from lawproof.language.errors import BackendTimeout, ClaimInputError, OutsideFragment
-from lawproof.language.formula import (And, Approx, Atom, Formula, Implies, Optimum, Or, Quantified,
+from lawproof.language.formula import (CALCULUS, And, Approx, Atom, Formula, Implies, Optimum, Or, Quantified,
                               Truth, conj, disj, domain_of)
 from lawproof.language.parser import ArgMin, Derived, Rebind, Solve, limit_direction
 from lawproof.language.timeout import SafetyNetHit, time_limit
 
 from .identity import _assumed
 
-_CALCULUS = (sympy.Derivative, sympy.Integral, sympy.Limit)
 Domains = dict[sympy.Symbol, Domain]
 #: (what was derived and how, the closed form SymPy computed), for the evidence
 Step = tuple[str, sympy.Expr]
@@ -130,7 +129,7 @@ def _substitute_and_evaluate(expr: sympy.Expr, bodies: "_Bodies", domains: Domai
     if out.has(Derived):
         out = out.replace(lambda e: isinstance(e, Derived),
                           lambda e: _derived_value(e, domains, seconds, steps))
-    if out.has(*_CALCULUS):
+    if out.has(*CALCULUS):
         out = _evaluate_calculus(out, domains, seconds)
     return out
 
@@ -146,7 +145,7 @@ def _rebound(node: Rebind, bodies: "_Bodies", domains: Domains, seconds: float,
     sub = dict(zip(olds.args, news.args))
     same_domains = all(domain_of(n, domains) == domains.get(o) for o, n in sub.items())
     raw = None if same_domains else _macro(call, bodies.theory)
-    if raw is None or not raw.has(Derived, *_CALCULUS):
+    if raw is None or not raw.has(Derived, *CALCULUS):
         return _substitute_and_evaluate(call, bodies, domains, seconds, steps).xreplace(sub)
     return _substitute_and_evaluate(raw.xreplace(sub), bodies, domains, seconds, steps)
 
@@ -168,12 +167,16 @@ def _macro(expr: sympy.Expr, theory: Theory) -> sympy.Expr:
 
 #: Terms where a derivative may not exist although the term is defined (a kink of abs
 #: at 0, of min and max where their arguments meet).
-_NON_SMOOTH = (sympy.Abs, sympy.Min, sympy.Max, sympy.sign, sympy.Heaviside, sympy.Piecewise)
+_NON_SMOOTH = (sympy.Abs, sympy.Min, sympy.Max, sympy.sign, sympy.Heaviside, sympy.Piecewise,
+               sympy.floor, sympy.ceiling)
+#: The most terms a sum without a closed form is added up for (concrete bounds only):
+#: a count, so that the same claim is decided the same way on any machine.
+MAX_SUM_TERMS = 200
 
 
 def _evaluate_calculus(expr: sympy.Expr, domains: Domains, seconds: float) -> sympy.Expr:
-    """Evaluate derivatives, integrals and limits, innermost first, with the semantics
-    of docs/calculus-semantics.md. A node SymPy cannot evaluate, or whose value these
+    """Evaluate derivatives, integrals, limits and sums, innermost first, with the
+    semantics of docs/calculus-semantics.md and docs/claim-language-extensions.md. A node SymPy cannot evaluate, or whose value these
     semantics do not settle, stays unevaluated (later layers treat it as outside their
     fragment); a limit that does not exist becomes `nan`, an undefined term."""
     def one(node: sympy.Expr) -> sympy.Expr:
@@ -181,6 +184,9 @@ def _evaluate_calculus(expr: sympy.Expr, domains: Domains, seconds: float) -> sy
             with time_limit(seconds, "SymPy calculus"):
                 if isinstance(node, sympy.Limit):
                     return _limit(node, domains)
+                if isinstance(node, sympy.Sum):
+                    value = _sum(node, domains)
+                    return node if _undefined(value) or _case_split(value) else value
                 if isinstance(node, sympy.Derivative) and node.expr.has(*_NON_SMOOTH):
                     return node
                 renamed, back = _assumed(node, domains)
@@ -191,9 +197,38 @@ def _evaluate_calculus(expr: sympy.Expr, domains: Domains, seconds: float) -> sy
             # a divergent integral is no real value, and not settled as undefined
             # either (like an infinite limit): left as it is, min(oo, 1) cannot become 1
             return node
-        return node if _undefined(value) else value
+        return node if _undefined(value) or _case_split(value) else value
 
-    return expr.replace(lambda e: isinstance(e, _CALCULUS), one)
+    return expr.replace(lambda e: isinstance(e, CALCULUS), one)
+
+
+def _sum(node: sympy.Sum, domains: Domains) -> sympy.Expr:
+    """`sum(e, k, lo, hi)`: SymPy's closed form in symbolic bounds, with the bounds put
+    in; without one, the terms added up when the bounds are numbers at most
+    MAX_SUM_TERMS apart; else the node itself (undecided). The closed form is sought
+    with the bounds as symbols even when they are numbers, so that SymPy never adds up
+    a long range term by term."""
+    (bound, lo, hi), = node.limits
+    # the summation variable and the bounds as plain integer symbols: the signs the
+    # domains give go to the other symbols only
+    k, a, b = (sympy.Dummy(name, integer=True) for name in ("k", "a", "b"))
+    renamed, back = _assumed(sympy.Tuple(node.function.xreplace({bound: k}), lo, hi), domains)
+    body, lo_r, hi_r = renamed.args
+    closed = sympy.Sum(body, (k, a, b)).doit()
+    if not closed.has(sympy.Sum):
+        return closed.xreplace({a: lo_r, b: hi_r}).xreplace(back)
+    if lo.is_Integer and hi.is_Integer and hi - lo < MAX_SUM_TERMS:
+        return sympy.Add(*(body.xreplace({k: sympy.Integer(i)}) for i in range(int(lo), int(hi) + 1))).xreplace(back)
+    return node
+
+
+def _case_split(value: sympy.Expr) -> bool:
+    """Whether SymPy's value splits into cases (`Piecewise((1/log(E) - ..., Ne(E, 1)),
+    (t, True))` for the integral of E^(-s)). Definedness is read off every node of a
+    term, so the conditions of a branch not taken (log(E) != 0) would make the term
+    undefined where another branch gives it a value: such a value is not used. A guard
+    (a value or undefined) is not a case split."""
+    return any(isinstance(n, sympy.Piecewise) and unguarded(n) is None for n in sympy.preorder_traversal(value))
 
 
 def _limit(node: sympy.Limit, domains: Domains) -> sympy.Expr:
@@ -319,7 +354,7 @@ def _derive(node: Derived, domains: Domains) -> tuple[sympy.Expr, str]:
     # ordinary ones, so the assumed signs are carried by fresh Symbols instead
     plain = {d: sympy.Symbol(d.name, **d.assumptions0) for d in back}
     renamed, back = renamed.xreplace(plain), {plain[d]: s for d, s in back.items()}
-    *args, x = [a.doit(deep=True) if a.has(*_CALCULUS) else a for a in renamed.args]
+    *args, x = [a.doit(deep=True) if a.has(*CALCULUS) else a for a in renamed.args]
     rename = {v: k for k, v in back.items()}
     domain = domain_of(node.variable, domains)
     equation = args[0] - args[1] if isinstance(node, Solve) else sympy.diff(args[0], x)
@@ -560,7 +595,7 @@ def _call_conditions(e: sympy.Expr, theory: Theory) -> list[Atom]:
     """Definedness conditions of the definition bodies `e` calls (transitively), in
     terms of the call's arguments; not of calls under a binder (calculus, solve)."""
     out: list[Atom] = []
-    if isinstance(e, (Derived, *_CALCULUS)):
+    if isinstance(e, (Derived, *CALCULUS)):
         return out
     if isinstance(e, Rebind):
         call, olds, news = e.args
@@ -635,7 +670,7 @@ def definedness(expr: sympy.Expr, domains: Domains | None = None) -> list[Atom]:
     # an integer exponent that the domains keep nonnegative needs no nonzero base
     nonnegative = (lambda ex: _assumed(ex, domains)[0].is_nonnegative is True) if domains else None
     for node in sympy.preorder_traversal(expr):
-        if isinstance(node, (sympy.Integral, sympy.Limit, sympy.Derivative)):
+        if isinstance(node, CALCULUS):
             raise OutsideFragment(f"unevaluated {type(node).__name__}")
         out.extend(of_node(node, nonnegative))
     unique: list[Atom] = []

@@ -60,6 +60,29 @@ def test_strict_fails_on_undecided(tmp_path):
     assert main(["check", "--strict", path]) == 1
 
 
+def test_strict_names_the_claims_that_fail_it(tmp_path, capsys):
+    head = '[paper]\nid = "e"\n[symbols]\nn = { domain = "[0, 5]", integer = true }\n'
+    text = head + '[[claim]]\nid = "tr"\nformula = "exp(n) >= 1 + n"\n[[claim]]\nid = "ok"\nformula = "n >= 0"\n'
+    path = write(tmp_path, text)
+    assert main(["check", "--strict", path]) == 1
+    out = capsys.readouterr().out
+    assert "? e/tr: " in out and "fails --strict" in out and "e/ok" not in out
+    assert main(["check", path]) == 0
+    assert "fails --strict" not in capsys.readouterr().out
+
+
+def test_the_method_column_is_never_cut():
+    from lawproof.cli.check import _row
+    from lawproof.verdict import Result
+    method = "SMT (z3) via KKT (convexity certified: DCP) on a very long description of the method"
+    row = _row(Result(paper="p", claim="c", verdict="proved", method=method, seconds=1.0))
+    # every word of the method is printed, in order, in the method column
+    first, *more = row.splitlines()
+    column = first.index("SMT")
+    text = " ".join([first[column:column + 40].strip()] + [m[column:].strip() for m in more])
+    assert text == method and all(m[:column].strip() == "" for m in more)
+
+
 def test_json_output_is_machine_readable(tmp_path, capsys):
     assert main(["check", "--json", write(tmp_path, GOOD)]) == 0
     doc = json.loads(capsys.readouterr().out)

@@ -132,3 +132,42 @@ def test_a_parameter_or_definition_named_e_wins():
 def test_subscripted_e_is_a_name():
     cf = load('e_1 = "(0, 1)"', "c = { latex = 'e_1^2' }")
     assert body(cf, "c") == sympy.Symbol("e_1", real=True) ** 2
+
+
+@pytest.mark.parametrize("latex, name", [
+    (r"R_D^*", "R_D_star"), (r"R_{D}^{*}", "R_D_star"), (r"R^*_D", "R_D_star"), (r"R_D^\ast", "R_D_star"),
+    (r"N'", "N_prime"), (r"N^\prime", "N_prime"), (r"N^{\prime}", "N_prime"),
+    (r"N''", "N_prime_prime"), (r"N^{\prime\prime}", "N_prime_prime"), (r"\alpha^*", "alpha_star"),
+])
+def test_starred_and_primed_names_are_names(latex, name):
+    assert latex_to_ascii(latex, functions=set(), symbols=set()) == name
+    cf = load(f'{name} = "(0, oo)"', f"c = {{ latex = '''2 {latex}^2''' }}")
+    assert body(cf, "c") == 2 * sympy.Symbol(name, real=True) ** 2
+
+
+def test_a_broken_definition_is_not_reported_again_as_unknown():
+    cf = load(SYMS, "c = { latex = '\\unknowncmd x' }\n\"g(y)\" = \"c*y\"", claim("uses", "c > 0"))
+    assert len(cf.errors) == 2 and "unsupported command" in str(cf.errors[0])
+    assert "'c' cannot be used: its definition" in str(cf.errors[1])
+    err = cf.claims[0].error
+    assert "'c' cannot be used: its definition" in err.message and "unknown" not in err.message
+
+
+@pytest.mark.parametrize("latex, plain", [
+    (r"\lfloor x \rfloor", "floor(x)"),
+    (r"\left\lceil \frac{x}{2} \right\rceil", "ceil(x/2)"),
+    (r"\sum_{k=1}^{n} k^2 + 1", "sum(k^2, k, 1, n) + 1"),
+    (r"\sum_{k=1}^{n} (k + 1) x", "sum((k + 1)*x, k, 1, n)"),
+    (r"2\sum_{i=0}^{n-1} \frac{1}{2^i}", "2*sum(1/2^i, i, 0, n - 1)"),
+    (r"\sum_{k=1}^n k", "sum(k, k, 1, n)"),
+])
+def test_sums_floors_and_ceilings_read_as_the_plain_syntax(latex, plain):
+    syms = 'x = "(0, oo)"\nn = { domain = "[0, 20]", integer = true }'
+    cf = load(syms, f"a = {{ latex = '{latex}' }}\nb = \"{plain}\"")
+    assert sympy.simplify(body(cf, "a").doit() - body(cf, "b").doit()) == 0
+
+
+@pytest.mark.parametrize("latex", [r"\sum k", r"\sum_{k}^{n} k", r"\sum_{k=1} k", r"\sum_{k=1}^{n}", r"\lfloor x"])
+def test_malformed_sums_and_floors_are_errors(latex):
+    with pytest.raises(lawproof.ClaimInputError, match="LaTeX"):
+        latex_to_ascii(latex, functions=set(), symbols=set())

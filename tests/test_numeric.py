@@ -1,6 +1,7 @@
 """The numeric layer: exact and 50-digit evaluation, sampling, re-checks."""
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 import mpmath
@@ -72,10 +73,42 @@ def test_exact_sign():
 
 
 def test_unsupported_node_is_named():
-    with pytest.raises(ValueError, match="floor"):
-        exact_value(sympy.floor(x), {x: Fraction(1, 2)})
-    with pytest.raises(ValueError, match="floor"):
-        mp_value(sympy.floor(x) + 1, {x: Fraction(1, 2)})
+    with pytest.raises(ValueError, match="Heaviside"):
+        exact_value(sympy.Heaviside(x), {x: Fraction(1, 2)})
+    with pytest.raises(ValueError, match="Heaviside"):
+        mp_value(sympy.Heaviside(x) + 1, {x: Fraction(1, 2)})
+
+
+@pytest.mark.parametrize("q, down, up", [
+    (Fraction(7, 2), 3, 4), (Fraction(-7, 2), -4, -3), (Fraction(3), 3, 3), (Fraction(-1, 10**60), -1, 0),
+    (Fraction(3) - Fraction(1, 10**60), 2, 3),
+])
+def test_floor_and_ceil_are_exact(q, down, up):
+    assert exact_value(sympy.floor(x), {x: q}) == down and exact_value(sympy.ceiling(x), {x: q}) == up
+
+
+def test_floor_of_an_irrational_is_exact_and_an_integer_in_disguise_undecided():
+    assert exact_value(sympy.floor(sqrt(2) * 1000), {}) == 1414
+    assert exact_value(sympy.ceiling(-sympy.pi), {}) == -3
+    # log(4) - 2 log(2) is 0: no enclosure tells which side of 0 it lies on, the exact
+    # zero test does; for logarithms of irrationals there is none, and none is pretended
+    log_zero = sympy.log(4) - 2 * sympy.log(2)
+    assert exact_value(sympy.floor(log_zero, evaluate=False), {}) == 0
+    assert exact_value(sympy.ceiling(log_zero + 3, evaluate=False), {}) == 3
+    hidden = sympy.log(1 + sqrt(2)) + sympy.log(sqrt(2) - 1)
+    with pytest.raises(Undecided):
+        exact_value(sympy.floor(hidden, evaluate=False), {})
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.fractions(min_value=-50, max_value=50, max_denominator=1000))
+def test_floor_at_fifty_digits_and_as_an_interval_enclose_the_exact_value(q):
+    from lawproof.numeric.evaluate import _iv_digits, _walk
+    exact = math.floor(q)
+    assert mp_value(sympy.floor(x), {x: q}) == exact
+    with _iv_digits(30):
+        lo, hi = (mpmath.mp.make_mpf(e) for e in _walk(sympy.floor(x / 3), {x: q}, mpmath.iv)._mpi_)
+    assert lo <= math.floor(q / 3) <= hi
 
 
 EXPRESSIONS = [

@@ -69,6 +69,52 @@ def test_quantifier_with_own_domain_and_dependent_bound():
     assert free_symbols(f) == set()
 
 
+@pytest.mark.parametrize("text, parenthesized", [
+    ("S > 0 -> exists x in [0, 1]: x < S and x > 0",
+     "S > 0 -> (exists x in [0, 1]: x < S and x > 0)"),
+    ("S > 0 and forall y in [0, 1]: y >= 0 or y < S",
+     "S > 0 and (forall y in [0, 1]: y >= 0 or y < S)"),
+    ("S > 0 or forall y in [0, 1]: y >= 0 -> y < 2", "S > 0 or (forall y in [0, 1]: y >= 0 -> y < 2)"),
+    ("S > 0 <-> exists y in [0, 1]: y < S", "S > 0 <-> (exists y in [0, 1]: y < S)"),
+    ("not forall y in [0, 1]: y > 0 and y < 1", "not (forall y in [0, 1]: y > 0 and y < 1)"),
+    ("S > 0 and R > 1 and not exists y in [0, 1]: y > R",
+     "S > 0 and R > 1 and not (exists y in [0, 1]: y > R)"),
+    ("S > 0 -> forall y in [0, 1]: y >= 0 -> exists z in [0, 1]: z >= y",
+     "S > 0 -> (forall y in [0, 1]: (y >= 0 -> (exists z in [0, 1]: z >= y)))"),
+])
+def test_a_quantifier_stands_wherever_a_formula_does_and_extends_right(text, parenthesized):
+    f, _ = parse(text)
+    g, _ = parse(parenthesized)
+    assert canonical((f,)) == canonical((g,))
+
+
+def test_sum_binds_an_integer_variable_of_its_own_with_its_range():
+    f, _ = parse("sum(a*k, k, 1, 3) > 0")
+    total = next(e for atom in (f.args if isinstance(f, And) else (f,)) for e in (atom.lhs,)
+                 if isinstance(e, sympy.Sum))
+    (k, lo, hi), = total.limits
+    assert isinstance(k, lawproof.language.formula.Bound) and k.is_integer and (lo, hi) == (1, 3)
+    assert (k.domain.lo, k.domain.hi, k.domain.integer) == (1, 3, True)
+    assert total.function == a * k and free_symbols(f) == {a}
+    g, cf = parse("floor(S) + ceil(R) >= 1")
+    assert g.lhs == sympy.floor(S) + sympy.ceiling(R)
+    for h in (f, g):  # printed in the claim language, and read back the same
+        assert canonical((parse_formula(to_text(h), cf.theory.namespace),)) == canonical((h,))
+
+
+@pytest.mark.parametrize("text, message", [
+    ("sum(k, k, 1, S) > 0", "is not known to be a whole number"),
+    ("sum(k, k, 1/2, 3) > 0", "is not known to be a whole number"),
+    ("sum(k, 2, 1, 3) > 0", "must be a variable name"),
+    ("sum(k, T, 1, 3) > 0", "'T' is not a variable"),
+    ("sum(k, k, 1) > 0", "sum takes 4"),
+    ("floor(S, R) > 0", "floor takes 1"),
+])
+def test_bad_sums_are_located_errors(text, message):
+    with pytest.raises(lawproof.ClaimInputError, match=message):
+        parse(text)
+
+
 def test_approx_default_tolerance_from_written_digits():
     f, _ = parse("approx(S, 0.15)")
     assert isinstance(f, Approx) and f.abs == sympy.Rational(5, 1000) and f.rel is None
@@ -117,6 +163,11 @@ def test_to_text_round_trips():
     ("sqrt(1, 2) > 0", "sqrt takes 1", 1),
     ("forall x in [1, 0]: x > 0", "empty", None),
     ("approx(S, 1, tol=2)", "rel=", None),
+    # the doubled operator is the mistake, not the comparison after it
+    ("S >= 0 and and S < 1", "'and' directly after 'and'", 12),
+    ("S >= 0 or and S < 1", "'and' directly after 'or'", 11),
+    ("S >= >= 0", "'>=' directly after '>='", 6),
+    ("S * / 2 > 0", "'/' directly after '*'", 5),
 ])
 def test_bad_formulas_report_message_and_position(text, message, column):
     cf = claim_file(f'[[claim]]\nid = "bad"\nformula = "{text}"\n')
@@ -242,3 +293,11 @@ def test_no_eval_in_source():
         for py in (root / folder).rglob("*.py"):
             hit = banned.search(py.read_text())
             assert hit is None, f"{hit.group(0) if hit else ''} in {py}"
+
+
+def test_a_files_own_sum_floor_or_ceil_keeps_its_meaning():
+    # built-ins added later do not take a name an older file declared
+    cf = lawproof.loads('[paper]\nid = "old"\n[symbols]\nsum = "[0, 1]"\n[define]\n"floor(t)" = "t/2"\n'
+                        '[[claim]]\nid = "a"\nformula = "floor(sum) <= 1/2"\n', "old.claims.toml")
+    assert not cf.errors and cf.claims[0].error is None
+    assert [r.verdict for r in lawproof.check_file(cf).results] == ["proved"]  # the built-in: 1 at sum = 1

@@ -198,3 +198,35 @@ def test_an_unevaluated_limit_in_a_recheck_is_no_internal_error(formula):
     # 50-digit re-check of a counterexample could not evaluate it (ValueError)
     r = check(formula)
     assert r.method != "internal" and r.verdict in ("unknown", "error", "refuted"), (r.verdict, r.message)
+
+
+@pytest.mark.parametrize("formula", [
+    # v^x for v in [0, 1] and x -> oo tends to 0 or 1 by v: SymPy cannot say
+    # (its value names the limit variable's dummy, which must be evaluated as that variable)
+    "limit(v^x, x, oo) >= 0",
+    "limit(x*v^x, x, oo) >= 0",
+    # SymPy's integral of x^(-s) splits at x = 1 (1/log(x) ... if x != 1, else t); the
+    # condition log(x) != 0 of the branch not taken must not make the term undefined at x = 1
+    "integrate(x^(-s), s, 0, y) >= 0",
+])
+def test_what_sympy_cannot_settle_is_never_decided_wrongly(formula):
+    result = check(formula)
+    assert result.verdict in ("proved", "consistent", "unknown"), (result.verdict, result.message)
+
+
+def test_a_limit_of_an_integral_with_conditions_is_a_located_input_error():
+    result = check("limit(integrate(sqrt(s - 1), s, 1, t), t, oo) >= 0")
+    assert result.verdict == "error" and result.method == "input"
+    assert "limit of an integral" in result.message
+
+
+def test_sympy_declining_a_case_is_unknown_not_an_internal_error(monkeypatch):
+    from lawproof import engine
+    e, n = sympy.Symbol("E", positive=True), sympy.Symbol("N", positive=True)
+    # SymPy's Gruntz algorithm: "Result depends on the sign of sign(log(E))"
+    monkeypatch.setattr(engine, "_check", lambda *args: sympy.limit(n * e**n, n, sympy.oo))
+    result = check("x > 0")
+    assert result.verdict == "unknown" and "depends on the sign" in result.message
+    # lawproof's own NotImplementedError is a bug, and stays an internal error
+    monkeypatch.setattr(engine, "_check", lambda *args: lawproof.language.formula.Formula().map_exprs(abs))
+    assert check("x > 0").method == "internal"

@@ -141,3 +141,55 @@ def test_cli_sweep(tmp_path, capsys):
     assert plot.exists()
     assert main(["sweep", str(PAPER), CLAIM, "--grid", "S=0:1:3", "--quiet"]) == 2
     assert "no values for R" in capsys.readouterr().err
+
+
+GENERIC = '''
+[paper]
+id = "generic"
+title = "A claim that is not Amdahl's"
+
+[symbols]
+x = "[0, 1]"
+p = "[0, 1]"
+q = "[0, 2]"
+
+[[claim]]
+id = "vertex"
+formula = "minimized_at((x - p)^2 + q, x, p)"
+'''
+
+
+def test_a_one_axis_sweep_of_any_claim_draws_the_minimizer(tmp_path, monkeypatch, capsys):
+    from lawproof.explore import plots_sweep
+    path = tmp_path / "g.claims.toml"
+    path.write_text(GENERIC)
+    drawn: dict = {}
+    monkeypatch.setattr(plots_sweep, "line_plot", lambda curves, out, **kw: drawn.update(curves) or Path(out))
+    args = ["sweep", str(path), "vertex", "--grid", "p=0:1:5", "--set", "q=1", "--plot",
+            str(tmp_path / "one.svg"), "--workers", "1", "--quiet"]
+    assert main(args) == 0
+    xs, ys = drawn["minimizer"]
+    assert np.allclose(xs, [0, 0.25, 0.5, 0.75, 1]) and np.allclose(ys, xs)
+    assert "the claimed point is optimal at 100.0% of the points" in capsys.readouterr().out
+
+
+def test_a_two_axis_sweep_of_any_claim_draws_a_phase_diagram(tmp_path):
+    path = tmp_path / "g.claims.toml"
+    path.write_text(GENERIC)
+    plot = tmp_path / "two.svg"
+    args = ["sweep", str(path), "vertex", "--grid", "p=0:1:4", "--grid", "q=0:2:3", "--plot", str(plot),
+            "--workers", "1", "--quiet"]
+    assert main(args) == 0 and b"<svg" in plot.read_bytes()
+
+
+def test_a_one_axis_sweep_over_the_scan_parameter_draws_the_minimizer(tmp_path, monkeypatch):
+    from lawproof.explore import plots_sweep
+    drawn: dict = {}
+    monkeypatch.setattr(plots_sweep, "line_plot", lambda curves, out, **kw: drawn.update(curves) or Path(out))
+    common = ["--plot", str(tmp_path / "p.svg"), "--workers", "1", "--quiet"]
+    # the threshold is a value of S: against S itself it would be a flat line
+    assert main(["sweep", str(PAPER), CLAIM, "--grid", "S=0:1:5", "--set", "R=3"] + common) == 0
+    assert set(drawn) == {"minimizer"}
+    drawn.clear()
+    assert main(["sweep", str(PAPER), CLAIM, "--grid", "R=1.1:4:5", "--set", "S=0.3"] + common) == 0
+    assert set(drawn) == {"base model"}

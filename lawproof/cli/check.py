@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import textwrap
 from pathlib import Path
 from typing import Sequence
 
@@ -192,11 +193,18 @@ def _exit_code(files: list[FileResult], errors: list[ClaimInputError], strict: b
     return EXIT_OK
 
 
+#: Width of the method column; a longer method wraps onto lines of its own under it.
+_METHOD_WIDTH = 40
+
+
 def _row(r: Result) -> str:
     mark = {True: " ", False: "!", None: "?"}[r.matches_expect]
     if r.verdict == "not-checkable":
         mark = " "
-    return f"{mark} {r.paper:<26.26} {r.claim:<30.30} {r.verdict:<14} {r.method:<40.40} {r.seconds:6.2f}s"
+    method = textwrap.wrap(r.method, _METHOD_WIDTH, break_on_hyphens=False) or [""]
+    first = f"{mark} {r.paper:<26.26} {r.claim:<30.30} {r.verdict:<14} {method[0]:<{_METHOD_WIDTH}} {r.seconds:6.2f}s"
+    indent = " " * (2 + 27 + 31 + 15)
+    return "\n".join([first] + [indent + more for more in method[1:]])
 
 
 def _print_errors(errors: list[ClaimInputError]) -> None:
@@ -215,12 +223,12 @@ def cmd_check(args: argparse.Namespace) -> int:
                    "input_errors": [str(e) for e in errors]}
         print(json.dumps(payload, indent=2, sort_keys=True))
     else:
-        _summary(files)
+        _summary(files, args.strict)
         _print_errors(errors)
     return _exit_code(files, errors, args.strict)
 
 
-def _summary(files: list[FileResult]) -> None:
+def _summary(files: list[FileResult], strict: bool = False) -> None:
     results = [r for f in files for r in f.results]
     counts: dict[str, int] = {}
     for r in results:
@@ -231,6 +239,12 @@ def _summary(files: list[FileResult]) -> None:
     for r in against:
         why = r.message or f"verdict {r.verdict}, file expects it {r.expect}"
         print(f"! {r.paper}/{r.claim}: {why}")
+    if strict:
+        # --strict fails on these too: name them, as the exit code alone does not
+        for r in results:
+            if r.matches_expect is None and r.verdict != "not-checkable":
+                why = f": {r.message}" if r.message else ""
+                print(f"? {r.paper}/{r.claim}: {r.verdict}, fails --strict{why}")
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -288,7 +302,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     print(f"  {'paper':<26} {'claim':<30} {'verdict':<14} {'method':<40} {'time':>7}")
     files, errors = _run(args.paths, lambda r: print(_row(r), flush=True), args)
-    _summary(files)
+    _summary(files, args.strict)
     _print_errors(errors)
     code = _exit_code(files, errors, args.strict)
     if find_qepcad() is None:

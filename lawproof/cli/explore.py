@@ -60,10 +60,15 @@ examples:
   lawproof sweep amdahl-modernized collapse-sufficient --grid S=0:1:1 --grid R=1:10:1 \\
       --random 5000 --seed 7 --json points.json
 
-Numeric exploration, not proofs: the objective is evaluated in float64 on whole
-arrays and minimized by a zooming grid search. Columns: the parameters, a_star
-(the minimizer), f_min, corner (1 where the claimed point is optimal), and with a
-scan parameter S the paper's threshold S_c and the effective S_c_eff. Work runs in
+Any claim file's minimized_at(f, x, point) can be swept (the examples use the
+bundled Amdahl paper). Numeric exploration, not proofs: the objective is evaluated
+in float64 on whole arrays and minimized by a zooming grid search. Columns: the
+parameters, a_star (the minimizer; a_star_<x> per variable for several), f_min,
+corner (1 where the claimed point is optimal), and, where the objective is affine
+in the --scan parameter (default S, the Amdahl paper's serial fraction), that
+paper's kind of threshold S_c and the effective S_c_eff. --plot draws the minimizer
+over two axes (a phase diagram), or against one axis (the thresholds per family
+instead, when the sweep computed them). Work runs in
 chunks on a process pool (--workers); from Python, any concurrent.futures.Executor
 can be passed to lawproof.explore.sweep.run (a Dask or Ray executor included). With
 --random N the --grid ranges are sampled with a seeded generator (the counts are
@@ -126,9 +131,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     _common(p, param_default=None)
     p.add_argument("--family", choices=list(FAMILIES), help="also check 'the parameter is constant' "
                                                             "against this family")
-    s = sub.add_parser("sweep", help="maps of a* and S_c_eff over a grid or random points (numeric)",
-                       description="Sweep parameters of a claim's minimized_at: the optimum a* and the "
-                                   "effective threshold, as CSV/JSON and plots. Numeric, not proofs.",
+    s = sub.add_parser("sweep", help="maps of a claim's optimum over a grid or random points (numeric)",
+                       description="Sweep the parameters of any claim's minimized_at(f, x, point): the "
+                                   "minimizer, the minimum and whether the claimed point is optimal "
+                                   "(and, with a scan parameter in which f is affine, the effective "
+                                   "threshold), as CSV/JSON and plots. Numeric, not proofs.",
                        epilog=_SWEEP_EPILOG, formatter_class=raw)
     s.add_argument("paper", help="a paper id of a bundled paper, or a claim file's path")
     s.add_argument("claim", help="the claim's id (it must contain minimized_at)")
@@ -138,7 +145,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                    help="a parameter held fixed, or an expression of others (e.g. Rmax=2*R0)")
     s.add_argument("--param", help="the parameter to vary with the variable (with --family)")
     s.add_argument("--family", choices=fams, help="sweep the claim under this variant (all: each family)")
-    s.add_argument("--scan", default="S", help="the parameter of the effective threshold (default S)")
+    s.add_argument("--scan", default="S",
+                   help="a parameter in which the objective is affine: adds the threshold columns S_c and "
+                        "S_c_eff where it applies (default S, as in the Amdahl paper; 'none' to skip)")
     s.add_argument("--random", type=int, metavar="N", help="N random points of the --grid box instead")
     s.add_argument("--seed", type=int, default=0, help="seed of --random (default 0)")
     s.add_argument("--workers", type=int, help="processes (default: CPU count; 1: no pool)")
@@ -224,10 +233,11 @@ def cmd_premises(args: argparse.Namespace) -> int:
 def cmd_sweep(args: argparse.Namespace) -> int:
     """`lawproof sweep`: a grid or random sweep, written as CSV/JSON and drawn."""
     from ..explore import sweep as sw
-    from ..explore.plots_sweep import curve_sweep, phase_diagram, threshold_curves
+    from ..explore.plots_sweep import one_axis_plot, phase_diagram
     from ..explore.variants import FAMILIES, load_claim
 
     path = find_paper(args.paper)
+    scan = None if args.scan.lower() == "none" else args.scan
     axes = _axes(args.grid)
     settings = _pairs(args.set, "--set")
     if args.family and not args.param:
@@ -240,10 +250,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     if args.family:
         names = list(FAMILIES) if args.family == "all" else [args.family]
         problems = {n: pb for n, (_, pb) in sw.family_problems(path, args.claim, args.param, names,
-                                                                scan=args.scan, derived=settings).items()}
+                                                                scan=scan, derived=settings).items()}
     else:
         claim, theory = load_claim(path, args.claim)
-        problems = {"": sw.problem(claim, theory, scan=args.scan, derived=settings)}
+        problems = {"": sw.problem(claim, theory, scan=scan, derived=settings)}
     results = {}
     start = time.perf_counter()
     with scheduler_executor(args.scheduler) as executor:
@@ -271,10 +281,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             for name, r in results.items():
                 out = Path(args.plot)
                 out = out.with_name(f"{out.stem}{'-' + name if len(results) > 1 else ''}{out.suffix}")
-                print(f"wrote {phase_diagram(r, out, x=args.scan, title=name and f'{name} family')}")
+                print(f"wrote {phase_diagram(r, out, x=scan or '', title=name and f'{name} family')}")
         elif len(lines) == 1:
-            curves, base = curve_sweep(results, lines[0][0])
-            print(f"wrote {threshold_curves(curves, args.plot, xlabel=lines[0][0], baseline=base)}")
+            print(f"wrote {one_axis_plot(results, lines[0][0], args.plot, scan=scan)}")
         else:
             raise ClaimInputError("--plot needs a grid sweep over one or two axes",
                                   fix="use one --grid axis (threshold curves) or two (phase diagram)")
@@ -287,7 +296,7 @@ def _summary(name: str, r) -> None:
     c = r.columns
     parts = []
     if "corner" in c:
-        parts.append(f"corner optimal at {np.nanmean(c['corner']) * 100:.1f}% of the points")
+        parts.append(f"the claimed point is optimal at {np.nanmean(c['corner']) * 100:.1f}% of the points")
     if "S_c_eff" in c:
         gap = c["S_c_eff"] - c["S_c"]
         parts.append(f"S_c_eff - S_c in [{np.nanmin(gap):.4g}, {np.nanmax(gap):.4g}]")

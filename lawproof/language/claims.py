@@ -48,6 +48,9 @@ class Theory:
     #: each [symbols] and [define] entry as written (canonical JSON of its TOML value,
     #: by the name it declares): what a result cache key takes of the theory
     sources: dict[str, str] = field(default_factory=dict)
+    #: definitions that failed to load (name -> line), so that a later use of one is
+    #: reported as such, not as an unknown name
+    broken: dict[str, int | None] = field(default_factory=dict)
 
     @property
     def namespace(self) -> Namespace:

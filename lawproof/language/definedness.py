@@ -17,7 +17,7 @@ from typing import Callable
 import sympy
 
 from . import functions
-from .formula import Atom, Formula
+from .formula import CALCULUS, Atom, Formula
 
 _ZERO = sympy.Integer(0)
 
@@ -50,11 +50,11 @@ def of_node(node: sympy.Basic, nonnegative: Callable[[sympy.Expr], bool] | None 
 
 def shown(terms: list[sympy.Expr]) -> list[Atom]:
     """The conditions of every node of `terms`, in order, once each; not of the bodies of
-    derivatives, integrals and limits, whose evaluation removes them."""
+    derivatives, integrals, limits and sums, whose evaluation removes them."""
     out: dict[Atom, None] = {}
 
     def visit(node: sympy.Basic) -> None:
-        if isinstance(node, (sympy.Derivative, sympy.Integral, sympy.Limit)):
+        if isinstance(node, CALCULUS):
             return
         out.update(dict.fromkeys(of_node(node)))
         for a in node.args:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Iterator
 
 import sympy
+from sympy.printing.str import StrPrinter
 
 from .domain import Domain
 
@@ -22,6 +23,11 @@ RELOPS = ("=", "!=", "<", "<=", ">", ">=")
 
 Expr = sympy.Expr
 ExprMap = Callable[[Expr], Expr]
+
+#: Terms that bind a variable and that the symbolic layer evaluates (derivatives,
+#: integrals, limits, sums); left unevaluated, later layers treat them as outside
+#: their fragment.
+CALCULUS = (sympy.Derivative, sympy.Integral, sympy.Limit, sympy.Sum)
 
 
 class Bound(sympy.Symbol):
@@ -400,12 +406,26 @@ def nnf(f: Formula, positive: bool = True) -> Formula:
     raise TypeError(f"nnf: desugar {type(f).__name__} first")
 
 
+class _ClaimText(StrPrinter):
+    """SymPy's plain printer, with the terms the claim language spells differently
+    written its way: `ceil(x)`, `sum(e, k, lo, hi)`."""
+
+    def _print_ceiling(self, e: sympy.ceiling) -> str:
+        return f"ceil({self._print(e.args[0])})"
+
+    def _print_Sum(self, e: sympy.Sum) -> str:
+        if len(e.limits) != 1:
+            return super()._print_Sum(e)
+        (k, lo, hi), = e.limits
+        return f"sum({', '.join(self._print(a) for a in (e.function, k, lo, hi))})"
+
+
 _OPS_TEXT = {"=": "=", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 
 
 def to_text(f: Formula) -> str:
     """The formula in claim-language syntax (round-trips through the parser)."""
-    s = sympy.sstr
+    s = _ClaimText().doprint
     if isinstance(f, Truth):
         return "true" if f.value else "false"
     if isinstance(f, Atom):
@@ -441,6 +461,6 @@ def to_text(f: Formula) -> str:
     raise TypeError(type(f).__name__)
 
 
-__all__ = ["Bound", "domain_of", "canonical", "Formula", "Truth", "Atom", "Not", "And", "Or", "Implies", "Iff",
+__all__ = ["CALCULUS", "Bound", "domain_of", "canonical", "Formula", "Truth", "Atom", "Not", "And", "Or", "Implies", "Iff",
            "Quantified", "Optimum", "Approx", "Binder", "RELOPS", "conj", "disj",
            "free_symbols", "nnf", "to_text"]

@@ -27,6 +27,14 @@ _FUNCS = {"ln": "ln", "log": "log", "exp": "exp", "min": "min", "max": "max", **
 _SKIP = {"\\,", "\\;", "\\!", "\\ ", "\\quad", "\\qquad", "\\left", "\\right",
          "\\displaystyle", "\\big", "\\Big", "\\bigg", "\\Bigg"}
 _NOT_ARGUMENT = {"+", "-", "*", "/", "=", "<", ">", ",", ")", "]", "}", "^", "_", "!", "|", "&"}
+#: Bracket pairs that are functions: `\\lfloor x \\rfloor` is floor(x).
+_BRACKETS = {"\\lfloor": ("\\rfloor", "floor"), "\\lceil": ("\\rceil", "ceil")}
+#: Where the summand of a `\\sum` ends (not consumed).
+_ENDS_SUMMAND = frozenset({"+", "-", "=", "<", ">", ",", ")", "]", "}", "&", "\\le", "\\leq", "\\ge",
+                           "\\geq", "\\neq", "\\rfloor", "\\rceil", "\\right"})
+#: Superscripts and marks that decorate a name rather than raise it to a power, and the
+#: suffix each adds to the ASCII name (docs/claim-language-extensions.md).
+_MARKS = {"*": "_star", "\\ast": "_star", "\\star": "_star", "'": "_prime", "\\prime": "_prime"}
 _OPS = {"\\cdot": "*", "\\times": "*", "\\le": "<=", "\\leq": "<=", "\\ge": ">=",
         "\\geq": ">=", "\\neq": "!=", "\\infty": "oo", "\\pi": "pi"}
 
@@ -93,9 +101,12 @@ class _Reader:
                             f"write \\{name}(...) with the whole argument in parentheses")
         return ["("] + factor + [")"]
 
-    def sequence(self, until: str | None = None) -> list[str]:
+    def sequence(self, until: str | None = None, stop: frozenset[str] = frozenset()) -> list[str]:
+        """Items up to `until` (which must come) or up to a token of `stop` or the end
+        (which need not), as ASCII pieces with implicit products made explicit."""
         out: list[str] = []
-        while self.peek() is not None and self.peek() != until:
+        depth = 0  # of parentheses written as such, which `stop` does not look inside
+        while self.peek() is not None and self.peek() != until and not (depth == 0 and self.peek() in stop):
             if until is None and self.peek() == "}":
                 raise self.fail("unbalanced '}'")
             piece = self.item()
@@ -105,23 +116,52 @@ class _Reader:
                 if not call:
                     out.append("*")
             out.extend(piece)
+            depth += piece.count("(") - piece.count(")")
         if until is not None and self.peek() is None:
             raise self.fail(f"missing '{until}'")
         return out
 
     def name_with_subscript(self, base: str) -> list[str]:
-        if self.peek() == "_":
-            self.take()
-            self.split_number()
-            sub = self.take()
-            if sub == "{":
-                parts = []
-                while self.peek() not in ("}", None):
-                    parts.append(self.take().lstrip("\\"))
+        """A name with its subscript and decorations, as one ASCII name: `R_D` is R_D,
+        `R_D^*` R_D_star, `N'` and `N^\\prime` N_prime (marks in the order written,
+        after the subscript wherever it stands: `R^*_D` is R_D_star too)."""
+        sub, marks = "", ""
+        while True:
+            if self.peek() == "_" and not sub:
                 self.take()
-                sub = "".join(parts)
-            base = f"{base}_{sub.lstrip(chr(92))}"
-        return [base]
+                self.split_number()
+                sub = self.take()
+                if sub == "{":
+                    parts = []
+                    while self.peek() not in ("}", None):
+                        parts.append(self.take().lstrip("\\"))
+                    self.take()
+                    sub = "".join(parts)
+                sub = "_" + sub.lstrip(chr(92))
+            elif self.peek() == "'":
+                self.take()
+                marks += _MARKS["'"]
+            elif self.peek() == "^" and (decoration := self.decoration()) is not None:
+                marks += decoration
+            else:
+                return [base + sub + marks]
+
+    def decoration(self) -> str | None:
+        """The name suffix of a superscript that decorates a name (`^*`, `^\\prime`,
+        `^{\\prime\\prime}`), consumed; None (nothing consumed) for a power."""
+        after = self.tokens[self.i + 1:self.i + 2]
+        if after and after[0] in _MARKS:
+            self.i += 2
+            return _MARKS[after[0]]
+        if after == ["{"]:
+            end = self.i + 2
+            while end < len(self.tokens) and self.tokens[end] in _MARKS:
+                end += 1
+            if end > self.i + 2 and end < len(self.tokens) and self.tokens[end] == "}":
+                marks = "".join(_MARKS[t] for t in self.tokens[self.i + 2:end])
+                self.i = end + 1
+                return marks
+        return None
 
     def item(self) -> list[str]:
         tok = self.take()
@@ -156,6 +196,13 @@ class _Reader:
             return self.name_with_subscript("".join(parts))
         if tok in _OPS:
             return [_OPS[tok]]
+        if tok in _BRACKETS:
+            close, name = _BRACKETS[tok]
+            inside = self.sequence(until=close)
+            self.take()
+            return [name, "("] + inside + [")"]
+        if tok == "\\sum":
+            return self.sum()
         if tok.startswith("\\") and tok[1:] in _FUNCS:
             if self.peek() in ("(", "\\left"):
                 return [_FUNCS[tok[1:]]]   # a call: the parenthesis follows
@@ -169,6 +216,27 @@ class _Reader:
         if re.fullmatch(r"[A-Za-z]", tok):
             return self.letter(tok)
         return [tok]
+
+    def sum(self) -> list[str]:
+        """`\\sum_{k=lo}^{hi} e` as `sum(e, k, lo, hi)`. The summand is the product that
+        follows: it ends at the next `+`, `-`, relation, comma or closing bracket
+        (`\\sum_{k=1}^{n} k^2 + 1` is the sum plus 1; put a longer summand in parentheses)."""
+        if self.take() != "_" or self.take() != "{":
+            raise self.fail("\\sum needs its range as _{k=lo}^{hi}")
+        var = self.take()
+        if not (re.fullmatch(r"[A-Za-z]", var) or (var.startswith("\\") and var[1:] in _GREEK)) \
+                or self.take() != "=":
+            raise self.fail("\\sum needs its range as _{k=lo}^{hi} with a one-letter or Greek variable")
+        lo = self.sequence(until="}")
+        self.take()
+        if self.peek() != "^":
+            raise self.fail("\\sum needs an upper bound: _{k=lo}^{hi}")
+        self.take()
+        hi = self.group()
+        summand = self.sequence(stop=_ENDS_SUMMAND)
+        if not summand:
+            raise self.fail("\\sum has no summand")
+        return ["sum", "(", "("] + summand + [")", ",", var.lstrip("\\"), ",", "("] + lo + [")", ","] + hi + [")"]
 
     def letter(self, tok: str) -> list[str]:
         """A one-letter name; `e` is Euler's number unless the file declares a name `e`

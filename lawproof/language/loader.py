@@ -24,7 +24,7 @@ from .files import id_problem, suggest_id
 from .latex import latex_to_ascii
 from .timeout import time_limit
 from .variant_specs import read_specs
-from .parser import BUILTINS, CONSTANTS, KEYWORDS, Namespace, make_symbol, parse_definition, parse_term, \
+from .parser import BUILTINS, CONSTANTS, KEYWORDS, SHADOWABLE, Namespace, make_symbol, parse_definition, parse_term, \
     parse_formula, parse_interval, interval_is_empty
 
 CLAIM_KEYS = {"id", "says", "where", "formula", "expect", "assume", "timeout",
@@ -320,7 +320,7 @@ def _shown(value: Any) -> str:
 
 
 def _check_new_name(name: str, theory: Theory) -> str | None:
-    if name in KEYWORDS or name in BUILTINS or name == "oo":
+    if name in KEYWORDS or (name in BUILTINS and name not in SHADOWABLE) or name == "oo":
         return f"'{name}' is reserved in the claim language"
     if name in theory.symbols:
         return f"'{name}' is already a symbol"
@@ -387,12 +387,35 @@ def _load_definitions(raw: Any, theory: Theory, out: ClaimFile, src: _Source) ->
         except ClaimInputError as e:
             src.shift(e, at)
             out.errors.append(e.located(file=theory.path))
+            _mark_broken(head, at[0], theory)
             continue
         except Exception as e:
             out.errors.append(_internal(e, f"the definition '{head}'", file=theory.path, line=at[0]))
+            _mark_broken(head, at[0], theory)
             continue
         theory.definitions[theory_def.name] = theory_def
         theory.sources[theory_def.name] = canonical({head: spec})
+
+
+#: The message of a use of a name that is neither declared nor defined (parser.py).
+_UNKNOWN = re.compile(r"unknown (?:name|function) '(\w+)'")
+
+
+def _mark_broken(head: str, line: int | None, theory: Theory) -> None:
+    m = _NAME.match(head)
+    if m and m.group(1) not in theory.definitions:
+        theory.broken[m.group(1)] = line
+
+
+def _blame_broken(e: ClaimInputError, theory: Theory) -> None:
+    """Say so when `e` is an unknown name that is a definition which failed to load:
+    the mistake is in that definition, reported on its own."""
+    m = _UNKNOWN.match(e.message)
+    if m and m.group(1) in theory.broken:
+        line = theory.broken[m.group(1)]
+        e.message = (f"'{m.group(1)}' cannot be used: its definition"
+                     f"{f' (line {line})' if line else ''} has an input error, reported on its own")
+        e.fix = f"fix the definition of '{m.group(1)}'"
 
 
 def _definition(head: str, spec: Any, theory: Theory) -> Definition:
@@ -410,7 +433,7 @@ def _definition(head: str, spec: Any, theory: Theory) -> Definition:
     ns = theory.namespace
     local = {}
     for p in params:
-        if p in ns.functions or p in KEYWORDS or p in BUILTINS or p in CONSTANTS:
+        if p in ns.functions or p in KEYWORDS or (p in BUILTINS and p not in SHADOWABLE) or p in CONSTANTS:
             raise ClaimInputError(f"parameter '{p}' of '{name}' clashes with a reserved or defined name",
                                   fix="rename the parameter")
         local[p] = ns.symbols[p][0] if p in ns.symbols else make_symbol(p)
@@ -429,8 +452,9 @@ def _definition(head: str, spec: Any, theory: Theory) -> Definition:
     try:
         body, lost = parse_definition(text, ns, local)
     except ClaimInputError as e:
-        later = re.match(r"unknown (?:name|function) '(\w+)'", e.message)
-        if later:
+        later = _UNKNOWN.match(e.message)
+        _blame_broken(e, theory)
+        if later and later.group(1) not in theory.broken:
             e.fix = (f"declare '{later.group(1)}' under [symbols] or define it above '{name}'"
                      " (a definition may use only earlier ones)")
         e.message = f"in the definition of '{name}': {e.message}"
@@ -497,6 +521,7 @@ def _load_claim(raw: Any, index: int, theory: Theory, src: _Source) -> Claim:
                 parsed = parse_formula(raw[key], ns, tolerance=tol)
         except ClaimInputError as e:
             src.shift(e, src.key(lines, key))
+            _blame_broken(e, theory)
             claim.error = e.located(file=theory.path, claim=cid)
             return claim
         if key == "formula":

@@ -33,11 +33,15 @@ BUILTINS: dict[str, tuple[int, ...]] = {
     "log10": (1,), "abs": (1,), "min": (2, 3, 4, 5, 6), "max": (2, 3, 4, 5, 6),
     "diff": (2, 3), "integrate": (4,), "limit": (3,),
     "solve": (2,), "argmin": (2,), "argmax": (2,),
+    "sum": (4,), "floor": (1,), "ceil": (1,),
 }
 #: The functions of `lawproof.language.functions` (with their aliases) are built in too, but not
 #: reserved: a file's symbol or definition of the same name wins, so that files written
 #: before they existed keep their meaning.
 ELEMENTARY_NAMES = frozenset(functions.BY_NAME) | frozenset(functions.ALIASES)
+#: Built-ins added after the first version of the language: a file's own symbol or
+#: definition of the same name keeps its meaning (old files stay valid).
+SHADOWABLE = {"sum", "floor", "ceil"}
 #: Names with a fixed meaning in formulas (a file symbol of the same name wins
 #: for E and pi, as the spec says).
 CONSTANTS = {"pi": sympy.pi, "E": sympy.E, "oo": sympy.oo}
@@ -238,8 +242,16 @@ def _parse_tree(text: str, start: str) -> lark.Tree:
         raise FormulaSyntaxError(f"unexpected character {ch!r}", fix=fix,
                                  line=e.line, column=e.column) from None
     except lark.exceptions.UnexpectedToken as e:
-        expected = sorted({_TOKEN_TEXT.get(t, _literal(t)) for t in e.expected})
+        # operands first: "a name, a number" is what a doubled operator is missing
+        expected = sorted({_TOKEN_TEXT.get(t, _literal(t)) for t in e.expected},
+                          key=lambda w: (not w.startswith("a "), w))
         fix = "expected " + ", ".join(expected[:8])
+        previous = e.token_history[-1] if getattr(e, "token_history", None) else None
+        if previous is not None and e.token.type in _BINARY and previous.type in _BINARY | {"NOT"}:
+            raise FormulaSyntaxError(f"{str(e.token)!r} directly after {str(previous)!r}: an operand is missing "
+                                     "between them",
+                                     fix=f"remove the doubled operator, or write the operand after {str(previous)!r}",
+                                     line=e.token.line, column=e.token.column) from None
         if e.token.type == "$END":
             raise FormulaSyntaxError("the formula ends too early", fix=fix,
                                      line=_end_line(text), column=_end_col(text)) from None
@@ -252,6 +264,11 @@ def _parse_tree(text: str, start: str) -> lark.Tree:
     except lark.exceptions.UnexpectedInput as e:  # any other way the text does not parse
         raise FormulaSyntaxError("the formula does not follow the grammar", fix="check the syntax",
                                  line=getattr(e, "line", None), column=getattr(e, "column", None)) from None
+
+
+#: Tokens that stand between two operands: one directly after another means an operand
+#: is missing (`x >= 0 and and x < 1`).
+_BINARY = {"AND", "OR", "__ANON_0", "__ANON_1", "RELOP", "MULOP", "POWOP"}
 
 
 def interval_is_empty(lo: sympy.Expr, hi: sympy.Expr, lo_open: bool, hi_open: bool) -> bool:
@@ -649,6 +666,8 @@ class _Builder:
                              f"see the built-in functions in the claim-language spec")
         if name in ("diff", "integrate", "limit"):
             return self.calculus(t, name, args)
+        if name == "sum":
+            return self.sum(t, args)
         if name in ("solve", "argmin", "argmax"):
             with self.recording(on=False):
                 return self.derived(t, name, args)
@@ -668,6 +687,10 @@ class _Builder:
             return sympy.log(xs[0]) / sympy.log(10)
         if name == "abs":
             return sympy.Abs(xs[0])
+        if name == "floor":
+            return sympy.floor(xs[0])
+        if name == "ceil":
+            return sympy.ceiling(xs[0])
         if any(x.is_number and x.is_extended_real is False for x in xs):
             # min(1, sqrt(-3)): an argument that is not a real number (its condition is
             # recorded as false); SymPy cannot order it, and the term is undefined
@@ -722,6 +745,12 @@ class _Builder:
         var = Bound(vname, domain)
         body, conditions = self.scoped_term(args[0], vname, var)
         lost = definedness.lost(conditions, [body])
+        if any(not isinstance(c, Atom) for c in lost):
+            # a guard holds comparisons only; "the integrand is defined on the whole
+            # interval" is a quantified condition, which a limit cannot carry
+            raise self.error(t, "a limit of an integral whose integrand's definedness is a condition "
+                                "on the whole interval is not supported",
+                             "state the integral's closed form as a definition and take the limit of that")
         if lost:
             # conditions SymPy simplified out of the body travel with it as a guard, so
             # that the limit's evaluation can ask whether they hold near the point
@@ -735,6 +764,33 @@ class _Builder:
         except (NotImplementedError, ValueError) as e:
             raise self.error(t, f"SymPy cannot state this limit ({_short(str(e), 120)})",
                              f"write limit(expr, {vname}, point) with a real point, oo or -oo") from None
+
+    def sum(self, t: lark.Tree, args: list) -> sympy.Expr:
+        """`sum(e, k, lo, hi)`: e summed over the integers k from lo to hi, with a bound
+        integer k of its own. The bounds must be whole numbers; the sum is 0 when
+        hi = lo - 1 and undefined below that (SymPy's convention would give it a sign
+        there), and defined where every term is."""
+        var_node = args[1]
+        if not (isinstance(var_node, lark.Tree) and var_node.data == "name"):
+            raise self.error(t, "the second argument of sum must be a variable name", "write sum(e, k, 1, n)")
+        vname = str(var_node.children[0])
+        if vname in self.ns.functions or vname in CONSTANTS or vname in KEYWORDS or vname in BUILTINS:
+            raise self.error(var_node, f"'{vname}' is not a variable", "use a new name such as k")
+        lo, hi = self.expr(args[2]), self.expr(args[3])
+        for bound, node in ((lo, args[2]), (hi, args[3])):
+            if bound.is_integer is not True:
+                raise self.error(node, f"the bound {_short(sympy.sstr(bound))} of sum is not known to be a "
+                                       "whole number",
+                                 "use integers, integer symbols ({ domain = ..., integer = true }), "
+                                 "floor(...) or ceil(...)")
+        var = Bound(vname, Domain(lo, hi, False, False, True))
+        body, conditions = self.scoped_term(args[0], vname, var)
+        self.note([Atom(">=", hi - lo + 1, sympy.Integer(0))])
+        if conditions:
+            every = var.rebound(var.domain)
+            self.note([Quantified("forall", (Binder(every, every.domain),),
+                                  conj(conditions).map_exprs(lambda e: e.xreplace({var: every})))])
+        return sympy.Sum(body, (var, lo, hi))
 
     def outer_integer(self, name: str) -> bool:
         known = self.lookup_symbol(name)
