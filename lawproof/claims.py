@@ -35,6 +35,53 @@ class Definition:
     lost: tuple[Atom, ...] = ()
 
 
+#: Monotonicity words of a function symbol's shape, and what each says of f(s) against
+#: f(t) for s < t in one argument (the others equal).
+MONOTONE = {"increasing": "<", "decreasing": ">", "nondecreasing": "<=", "nonincreasing": ">="}
+#: Curvature words (one-argument functions only).
+CURVATURE = ("convex", "concave")
+
+
+@dataclass(frozen=True)
+class FunctionSymbol:
+    """A function declared under `[functions.NAME]`: not defined by a formula, only
+    described by shape hypotheses; a claim that uses it must hold for every function
+    with that shape (docs/claim-language-extensions.md, "Function symbols").
+
+    `monotone[i]` is a key of MONOTONE or None for argument i; `lower`/`upper` bound
+    the value (expressions in `params` and file symbols, None where unbounded) with
+    `lower_strict`/`upper_strict` for `<` against `<=`."""
+
+    name: str
+    params: tuple[sympy.Symbol, ...]
+    domains: tuple[Domain, ...]
+    monotone: tuple[str | None, ...]
+    curvature: str | None = None
+    lower: sympy.Expr | None = None
+    upper: sympy.Expr | None = None
+    lower_strict: bool = False
+    upper_strict: bool = False
+    differentiable: bool = False
+    text: str = ""
+
+    def describe(self) -> str:
+        """The hypotheses in words, for evidence and reports."""
+        args = ", ".join(p.name for p in self.params)
+        parts = [f"{p.name} in {d}" for p, d in zip(self.params, self.domains)]
+        for p, m in zip(self.params, self.monotone):
+            if m is not None:
+                parts.append(m + (f" in {p.name}" if len(self.params) > 1 else ""))
+        if self.curvature:
+            parts.append(self.curvature)
+        if self.lower is not None:
+            parts.append(f"{self.name}({args}) {'>' if self.lower_strict else '>='} {sympy.sstr(self.lower)}")
+        if self.upper is not None:
+            parts.append(f"{self.name}({args}) {'<' if self.upper_strict else '<='} {sympy.sstr(self.upper)}")
+        if self.differentiable:
+            parts.append("differentiable")
+        return f"{self.name}({args}): " + ", ".join(parts)
+
+
 @dataclass
 class Theory:
     """Everything a paper's claims share: identity, symbols and definitions."""
@@ -45,12 +92,15 @@ class Theory:
     path: str = "<memory>"
     symbols: dict[str, SymbolInfo] = field(default_factory=dict)
     definitions: dict[str, Definition] = field(default_factory=dict)
+    functions: dict[str, FunctionSymbol] = field(default_factory=dict)
 
     @property
     def namespace(self) -> Namespace:
         ns = Namespace()
         ns.symbols = {n: (s.symbol, s.domain) for n, s in self.symbols.items()}
         ns.functions = {n: len(d.params) for n, d in self.definitions.items()}
+        ns.functions.update({n: len(f.params) for n, f in self.functions.items()})
+        ns.uninterpreted = set(self.functions)
         ns.lost = {n: (d.params, d.lost) for n, d in self.definitions.items() if d.lost}
         return ns
 

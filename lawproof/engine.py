@@ -28,9 +28,10 @@ from .verdict import Evidence, Result
 from .numeric import (Undecided, Undefined, atom_values, exact_sign, exact_truth, exact_value, mp_truth,
                       mp_value, recheck, search, shown_value)
 from .proofs import decide, holds_at
+from .proofs.functions import Abstraction, abstract, piecewise_linear, uses_functions
 from .proofs.kkt import decide_reduced, kkt_normalize
 from .regions import region_evidence
-from .symbolic import decide_identity, definedness, derive_optimum, derived_steps, expand
+from .symbolic import decide_identity, definedness, derive_optimum, derived_steps, expand, normalize
 from .symbolic.reductions import reduce as reduce_claim
 from .timeout import safety_seconds, watching
 from . import numeric
@@ -210,6 +211,10 @@ def _text(values: dict[sympy.Symbol, Fraction]) -> dict[str, str]:
 
 def _check(claim: Claim, theory: Theory, base: dict, derivations: bool) -> Result:
     domains = _domains(theory)
+    if theory.functions:
+        plain = normalize(claim, theory, seconds=claim.timeout)
+        if uses_functions(plain, theory.functions):
+            return _check_functional(plain, claim, theory, base, domains)
     normalized, kkt = kkt_normalize(claim, theory, domains)  # certified optima in first-order form
     closed_forms = _derivations(claim, theory) if derivations else []
     ev = Evidence(derivation=[(w, sympy.sstr(e)) for w, e in closed_forms], closed_forms=closed_forms)
@@ -302,6 +307,103 @@ def _check(claim: Claim, theory: Theory, base: dict, derivations: bool) -> Resul
     if report.count == 0:
         return result("unknown", "none", "no method could evaluate the claim")
     return result("consistent", "sampling")
+
+
+def _check_functional(normalized: Formula, claim: Claim, theory: Theory, base: dict,
+                      domains: dict) -> Result:
+    """A claim about function symbols: proved when it follows from the shape hypotheses
+    instantiated at its terms; refuted only by a concrete function that meets every
+    hypothesis on the whole domain and breaks the claim, re-checked exactly."""
+    used = sorted({t.func.__name__ for node in normalized.walk() for e in node.exprs()
+                   for t in e.atoms(sympy.core.function.AppliedUndef)} & set(theory.functions))
+    ev = Evidence(derivation=[("for every function", theory.functions[n].describe()) for n in used])
+
+    def result(verdict: str, method: str, message: str = "") -> Result:
+        return Result(verdict=verdict, method=method, seconds=0.0, normalized=to_text(normalized),
+                      normalized_tree=normalized, message=message, evidence=ev, **base)
+
+    try:
+        ab = abstract(normalized, theory.functions, domains)
+    except OutsideFragment as e:
+        ev.tried.append(f"function symbols: not abstracted - {e}")
+        return result("unknown", "none", f"the claim's function terms cannot be abstracted ({e})")
+    ev.tried.append("terms abstracted: " + "; ".join(f"{a.var} = {a.text()}" for a in ab.applications)
+                    + f"; {len(ab.hypotheses)} instances of the shape hypotheses")
+    method = "SMT (z3), shape hypotheses instantiated at the claim's terms"
+    try:
+        smt = decide(ab.formula, ab.domains, timeout=claim.timeout)
+    except OutsideFragment as e:
+        ev.tried.append(f"SMT (z3): not applicable - {e}")
+        proved_by, _ = _prove_beyond_smt(ab.formula, ab.domains, claim, ev)
+        if proved_by:
+            return result("proved", f"{proved_by}, shape hypotheses instantiated at the claim's terms")
+        return result("unknown", "none", "no method decided the claim with the hypotheses instantiated")
+    ev.tried.append(f"SMT (z3): {smt.status} - {smt.detail} [{smt.seconds:.3f} s]")
+    if smt.status == "proved":
+        ev.artifact = smt.smt2
+        return result("proved", method)
+    if smt.status != "refuted":
+        return result("unknown", "SMT (z3)", "z3 decided nothing within its budget")
+    problem = _function_counterexample(ab, smt, ev)
+    if problem:
+        ev.counterexample, ev.values = {}, []
+        return result("unknown", "SMT (z3)", "z3 finds values of the function terms that break the claim, "
+                      f"but no concrete function with the declared shape was confirmed: {problem}")
+    return result("refuted", "SMT (z3) + a concrete function meeting every hypothesis, re-checked exactly")
+
+
+def _function_counterexample(ab: Abstraction, smt, ev: Evidence) -> str:
+    """Build a concrete function through z3's values, check its shape on the whole
+    domain, and re-check the claim with its exact values. Returns '' when the claim is
+    refuted (the evidence then holds the point and the functions), else why not."""
+    if smt.irrational:
+        return "the model's values are irrational"
+    env = dict(smt.values)
+    if any(s not in env for s in free_symbols(ab.matrix)) or \
+            any(a.var not in env for a in ab.applications if a.slope is None):
+        return "the model does not give every value"
+    fns: dict[str, dict[Fraction, Fraction]] = {}
+    arg_of: dict[sympy.Symbol, Fraction | None] = {}
+    for a in ab.applications:
+        try:
+            x = exact_value(a.args[0], env) if len(a.args) == 1 else None
+        except (Undefined, Undecided):
+            x = None
+        x = Fraction(int(x.p), int(x.q)) if x is not None and x.is_Rational else None
+        inside = x is not None and exact_truth(conj([Atom(op, lo, hi) for op, lo, hi in
+                                                     a.fn.domains[0].constraints(sympy.Rational(x.numerator, x.denominator))]),
+                                               env) is True
+        arg_of[a.var] = x if inside else None
+        if inside and a.slope is None:
+            if fns.setdefault(a.fn.name, {}).setdefault(x, env[a.var]) != env[a.var]:
+                return f"two values of {a.fn.name} at {x}"
+    built = {}
+    for name, points in fns.items():
+        g = piecewise_linear(next(a.fn for a in ab.applications if a.fn.name == name), points, env)
+        if isinstance(g, str):
+            return g
+        built[name] = g
+    for a in ab.applications:
+        x = arg_of[a.var]
+        if x is None:
+            if len(a.args) > 1:
+                return f"{a.fn.name} has several arguments: no counterexample function is built"
+            continue  # outside the domain: every comparison with the term is false
+        g = built[a.fn.name]
+        value = g(x) if a.slope is None else g.slope_at(x)
+        if value is None:
+            return f"the function built has a kink at {x}, where the claim uses its derivative"
+        env[a.var] = value
+    check = recheck(nnf(Not(ab.matrix)), env)
+    if check.exact is not True or not check.digits50:
+        return f"with the function built, the claim is not re-checked false (exact: {check.exact})"
+    shown = {s: v for s, v in env.items() if s in free_symbols(ab.matrix)
+             and not any(s == a.var for a in ab.applications)}
+    ev.counterexample = _text(shown) | {name: g.text() for name, g in built.items()}
+    ev.values = check.values
+    ev.tried.append("counterexample function checked on the whole domain from its slopes (exact); the claim "
+                    "re-checked with it: exact rational arithmetic and 50 digits agree")
+    return ""
 
 
 def _prove_beyond_smt(normalized: Formula, domains: dict, claim: Claim,

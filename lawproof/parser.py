@@ -143,6 +143,8 @@ class Namespace:
     functions: dict[str, int] = field(default_factory=dict)  # name -> arity (0: constant)
     #: name -> (parameters, definedness conditions its body lost to SymPy's simplification)
     lost: dict[str, tuple[tuple[sympy.Symbol, ...], tuple[Formula, ...]]] = field(default_factory=dict)
+    #: function symbols (declared under [functions]): calls stay calls, never expanded
+    uninterpreted: set[str] = field(default_factory=set)
 
     def definition(self, name: str, args: tuple[sympy.Expr, ...] = ()) -> sympy.Expr:
         """The unexpanded call `name(args)`; symbolic.expand replaces it."""
@@ -637,6 +639,8 @@ class _Builder:
                 raise self.error(t, f"'{name}' takes {arity} argument(s), got {len(args)}",
                                  f"call it as declared under [define]")
             values = tuple(self.expr(a) for a in args)
+            if name in self.ns.uninterpreted:
+                return sympy.Function(name)(*values)
             return self.definition_call(name, values)
         if name not in BUILTINS:
             raise self.error(head, f"unknown function '{name}'",
