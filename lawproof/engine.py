@@ -28,7 +28,7 @@ from .verdict import Evidence, Result
 from .numeric import (Undecided, Undefined, atom_values, exact_sign, exact_truth, exact_value, mp_truth,
                       mp_value, recheck, search, shown_value)
 from .proofs import decide, holds_at
-from .proofs.functions import Abstraction, abstract, piecewise_linear, uses_functions
+from .proofs.functions import Abstraction, abstract, concrete_function, uses_functions
 from .proofs.kkt import decide_reduced, kkt_normalize
 from .regions import region_evidence
 from .symbolic import decide_identity, definedness, derive_optimum, derived_steps, expand, normalize
@@ -359,36 +359,32 @@ def _function_counterexample(ab: Abstraction, smt, ev: Evidence) -> str:
     if smt.irrational:
         return "the model's values are irrational"
     env = dict(smt.values)
-    if any(s not in env for s in free_symbols(ab.matrix)) or \
-            any(a.var not in env for a in ab.applications if a.slope is None):
+    if any(s not in env for s in free_symbols(ab.matrix)):
         return "the model does not give every value"
-    fns: dict[str, dict[Fraction, Fraction]] = {}
+    points: dict[str, dict[Fraction, Fraction]] = {}
+    slopes: dict[str, dict[Fraction, Fraction]] = {}
     arg_of: dict[sympy.Symbol, Fraction | None] = {}
     for a in ab.applications:
-        try:
-            x = exact_value(a.args[0], env) if len(a.args) == 1 else None
-        except (Undefined, Undecided):
-            x = None
-        x = Fraction(int(x.p), int(x.q)) if x is not None and x.is_Rational else None
-        inside = x is not None and exact_truth(conj([Atom(op, lo, hi) for op, lo, hi in
-                                                     a.fn.domains[0].constraints(sympy.Rational(x.numerator, x.denominator))]),
-                                               env) is True
-        arg_of[a.var] = x if inside else None
-        if inside and a.slope is None:
-            if fns.setdefault(a.fn.name, {}).setdefault(x, env[a.var]) != env[a.var]:
-                return f"two values of {a.fn.name} at {x}"
+        if len(a.args) > 1:
+            return f"{a.fn.name} has several arguments: no counterexample function is built"
+        arg_of[a.var] = x = _point_in_domain(a.args[0], a.fn.domains[0], env)
+        if x is None or a.var not in env:
+            continue  # outside the domain every comparison with the term is false; unused
+        table = points if a.slope is None else slopes
+        if table.setdefault(a.fn.name, {}).setdefault(x, env[a.var]) != env[a.var]:
+            return f"two values of {a.fn.name} at {x}"
     built = {}
-    for name, points in fns.items():
-        g = piecewise_linear(next(a.fn for a in ab.applications if a.fn.name == name), points, env)
-        if isinstance(g, str):
-            return g
-        built[name] = g
+    for a in ab.applications:
+        name = a.fn.name
+        if name not in built and (name in points or name in slopes):
+            g = concrete_function(a.fn, points.get(name, {}), slopes.get(name, {}), env)
+            if isinstance(g, str):
+                return g
+            built[name] = g
     for a in ab.applications:
         x = arg_of[a.var]
         if x is None:
-            if len(a.args) > 1:
-                return f"{a.fn.name} has several arguments: no counterexample function is built"
-            continue  # outside the domain: every comparison with the term is false
+            continue
         g = built[a.fn.name]
         value = g(x) if a.slope is None else g.slope_at(x)
         if value is None:
@@ -404,6 +400,18 @@ def _function_counterexample(ab: Abstraction, smt, ev: Evidence) -> str:
     ev.tried.append("counterexample function checked on the whole domain from its slopes (exact); the claim "
                     "re-checked with it: exact rational arithmetic and 50 digits agree")
     return ""
+
+
+def _point_in_domain(arg: sympy.Expr, domain: Domain, env: dict) -> Fraction | None:
+    """The argument's exact rational value at `env` when it lies in `domain`, else None."""
+    try:
+        x = exact_value(arg, env)
+    except (Undefined, Undecided):
+        return None
+    if not x.is_Rational:
+        return None
+    inside = conj([Atom(op, lo, hi) for op, lo, hi in domain.constraints(x)])
+    return Fraction(int(x.p), int(x.q)) if exact_truth(inside, env) is True else None
 
 
 def _prove_beyond_smt(normalized: Formula, domains: dict, claim: Claim,

@@ -8,9 +8,10 @@ points, bounds at each term). Every instance is true of every admissible functio
 so a proof of "instances -> claim" proves the claim (`abstract`).
 
 The converse does not hold: a model of the negation only gives values at finitely
-many points. `piecewise_linear` turns those values into a concrete function (linear
-between the points, linear beyond them) and checks every hypothesis on the whole
-domain exactly, from the slopes; the caller re-checks the claim with that function.
+many points. `concrete_function` turns those values into a concrete function (a
+polynomial of degree <= 2, or linear between the points and beyond them) and checks
+every hypothesis on the whole domain exactly; the caller re-checks the claim with
+that function.
 Only then is the claim refuted.
 """
 from __future__ import annotations
@@ -159,11 +160,19 @@ def _guard(f: Formula, functions: Functions) -> Formula:
 
 
 def _defined(e: sympy.Expr, functions: Functions) -> list[Atom]:
+    """The arguments of every application in `e` lie in the function's domain (a
+    derivative `Subs(Derivative(f(t), t), t, p)` is an application at p)."""
+    if isinstance(e, sympy.Subs):
+        point = dict(zip(e.variables, e.point))
+        inner = e.expr.xreplace(point) if not isinstance(e.expr, sympy.Derivative) else \
+            e.expr.expr.xreplace(point)
+        return _defined(inner, functions) + [c for p in e.point for c in _defined(p, functions)]
     out = []
-    for t in sympy.preorder_traversal(e):
-        if isinstance(t, AppliedUndef) and t.func.__name__ in functions:
-            fn = functions[t.func.__name__]
-            out += [Atom(op, lo, hi) for arg, d in zip(t.args, fn.domains) for op, lo, hi in d.constraints(arg)]
+    if isinstance(e, AppliedUndef) and e.func.__name__ in functions:
+        fn = functions[e.func.__name__]
+        out += [Atom(op, lo, hi) for arg, d in zip(e.args, fn.domains) for op, lo, hi in d.constraints(arg)]
+    for a in e.args:
+        out += _defined(a, functions)
     return out
 
 
@@ -294,12 +303,40 @@ class PiecewiseLinear:
         return f"linear through {pts}; slope {self.left} before the first point, {self.right} after the last"
 
 
-def piecewise_linear(fn: FunctionSymbol, points: dict[Fraction, Fraction],
-                     env: dict[sympy.Symbol, Fraction]) -> PiecewiseLinear | str:
-    """A function through `points` meeting every hypothesis of `fn` on its whole
-    domain (the file's symbols at `env`), or why none of the candidates does.
-    Candidates: the affine function when the points are collinear (differentiable),
-    else linear interpolation, tails continuing the nearest piece."""
+@dataclass(frozen=True)
+class Quadratic:
+    """The polynomial a t^2 + b t + c (smooth: the candidate where a differentiable
+    function is needed)."""
+
+    a: Fraction
+    b: Fraction
+    c: Fraction
+
+    def __call__(self, x: Fraction) -> Fraction:
+        return (self.a * x + self.b) * x + self.c
+
+    def slope_at(self, x: Fraction) -> Fraction:
+        """The derivative at x."""
+        return 2 * self.a * x + self.b
+
+    def text(self) -> str:
+        """The function in claim-language syntax."""
+        return sympy.sstr(sympy.Rational(self.a.numerator, self.a.denominator) * _T ** 2
+                          + sympy.Rational(self.b.numerator, self.b.denominator) * _T
+                          + sympy.Rational(self.c.numerator, self.c.denominator))
+
+
+_T = sympy.Symbol("t")
+
+
+def concrete_function(fn: FunctionSymbol, points: dict[Fraction, Fraction], slopes: dict[Fraction, Fraction],
+                      env: dict[sympy.Symbol, Fraction]) -> PiecewiseLinear | Quadratic | str:
+    """A function with the model's `points` (argument -> value) meeting every
+    hypothesis of `fn` on its whole domain (the file's symbols at `env`), or why none
+    of the candidates does. Candidates, in order: the polynomial of degree <= 2 through
+    the points with the model's `slopes` (argument -> derivative) where these
+    determine one; the affine functions through a single point; linear interpolation
+    with tails continuing the nearest piece (not for a differentiable function)."""
     if len(fn.params) != 1:
         return f"{fn.name} has several arguments: no counterexample function is built"
     d = fn.domains[0]
@@ -307,22 +344,130 @@ def piecewise_linear(fn: FunctionSymbol, points: dict[Fraction, Fraction],
         lo, hi = _number(d.lo, env), _number(d.hi, env)
     except ValueError as e:
         return str(e)
+    if not points:  # only derivatives are used: any value will do
+        points = {min(slopes): Fraction(0)}
     xs = sorted(points)
     knots = tuple((x, points[x]) for x in xs)
-    candidates: list[PiecewiseLinear] = []
+    candidates: list[PiecewiseLinear | Quadratic] = []
+    fitted = _fit(points, slopes)
+    if fitted is not None:
+        candidates.append(fitted)
     if len(xs) == 1:
-        candidates = [PiecewiseLinear(knots, s, s) for s in (Fraction(0), Fraction(1), Fraction(-1))]
-    elif xs:
+        candidates += [PiecewiseLinear(knots, s, s) for s in (*slopes.values(), Fraction(0), Fraction(1), Fraction(-1))]
+    elif not fn.differentiable:
         inner = PiecewiseLinear(knots, Fraction(0), Fraction(0)).slopes()[1:-1]
-        candidates = [PiecewiseLinear(knots, inner[0], inner[-1])]
-    else:
-        return "no point of the function's domain is used"
-    why = ""
+        candidates.append(PiecewiseLinear(knots, inner[0], inner[-1]))
+    why = "the model's values determine no function of degree <= 2"
     for g in candidates:
-        why = _violation(fn, g, lo, hi, d, env)
+        why = _quadratic_violation(fn, g, lo, hi, d, env, xs) if isinstance(g, Quadratic) else \
+            _violation(fn, g, lo, hi, d, env)
         if not why:
             return g
     return why
+
+
+def _fit(points: dict[Fraction, Fraction], slopes: dict[Fraction, Fraction]) -> Quadratic | None:
+    """The polynomial of least degree (at most 2) with these values and derivatives,
+    if they determine one exactly (checked at every condition)."""
+    rows = [([x * x, x, Fraction(1)], y) for x, y in points.items()] + \
+           [([2 * x, Fraction(1), Fraction(0)], s) for x, s in slopes.items()]
+    for degree in (0, 1, 2):
+        cols = [2 - degree + k for k in range(degree + 1)]  # which of (a, b, c) are free
+        solution = _solve([[r[0][c] for c in cols] for r in rows], [r[1] for r in rows])
+        if solution is not None:
+            coeffs = [Fraction(0)] * 3
+            for c, v in zip(cols, solution):
+                coeffs[c] = v
+            return Quadratic(*coeffs)
+    return None
+
+
+def _solve(rows: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction] | None:
+    """The exact solution of the (possibly over-determined) linear system, if it has
+    exactly one."""
+    n = len(rows[0])
+    m = [list(r) + [v] for r, v in zip(rows, rhs)]
+    pivots = []
+    row = 0
+    for col in range(n):
+        pick = next((i for i in range(row, len(m)) if m[i][col] != 0), None)
+        if pick is None:
+            return None
+        m[row], m[pick] = m[pick], m[row]
+        m[row] = [v / m[row][col] for v in m[row]]
+        for i in range(len(m)):
+            if i != row and m[i][col] != 0:
+                m[i] = [a - m[i][col] * b for a, b in zip(m[i], m[row])]
+        pivots.append(col)
+        row += 1
+    if any(all(v == 0 for v in r[:n]) and r[n] != 0 for r in m):
+        return None
+    return [m[i][n] for i in range(n)]
+
+
+def _quadratic_violation(fn: FunctionSymbol, q: Quadratic, lo: Fraction | None, hi: Fraction | None,
+                         d: Domain, env: dict, inside: list[Fraction]) -> str:
+    """Why the polynomial fails a hypothesis of `fn` on the domain ('' if it meets all)."""
+    word = fn.monotone[0]
+    if word is not None:
+        sign = 1 if MONOTONE[word] in ("<", "<=") else -1
+        # the derivative 2a t + b, times the wanted sign, stays > 0 (>= 0) on the domain
+        if not _positive(Fraction(0), sign * 2 * q.a, sign * q.b, lo, hi, d, word in ("increasing", "decreasing"),
+                         inside):
+            return f"the polynomial {q.text()} is not {word} on the domain"
+    if (fn.curvature == "convex" and q.a < 0) or (fn.curvature == "concave" and q.a > 0):
+        return f"the polynomial {q.text()} is not {fn.curvature}"
+    for bound, strict, sign in ((fn.lower, fn.lower_strict, 1), (fn.upper, fn.upper_strict, -1)):
+        if bound is None:
+            continue
+        coeffs = _affine(bound, fn.params[0], env)
+        if coeffs is None:
+            return f"the bound {sympy.sstr(bound)} is not affine with rational coefficients at the counterexample"
+        b0, b1 = coeffs
+        if not _positive(sign * q.a, sign * (q.b - b1), sign * (q.c - b0), lo, hi, d, strict, inside):
+            return f"the polynomial {q.text()} breaks the bound {sympy.sstr(bound)} on the domain"
+    return ""
+
+
+def _positive(a: Fraction, b: Fraction, c: Fraction, lo: Fraction | None, hi: Fraction | None, d: Domain,
+              strict: bool, inside: list[Fraction]) -> bool:
+    """Is a t^2 + b t + c > 0 (>= 0 unless strict) at every t of the domain? Its
+    minimum lies at an end (a value, or a limit at an open or infinite end) or at the
+    vertex; a limit 0 at an open end is allowed unless the function is constant."""
+    def value(t: Fraction) -> Fraction:
+        return (a * t + b) * t + c
+
+    def ok(v: Fraction, included: bool) -> bool:
+        return v > 0 if strict and included else v >= 0
+
+    if strict and a == 0 and b == 0:
+        return c > 0
+    if not all(ok(value(t), True) for t in inside):
+        return False
+    for end, included, direction in ((lo, not d.lo_open, -1), (hi, not d.hi_open, 1)):
+        if end is None:
+            if a < 0 or (a == 0 and direction * b < 0):
+                return False
+        elif not ok(value(end), included):
+            return False
+    if a > 0:
+        vertex = -b / (2 * a)
+        if (lo is None or vertex > lo) and (hi is None or vertex < hi) and not ok(value(vertex), True):
+            return False
+    return True
+
+
+def _affine(bound: sympy.Expr, x: sympy.Symbol, env: dict) -> tuple[Fraction, Fraction] | None:
+    """(b0, b1) with bound = b0 + b1 x at the model's values of the other symbols."""
+    b = sympy.expand(bound.xreplace({s: sympy.Rational(env[s].numerator, env[s].denominator)
+                                     for s in bound.free_symbols if s in env}))
+    if not b.free_symbols <= {x}:
+        return None
+    poly = sympy.Poly(b, x)
+    if poly.degree() > 1 or not all(c.is_Rational for c in poly.all_coeffs()):
+        return None
+    c1, c0 = ([sympy.Integer(0)] + poly.all_coeffs())[-2:]
+    return Fraction(int(c0.p), int(c0.q)), Fraction(int(c1.p), int(c1.q))
 
 
 def _number(e: sympy.Expr, env: dict) -> Fraction | None:
@@ -369,13 +514,10 @@ def _violation(fn: FunctionSymbol, g: PiecewiseLinear, lo: Fraction | None, hi: 
 def _above(g: PiecewiseLinear, bound: sympy.Expr, strict: bool, sign: int, x: sympy.Symbol,
            lo: Fraction | None, hi: Fraction | None, d: Domain, env: dict) -> str:
     """Does sign*(g - bound) stay > 0 (>= 0) on the domain? Only affine bounds are checked."""
-    b = bound.xreplace({s: sympy.Rational(env[s].numerator, env[s].denominator)
-                        for s in bound.free_symbols if s in env})
-    poly = sympy.Poly(b, x) if b.free_symbols <= {x} else None
-    if poly is None or poly.degree() > 1 or not all(c.is_Rational for c in poly.all_coeffs()):
+    coeffs = _affine(bound, x, env)
+    if coeffs is None:
         return f"the bound {sympy.sstr(bound)} is not affine with rational coefficients at the counterexample"
-    coeffs = [Fraction(int(c.p), int(c.q)) for c in poly.all_coeffs()]
-    b0, b1 = (coeffs + [Fraction(0)])[:2] if len(coeffs) == 1 else (coeffs[1], coeffs[0])
+    b0, b1 = coeffs
 
     def gap(t: Fraction) -> Fraction:
         return sign * (g(t) - (b0 + b1 * t))
@@ -399,4 +541,4 @@ def _above(g: PiecewiseLinear, bound: sympy.Expr, strict: bool, sign: int, x: sy
     return ""
 
 
-__all__ = ["Application", "Abstraction", "PiecewiseLinear", "abstract", "piecewise_linear", "uses_functions"]
+__all__ = ["Application", "Abstraction", "PiecewiseLinear", "Quadratic", "abstract", "concrete_function", "uses_functions"]

@@ -110,6 +110,10 @@ def _substitute_and_evaluate(expr: sympy.Expr, bodies: "_Bodies", domains: Domai
         body = bodies[e.func.__name__]
         if isinstance(body, _Failed):
             raise body.error()
+        if isinstance(body, sympy.Lambda) and body.expr.has(sympy.Derivative):
+            # a derivative of a function symbol at a call's argument: `subs` writes
+            # d f(t)/dt at t = x^2 as a Subs, where the Lambda's xreplace would fail
+            return body.expr.subs(dict(zip(body.variables, e.args)), simultaneous=True)
         return body(*e.args) if isinstance(body, sympy.Lambda) else body
 
     if expr.has(Rebind):
