@@ -395,7 +395,7 @@ def _function_counterexample(ab: Abstraction, smt, ev: Evidence) -> str:
         return f"with the function built, the claim is not re-checked false (exact: {check.exact})"
     shown = {s: v for s, v in env.items() if s in free_symbols(ab.matrix)
              and not any(s == a.var for a in ab.applications)}
-    ev.counterexample = _text(shown) | {name: g.text() for name, g in built.items()}
+    ev.counterexample = _text(shown) | {f"{name}(t)": g.text() for name, g in built.items()}
     ev.values = check.values
     ev.tried.append("counterexample function checked on the whole domain from its slopes (exact); the claim "
                     "re-checked with it: exact rational arithmetic and 50 digits agree")

@@ -298,9 +298,14 @@ class PiecewiseLinear:
         return pieces[i]
 
     def text(self) -> str:
-        """The function in words."""
-        pts = ", ".join(f"({x}, {y})" for x, y in self.knots)
-        return f"linear through {pts}; slope {self.left} before the first point, {self.right} after the last"
+        """The function in claim-language syntax, in the argument t: the left tail's
+        line plus a max(0, t - x) term for each change of slope."""
+        (x0, y0), slopes = self.knots[0], self.slopes()
+        out = _rational(y0) + _rational(slopes[0]) * (_T - _rational(x0))
+        for (x, _), before, after in zip(self.knots, slopes, slopes[1:]):
+            if after != before:
+                out += _rational(after - before) * sympy.Max(0, _T - _rational(x))
+        return sympy.sstr(out).replace("Max(", "max(")
 
 
 @dataclass(frozen=True)
@@ -321,12 +326,14 @@ class Quadratic:
 
     def text(self) -> str:
         """The function in claim-language syntax."""
-        return sympy.sstr(sympy.Rational(self.a.numerator, self.a.denominator) * _T ** 2
-                          + sympy.Rational(self.b.numerator, self.b.denominator) * _T
-                          + sympy.Rational(self.c.numerator, self.c.denominator))
+        return sympy.sstr(_rational(self.a) * _T ** 2 + _rational(self.b) * _T + _rational(self.c))
 
 
 _T = sympy.Symbol("t")
+
+
+def _rational(v: Fraction) -> sympy.Rational:
+    return sympy.Rational(v.numerator, v.denominator)
 
 
 def concrete_function(fn: FunctionSymbol, points: dict[Fraction, Fraction], slopes: dict[Fraction, Fraction],
@@ -352,18 +359,24 @@ def concrete_function(fn: FunctionSymbol, points: dict[Fraction, Fraction], slop
     fitted = _fit(points, slopes)
     if fitted is not None:
         candidates.append(fitted)
+    # gentle slopes keep a line inside bounds that a steep one leaves
+    gentle = [Fraction(sign, 10 ** k) for k in (0, 1, 3, 6) for sign in (1, -1)]
     if len(xs) == 1:
-        candidates += [PiecewiseLinear(knots, s, s) for s in (*slopes.values(), Fraction(0), Fraction(1), Fraction(-1))]
+        candidates += [PiecewiseLinear(knots, s, s) for s in (*slopes.values(), Fraction(0), *gentle)]
     elif not fn.differentiable:
         inner = PiecewiseLinear(knots, Fraction(0), Fraction(0)).slopes()[1:-1]
-        candidates.append(PiecewiseLinear(knots, inner[0], inner[-1]))
-    why = "the model's values determine no function of degree <= 2"
+        # tails: continuing the nearest piece, flat, or gently in its direction
+        lefts = [inner[0], Fraction(0), *(g for g in gentle if g * inner[0] > 0 and abs(g) < abs(inner[0]))]
+        rights = [inner[-1], Fraction(0), *(g for g in gentle if g * inner[-1] > 0 and abs(g) < abs(inner[-1]))]
+        candidates += [PiecewiseLinear(knots, left, right) for left in lefts for right in rights]
+    reasons = []
     for g in candidates:
         why = _quadratic_violation(fn, g, lo, hi, d, env, xs) if isinstance(g, Quadratic) else \
             _violation(fn, g, lo, hi, d, env)
         if not why:
             return g
-    return why
+        reasons.append(why)
+    return reasons[0] if reasons else "the model's values determine no function of degree <= 2"
 
 
 def _fit(points: dict[Fraction, Fraction], slopes: dict[Fraction, Fraction]) -> Quadratic | None:
