@@ -387,7 +387,7 @@ def _load_functions(raw: Any, theory: Theory, out: ClaimFile, src: _Source) -> N
         except ClaimInputError as e:
             e.message = f"in [functions.{name}]: {e.message}"
             if e.line is None and len(lines):
-                e.line = lines.start + 1
+                e.line = lines.start  # the table's header line (1-based)
             out.errors.append(e.located(file=theory.path))
         except Exception as e:
             out.errors.append(_internal(e, f"[functions.{name}]", file=theory.path))
