@@ -7,6 +7,7 @@ evaluated with it in plain Fractions."""
 from __future__ import annotations
 
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 import sympy
@@ -214,3 +215,13 @@ def test_concrete_function_for_points_that_allow_one() -> None:
 
 def test_no_function_when_the_points_break_the_shape() -> None:
     assert isinstance(concrete_function(FN, {Fraction(1): Fraction(3), Fraction(2): Fraction(1)}, {}, {}), str)
+
+
+def test_the_documented_example_runs() -> None:
+    """docs/claim-language-extensions.md: the example's verdicts are what it says."""
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "claim-language-extensions.md").read_text()
+    block = doc.split("## `[functions.NAME]`")[1].split("```toml\n")[1].split("```")[0]
+    cf = lawproof.loads(block, "example.claims.toml")
+    assert not cf.errors
+    verdicts = {c.id: lawproof.check_claim(c, cf.theory).verdict for c in cf.claims}
+    assert verdicts == {"threshold-any-R": "proved", "R-falls-strictly": "refuted"}
