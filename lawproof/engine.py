@@ -344,6 +344,9 @@ def _check_functional(normalized: Formula, claim: Claim, theory: Theory, base: d
         return result("proved", method)
     if smt.status != "refuted":
         return result("unknown", "SMT (z3)", "z3 decided nothing within its budget")
+    if not ab.exact:
+        return result("unknown", "SMT (z3)", "z3 refutes the claim with its existential quantifiers replaced "
+                      "by instances at the claim's terms; that stronger claim's counterexample is none")
     problem = _function_counterexample(ab, smt, ev)
     if problem:
         ev.counterexample, ev.values = {}, []

@@ -62,6 +62,8 @@ class Abstraction:
     hypotheses: list[Formula]
     domains: dict[sympy.Symbol, Domain]
     applications: list[Application] = field(default_factory=list)
+    #: False when existentials were replaced by instances (a stronger claim)
+    exact: bool = True
 
 
 def uses_functions(f: Formula, functions: Functions) -> bool:
@@ -73,12 +75,18 @@ def uses_functions(f: Formula, functions: Functions) -> bool:
 def abstract(normalized: Formula, functions: Functions, domains: dict[sympy.Symbol, Domain]) -> Abstraction:
     """The claim with its applications abstracted and the hypotheses instantiated.
 
-    Raises OutsideFragment when a function is applied to a variable of a quantifier
-    that cannot be moved to the top (under `exists`): instances at such a term are
-    not finitely many ground facts."""
+    An existential quantifier over a function's argument (a negated optimality
+    hypothesis such as `minimized_at(C(N) + N*D1, N, N1)` on the left of `->`) is
+    replaced by its instances at the claim's other arguments of that function: a
+    stronger claim, so its proof proves the claim, but its counterexample is none
+    (`exact` is then False). Raises OutsideFragment when a function is still applied
+    to a quantified variable: instances at such a term are not finitely many facts."""
     guarded = nnf(_guard(desugar(normalized), functions))
     lifted: list[Binder] = []
     matrix = _lift(guarded, lifted, top=True)
+    instantiated = _instantiate(matrix, functions)
+    exact = instantiated == matrix
+    matrix = instantiated
     scope = dict(domains)
     scope.update({b.symbol: b.domain for b in lifted})
     inner = {b.symbol for node in matrix.walk() if isinstance(node, Quantified) for b in node.binders}
@@ -108,7 +116,57 @@ def abstract(normalized: Formula, functions: Functions, domains: dict[sympy.Symb
     applications = list(apps.values())
     scope.update({a.var: Domain(-sympy.oo, sympy.oo, True, True) for a in applications})
     hyps = _hypotheses(applications)
-    return Abstraction(Implies(conj(hyps), body) if hyps else body, body, hyps, scope, applications)
+    return Abstraction(Implies(conj(hyps), body) if hyps else body, body, hyps, scope, applications, exact)
+
+
+def _bound_inside(f: Formula) -> set[sympy.Symbol]:
+    return {b.symbol for node in f.walk() if isinstance(node, Quantified) for b in node.binders}
+
+
+def _calls(f: Formula, functions: Functions) -> list[AppliedUndef]:
+    return [t for node in f.walk() for e in node.exprs() for t in sympy.preorder_traversal(e)
+            if isinstance(t, AppliedUndef) and t.func.__name__ in functions]
+
+
+def _instantiate(f: Formula, functions: Functions) -> Formula:
+    """Each `exists` whose variables are arguments of function calls, replaced by the
+    disjunction of its instances at the ground arguments the formula gives that
+    function at the same position (see `abstract`)."""
+    inner = _bound_inside(f)
+    ground: dict[tuple[str, int], list[sympy.Expr]] = {}
+    for call in _calls(f, functions):
+        for k, arg in enumerate(call.args):
+            if not arg.free_symbols & inner:
+                ground.setdefault((call.func.__name__, k), [])
+                if arg not in ground[(call.func.__name__, k)]:
+                    ground[(call.func.__name__, k)].append(arg)
+    return _instances(f, functions, ground)
+
+
+def _instances(f: Formula, functions: Functions, ground: dict) -> Formula:
+    if isinstance(f, (And, Or)):
+        return (conj if isinstance(f, And) else disj)([_instances(c, functions, ground) for c in f.args])
+    if not isinstance(f, Quantified):
+        return f
+    body = _instances(f.body, functions, ground)
+    if f.kind != "exists":
+        return Quantified(f.kind, f.binders, body)
+    choices = []
+    for b in f.binders:
+        places = {(c.func.__name__, k) for c in _calls(body, functions) for k, a in enumerate(c.args)
+                  if a == b.symbol}
+        found = [t for p in sorted(places) for t in ground.get(p, [])]
+        if not found or any(b.symbol in a.free_symbols and a != b.symbol
+                            for c in _calls(body, functions) for a in c.args):
+            return Quantified(f.kind, f.binders, body)
+        choices.append(list(dict.fromkeys(found)))
+    out = []
+    for combo in itertools.product(*choices):
+        sub = dict(zip((b.symbol for b in f.binders), combo))
+        inside = [Atom(op, lo.xreplace(sub), hi.xreplace(sub))
+                  for b, t in zip(f.binders, combo) for op, lo, hi in b.domain.constraints(t)]
+        out.append(conj([*inside, body.map_exprs(lambda e: e.xreplace(sub))]))
+    return disj(out)
 
 
 def _slope_index(d: sympy.Derivative) -> int:
