@@ -28,7 +28,7 @@ from .verdict import Evidence, Result
 from .numeric import (Undecided, Undefined, atom_values, exact_sign, exact_truth, exact_value, mp_truth,
                       mp_value, recheck, search, shown_value)
 from .proofs import decide, holds_at
-from .proofs.functions import Abstraction, abstract, concrete_function, uses_functions
+from .proofs.functions import Abstraction, abstract, concrete_functions, uses_functions, with_functions
 from .proofs.kkt import decide_reduced, kkt_normalize
 from .regions import region_evidence
 from .symbolic import decide_identity, definedness, derive_optimum, derived_steps, expand, normalize
@@ -344,10 +344,7 @@ def _check_functional(normalized: Formula, claim: Claim, theory: Theory, base: d
         return result("proved", method)
     if smt.status != "refuted":
         return result("unknown", "SMT (z3)", "z3 decided nothing within its budget")
-    if not ab.exact:
-        return result("unknown", "SMT (z3)", "z3 refutes the claim with its existential quantifiers replaced "
-                      "by instances at the claim's terms; that stronger claim's counterexample is none")
-    problem = _function_counterexample(ab, smt, ev)
+    problem = _function_counterexample(ab, smt, ev, normalized, theory, claim, domains)
     if problem:
         ev.counterexample, ev.values = {}, []
         return result("unknown", "SMT (z3)", "z3 finds values of the function terms that break the claim, "
@@ -355,10 +352,13 @@ def _check_functional(normalized: Formula, claim: Claim, theory: Theory, base: d
     return result("refuted", "SMT (z3) + a concrete function meeting every hypothesis, re-checked exactly")
 
 
-def _function_counterexample(ab: Abstraction, smt, ev: Evidence) -> str:
+def _function_counterexample(ab: Abstraction, smt, ev: Evidence, normalized: Formula, theory: Theory,
+                             claim: Claim, domains: dict) -> str:
     """Build a concrete function through z3's values, check its shape on the whole
     domain, and re-check the claim with its exact values. Returns '' when the claim is
-    refuted (the evidence then holds the point and the functions), else why not."""
+    refuted (the evidence then holds the point and the functions), else why not.
+    Where existentials were instantiated (`ab.exact` False) the re-check is of the
+    claim itself with the functions in place, quantifiers and all."""
     if smt.irrational:
         return "the model's values are irrational"
     env = dict(smt.values)
@@ -376,14 +376,27 @@ def _function_counterexample(ab: Abstraction, smt, ev: Evidence) -> str:
         table = points if a.slope is None else slopes
         if table.setdefault(a.fn.name, {}).setdefault(x, env[a.var]) != env[a.var]:
             return f"two values of {a.fn.name} at {x}"
-    built = {}
+    options: dict[str, list] = {}
     for a in ab.applications:
         name = a.fn.name
-        if name not in built and (name in points or name in slopes):
-            g = concrete_function(a.fn, points.get(name, {}), slopes.get(name, {}), env)
-            if isinstance(g, str):
-                return g
-            built[name] = g
+        if name not in options and (name in points or name in slopes):
+            found = concrete_functions(a.fn, points.get(name, {}), slopes.get(name, {}), env)
+            if isinstance(found, str):
+                return found
+            options[name] = found
+    problem = "no candidate function"
+    for k in range(max((len(v) for v in options.values()), default=0)):
+        # the k-th candidate of each function (its last where it has fewer)
+        built = {name: found[min(k, len(found) - 1)] for name, found in options.items()}
+        problem = _with_candidates(ab, built, dict(env), arg_of, normalized, theory, claim, domains, ev)
+        if not problem:
+            return ""
+    return problem
+
+
+def _with_candidates(ab: Abstraction, built: dict, env: dict, arg_of: dict, normalized: Formula,
+                     theory: Theory, claim: Claim, domains: dict, ev: Evidence) -> str:
+    """Re-check the claim with these concrete functions ('' when it is refuted)."""
     for a in ab.applications:
         x = arg_of[a.var]
         if x is None:
@@ -393,12 +406,28 @@ def _function_counterexample(ab: Abstraction, smt, ev: Evidence) -> str:
         if value is None:
             return f"the function built has a kink at {x}, where the claim uses its derivative"
         env[a.var] = value
+    functions = {f"{name}(t)": g.text() for name, g in built.items()}
+    if not ab.exact:
+        if any(a.slope is not None for a in ab.applications):
+            return "the claim differentiates a function under an instantiated quantifier"
+        concrete = with_functions(normalized, theory.functions, built)
+        point = {s: env[s] for s in free_symbols(concrete)}
+        try:
+            ok, problem = _recheck_into(nnf(Not(concrete)), point, [], domains, claim, ev)
+        except (_Unconfirmed, OutsideFragment) as e:
+            return f"the claim with the functions built is not confirmed false ({e})"
+        if not ok:
+            return problem
+        ev.counterexample |= functions
+        ev.tried.append("counterexample function checked on the whole domain (exact); the claim, quantifiers "
+                        "and all, re-checked with it at the point")
+        return ""
     check = recheck(nnf(Not(ab.matrix)), env)
     if check.exact is not True or not check.digits50:
         return f"with the function built, the claim is not re-checked false (exact: {check.exact})"
     shown = {s: v for s, v in env.items() if s in free_symbols(ab.matrix)
              and not any(s == a.var for a in ab.applications)}
-    ev.counterexample = _text(shown) | {f"{name}(t)": g.text() for name, g in built.items()}
+    ev.counterexample = _text(shown) | functions
     ev.values = check.values
     ev.tried.append("counterexample function checked on the whole domain from its slopes (exact); the claim "
                     "re-checked with it: exact rational arithmetic and 50 digits agree")

@@ -169,6 +169,16 @@ def _instances(f: Formula, functions: Functions, ground: dict) -> Formula:
     return disj(out)
 
 
+def with_functions(normalized: Formula, functions: Functions,
+                   built: dict[str, "PiecewiseLinear | Quadratic"]) -> Formula:
+    """The claim with each function symbol replaced by a concrete function (calls
+    outside the declared domain still make their comparisons false)."""
+    guarded = _guard(desugar(normalized), functions)
+    return guarded.map_exprs(lambda e: e.replace(
+        lambda t: isinstance(t, AppliedUndef) and t.func.__name__ in built,
+        lambda t: built[t.func.__name__].expr(t.args[0])))
+
+
 def _slope_index(d: sympy.Derivative) -> int:
     call = d.expr
     counts = list(d.variable_count)
@@ -288,6 +298,16 @@ def _hypotheses(apps: list[Application]) -> list[Formula]:
         same = [Atom("=", s, t) for s, t in zip(a.args, b.args)]
         if a.var.name < b.var.name:  # a function: equal arguments, equal values
             given(inside + same, Atom("=", a.var, b.var))
+        if len(a.args) > 1 and all(a.fn.monotone):
+            # monotone in every argument: moving each argument in its own direction
+            # moves the value (through the corner points, which lie in the box domain)
+            up = [Atom("<=" if MONOTONE[w] in ("<", "<=") else ">=", s, t)
+                  for w, s, t in zip(a.fn.monotone, a.args, b.args)]
+            given(inside + up, Atom("<=", a.var, b.var))
+            for k, word in enumerate(a.fn.monotone):
+                if MONOTONE[word] in ("<", ">"):
+                    given(inside + up + [Atom("!=", a.args[k], b.args[k])], Atom("<", a.var, b.var))
+            continue
         for k, word in enumerate(a.fn.monotone):
             if word is None:
                 continue
@@ -355,15 +375,19 @@ class PiecewiseLinear:
             return None
         return pieces[i]
 
-    def text(self) -> str:
-        """The function in claim-language syntax, in the argument t: the left tail's
-        line plus a max(0, t - x) term for each change of slope."""
+    def expr(self, t: sympy.Expr) -> sympy.Expr:
+        """The function at the term t: the left tail's line plus a max(0, t - x) term
+        for each change of slope."""
         (x0, y0), slopes = self.knots[0], self.slopes()
-        out = _rational(y0) + _rational(slopes[0]) * (_T - _rational(x0))
+        out = _rational(y0) + _rational(slopes[0]) * (t - _rational(x0))
         for (x, _), before, after in zip(self.knots, slopes, slopes[1:]):
             if after != before:
-                out += _rational(after - before) * sympy.Max(0, _T - _rational(x))
-        return sympy.sstr(out).replace("Max(", "max(")
+                out += _rational(after - before) * sympy.Max(0, t - _rational(x))
+        return out
+
+    def text(self) -> str:
+        """The function in claim-language syntax, in the argument t."""
+        return sympy.sstr(self.expr(_T)).replace("Max(", "max(")
 
 
 @dataclass(frozen=True)
@@ -382,9 +406,13 @@ class Quadratic:
         """The derivative at x."""
         return 2 * self.a * x + self.b
 
+    def expr(self, t: sympy.Expr) -> sympy.Expr:
+        """The polynomial at the term t."""
+        return _rational(self.a) * t ** 2 + _rational(self.b) * t + _rational(self.c)
+
     def text(self) -> str:
         """The function in claim-language syntax."""
-        return sympy.sstr(_rational(self.a) * _T ** 2 + _rational(self.b) * _T + _rational(self.c))
+        return sympy.sstr(self.expr(_T))
 
 
 _T = sympy.Symbol("t")
@@ -394,11 +422,11 @@ def _rational(v: Fraction) -> sympy.Rational:
     return sympy.Rational(v.numerator, v.denominator)
 
 
-def concrete_function(fn: FunctionSymbol, points: dict[Fraction, Fraction], slopes: dict[Fraction, Fraction],
-                      env: dict[sympy.Symbol, Fraction]) -> PiecewiseLinear | Quadratic | str:
-    """A function with the model's `points` (argument -> value) meeting every
-    hypothesis of `fn` on its whole domain (the file's symbols at `env`), or why none
-    of the candidates does. Candidates, in order: the polynomial of degree <= 2 through
+def concrete_functions(fn: FunctionSymbol, points: dict[Fraction, Fraction], slopes: dict[Fraction, Fraction],
+                       env: dict[sympy.Symbol, Fraction]) -> list[PiecewiseLinear | Quadratic] | str:
+    """The functions with the model's `points` (argument -> value) meeting every
+    hypothesis of `fn` on its whole domain (the file's symbols at `env`), best first,
+    or why none of the candidates does. Candidates, in order: the polynomial of degree <= 2 through
     the points with the model's `slopes` (argument -> derivative) where these
     determine one; the affine functions through a single point; linear interpolation
     with tails continuing the nearest piece (not for a differentiable function)."""
@@ -419,21 +447,26 @@ def concrete_function(fn: FunctionSymbol, points: dict[Fraction, Fraction], slop
         candidates.append(fitted)
     # gentle slopes keep a line inside bounds that a steep one leaves
     gentle = [Fraction(sign, 10 ** k) for k in (0, 1, 3, 6) for sign in (1, -1)]
+    # steep walls beyond the points: the points become the function's minima (an
+    # optimum stated at them holds beyond them); the re-check decides whether they do
+    walls = [(Fraction(-10 ** k), Fraction(10 ** k)) for k in (1, 3, 6)] if not fn.differentiable else []
     if len(xs) == 1:
         candidates += [PiecewiseLinear(knots, s, s) for s in (*slopes.values(), Fraction(0), *gentle)]
+        candidates += [PiecewiseLinear(knots, left, right) for left, right in walls]
     elif not fn.differentiable:
         inner = PiecewiseLinear(knots, Fraction(0), Fraction(0)).slopes()[1:-1]
         # tails: continuing the nearest piece, flat, or gently in its direction
         lefts = [inner[0], Fraction(0), *(g for g in gentle if g * inner[0] > 0 and abs(g) < abs(inner[0]))]
         rights = [inner[-1], Fraction(0), *(g for g in gentle if g * inner[-1] > 0 and abs(g) < abs(inner[-1]))]
         candidates += [PiecewiseLinear(knots, left, right) for left in lefts for right in rights]
-    reasons = []
-    for g in candidates:
+        candidates += [PiecewiseLinear(knots, left, right) for left, right in walls]
+    good, reasons = [], []
+    for g in dict.fromkeys(candidates):
         why = _quadratic_violation(fn, g, lo, hi, d, env, xs) if isinstance(g, Quadratic) else \
             _violation(fn, g, lo, hi, d, env)
-        if not why:
-            return g
-        reasons.append(why)
+        (reasons if why else good).append(why or g)
+    if good:
+        return good
     return reasons[0] if reasons else "the model's values determine no function of degree <= 2"
 
 
@@ -612,4 +645,4 @@ def _above(g: PiecewiseLinear, bound: sympy.Expr, strict: bool, sign: int, x: sy
     return ""
 
 
-__all__ = ["Application", "Abstraction", "PiecewiseLinear", "Quadratic", "abstract", "concrete_function", "uses_functions"]
+__all__ = ["Application", "Abstraction", "PiecewiseLinear", "Quadratic", "abstract", "concrete_functions", "with_functions", "uses_functions"]

@@ -17,7 +17,7 @@ import lawproof
 from lawproof.claims import FunctionSymbol
 from lawproof.domain import Domain
 from lawproof.parser import Namespace, parse_term
-from lawproof.proofs.functions import PiecewiseLinear, Quadratic, concrete_function
+from lawproof.proofs.functions import PiecewiseLinear, Quadratic, concrete_functions
 
 HEAD = """
 [paper]
@@ -194,27 +194,55 @@ FN = FunctionSymbol("k", (sympy.Symbol("k.t", real=True),), (Domain(sympy.Intege
 @given(st.lists(st.tuples(st.integers(0, 10), st.integers(-5, 5)), min_size=1, max_size=5, unique_by=lambda p: p[0]))
 def test_concrete_function_meets_the_hypotheses_or_says_why(raw: list[tuple[int, int]]) -> None:
     points = {Fraction(x): Fraction(y) for x, y in raw}
-    g = concrete_function(FN, points, {}, {})
-    if isinstance(g, str):
+    found = concrete_functions(FN, points, {}, {})
+    if isinstance(found, str):
         return
-    assert isinstance(g, (PiecewiseLinear, Quadratic))
-    assert all(g(x) == y for x, y in points.items())
-    pts = grid(Fraction(0), Fraction(10), list(points))
-    values = [g(a) for a in pts]
-    assert all(v > 0 for v in values)
-    assert all(a < b for a, b in zip(values, values[1:]))
-    slopes = [(g(b) - g(a)) / (b - a) for a, b in zip(pts, pts[1:])]
-    assert all(s1 <= s2 for s1, s2 in zip(slopes, slopes[1:]))
+    for g in found:  # every candidate offered meets every hypothesis
+        assert isinstance(g, (PiecewiseLinear, Quadratic))
+        assert all(g(x) == y for x, y in points.items())
+        pts = grid(Fraction(0), Fraction(10), list(points))
+        values = [g(a) for a in pts]
+        assert all(v > 0 for v in values)
+        assert all(a < b for a, b in zip(values, values[1:]))
+        slopes = [(g(b) - g(a)) / (b - a) for a, b in zip(pts, pts[1:])]
+        assert all(s1 <= s2 for s1, s2 in zip(slopes, slopes[1:]))
 
 
 def test_concrete_function_for_points_that_allow_one() -> None:
-    g = concrete_function(FN, {Fraction(1): Fraction(1), Fraction(2): Fraction(3), Fraction(4): Fraction(8)}, {}, {})
-    assert not isinstance(g, str), g
-    assert [g(Fraction(v)) for v in (1, 2, 4)] == [1, 3, 8]
+    found = concrete_functions(FN, {Fraction(1): Fraction(1), Fraction(2): Fraction(3), Fraction(4): Fraction(8)},
+                               {}, {})
+    assert not isinstance(found, str), found
+    assert all([g(Fraction(v)) for v in (1, 2, 4)] == [1, 3, 8] for g in found)
 
 
 def test_no_function_when_the_points_break_the_shape() -> None:
-    assert isinstance(concrete_function(FN, {Fraction(1): Fraction(3), Fraction(2): Fraction(1)}, {}, {}), str)
+    assert isinstance(concrete_functions(FN, {Fraction(1): Fraction(3), Fraction(2): Fraction(1)}, {}, {}), str)
+
+
+def test_optimum_moves_the_wrong_way_refuted_with_a_function() -> None:
+    """Comparative statics for any cost: the optimum does not grow with the price of N.
+    The strict version fails: a cost with a kink keeps both optima at the same point."""
+    body = ('[paper]\nid = "statics"\n[symbols]\nN = "(0, oo)"\nN1 = "(0, oo)"\nN2 = "(0, oo)"\n'
+            'p1 = "(0, oo)"\np2 = "(0, oo)"\n[functions.C]\nargs = ["t"]\ndomain = "(0, oo)"\n'
+            'shape = ["positive"]\n')
+    premise = "p1 < p2 and minimized_at(C(N) + N*p1, N, N1) and minimized_at(C(N) + N*p2, N, N2)"
+    cf = lawproof.loads(body + f'[[claim]]\nid = "weak"\nformula = "{premise} -> N2 <= N1"\n'
+                               f'[[claim]]\nid = "strict"\nformula = "{premise} -> N2 < N1"\n', "s.claims.toml")
+    weak, strict = (lawproof.check_claim(c, cf.theory) for c in cf.claims)
+    assert weak.verdict == "proved"
+    assert strict.verdict == "refuted"
+    ce = strict.evidence.counterexample
+    c = function_of(strict, "C")
+    n1, n2, p1, p2 = (Fraction(ce[k]) for k in ("N1", "N2", "p1", "p2"))
+    assert p1 < p2 and not n2 < n1
+    # both optima hold for the concrete C: it is piecewise linear, so the objective's
+    # minimum over (0, oo) is at a kink or is approached at 0 (checked on a fine grid
+    # that contains the kinks, and the slope beyond the last one)
+    pts = grid(Fraction(1, 1000), Fraction(20), [n1, n2])
+    for n_opt, p in ((n1, p1), (n2, p2)):
+        assert all(c(n) + n * p >= c(n_opt) + n_opt * p for n in pts)
+        assert c(Fraction(21)) - c(Fraction(20)) + p > 0
+    assert all(c(n) > 0 for n in pts)
 
 
 def test_the_documented_example_runs() -> None:
