@@ -100,7 +100,7 @@ class Theory:
         ns.symbols = {n: (s.symbol, s.domain) for n, s in self.symbols.items()}
         ns.functions = {n: len(d.params) for n, d in self.definitions.items()}
         ns.functions.update({n: len(f.params) for n, f in self.functions.items()})
-        ns.uninterpreted = set(self.functions)
+        ns.uninterpreted = {n: f.domains for n, f in self.functions.items()}
         ns.lost = {n: (d.params, d.lost) for n, d in self.definitions.items() if d.lost}
         return ns
 

@@ -385,7 +385,7 @@ def _function_counterexample(ab: Abstraction, smt, ev: Evidence, normalized: For
                 return found
             options[name] = found
     problem = "no candidate function"
-    for k in range(max((len(v) for v in options.values()), default=0)):
+    for k in range(max((len(v) for v in options.values()), default=1)):
         # the k-th candidate of each function (its last where it has fewer)
         built = {name: found[min(k, len(found) - 1)] for name, found in options.items()}
         problem = _with_candidates(ab, built, dict(env), arg_of, normalized, theory, claim, domains, ev)
@@ -399,8 +399,8 @@ def _with_candidates(ab: Abstraction, built: dict, env: dict, arg_of: dict, norm
     """Re-check the claim with these concrete functions ('' when it is refuted)."""
     for a in ab.applications:
         x = arg_of[a.var]
-        if x is None:
-            continue
+        if x is None or a.fn.name not in built:
+            continue  # outside the domain (comparisons with it are false), or unused
         g = built[a.fn.name]
         value = g(x) if a.slope is None else g.slope_at(x)
         if value is None:

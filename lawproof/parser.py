@@ -143,8 +143,9 @@ class Namespace:
     functions: dict[str, int] = field(default_factory=dict)  # name -> arity (0: constant)
     #: name -> (parameters, definedness conditions its body lost to SymPy's simplification)
     lost: dict[str, tuple[tuple[sympy.Symbol, ...], tuple[Formula, ...]]] = field(default_factory=dict)
-    #: function symbols (declared under [functions]): calls stay calls, never expanded
-    uninterpreted: set[str] = field(default_factory=set)
+    #: function symbols (declared under [functions]) and their arguments' domains:
+    #: calls stay calls, never expanded, and are defined only inside the domains
+    uninterpreted: dict[str, tuple[Domain, ...]] = field(default_factory=dict)
 
     def definition(self, name: str, args: tuple[sympy.Expr, ...] = ()) -> sympy.Expr:
         """The unexpanded call `name(args)`; symbolic.expand replaces it."""
@@ -640,6 +641,9 @@ class _Builder:
                                  f"call it as declared under [define]")
             values = tuple(self.expr(a) for a in args)
             if name in self.ns.uninterpreted:
+                # kept with every comparison, so that SymPy folding f(2) = f(2) cannot hide it
+                self.note([Atom(op, lo, hi) for v, d in zip(values, self.ns.uninterpreted[name])
+                           for op, lo, hi in d.constraints(v)])
                 return sympy.Function(name)(*values)
             return self.definition_call(name, values)
         if name not in BUILTINS:
