@@ -66,17 +66,21 @@ class FunctionSymbol:
 
     def describe(self) -> str:
         """The hypotheses in words, for evidence and reports."""
-        args = ", ".join(p.name for p in self.params)
-        parts = [f"{p.name} in {d}" for p, d in zip(self.params, self.domains)]
-        for p, m in zip(self.params, self.monotone):
+        names = [p.name.split(".", 1)[-1] for p in self.params]  # `R.a` is R's argument a
+        args = ", ".join(names)
+        parts = [f"{n} in {d}" for n, d in zip(names, self.domains)]
+        for n, m in zip(names, self.monotone):
             if m is not None:
-                parts.append(m + (f" in {p.name}" if len(self.params) > 1 else ""))
+                parts.append(m + (f" in {n}" if len(self.params) > 1 else ""))
         if self.curvature:
             parts.append(self.curvature)
+        plain = {p: sympy.Symbol(n) for p, n in zip(self.params, names)}
         if self.lower is not None:
-            parts.append(f"{self.name}({args}) {'>' if self.lower_strict else '>='} {sympy.sstr(self.lower)}")
+            parts.append(f"{self.name}({args}) {'>' if self.lower_strict else '>='} "
+                         f"{sympy.sstr(self.lower.xreplace(plain))}")
         if self.upper is not None:
-            parts.append(f"{self.name}({args}) {'<' if self.upper_strict else '<='} {sympy.sstr(self.upper)}")
+            parts.append(f"{self.name}({args}) {'<' if self.upper_strict else '<='} "
+                         f"{sympy.sstr(self.upper.xreplace(plain))}")
         if self.differentiable:
             parts.append("differentiable")
         return f"{self.name}({args}): " + ", ".join(parts)

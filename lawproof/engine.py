@@ -194,6 +194,7 @@ def _safety_net_fired(result: Result, fired: list[str]) -> Result:
         ev.tried.append(f"the verdict reached past the safety net ({result.verdict}"
                         + (f": {result.message}" if result.message else "") + ") is not given")
     ev.counterexample, ev.witnesses, ev.values, ev.instances, ev.artifact = {}, [], [], [], ""
+    ev.functions = {}
     result.verdict, result.method = "unknown", f"stopped by the wall-clock safety net ({result.method})"
     result.message = ("a wall-clock safety net fired (" + "; ".join(dict.fromkeys(fired)) + "); the result "
                       "would depend on the machine's speed and load, so the claim is left undecided: raise "
@@ -346,7 +347,7 @@ def _check_functional(normalized: Formula, claim: Claim, theory: Theory, base: d
         return result("unknown", "SMT (z3)", "z3 decided nothing within its budget")
     problem = _function_counterexample(ab, smt, ev, normalized, theory, claim, domains)
     if problem:
-        ev.counterexample, ev.values = {}, []
+        ev.counterexample, ev.values, ev.functions = {}, [], {}
         return result("unknown", "SMT (z3)", "z3 finds values of the function terms that break the claim, "
                       f"but no concrete function with the declared shape was confirmed: {problem}")
     return result("refuted", "SMT (z3) + a concrete function meeting every hypothesis, re-checked exactly")
@@ -410,6 +411,7 @@ def _with_candidates(ab: Abstraction, built: dict, env: dict, arg_of: dict, norm
     if not ab.exact:
         if any(a.slope is not None for a in ab.applications):
             return "the claim differentiates a function under an instantiated quantifier"
+        ev.tried.append("candidate " + "; ".join(f"{k} = {v}" for k, v in functions.items()) + ":")
         concrete = with_functions(normalized, theory.functions, built)
         point = {s: env[s] for s in free_symbols(concrete)}
         try:
@@ -418,7 +420,7 @@ def _with_candidates(ab: Abstraction, built: dict, env: dict, arg_of: dict, norm
             return f"the claim with the functions built is not confirmed false ({e})"
         if not ok:
             return problem
-        ev.counterexample |= functions
+        ev.functions = functions
         ev.tried.append("counterexample function checked on the whole domain (exact); the claim, quantifiers "
                         "and all, re-checked with it at the point")
         return ""
@@ -427,7 +429,7 @@ def _with_candidates(ab: Abstraction, built: dict, env: dict, arg_of: dict, norm
         return f"with the function built, the claim is not re-checked false (exact: {check.exact})"
     shown = {s: v for s, v in env.items() if s in free_symbols(ab.matrix)
              and not any(s == a.var for a in ab.applications)}
-    ev.counterexample = _text(shown) | functions
+    ev.counterexample, ev.functions = _text(shown), functions
     ev.values = check.values
     ev.tried.append("counterexample function checked on the whole domain from its slopes (exact); the claim "
                     "re-checked with it: exact rational arithmetic and 50 digits agree")

@@ -66,7 +66,7 @@ def check(formula: str, **extra: str) -> lawproof.Result:
 
 def function_of(result: lawproof.Result, name: str):
     """The counterexample's function, read back from its claim-language text."""
-    text = result.evidence.counterexample[f"{name}(t)"]
+    text = result.evidence.functions[f"{name}(t)"]
     body = parse_term(text, Namespace(symbols={"t": (T, Domain(-sympy.oo, sympy.oo, True, True))}))
     return lambda v: Fraction(str(body.xreplace({T: sympy.Rational(v.numerator, v.denominator)})))
 
@@ -139,7 +139,7 @@ def test_concave_bounded_refuted_within_its_bounds() -> None:
 def test_differentiable_counterexample_is_smooth() -> None:
     r = check("s(u) <= s(0) + ds(0)*u")
     assert r.verdict == "refuted"
-    text = r.evidence.counterexample["s(t)"]
+    text = r.evidence.functions["s(t)"]
     assert "max" not in text  # a polynomial, not a kinked interpolation
     s, u = function_of(r, "s"), point(r, "u")
     body = parse_term(text, Namespace(symbols={"t": (T, Domain(-sympy.oo, sympy.oo, True, True))}))
