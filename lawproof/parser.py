@@ -642,7 +642,8 @@ class _Builder:
             values = tuple(self.expr(a) for a in args)
             if name in self.ns.uninterpreted:
                 # kept with every comparison, so that SymPy folding f(2) = f(2) cannot hide it
-                self.note([Atom(op, lo, hi) for v, d in zip(values, self.ns.uninterpreted[name])
+                # (written hi > lo, so that a condition true at numbers is dropped)
+                self.note([Atom(">" if op == "<" else ">=", hi, lo) for v, d in zip(values, self.ns.uninterpreted[name])
                            for op, lo, hi in d.constraints(v)])
                 return sympy.Function(name)(*values)
             return self.definition_call(name, values)

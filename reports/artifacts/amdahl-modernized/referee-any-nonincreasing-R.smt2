@@ -1,0 +1,36 @@
+; benchmark generated from python API
+(set-info :status unknown)
+(declare-fun S () Real)
+(declare-fun a () Real)
+(declare-fun Rf_2 () Real)
+(declare-fun Rf_1 () Real)
+(assert
+ (and (<= (* (- 1.0) S) 0.0)))
+(assert
+ (and (<= (+ (- 1.0) S) 0.0)))
+(assert
+ (let ((?t0 (* (- 1.0) a)))
+ (let (($t1 (<= ?t0 0.0)))
+ (and $t1))))
+(assert
+ (let ((?t2 (+ (- 1.0) a)))
+ (let (($t3 (< ?t2 0.0)))
+ (and $t3))))
+(assert
+ (let ((?t4 (* Rf_2 a)))
+(let ((?t5 (* (- 2.0) a)))
+(let ((?t6 (* a a)))
+(let ((?t7 (* (- 1.0) ?t6)))
+(let ((?t8 (+ a ?t7 (* Rf_2 ?t6) (* (- 1.0) Rf_2 a) (* Rf_2 S a))))
+(let (($t9 (>= (* ?t8 (+ 1.0 ?t6 ?t5 ?t4 (* (- 1.0) Rf_2 ?t6))) 0.0)))
+(let (($t10 (and (not (and (and (distinct (+ 1.0 (* (- 1.0) a) ?t4) 0.0) true) $t9)))))
+(let (($t11 (or (and (not (< (+ (- 1.0) a) 0.0))))))
+(let (($t12 (or (and (not (<= (* (- 1.0) a) 0.0))))))
+(let (($t13 (and (and (distinct Rf_1 0.0) true) (>= (* (+ 1.0 (* (- 1.0) Rf_1) (* Rf_1 S)) Rf_1) 0.0))))
+(let (($t14 (or (and (not (< (- 1.0) 0.0))))))
+(let (($t15 (or (and (not (<= 0.0 0.0))))))
+(let (($t16 (or $t12 $t11 $t15 $t14 (or (and (not (< a 0.0)))) (and (>= (+ Rf_2 (* (- 1.0) Rf_1)) 0.0)))))
+(let (($t17 (or $t15 $t14 $t12 $t11 (or (and (not (< (* (- 1.0) a) 0.0)))) (and (>= (+ Rf_1 (* (- 1.0) Rf_2)) 0.0)))))
+(let (($t18 (or $t15 $t14 $t12 $t11 (or (and (not (= (* (- 1.0) a) 0.0)))) (and (= (+ Rf_1 (* (- 1.0) Rf_2)) 0.0)))))
+(and (or $t15 $t14 (and (< (+ 1.0 (* (- 1.0) Rf_1)) 0.0))) (or $t12 $t11 (and (< (+ 1.0 (* (- 1.0) Rf_2)) 0.0))) $t18 $t17 $t16 (and $t13) (and (<= 0.0 0.0)) (and (< (- 1.0) 0.0)) (or $t12 $t11 (or $t10)))))))))))))))))))
+(check-sat)
