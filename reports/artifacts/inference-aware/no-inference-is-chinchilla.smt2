@@ -8,5 +8,5 @@
  (and $t1))))
 (assert
  (let (($t2 (or (and (not (< (* (- 1.0) N) 0.0))))))
-(and (or $t2 (and (< (* (- 1.0) Ctr_1) 0.0))) (or $t2 (or (and (not (= 0.0 0.0))))))))
+(and (or $t2 (and (< (* (- 1.0) Ctr_1) 0.0))) (or (or (and (not (= 0.0 0.0)))) $t2))))
 (check-sat)

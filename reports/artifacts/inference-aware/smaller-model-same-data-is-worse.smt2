@@ -27,7 +27,7 @@
 (let (($t9 (or (and (not (< (* (- 1.0) N1) 0.0))))))
 (let (($t10 (or (and (not (< (* (- 1.0) D2) 0.0))))))
 (let (($t11 (or (and (not (< (* (- 1.0) N2) 0.0))))))
-(let (($t12 (or $t11 $t10 $t9 $t8 (or (and (not (> (+ Loss_1 (* (- 1.0) Loss_2)) 0.0)))))))
+(let (($t12 (or (or (and (not (> (+ Loss_1 (* (- 1.0) Loss_2)) 0.0)))) $t11 $t10 $t9 $t8)))
 (let (($t13 (and (< (+ Loss_2 (* (- 1.0) Loss_1)) 0.0))))
 (let (($t14 (or (and (not (>= (+ D1 (* (- 1.0) D2)) 0.0))))))
 (let (($t15 (or (and (not (>= (+ N1 (* (- 1.0) N2)) 0.0))))))
