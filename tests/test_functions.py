@@ -253,3 +253,14 @@ def test_the_documented_example_runs() -> None:
     assert not cf.errors
     verdicts = {c.id: lawproof.check_claim(c, cf.theory).verdict for c in cf.claims}
     assert verdicts == {"threshold-any-R": "proved", "R-falls-strictly": "refuted"}
+
+
+def test_the_documented_comparative_statics_example_runs() -> None:
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "claim-language-extensions.md").read_text()
+    block = doc.split("### Comparative statics of an optimum")[1].split("```toml\n")[1].split("```")[0]
+    cf = lawproof.loads('[paper]\nid = "statics-example"\n\n' + block, "example.claims.toml")
+    assert not cf.errors
+    results = {c.id: lawproof.check_claim(c, cf.theory) for c in cf.claims}
+    assert results["smaller-model-with-more-inference"].verdict == "proved"
+    wrong = results["strictly-smaller"]
+    assert wrong.verdict == "refuted" and "Ctr(t)" in wrong.evidence.functions
