@@ -424,6 +424,9 @@ def _with_candidates(ab: Abstraction, built: dict, env: dict, arg_of: dict, norm
         ev.tried.append("counterexample function checked on the whole domain (exact); the claim, quantifiers "
                         "and all, re-checked with it at the point")
         return ""
+    outside = _outside(env, {s: d for s, d in ab.domains.items() if s in free_symbols(ab.matrix)})
+    if outside:
+        return "z3's point puts " + ", ".join(s.name for s in outside) + " outside its domain"
     check = recheck(nnf(Not(ab.matrix)), env)
     if check.exact is not True or not check.digits50:
         return f"with the function built, the claim is not re-checked false (exact: {check.exact})"
