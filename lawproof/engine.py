@@ -22,7 +22,9 @@ from . import loader
 from .claims import Claim, ClaimFile, Table, Theory
 from .domain import Domain
 from .errors import ClaimInputError, LawproofError, OutsideFragment
-from .formula import Atom, Formula, Implies, Not, Optimum, conj, free_symbols, nnf, to_text
+from .formula import (Atom, Binder, Bound, Formula, Implies, Not, Optimum, Quantified, conj, domain_of, free_symbols,
+                      nnf, to_text)
+from .parser import Optimal
 from .verdict import Evidence, Result
 
 from .numeric import (Undecided, Undefined, atom_values, exact_sign, exact_truth, exact_value, mp_truth,
@@ -217,6 +219,8 @@ def _check(claim: Claim, theory: Theory, base: dict, derivations: bool) -> Resul
         if uses_functions(plain, theory.functions):
             return _check_functional(plain, claim, theory, base, domains)
     normalized, kkt = kkt_normalize(claim, theory, domains)  # certified optima in first-order form
+    if any(e.has(Optimal) for node in normalized.walk() for e in node.exprs()):
+        return _check_implicit_optima(normalized, claim, base, domains)
     closed_forms = _derivations(claim, theory) if derivations else []
     ev = Evidence(derivation=[(w, sympy.sstr(e)) for w, e in closed_forms], closed_forms=closed_forms)
     if claim.region is not None and derivations:
@@ -308,6 +312,92 @@ def _check(claim: Claim, theory: Theory, base: dict, derivations: bool) -> Resul
     if report.count == 0:
         return result("unknown", "none", "no method could evaluate the claim")
     return result("consistent", "sampling")
+
+
+def _check_implicit_optima(normalized: Formula, claim: Claim, base: dict, domains: dict) -> Result:
+    """A claim about optimizers without closed form (`argmin(f, x)`, its derivatives by
+    the implicit function theorem). Each optimizer becomes a variable x* with
+    f_x(x*) = 0 inside the domain of x; the claim so stated is decided, and counts only
+    with two conditions proved for every parameter value: f is strictly convex in x on
+    the domain (concave for argmax), so a stationary point is the unique optimum and
+    f_xx != 0 there (the implicit function theorem applies); and an interior
+    stationary point exists. A counterexample is then an exact parameter value with its
+    certified optimizer."""
+    ev = Evidence()
+
+    def result(verdict: str, method: str, message: str = "") -> Result:
+        return Result(verdict=verdict, method=method, seconds=0.0, normalized=to_text(normalized),
+                      normalized_tree=normalized, message=message, evidence=ev, **base)
+
+    nodes = sorted({t for node in normalized.walk() for e in node.exprs() for t in e.atoms(Optimal)}, key=str)
+    bound = {b.symbol for node in normalized.walk() if isinstance(node, Quantified) for b in node.binders}
+    if any(n.free_symbols & bound for n in nodes):
+        return result("unknown", "none", "an optimizer without closed form depends on a quantified variable")
+    sub: dict = {}
+    hyps: list[Formula] = []
+    scope = dict(domains)
+    conditions: list[tuple[str, Formula, dict]] = []
+    for k, node in enumerate(nodes, 1):
+        f, x, kind = node.args
+        dom = domain_of(x, domains)
+        if dom is None or dom.integer:
+            return result("unknown", "none", f"{sympy.sstr(node)}: the variable {x} needs a real interval "
+                          "(a first-order condition says nothing of an integer optimum)")
+        star = sympy.Symbol(f"{x.name}_opt{k}" if len(nodes) > 1 else f"{x.name}_opt", real=True)
+        fx, fxx = sympy.diff(f, x), sympy.diff(f, x, 2)
+        interior = [Atom("<", lo, hi) for _, lo, hi in dom.constraints(star)]
+        hyps += interior + [Atom("=", fx.xreplace({x: star}), sympy.Integer(0))]
+        sub[node], scope[star] = star, Domain(-sympy.oo, sympy.oo, True, True)
+        inner = Bound(x.name, Domain(dom.lo, dom.hi, True, True))
+        word = "convex" if kind == 1 else "concave"
+        conditions.append((f"{sympy.sstr(f)} is strictly {word} in {x} on {dom}",
+                           Atom(">", kind * fxx, sympy.Integer(0)), {**domains, x: dom}))
+        conditions.append((f"{sympy.sstr(fx)} = 0 has a solution {x} in the interior of {dom}",
+                           Quantified("exists", (Binder(inner, inner.domain),),
+                                      Atom("=", fx.xreplace({x: inner}), sympy.Integer(0))), domains))
+        ev.derivation.append((f"{sympy.sstr(node)}", f"{star}: the solution of {sympy.sstr(fx)} = 0 inside {dom}; "
+                              f"d{star}/d(parameter) = -f_x,parameter / f_xx (implicit function theorem)"))
+    for what, condition, doms in conditions:
+        side = Evidence()
+        proved = _proved(condition, doms, claim, side)
+        ev.tried.extend(f"condition ({what}): {t}" for t in side.tried)
+        if not proved:
+            return result("unknown", "none", f"the condition '{what}' was not proved; without it the "
+                          "optimizer's first-order characterization is not certified")
+        ev.derivation.append(("condition proved", what))
+    stated = Implies(conj(hyps), normalized.map_exprs(lambda e: e.xreplace(sub)))
+    try:
+        smt = decide(stated, scope, timeout=claim.timeout)
+    except OutsideFragment as e:
+        ev.tried.append(f"SMT (z3): not applicable - {e}")
+        proved_by, _ = _prove_beyond_smt(stated, scope, claim, ev)
+        if proved_by:
+            return result("proved", f"{proved_by} on the first-order condition (implicit function theorem)")
+        return result("unknown", "none", "no method decided the claim stated at the first-order condition")
+    ev.tried.append(f"SMT (z3) on the first-order condition: {smt.status} - {smt.detail} [{smt.seconds:.3f} s]")
+    method = "SMT (z3) on the first-order condition (implicit function theorem)"
+    if smt.status == "proved":
+        ev.artifact = smt.smt2
+        return result("proved", method)
+    if smt.status == "refuted" and not smt.irrational:
+        check = recheck(nnf(Not(stated)), smt.values)
+        if check.exact is True and check.digits50 and not _outside(smt.values, scope):
+            ev.counterexample, ev.values = _text(smt.values), check.values
+            ev.tried.append("counterexample: exact parameters with their optimizer (an exact stationary point, "
+                            "unique and optimal by the conditions proved), re-checked exactly and at 50 digits")
+            return result("refuted", method + ", counterexample re-checked exactly")
+    return result("unknown", "SMT (z3)", "no exact counterexample at a certified optimum")
+
+
+def _proved(f: Formula, domains: dict, claim: Claim, ev: Evidence) -> bool:
+    """Is `f` proved over `domains`, by SMT or the methods beyond it?"""
+    try:
+        smt = decide(f, domains, timeout=claim.timeout, shrink=False)
+    except OutsideFragment as e:
+        ev.tried.append(f"SMT (z3): not applicable - {e}")
+        return _prove_beyond_smt(f, domains, claim, ev)[0] is not None
+    ev.tried.append(f"SMT (z3): {smt.status} - {smt.detail}")
+    return smt.status == "proved"
 
 
 def _check_functional(normalized: Formula, claim: Claim, theory: Theory, base: dict,

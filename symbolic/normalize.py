@@ -13,7 +13,7 @@ from lawproof.domain import Domain
 from lawproof.errors import BackendTimeout, ClaimInputError, OutsideFragment
 from lawproof.formula import (And, Approx, Atom, Formula, Implies, Optimum, Or, Quantified,
                               Truth, conj, disj, domain_of)
-from lawproof.parser import ArgMin, Derived, Rebind, Solve, limit_direction
+from lawproof.parser import ArgMin, Derived, Optimal, Rebind, Solve, _Optimizer, limit_direction
 from lawproof.timeout import SafetyNetHit, time_limit
 
 from .identity import _assumed
@@ -123,7 +123,7 @@ def _substitute_and_evaluate(expr: sympy.Expr, bodies: "_Bodies", domains: Domai
                        and e.func.__name__ in bodies, call)
     if out.has(Derived):
         out = out.replace(lambda e: isinstance(e, Derived),
-                          lambda e: _derived_value(e, domains, seconds, steps))
+                          lambda e: _derived_or_implicit(e, domains, seconds, steps))
     if out.has(*_CALCULUS):
         out = _evaluate_calculus(out, domains, seconds)
     return out
@@ -301,6 +301,25 @@ def _derived_value(node: Derived, domains: Domains, seconds: float,
     if steps is not None:
         steps.append((f"{sympy.sstr(node)} [{how}]", value))
     return value
+
+
+def _no_closed_form(e: ClaimInputError) -> bool:
+    """SymPy found no closed form for an optimizer (rather than proving there is no
+    stationary point, or that the only one is of the wrong kind)."""
+    return "SymPy cannot compute" in e.message or "SymPy cannot tell which" in e.message or \
+        ("no stationary point" in e.message and "may be incomplete" in e.message)
+
+
+def _derived_or_implicit(node: Derived, domains: Domains, seconds: float, steps: list[Step] | None) -> sympy.Expr:
+    """The closed form of a derived built-in; an optimizer without one is kept as an
+    `Optimal` node, for the engine's implicit-function method."""
+    try:
+        return _derived_value(node, domains, seconds, steps)
+    except ClaimInputError as e:
+        if not isinstance(node, _Optimizer) or not _no_closed_form(e):
+            raise
+    f, x = node.args
+    return Optimal(f, x, sympy.Integer(1 if isinstance(node, ArgMin) else -1))
 
 
 def _derive(node: Derived, domains: Domains) -> tuple[sympy.Expr, str]:
