@@ -264,3 +264,60 @@ def test_the_documented_comparative_statics_example_runs() -> None:
     assert results["smaller-model-with-more-inference"].verdict == "proved"
     wrong = results["strictly-smaller"]
     assert wrong.verdict == "refuted" and "Ctr(t)" in wrong.evidence.functions
+
+
+# -- optimizers without closed form: the implicit function theorem ---------------------------
+
+STATICS = """
+[paper]
+id = "ift"
+
+[symbols]
+x  = "(-oo, oo)"
+th = "(-oo, oo)"
+q  = "[0, 1]"
+
+[define]
+"f(x)" = "x^6/6 + x^2/2 - th*x"
+xstar  = "argmin(f(x), x)"
+
+[[claim]]
+id = "slope-positive"
+formula = "diff(xstar, th) > 0"
+
+[[claim]]
+id = "slope-below-half"
+formula = "diff(xstar, th) < 1/2"
+
+[[claim]]
+id = "not-strictly-convex"
+formula = "diff(argmin(x^4/4 - th*x^2/2, x), th) > 0"
+"""
+
+
+def test_optimizer_without_closed_form_is_decided_by_the_implicit_function_theorem() -> None:
+    cf = lawproof.loads(STATICS, "ift.claims.toml")
+    r = {c.id: lawproof.check_claim(c, cf.theory) for c in cf.claims}
+    assert r["slope-positive"].verdict == "proved"
+    assert "implicit function theorem" in r["slope-positive"].method
+    proved = [step for what, step in r["slope-positive"].evidence.derivation if what == "condition proved"]
+    assert any("strictly convex" in p for p in proved) and any("has a solution" in p for p in proved)
+    wrong = r["slope-below-half"]
+    assert wrong.verdict == "refuted"
+    th, star = Fraction(wrong.evidence.counterexample["th"]), Fraction(wrong.evidence.counterexample["x_opt"])
+    # independently: x* solves f_x = x^5 + x - th = 0 (f_xx = 5x^4 + 1 > 0: it is the minimum),
+    # and dx*/dth = 1/(5 x*^4 + 1) is not below 1/2
+    assert star ** 5 + star - th == 0
+    assert not 1 / (5 * star ** 4 + 1) < Fraction(1, 2)
+    # without strict convexity there is no certified first-order form
+    assert r["not-strictly-convex"].verdict == "unknown"
+    assert "strictly convex" in r["not-strictly-convex"].message
+
+
+def test_the_documented_implicit_function_example_runs() -> None:
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "claim-language-extensions.md").read_text()
+    block = doc.split("### Optimizers without a closed form")[1].split("```toml\n")[1].split("```")[0]
+    cf = lawproof.loads(block, "example.claims.toml")
+    assert not cf.errors
+    verdicts = {c.id: lawproof.check_claim(c, cf.theory).verdict for c in cf.claims}
+    assert verdicts == {"optimizer-increasing": "proved", "slope-below-half": "refuted"}
