@@ -343,7 +343,8 @@ def _check_implicit_optima(normalized: Formula, claim: Claim, base: dict, domain
         if dom is None or dom.integer:
             return result("unknown", "none", f"{sympy.sstr(node)}: the variable {x} needs a real interval "
                           "(a first-order condition says nothing of an integer optimum)")
-        star = sympy.Symbol(f"{x.name}_opt{k}" if len(nodes) > 1 else f"{x.name}_opt", real=True)
+        # a Bound equals only itself: a file symbol named x_opt cannot capture it
+        star = Bound(f"{x.name}_opt{k}" if len(nodes) > 1 else f"{x.name}_opt", Domain(-sympy.oo, sympy.oo, True, True))
         fx, fxx = sympy.diff(f, x), sympy.diff(f, x, 2)
         interior = [Atom("<", lo, hi) for _, lo, hi in dom.constraints(star)]
         hyps += interior + [Atom("=", fx.xreplace({x: star}), sympy.Integer(0))]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Callable
 
 import sympy
 from sympy.core.function import AppliedUndef
@@ -26,11 +27,11 @@ from sympy.core.function import AppliedUndef
 from ..claims import MONOTONE, FunctionSymbol
 from ..domain import Domain
 from ..errors import ClaimInputError, OutsideFragment
-from ..formula import (And, Atom, Binder, Formula, Iff, Implies, Not, Or, Quantified, Truth, conj, disj,
-                       free_symbols, nnf)
+from ..formula import And, Atom, Binder, Bound, Formula, Iff, Implies, Not, Or, Quantified, conj, disj, nnf
 from ..symbolic import desugar
 
 Functions = dict[str, FunctionSymbol]
+_REALS = Domain(-sympy.oo, sympy.oo, True, True)
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def abstract(normalized: Formula, functions: Functions, domains: dict[sympy.Symb
             if isinstance(d.expr, AppliedUndef) and d.expr.func.__name__ in functions:
                 point = dict(zip(e.variables, e.point))
                 call = d.expr.func(*(a.xreplace(point) for a in d.expr.args))
-                return _application(call, _slope_index(d), apps, functions, replace, point).var
+                return _application(call, _slope_index(d), apps, functions, replace).var
         if isinstance(e, AppliedUndef) and e.func.__name__ in functions:
             return _application(e, None, apps, functions, replace).var
         if not e.args:
@@ -112,9 +113,9 @@ def abstract(normalized: Formula, functions: Functions, domains: dict[sympy.Symb
         if any(s in inner for a in app.args for s in a.free_symbols):
             raise OutsideFragment(f"{app.text()} depends on a variable bound under an existential quantifier")
         if app.slope is not None:  # tangent lines need the value at the derivative's point
-            _value_at(app.fn, app.args, apps)
+            _get(app.fn, app.args, None, apps)
     applications = list(apps.values())
-    scope.update({a.var: Domain(-sympy.oo, sympy.oo, True, True) for a in applications})
+    scope.update({a.var: _REALS for a in applications})
     hyps = _hypotheses(applications)
     return Abstraction(Implies(conj(hyps), body) if hyps else body, body, hyps, scope, applications, exact)
 
@@ -189,7 +190,7 @@ def _slope_index(d: sympy.Derivative) -> int:
 
 
 def _application(call: AppliedUndef, slope: int | None, apps: dict, functions: Functions,
-                 replace, point: dict | None = None) -> Application:
+                 replace: Callable[[sympy.Expr], sympy.Expr]) -> Application:
     fn = functions[call.func.__name__]
     if slope is not None and not fn.differentiable:
         raise ClaimInputError(f"the claim differentiates {fn.name}, which is not declared differentiable",
@@ -198,15 +199,12 @@ def _application(call: AppliedUndef, slope: int | None, apps: dict, functions: F
     return _get(fn, args, slope, apps)
 
 
-def _value_at(fn: FunctionSymbol, args: tuple, apps: dict) -> Application:
-    return _get(fn, args, None, apps)
-
-
 def _get(fn: FunctionSymbol, args: tuple, slope: int | None, apps: dict) -> Application:
     key = (fn.name, args, slope)
     if key not in apps:
         tag = "" if slope is None else f"d{slope + 1}"
-        apps[key] = Application(fn, args, slope, sympy.Symbol(f"{fn.name}{tag}_{len(apps) + 1}", real=True))
+        # a Bound equals only itself: a file symbol of the same name cannot capture it
+        apps[key] = Application(fn, args, slope, Bound(f"{fn.name}{tag}_{len(apps) + 1}", _REALS))
     return apps[key]
 
 
