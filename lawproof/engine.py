@@ -17,6 +17,7 @@ from typing import Callable, Iterable
 
 import mpmath
 import sympy
+from sympy.core.function import AppliedUndef
 
 from . import loader
 from .claims import Claim, ClaimFile, Table, Theory
@@ -214,7 +215,7 @@ def _text(values: dict[sympy.Symbol, Fraction]) -> dict[str, str]:
 
 def _check(claim: Claim, theory: Theory, base: dict, derivations: bool) -> Result:
     domains = _domains(theory)
-    if theory.functions:
+    if _mentions_functions(claim, theory):
         plain = normalize(claim, theory, seconds=claim.timeout)
         if uses_functions(plain, theory.functions):
             return _check_functional(plain, claim, theory, base, domains)
@@ -312,6 +313,24 @@ def _check(claim: Claim, theory: Theory, base: dict, derivations: bool) -> Resul
     if report.count == 0:
         return result("unknown", "none", "no method could evaluate the claim")
     return result("consistent", "sampling")
+
+
+def _mentions_functions(claim: Claim, theory: Theory) -> bool:
+    """Does the claim call a function symbol, directly or through its definitions?
+    (Read from the parsed claim, so the other claims of a file cost nothing more.)"""
+    if not theory.functions:
+        return False
+    names = set(theory.functions)
+    grew = True
+    while grew:  # the definitions that call a function symbol, directly or not
+        grew = False
+        for name, d in theory.definitions.items():
+            if name not in names and any(a.func.__name__ in names for a in d.body.atoms(AppliedUndef)):
+                names.add(name)
+                grew = True
+    parts = [f for f in (claim.formula, claim.assume) if f is not None]
+    return any(a.func.__name__ in names for f in parts for node in f.walk() for e in node.exprs()
+               for a in e.atoms(AppliedUndef))
 
 
 def _check_implicit_optima(normalized: Formula, claim: Claim, base: dict, domains: dict) -> Result:
