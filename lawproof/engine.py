@@ -22,21 +22,25 @@ from typing import Callable, Iterable
 
 import mpmath
 import sympy
+from sympy.core.function import AppliedUndef
 
 from .cache import CacheOption, ResultCache, claim_key, environment, open_cache
 from .language import loader
 from .language.claims import Claim, ClaimFile, Table, Theory
 from .language.domain import Domain
 from .language.errors import ClaimInputError, LawproofError, OutsideFragment
-from .language.formula import Atom, Formula, Implies, Not, Optimum, Truth, conj, free_symbols, nnf, to_text
+from .language.formula import (Atom, Binder, Bound, Formula, Implies, Not, Optimum, Quantified, Truth, conj,
+                               domain_of, free_symbols, nnf, to_text)
+from .language.parser import Optimal
 from .verdict import RICH_DISPLAY, Evidence, Result
 
 from .numeric import (Undecided, Undefined, atom_values, exact_sign, exact_truth, exact_value, mp_truth,
                       mp_value, recheck, search, shown_value)
 from .proofs import decide, holds_at
+from .proofs.functions import Abstraction, abstract, concrete_functions, uses_functions, with_functions
 from .proofs.kkt import decide_reduced, kkt_normalize
 from .regions import region_evidence
-from .symbolic import decide_identity, definedness, derive_optimum, derived_steps, expand
+from .symbolic import decide_identity, definedness, derive_optimum, derived_steps, expand, normalize
 from .symbolic.reductions import reduce as reduce_claim
 from .language.timeout import safety_seconds, watching
 from . import numeric
@@ -309,6 +313,7 @@ def _safety_net_fired(result: Result, fired: list[str]) -> Result:
         ev.tried.append(f"the verdict reached past the safety net ({result.verdict}"
                         + (f": {result.message}" if result.message else "") + ") is not given")
     ev.counterexample, ev.witnesses, ev.values, ev.instances, ev.artifact = {}, [], [], [], ""
+    ev.functions = {}
     result.verdict, result.method = "unknown", f"stopped by a safety net ({result.method})"
     result.message = ("a safety net fired (" + "; ".join(dict.fromkeys(fired)) + "); the result "
                       "would depend on the machine's speed and load, so the claim is left undecided: raise "
@@ -326,7 +331,13 @@ def _text(values: dict[sympy.Symbol, Fraction]) -> dict[str, str]:
 
 def _check(claim: Claim, theory: Theory, base: dict, derivations: bool) -> Result:
     domains = _domains(theory)
+    if _mentions_functions(claim, theory):
+        plain = normalize(claim, theory, seconds=claim.timeout)
+        if uses_functions(plain, theory.functions):
+            return _check_functional(plain, claim, theory, base, domains)
     normalized, kkt = kkt_normalize(claim, theory, domains)  # certified optima in first-order form
+    if any(e.has(Optimal) for node in normalized.walk() for e in node.exprs()):
+        return _check_implicit_optima(normalized, claim, base, domains)
     closed_forms = _derivations(claim, theory) if derivations else []
     ev = Evidence(derivation=[(w, sympy.sstr(e)) for w, e in closed_forms], closed_forms=closed_forms)
     if claim.region is not None and derivations:
@@ -418,6 +429,252 @@ def _check(claim: Claim, theory: Theory, base: dict, derivations: bool) -> Resul
     if report.count == 0:
         return result("unknown", "none", "no method could evaluate the claim")
     return result("consistent", "sampling")
+
+
+def _mentions_functions(claim: Claim, theory: Theory) -> bool:
+    """Does the claim call a function symbol, directly or through its definitions?
+    (Read from the parsed claim, so the other claims of a file cost nothing more.)"""
+    if not theory.functions:
+        return False
+    names = set(theory.functions)
+    grew = True
+    while grew:  # the definitions that call a function symbol, directly or not
+        grew = False
+        for name, d in theory.definitions.items():
+            if name not in names and any(a.func.__name__ in names for a in d.body.atoms(AppliedUndef)):
+                names.add(name)
+                grew = True
+    parts = [f for f in (claim.formula, claim.assume) if f is not None]
+    return any(a.func.__name__ in names for f in parts for node in f.walk() for e in node.exprs()
+               for a in e.atoms(AppliedUndef))
+
+
+def _check_implicit_optima(normalized: Formula, claim: Claim, base: dict, domains: dict) -> Result:
+    """A claim about optimizers without closed form (`argmin(f, x)`, its derivatives by
+    the implicit function theorem). Each optimizer becomes a variable x* with
+    f_x(x*) = 0 inside the domain of x; the claim so stated is decided, and counts only
+    with two conditions proved for every parameter value: f is strictly convex in x on
+    the domain (concave for argmax), so a stationary point is the unique optimum and
+    f_xx != 0 there (the implicit function theorem applies); and an interior
+    stationary point exists. A counterexample is then an exact parameter value with its
+    certified optimizer."""
+    ev = Evidence()
+
+    def result(verdict: str, method: str, message: str = "") -> Result:
+        return Result(verdict=verdict, method=method, seconds=0.0, normalized=to_text(normalized),
+                      normalized_tree=normalized, message=message, evidence=ev, **base)
+
+    nodes = sorted({t for node in normalized.walk() for e in node.exprs() for t in e.atoms(Optimal)}, key=str)
+    bound = {b.symbol for node in normalized.walk() if isinstance(node, Quantified) for b in node.binders}
+    if any(n.free_symbols & bound for n in nodes):
+        return result("unknown", "none", "an optimizer without closed form depends on a quantified variable")
+    sub: dict = {}
+    hyps: list[Formula] = []
+    scope = dict(domains)
+    conditions: list[tuple[str, Formula, dict]] = []
+    for k, node in enumerate(nodes, 1):
+        f, x, kind = node.args
+        dom = domain_of(x, domains)
+        if dom is None or dom.integer:
+            return result("unknown", "none", f"{sympy.sstr(node)}: the variable {x} needs a real interval "
+                          "(a first-order condition says nothing of an integer optimum)")
+        # a Bound equals only itself: a file symbol named x_opt cannot capture it
+        star = Bound(f"{x.name}_opt{k}" if len(nodes) > 1 else f"{x.name}_opt", Domain(-sympy.oo, sympy.oo, True, True))
+        fx, fxx = sympy.diff(f, x), sympy.diff(f, x, 2)
+        interior = [Atom("<", lo, hi) for _, lo, hi in dom.constraints(star)]
+        hyps += interior + [Atom("=", fx.xreplace({x: star}), sympy.Integer(0))]
+        sub[node], scope[star] = star, Domain(-sympy.oo, sympy.oo, True, True)
+        inner = Bound(x.name, Domain(dom.lo, dom.hi, True, True))
+        word = "convex" if kind == 1 else "concave"
+        conditions.append((f"{sympy.sstr(f)} is strictly {word} in {x} on {dom}",
+                           Atom(">", kind * fxx, sympy.Integer(0)), {**domains, x: dom}))
+        conditions.append((f"{sympy.sstr(fx)} = 0 has a solution {x} in the interior of {dom}",
+                           Quantified("exists", (Binder(inner, inner.domain),),
+                                      Atom("=", fx.xreplace({x: inner}), sympy.Integer(0))), domains))
+        ev.derivation.append((f"{sympy.sstr(node)}", f"{star}: the solution of {sympy.sstr(fx)} = 0 inside {dom}; "
+                              f"d{star}/d(parameter) = -f_x,parameter / f_xx (implicit function theorem)"))
+    for what, condition, doms in conditions:
+        side = Evidence()
+        proved = _proved(condition, doms, claim, side)
+        ev.tried.extend(f"condition ({what}): {t}" for t in side.tried)
+        if not proved:
+            return result("unknown", "none", f"the condition '{what}' was not proved; without it the "
+                          "optimizer's first-order characterization is not certified")
+        ev.derivation.append(("condition proved", what))
+    stated = Implies(conj(hyps), normalized.map_exprs(lambda e: e.xreplace(sub)))
+    try:
+        smt = decide(stated, scope, timeout=claim.timeout)
+    except OutsideFragment as e:
+        ev.tried.append(f"SMT (z3): not applicable - {e}")
+        proved_by, _ = _prove_beyond_smt(stated, scope, claim, ev)
+        if proved_by:
+            return result("proved", f"{proved_by} on the first-order condition (implicit function theorem)")
+        return result("unknown", "none", "no method decided the claim stated at the first-order condition")
+    ev.tried.append(f"SMT (z3) on the first-order condition: {smt.status} - {smt.detail} [{smt.seconds:.3f} s]")
+    method = "SMT (z3) on the first-order condition (implicit function theorem)"
+    if smt.status == "proved":
+        ev.artifact = smt.smt2
+        return result("proved", method)
+    if smt.status == "refuted" and not smt.irrational:
+        check = recheck(nnf(Not(stated)), smt.values)
+        if check.exact is True and check.digits50 and not _outside(smt.values, scope):
+            ev.counterexample, ev.values = _text(smt.values), check.values
+            ev.tried.append("counterexample: exact parameters with their optimizer (an exact stationary point, "
+                            "unique and optimal by the conditions proved), re-checked exactly and at 50 digits")
+            return result("refuted", method + ", counterexample re-checked exactly")
+    return result("unknown", "SMT (z3)", "no exact counterexample at a certified optimum")
+
+
+def _proved(f: Formula, domains: dict, claim: Claim, ev: Evidence) -> bool:
+    """Is `f` proved over `domains`, by SMT or the methods beyond it?"""
+    try:
+        smt = decide(f, domains, timeout=claim.timeout, shrink=False)
+    except OutsideFragment as e:
+        ev.tried.append(f"SMT (z3): not applicable - {e}")
+        return _prove_beyond_smt(f, domains, claim, ev)[0] is not None
+    ev.tried.append(f"SMT (z3): {smt.status} - {smt.detail}")
+    return smt.status == "proved"
+
+
+def _check_functional(normalized: Formula, claim: Claim, theory: Theory, base: dict,
+                      domains: dict) -> Result:
+    """A claim about function symbols: proved when it follows from the shape hypotheses
+    instantiated at its terms; refuted only by a concrete function that meets every
+    hypothesis on the whole domain and breaks the claim, re-checked exactly."""
+    used = sorted({t.func.__name__ for node in normalized.walk() for e in node.exprs()
+                   for t in e.atoms(sympy.core.function.AppliedUndef)} & set(theory.functions))
+    ev = Evidence(derivation=[("for every function", theory.functions[n].describe()) for n in used])
+
+    def result(verdict: str, method: str, message: str = "") -> Result:
+        return Result(verdict=verdict, method=method, seconds=0.0, normalized=to_text(normalized),
+                      normalized_tree=normalized, message=message, evidence=ev, **base)
+
+    try:
+        ab = abstract(normalized, theory.functions, domains)
+    except OutsideFragment as e:
+        ev.tried.append(f"function symbols: not abstracted - {e}")
+        return result("unknown", "none", f"the claim's function terms cannot be abstracted ({e})")
+    ev.tried.append("terms abstracted: " + "; ".join(f"{a.var} = {a.text()}" for a in ab.applications)
+                    + f"; {len(ab.hypotheses)} instances of the shape hypotheses")
+    method = "SMT (z3), shape hypotheses instantiated at the claim's terms"
+    try:
+        smt = decide(ab.formula, ab.domains, timeout=claim.timeout)
+    except OutsideFragment as e:
+        ev.tried.append(f"SMT (z3): not applicable - {e}")
+        proved_by, _ = _prove_beyond_smt(ab.formula, ab.domains, claim, ev)
+        if proved_by:
+            return result("proved", f"{proved_by}, shape hypotheses instantiated at the claim's terms")
+        return result("unknown", "none", "no method decided the claim with the hypotheses instantiated")
+    ev.tried.append(f"SMT (z3): {smt.status} - {smt.detail} [{smt.seconds:.3f} s]")
+    if smt.status == "proved":
+        ev.artifact = smt.smt2
+        return result("proved", method)
+    if smt.status != "refuted":
+        return result("unknown", "SMT (z3)", "z3 decided nothing within its budget")
+    problem = _function_counterexample(ab, smt, ev, normalized, theory, claim, domains)
+    if problem:
+        ev.counterexample, ev.values, ev.functions = {}, [], {}
+        return result("unknown", "SMT (z3)", "z3 finds values of the function terms that break the claim, "
+                      f"but no concrete function with the declared shape was confirmed: {problem}")
+    return result("refuted", "SMT (z3) + a concrete function meeting every hypothesis, re-checked exactly")
+
+
+def _function_counterexample(ab: Abstraction, smt, ev: Evidence, normalized: Formula, theory: Theory,
+                             claim: Claim, domains: dict) -> str:
+    """Build a concrete function through z3's values, check its shape on the whole
+    domain, and re-check the claim with its exact values. Returns '' when the claim is
+    refuted (the evidence then holds the point and the functions), else why not.
+    Where existentials were instantiated (`ab.exact` False) the re-check is of the
+    claim itself with the functions in place, quantifiers and all."""
+    if smt.irrational:
+        return "the model's values are irrational"
+    env = dict(smt.values)
+    if any(s not in env for s in free_symbols(ab.matrix)):
+        return "the model does not give every value"
+    points: dict[str, dict[Fraction, Fraction]] = {}
+    slopes: dict[str, dict[Fraction, Fraction]] = {}
+    arg_of: dict[sympy.Symbol, Fraction | None] = {}
+    for a in ab.applications:
+        if len(a.args) > 1:
+            return f"{a.fn.name} has several arguments: no counterexample function is built"
+        arg_of[a.var] = x = _point_in_domain(a.args[0], a.fn.domains[0], env)
+        if x is None or a.var not in env:
+            continue  # outside the domain every comparison with the term is false; unused
+        table = points if a.slope is None else slopes
+        if table.setdefault(a.fn.name, {}).setdefault(x, env[a.var]) != env[a.var]:
+            return f"two values of {a.fn.name} at {x}"
+    options: dict[str, list] = {}
+    for a in ab.applications:
+        name = a.fn.name
+        if name not in options and (name in points or name in slopes):
+            found = concrete_functions(a.fn, points.get(name, {}), slopes.get(name, {}), env)
+            if isinstance(found, str):
+                return found
+            options[name] = found
+    problem = "no candidate function"
+    for k in range(max((len(v) for v in options.values()), default=1)):
+        # the k-th candidate of each function (its last where it has fewer)
+        built = {name: found[min(k, len(found) - 1)] for name, found in options.items()}
+        problem = _with_candidates(ab, built, dict(env), arg_of, normalized, theory, claim, domains, ev)
+        if not problem:
+            return ""
+    return problem
+
+
+def _with_candidates(ab: Abstraction, built: dict, env: dict, arg_of: dict, normalized: Formula,
+                     theory: Theory, claim: Claim, domains: dict, ev: Evidence) -> str:
+    """Re-check the claim with these concrete functions ('' when it is refuted)."""
+    for a in ab.applications:
+        x = arg_of[a.var]
+        if x is None or a.fn.name not in built:
+            continue  # outside the domain (comparisons with it are false), or unused
+        g = built[a.fn.name]
+        value = g(x) if a.slope is None else g.slope_at(x)
+        if value is None:
+            return f"the function built has a kink at {x}, where the claim uses its derivative"
+        env[a.var] = value
+    functions = {f"{name}(t)": g.text() for name, g in built.items()}
+    if not ab.exact:
+        if any(a.slope is not None for a in ab.applications):
+            return "the claim differentiates a function under an instantiated quantifier"
+        ev.tried.append("candidate " + "; ".join(f"{k} = {v}" for k, v in functions.items()) + ":")
+        concrete = with_functions(normalized, theory.functions, built)
+        point = {s: env[s] for s in free_symbols(concrete)}
+        try:
+            ok, problem = _recheck_into(nnf(Not(concrete)), point, [], domains, claim, ev)
+        except (_Unconfirmed, OutsideFragment) as e:
+            return f"the claim with the functions built is not confirmed false ({e})"
+        if not ok:
+            return problem
+        ev.functions = functions
+        ev.tried.append("counterexample function checked on the whole domain (exact); the claim, quantifiers "
+                        "and all, re-checked with it at the point")
+        return ""
+    outside = _outside(env, {s: d for s, d in ab.domains.items() if s in free_symbols(ab.matrix)})
+    if outside:
+        return "z3's point puts " + ", ".join(s.name for s in outside) + " outside its domain"
+    check = recheck(nnf(Not(ab.matrix)), env)
+    if check.exact is not True or not check.digits50:
+        return f"with the function built, the claim is not re-checked false (exact: {check.exact})"
+    shown = {s: v for s, v in env.items() if s in free_symbols(ab.matrix)
+             and not any(s == a.var for a in ab.applications)}
+    ev.counterexample, ev.functions = _text(shown), functions
+    ev.values = check.values
+    ev.tried.append("counterexample function checked on the whole domain from its slopes (exact); the claim "
+                    "re-checked with it: exact rational arithmetic and 50 digits agree")
+    return ""
+
+
+def _point_in_domain(arg: sympy.Expr, domain: Domain, env: dict) -> Fraction | None:
+    """The argument's exact rational value at `env` when it lies in `domain`, else None."""
+    try:
+        x = exact_value(arg, env)
+    except (Undefined, Undecided):
+        return None
+    if not x.is_Rational:
+        return None
+    inside = conj([Atom(op, lo, hi) for op, lo, hi in domain.constraints(x)])
+    return Fraction(int(x.p), int(x.q)) if exact_truth(inside, env) is True else None
 
 
 def _prove_beyond_smt(normalized: Formula, domains: dict, claim: Claim,

@@ -27,6 +27,8 @@ class Evidence:
     - `values`: the atoms of the negated claim at the counterexample, 50 digits.
     - `chain`: simplification or derivation steps `(what, expression)`.
     - `samples`: how the domain was sampled (count, digits, sampler).
+    - `functions`: for a claim about function symbols, the concrete function (a term
+      in `t`, claim-language syntax) of each symbol that the counterexample uses.
     - `instances`: counterexamples for sample values of an outer existential.
     - `tried`: every method attempted, with what it said, in order.
     - `closed_forms`: the `derivation` steps as SymPy expressions, for renderers
@@ -36,6 +38,7 @@ class Evidence:
     artifact: str = ""
     counterexample: dict[str, str] = field(default_factory=dict)
     witnesses: list[str] = field(default_factory=list)
+    functions: dict[str, str] = field(default_factory=dict)
     values: list[tuple[str, str, str, str, str]] = field(default_factory=list)
     chain: list[tuple[str, str]] = field(default_factory=list)
     derivation: list[tuple[str, str]] = field(default_factory=list)

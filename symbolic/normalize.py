@@ -14,7 +14,7 @@ from lawproof.language.domain import Domain
 from lawproof.language.errors import BackendTimeout, ClaimInputError, OutsideFragment
 from lawproof.language.formula import (CALCULUS, And, Approx, Atom, Formula, Implies, Optimum, Or, Quantified,
                               Truth, conj, disj, domain_of)
-from lawproof.language.parser import ArgMin, Derived, Rebind, Solve, limit_direction
+from lawproof.language.parser import ArgMin, Derived, Optimal, Rebind, Solve, _Optimizer, limit_direction
 from lawproof.language.timeout import SafetyNetHit, time_limit
 
 from .identity import _assumed
@@ -115,6 +115,10 @@ def _substitute_and_evaluate(expr: sympy.Expr, bodies: "_Bodies", domains: Domai
             raise body.error()
         if not isinstance(body, sympy.Lambda):
             return body
+        if body.expr.has(sympy.Derivative):
+            # a derivative of a function symbol at a call's argument: `subs` writes
+            # d f(t)/dt at t = x^2 as a Subs, where the Lambda's xreplace would fail
+            return body.expr.subs(dict(zip(body.variables, e.args)), simultaneous=True)
         try:
             return sizes.substitute(body.expr, dict(zip(body.variables, e.args)))
         except ValueError as err:
@@ -128,7 +132,7 @@ def _substitute_and_evaluate(expr: sympy.Expr, bodies: "_Bodies", domains: Domai
                        and e.func.__name__ in bodies, call)
     if out.has(Derived):
         out = out.replace(lambda e: isinstance(e, Derived),
-                          lambda e: _derived_value(e, domains, seconds, steps))
+                          lambda e: _derived_or_implicit(e, domains, seconds, steps))
     if out.has(*CALCULUS):
         out = _evaluate_calculus(out, domains, seconds)
     return out
@@ -346,6 +350,25 @@ def _derived_value(node: Derived, domains: Domains, seconds: float,
     if steps is not None:
         steps.append((f"{sympy.sstr(node)} [{how}]", value))
     return value
+
+
+def _no_closed_form(e: ClaimInputError) -> bool:
+    """SymPy found no closed form for an optimizer (rather than proving there is no
+    stationary point, or that the only one is of the wrong kind)."""
+    return "SymPy cannot compute" in e.message or "SymPy cannot tell which" in e.message or \
+        ("no stationary point" in e.message and "may be incomplete" in e.message)
+
+
+def _derived_or_implicit(node: Derived, domains: Domains, seconds: float, steps: list[Step] | None) -> sympy.Expr:
+    """The closed form of a derived built-in; an optimizer without one is kept as an
+    `Optimal` node, for the engine's implicit-function method."""
+    try:
+        return _derived_value(node, domains, seconds, steps)
+    except ClaimInputError as e:
+        if not isinstance(node, _Optimizer) or not _no_closed_form(e):
+            raise
+    f, x = node.args
+    return Optimal(f, x, sympy.Integer(1 if isinstance(node, ArgMin) else -1))
 
 
 def _derive(node: Derived, domains: Domains) -> tuple[sympy.Expr, str]:

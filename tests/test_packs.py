@@ -16,7 +16,7 @@ from lawproof.symbolic import expand
 
 PACKS = {p.stem.removesuffix(".claims"): p for p in lawproof.bundled_papers()}
 NEW = ("unreasonable_effectiveness", "race_to_efficiency", "scaling_anchors", "serial_scaling",
-       "computational_boundary")
+       "computational_boundary", "inference_aware")
 
 #: Claims that sampling supports but no method in lawproof proves yet: a bound under
 #: a logarithmic premise, which neither the symbolic reductions nor the interval

@@ -267,6 +267,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         print("  counterexample (exact):")
         for k, v in ev.counterexample.items():
             print(f"    {k} = {v}" + ("   (witness of an inner quantifier)" if k in ev.witnesses else ""))
+    for k, v in ev.functions.items():
+        print(f"  with {k} = {v}   (meets every declared hypothesis on its whole domain)")
     if ev.values:
         print("  at the counterexample (50 digits):")
         for lhs, op, rhs, lv, rv in ev.values:

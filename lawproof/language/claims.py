@@ -35,6 +35,57 @@ class Definition:
     lost: tuple[Atom, ...] = ()
 
 
+#: Monotonicity words of a function symbol's shape, and what each says of f(s) against
+#: f(t) for s < t in one argument (the others equal).
+MONOTONE = {"increasing": "<", "decreasing": ">", "nondecreasing": "<=", "nonincreasing": ">="}
+#: Curvature words (one-argument functions only).
+CURVATURE = ("convex", "concave")
+
+
+@dataclass(frozen=True)
+class FunctionSymbol:
+    """A function declared under `[functions.NAME]`: not defined by a formula, only
+    described by shape hypotheses; a claim that uses it must hold for every function
+    with that shape (docs/claim-language-extensions.md, "Function symbols").
+
+    `monotone[i]` is a key of MONOTONE or None for argument i; `lower`/`upper` bound
+    the value (expressions in `params` and file symbols, None where unbounded) with
+    `lower_strict`/`upper_strict` for `<` against `<=`."""
+
+    name: str
+    params: tuple[sympy.Symbol, ...]
+    domains: tuple[Domain, ...]
+    monotone: tuple[str | None, ...]
+    curvature: str | None = None
+    lower: sympy.Expr | None = None
+    upper: sympy.Expr | None = None
+    lower_strict: bool = False
+    upper_strict: bool = False
+    differentiable: bool = False
+    text: str = ""
+
+    def describe(self) -> str:
+        """The hypotheses in words, for evidence and reports."""
+        names = [p.name.split(".", 1)[-1] for p in self.params]  # `R.a` is R's argument a
+        args = ", ".join(names)
+        parts = [f"{n} in {d}" for n, d in zip(names, self.domains)]
+        for n, m in zip(names, self.monotone):
+            if m is not None:
+                parts.append(m + (f" in {n}" if len(self.params) > 1 else ""))
+        if self.curvature:
+            parts.append(self.curvature)
+        plain = {p: sympy.Symbol(n) for p, n in zip(self.params, names)}
+        if self.lower is not None:
+            parts.append(f"{self.name}({args}) {'>' if self.lower_strict else '>='} "
+                         f"{sympy.sstr(self.lower.xreplace(plain))}")
+        if self.upper is not None:
+            parts.append(f"{self.name}({args}) {'<' if self.upper_strict else '<='} "
+                         f"{sympy.sstr(self.upper.xreplace(plain))}")
+        if self.differentiable:
+            parts.append("differentiable")
+        return f"{self.name}({args}): " + ", ".join(parts)
+
+
 @dataclass
 class Theory:
     """Everything a paper's claims share: identity, symbols and definitions."""
@@ -51,12 +102,15 @@ class Theory:
     #: definitions that failed to load (name -> line), so that a later use of one is
     #: reported as such, not as an unknown name
     broken: dict[str, int | None] = field(default_factory=dict)
+    functions: dict[str, FunctionSymbol] = field(default_factory=dict)
 
     @property
     def namespace(self) -> Namespace:
         ns = Namespace()
         ns.symbols = {n: (s.symbol, s.domain) for n, s in self.symbols.items()}
         ns.functions = {n: len(d.params) for n, d in self.definitions.items()}
+        ns.functions.update({n: len(f.params) for n, f in self.functions.items()})
+        ns.uninterpreted = {n: f.domains for n, f in self.functions.items()}
         ns.lost = {n: (d.params, d.lost) for n, d in self.definitions.items() if d.lost}
         return ns
 

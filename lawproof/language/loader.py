@@ -17,7 +17,8 @@ from typing import Any, Iterator
 
 import sympy
 
-from .claims import EXPECTATIONS, Claim, ClaimFile, Definition, RegionSpec, SymbolInfo, Table, Theory
+from .claims import (CURVATURE, EXPECTATIONS, MONOTONE, Claim, ClaimFile, Definition, FunctionSymbol, RegionSpec,
+                     SymbolInfo, Table, Theory)
 from .domain import Domain
 from .errors import BackendTimeout, ClaimInputError
 from .files import id_problem, suggest_id
@@ -30,6 +31,7 @@ from .parser import BUILTINS, CONSTANTS, KEYWORDS, SHADOWABLE, Namespace, make_s
 CLAIM_KEYS = {"id", "says", "where", "formula", "expect", "assume", "timeout",
               "tolerance", "check", "reason", "region"}
 REGION_KEYS = {"params", "of", "stated"}
+FUNCTION_KEYS = {"args", "domain", "shape", "values", "differentiable", "text"}
 TABLE_KEYS = {"id", "says", "where", "params", "rows", "formula", "paper", "labels", "expect",
               "tolerance", "timeout"}
 #: What a `paper` entry of a table says when the paper's value is not known.
@@ -210,11 +212,13 @@ def loads(text: str, path: str = "<memory>") -> ClaimFile:
     theory = Theory(id=paper["id"], title=str(paper.get("title", "")),
                     source=str(paper.get("source", "")), path=path)
     out = ClaimFile(theory)
-    for section in set(data) - {"paper", "symbols", "define", "claim", "table", "plot", "variant"}:
+    for section in set(data) - {"paper", "symbols", "functions", "define", "claim", "table", "plot", "variant"}:
         out.errors.append(ClaimInputError(f"unknown section [{section}]",
-                                          fix="use [paper], [symbols], [define], [[claim]], [[table]], [[plot]] and [[variant]]",
+                                          fix="use [paper], [symbols], [functions.NAME], [define], [[claim]], "
+                                              "[[table]], [[plot]] and [[variant]]",
                                           file=path))
     _load_symbols(data.get("symbols", {}), theory, out, src)
+    _load_functions(data.get("functions", {}), theory, out, src)
     _load_definitions(data.get("define", {}), theory, out, src)
     claims = data.get("claim", [])
     if not isinstance(claims, list):
@@ -326,6 +330,8 @@ def _check_new_name(name: str, theory: Theory) -> str | None:
         return f"'{name}' is already a symbol"
     if name in theory.definitions:
         return f"'{name}' is defined twice"
+    if name in theory.functions:
+        return f"'{name}' is already a function symbol"
     return None
 
 
@@ -375,6 +381,115 @@ def _load_symbols(raw: Any, theory: Theory, out: ClaimFile, src: _Source) -> Non
             continue
         theory.symbols[name] = SymbolInfo(name, ns.symbols[name][0], domain, text)
         theory.sources[name] = canonical(raw[name])
+
+
+def _load_functions(raw: Any, theory: Theory, out: ClaimFile, src: _Source) -> None:
+    """`[functions.NAME]` tables: function symbols with shape hypotheses."""
+    if not isinstance(raw, dict):
+        out.errors.append(ClaimInputError("functions must be tables, written [functions.NAME]",
+                                          fix='write [functions.R] with args = ["a"]', file=theory.path))
+        return
+    for name, spec in raw.items():
+        lines = src.section_lines(f"[functions.{name}]")
+        try:
+            with _read_limit(f"the function '{name}'"):
+                theory.functions[name] = _function(name, spec, theory)
+        except ClaimInputError as e:
+            e.message = f"in [functions.{name}]: {e.message}"
+            if e.line is None and len(lines):
+                e.line = lines.start  # the table's header line (1-based)
+            out.errors.append(e.located(file=theory.path))
+        except Exception as e:
+            out.errors.append(_internal(e, f"[functions.{name}]", file=theory.path))
+
+
+def _strings(spec: dict, key: str, count: int | None = None) -> list[str]:
+    """`spec[key]` as a list of strings (a single string is a list of one)."""
+    value = spec.get(key, [])
+    value = [value] if isinstance(value, str) else value
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value) or \
+            (count is not None and len(value) not in (0, count)):
+        want = "a string or a list of strings" + (f", one per argument ({count})" if count else "")
+        raise ClaimInputError(f"'{key}' must be {want}, not {_shown(value)}",
+                              fix='e.g. args = ["a"], domain = "[0, 1)", shape = ["increasing", "concave"]')
+    return value
+
+
+def _function(name: str, spec: Any, theory: Theory) -> FunctionSymbol:
+    usage = 'e.g. [functions.R] with args = ["a"], domain = "[0, 1)", shape = ["nonincreasing"], values = "(1, oo)"'
+    if not re.fullmatch(r"[A-Za-z_]\w*", name):
+        raise ClaimInputError(f"'{name}' is not a valid name", fix="rename the function")
+    if (problem := _check_new_name(name, theory)) is not None:
+        raise ClaimInputError(problem, fix="rename the function")
+    if not isinstance(spec, dict):
+        raise ClaimInputError("a function symbol is a table", fix=usage)
+    unknown = sorted(set(spec) - FUNCTION_KEYS)
+    if unknown:
+        raise ClaimInputError(f"unknown key '{unknown[0]}'", fix="use " + ", ".join(sorted(FUNCTION_KEYS)))
+    args = _strings(spec, "args")
+    if not args or len(set(args)) != len(args) or not all(re.fullmatch(r"[A-Za-z_]\w*", a) for a in args):
+        raise ClaimInputError("'args' must name the arguments, each once", fix=usage)
+    ns = theory.namespace
+    texts = _strings(spec, "domain", len(args))
+    domains = []
+    for k, a in enumerate(args):
+        if texts:
+            text = texts[k] if len(texts) == len(args) else texts[0]
+            lo, hi, lo_open, hi_open = parse_interval(text, ns)
+            domains.append(Domain(lo, hi, lo_open or lo == -sympy.oo, hi_open or hi == sympy.oo))
+        elif a in theory.symbols and not theory.symbols[a].domain.integer:
+            domains.append(theory.symbols[a].domain)
+        else:
+            raise ClaimInputError(f"argument '{a}' has no domain",
+                                  fix=f'give domain = "[0, 1)" (one per argument), or declare {a} under [symbols]')
+    params = tuple(make_symbol(f"{name}.{a}") for a in args)
+    monotone: list[str | None] = [None] * len(args)
+    curvature = None
+    lower = upper = None
+    lower_strict = upper_strict = False
+    for word in _strings(spec, "shape"):
+        m = re.fullmatch(r"\s*([a-z-]+)(?:\s+in\s+([A-Za-z_]\w*))?\s*", word)
+        kind = m.group(1).replace("-", "") if m else word
+        if kind in MONOTONE:
+            if m.group(2) is None and len(args) > 1:
+                raise ClaimInputError(f"'{word}': in which argument?", fix=f"write '{kind} in {args[0]}'")
+            k = args.index(m.group(2)) if m.group(2) in args else 0 if m.group(2) is None else -1
+            if k < 0:
+                raise ClaimInputError(f"'{word}': '{m.group(2)}' is not an argument", fix=f"use one of {args}")
+            if monotone[k] is not None:
+                raise ClaimInputError(f"two monotonicity words for '{args[k]}'", fix="keep one")
+            monotone[k] = kind
+        elif kind in CURVATURE:
+            if len(args) > 1:
+                raise ClaimInputError(f"'{kind}' is supported for functions of one argument only",
+                                      fix="state it per argument with a one-argument function")
+            if curvature is not None and curvature != kind:
+                raise ClaimInputError("both convex and concave: that is an affine function",
+                                      fix="define it under [define] as an affine expression")
+            curvature = kind
+        elif kind in ("positive", "nonnegative"):
+            lower, lower_strict = sympy.Integer(0), kind == "positive"
+        else:
+            raise ClaimInputError(f"unknown shape '{word}'",
+                                  fix="use increasing, decreasing, nondecreasing, nonincreasing (with 'in ARG' "
+                                      "for several arguments), convex, concave, positive, nonnegative")
+    local = Namespace(symbols=dict(ns.symbols), functions=dict(ns.functions))
+    local.symbols.update({a: (p, d) for a, p, d in zip(args, params, domains)})
+    if "values" in spec:
+        if not isinstance(spec["values"], str):
+            raise ClaimInputError("'values' must be interval notation", fix='e.g. values = "(1, R0]"')
+        lo, hi, lo_open, hi_open = parse_interval(spec["values"], local)
+        if lo != -sympy.oo:
+            if lower is not None and lower != lo:
+                raise ClaimInputError("'values' and 'positive'/'nonnegative' give two lower bounds", fix="keep one")
+            lower, lower_strict = lo, lo_open or lower_strict
+        if hi != sympy.oo:
+            upper, upper_strict = hi, hi_open
+    differentiable = spec.get("differentiable", False)
+    if not isinstance(differentiable, bool):
+        raise ClaimInputError("'differentiable' must be true or false", fix="write differentiable = true")
+    return FunctionSymbol(name, params, tuple(domains), tuple(monotone), curvature, lower, upper, lower_strict,
+                          upper_strict, differentiable, str(spec.get("text", "")))
 
 
 def _load_definitions(raw: Any, theory: Theory, out: ClaimFile, src: _Source) -> None:

@@ -120,6 +120,34 @@ class ArgMax(_Optimizer):
     _name = "argmax"
 
 
+class Optimal(sympy.Function):
+    """The optimizer of `f` over `x` where SymPy finds no closed form:
+    `Optimal(f, x, kind)` with kind 1 for a minimum, -1 for a maximum. The symbolic
+    layer leaves it in place of `argmin`/`argmax`; the engine decides claims about it
+    through the first-order condition and the implicit function theorem, with the
+    conditions these need proved (docs/claim-language-extensions.md)."""
+
+    nargs = 3
+
+    @property
+    def free_symbols(self) -> set[sympy.Basic]:
+        return self.args[0].free_symbols - {self.args[1]}
+
+    def _eval_derivative(self, s: sympy.Symbol) -> sympy.Expr:
+        # the implicit function theorem on f_x(x*(s), s) = 0: dx*/ds = -f_xs / f_xx
+        f, x, _ = self.args
+        return (-sympy.diff(f, x, s) / sympy.diff(f, x, 2)).xreplace({x: self})
+
+    def _sympystr(self, printer) -> str:
+        f, x = (printer._print(a) for a in self.args[:2])
+        return f"{'argmin' if self.args[2] == 1 else 'argmax'}({f}, {x})"
+
+    def _latex(self, printer) -> str:
+        f, x = (printer._print(a) for a in self.args[:2])
+        name = "arg\\,min" if self.args[2] == 1 else "arg\\,max"
+        return rf"\operatorname*{{{name}}}_{{{x}}}\left({f}\right)"
+
+
 class Rebind(sympy.Function):
     """A definition's call under binders that re-bind file symbols it uses:
     `Rebind(call, (S, R), (S', R'))` is the call with the file's S and R read as the
@@ -150,6 +178,9 @@ class Namespace:
     functions: dict[str, int] = field(default_factory=dict)  # name -> arity (0: constant)
     #: name -> (parameters, definedness conditions its body lost to SymPy's simplification)
     lost: dict[str, tuple[tuple[sympy.Symbol, ...], tuple[Formula, ...]]] = field(default_factory=dict)
+    #: function symbols (declared under [functions]) and their arguments' domains:
+    #: calls stay calls, never expanded, and are defined only inside the domains
+    uninterpreted: dict[str, tuple[Domain, ...]] = field(default_factory=dict)
 
     def definition(self, name: str, args: tuple[sympy.Expr, ...] = ()) -> sympy.Expr:
         """The unexpanded call `name(args)`; symbolic.expand replaces it."""
@@ -647,6 +678,12 @@ class _Builder:
                 raise self.error(t, f"'{name}' takes {arity} argument(s), got {len(args)}",
                                  f"call it as declared under [define]")
             values = tuple(self.expr(a) for a in args)
+            if name in self.ns.uninterpreted:
+                # kept with every comparison, so that SymPy folding f(2) = f(2) cannot hide it
+                # (written hi > lo, so that a condition true at numbers is dropped)
+                self.note([Atom(">" if op == "<" else ">=", hi, lo) for v, d in zip(values, self.ns.uninterpreted[name])
+                           for op, lo, hi in d.constraints(v)])
+                return sympy.Function(name)(*values)
             return self.definition_call(name, values)
         elementary = functions.lookup(name)
         if elementary is not None:

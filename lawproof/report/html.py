@@ -239,6 +239,8 @@ def _evidence(r: Result) -> list[str]:
                        for k, v in ev.counterexample.items())
         out.append("<p>Counterexample (exact, re-checked in rational arithmetic and at 50 digits):</p>"
                    f"<table><tr><th>symbol</th><th>value</th><th>role</th></tr>{rows}</table>")
+    out += [f"<p>With <code>{escape(f'{k} = {v}')}</code> (meets every declared hypothesis on its whole "
+            "domain).</p>" for k, v in ev.functions.items()]
     if ev.values:
         rows = "".join(f"<tr><td><code>{escape(f'{lhs} {op} {rhs}')}</code></td><td>{escape(lv)}</td>"
                        f"<td>{escape(op)}</td><td>{escape(rv)}</td></tr>" for lhs, op, rhs, lv, rv in ev.values)

@@ -133,6 +133,8 @@ def _claim(r: Result, p: PaperReport | None) -> list[str]:
                 f"{'witness of an inner quantifier' if k in ev.witnesses else 'free'} |"
                 for k, v in ev.counterexample.items()]
         out.append("")
+    out += [f"- with {_code(f'{k} = {v}')} (meets every declared hypothesis on its whole domain)"
+            for k, v in ev.functions.items()]
     if ev.values:
         out.append("- at the counterexample (50 digits):")
         out += [f"  - {_code(f'{lhs} {op} {rhs}')}: {lv} {op} {rv}" for lhs, op, rhs, lv, rv in ev.values]

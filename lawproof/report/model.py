@@ -218,6 +218,8 @@ def explain(r: Result) -> str:
         lines.append("counterexample (exact):")
         lines += [f"  {k} = {v}" + ("   (witness of an inner quantifier)" if k in ev.witnesses else "")
                   for k, v in ev.counterexample.items()]
+    lines += [f"with {k} = {v}   (meets every declared hypothesis on its whole domain)"
+              for k, v in ev.functions.items()]
     if ev.values:
         lines.append("at the counterexample (50 digits):")
         lines += [f"  {lhs} {op} {rhs}:  {lv} {op} {rv}" for lhs, op, rhs, lv, rv in ev.values]

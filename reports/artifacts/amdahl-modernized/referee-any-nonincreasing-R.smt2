@@ -1,0 +1,37 @@
+; benchmark generated from python API
+(set-info :status unknown)
+(declare-fun S () Real)
+(declare-fun a () Real)
+(declare-fun Rf_2 () Real)
+(declare-fun Rf_1 () Real)
+(assert
+ (and (<= (* (- 1.0) S) 0.0)))
+(assert
+ (and (<= (+ (- 1.0) S) 0.0)))
+(assert
+ (let ((?t0 (* (- 1.0) a)))
+ (let (($t1 (<= ?t0 0.0)))
+ (and $t1))))
+(assert
+ (let ((?t2 (+ (- 1.0) a)))
+ (let (($t3 (< ?t2 0.0)))
+ (and $t3))))
+(assert
+ (let (($t4 (or (and (not (< (+ (- 1.0) a) 0.0))))))
+(let (($t5 (or (and (not (<= (* (- 1.0) a) 0.0))))))
+(let ((?t6 (* Rf_2 a)))
+(let ((?t7 (* (- 2.0) a)))
+(let ((?t8 (* a a)))
+(let ((?t9 (* (- 1.0) ?t8)))
+(let ((?t10 (+ a ?t9 (* Rf_2 ?t8) (* (- 1.0) Rf_2 a) (* S Rf_2 a))))
+(let (($t11 (>= (* ?t10 (+ 1.0 ?t8 ?t7 ?t6 (* (- 1.0) Rf_2 ?t8))) 0.0)))
+(let (($t12 (and (not (and (and (distinct (+ 1.0 (* (- 1.0) a) ?t6) 0.0) true) $t11)))))
+(let (($t13 (or (or (and (not (> (+ 1.0 (* (- 1.0) a)) 0.0)))) (or $t12) $t5 $t4)))
+(let (($t14 (and (and (distinct Rf_1 0.0) true) (>= (* (+ 1.0 (* (- 1.0) Rf_1) (* S Rf_1)) Rf_1) 0.0))))
+(let (($t15 (or (and (not (< (- 1.0) 0.0))))))
+(let (($t16 (or (and (not (<= 0.0 0.0))))))
+(let (($t17 (or $t5 $t4 $t16 $t15 (or (and (not (< a 0.0)))) (and (>= (+ Rf_2 (* (- 1.0) Rf_1)) 0.0)))))
+(let (($t18 (or $t16 $t15 $t5 $t4 (or (and (not (< (* (- 1.0) a) 0.0)))) (and (>= (+ Rf_1 (* (- 1.0) Rf_2)) 0.0)))))
+(let (($t19 (or $t16 $t15 $t5 $t4 (or (and (not (= (* (- 1.0) a) 0.0)))) (and (= (+ Rf_1 (* (- 1.0) Rf_2)) 0.0)))))
+(and (or $t16 $t15 (and (< (+ 1.0 (* (- 1.0) Rf_1)) 0.0))) (or $t5 $t4 (and (< (+ 1.0 (* (- 1.0) Rf_2)) 0.0))) $t19 $t18 $t17 (and $t14) (and (<= 0.0 0.0)) (and (< (- 1.0) 0.0)) $t13))))))))))))))))))
+(check-sat)

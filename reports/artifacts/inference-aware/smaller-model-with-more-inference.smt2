@@ -1,0 +1,37 @@
+; benchmark generated from python API
+(set-info :status unknown)
+(declare-fun I1 () Real)
+(declare-fun I2 () Real)
+(declare-fun N1 () Real)
+(declare-fun N2 () Real)
+(declare-fun Ctr_2 () Real)
+(declare-fun Ctr_1 () Real)
+(assert
+ (and (<= (* (- 1.0) I1) 0.0)))
+(assert
+ (and (<= (* (- 1.0) I2) 0.0)))
+(assert
+ (let ((?t0 (* (- 1.0) N1)))
+ (let (($t1 (< ?t0 0.0)))
+ (and $t1))))
+(assert
+ (let ((?t2 (* (- 1.0) N2)))
+ (let (($t3 (< ?t2 0.0)))
+ (and $t3))))
+(assert
+ (let (($t4 (or (and (not (< (* (- 1.0) N2) 0.0))))))
+(let (($t5 (or $t4 (and (and (>= 0.0 0.0)) (and (< (* (- 1.0) N2) 0.0))))))
+(let ((?t2 (* (- 1.0) N2)))
+(let (($t3 (< ?t2 0.0)))
+(let (($t6 (and $t3)))
+(let ((?t0 (* (- 1.0) N1)))
+(let (($t1 (< ?t0 0.0)))
+(let (($t7 (and $t1)))
+(let ((?t8 (* (- 1.0) Ctr_2)))
+(let (($t9 (>= (+ Ctr_1 ?t8 (* (- 2.0) I2 N2) (* 2.0 I2 N1)) 0.0)))
+(let (($t10 (or (and (not $t1)))))
+(let ((?t11 (* (- 1.0) Ctr_1)))
+(let (($t12 (>= (+ Ctr_2 ?t11 (* (- 2.0) I1 N1) (* 2.0 I1 N2)) 0.0)))
+(let (($t13 (or $t10 $t4 (or (and (not (= (+ N1 ?t2) 0.0)))) (and (= (+ Ctr_1 ?t8) 0.0)))))
+(and (or $t10 (and (< ?t11 0.0))) (or $t4 (and (< ?t8 0.0))) $t13 (and (< (+ I1 (* (- 1.0) I2)) 0.0)) $t7 (or $t10 (and (and (>= 0.0 0.0)) $t7)) (or $t4 (and (and $t12) $t6 $t7)) $t6 (or $t10 (and (and $t9) $t7 $t6)) $t5 (or (and (not (<= (+ N2 ?t0) 0.0))))))))))))))))))))
+(check-sat)
