@@ -206,7 +206,6 @@ class _Logs:
         powers = list(self.powers.values())
         for w, log in powers:
             out += [_same_sign(w - 1, log), Atom(">=", w, 1 + log)]
-            out += [_same_sign(w - p, log - v) for p, v in bases]
         for (w, lw), (u, lu) in itertools.combinations(powers, 2):
             out.append(_same_sign(w - u, lw - lu))
             if sympy.expand(lw + lu) == 0:
