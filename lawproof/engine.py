@@ -308,11 +308,8 @@ def _check(claim: Claim, theory: Theory, base: dict, derivations: bool) -> Resul
 def _prove_beyond_smt(normalized: Formula, domains: dict, claim: Claim,
                       ev: Evidence) -> tuple[str | None, str | None]:
     """For what z3 cannot take (exp, log, real powers): reductions to the SMT fragment,
-    then the interval prover. Returns (method that proved the claim, method that
+    then log coordinates with power atoms (proofs/powers.py), then the interval prover. Returns (method that proved the claim, method that
     refuted it with an exactly re-checked counterexample), or (None, None)."""
-    proved_by, refuted_by = _decide_by_powers(normalized, domains, claim, ev)
-    if proved_by or refuted_by:
-        return proved_by, refuted_by
     reductions = reduce_claim(normalized, domains, numbers=numeric, sign=interval.sign_on)
     for red in reductions:
         try:
@@ -334,6 +331,12 @@ def _prove_beyond_smt(normalized: Formula, domains: dict, claim: Claim,
         if smt.status == "refuted" and red.exact and set(smt.values) == free and \
                 _confirm_point(normalized, smt.values, domains, claim, ev):
             return None, f"{method} counterexample, re-checked exactly"
+    # Symbolic exponents in log coordinates: after the reductions (which leave simpler
+    # evidence where they suffice), before the interval prover, which cannot bound
+    # powers on unbounded domains and spends its whole box budget trying.
+    proved_by, refuted_by = _decide_by_powers(normalized, domains, claim, ev)
+    if proved_by or refuted_by:
+        return proved_by, refuted_by
     # The interval prover, first on reductions over the same variables (simpler atoms: a
     # point where the claim touches at second order can become one of first order; each
     # implies the claim), then on the claim itself, whose violations are the ones
