@@ -111,15 +111,24 @@ class _Logs:
             parts = [self.log_of(x) for x in e.args]
             return None if any(p is None for p in parts) else sympy.Add(*parts)
         if isinstance(e, sympy.exp):
-            return e.args[0] if _plain(e.args[0]) else None
+            return e.args[0] if self._defined_everywhere(e.args[0]) else None
         if isinstance(e, sympy.Pow):
-            if not _plain(e.exp):
+            if not self._defined_everywhere(e.exp):
                 return None
             inner = self.log_of(e.base)
             return None if inner is None else sympy.expand(e.exp * inner)
-        if e.is_number or not _plain(e) or self.translator.sign(e, self.domains, {}) <= 0:
+        if e.is_number or not _rational_function(e) or self.translator.sign(e, self.domains, {}) <= 0:
             return None
         return self.log_var(e)
+
+    def _defined_everywhere(self, exponent: sympy.Expr) -> bool:
+        """Is `exponent` a rational function whose denominator z3 proves nonzero on the
+        domains? A power's variable keeps no condition of its own, so an exponent such
+        as 1/(alpha - beta), undefined somewhere, must stay out of this method."""
+        if not _rational_function(exponent):
+            return False
+        _, den = sympy.fraction(sympy.together(exponent))
+        return den.is_number or self.translator.sign(den, self.domains, {}) != 0
 
     def _log_rational(self, c: sympy.Rational) -> sympy.Expr:
         """log(c) over the primes of c, so that log(1/6) = -(log 2 + log 3) exactly;
@@ -134,8 +143,8 @@ class _Logs:
         if e not in self.powers:
             log = self.log_of(e)
             if log is None:
-                raise OutsideFragment(f"the power {sympy.sstr(e)} has a base not provably positive "
-                                      "or an exponent that is not a rational function")
+                raise OutsideFragment(f"the power {sympy.sstr(e)} has a base not provably positive, "
+                                      "or an exponent that is not a rational function defined everywhere")
             self.powers[e] = (sympy.Symbol(f"pw!{len(self.powers)}", positive=True), log)
         return self.powers[e][0]
 
@@ -234,10 +243,12 @@ class _Logs:
         return out
 
 
-def _plain(e: sympy.Expr) -> bool:
-    """No transcendental function or non-rational power inside: a rational function."""
-    return not any(_transcendental(x) or isinstance(x, (sympy.log, sympy.Function))
-                   for x in sympy.preorder_traversal(e))
+def _rational_function(e: sympy.Expr) -> bool:
+    """Built from symbols and rationals by +, * and integer powers only (no root, abs,
+    min, max, or function, whose definedness or value a power variable would hide)."""
+    return all(x.is_Symbol or x.is_Rational or isinstance(x, (sympy.Add, sympy.Mul))
+               or (isinstance(x, sympy.Pow) and x.exp.is_Integer)
+               for x in sympy.preorder_traversal(e))
 
 
 def _same_sign(x: sympy.Expr, y: sympy.Expr) -> Formula:

@@ -91,6 +91,15 @@ def test_a_power_of_a_base_not_provably_positive_is_outside() -> None:
         decide_powers(claim, {x: Domain(sympy.Integer(-1), sympy.Integer(1)), alpha: UNIT})
 
 
+@pytest.mark.parametrize("term", [N ** (1 / (alpha - beta)), sympy.exp(1 / (alpha - beta)),
+                                  N ** sympy.sqrt(alpha - beta)])
+def test_an_exponent_undefined_somewhere_is_outside(term: sympy.Expr) -> None:
+    # the power's variable would be positive even where the exponent is undefined (and
+    # the comparison false): `term > 0` is false at alpha = beta, never proved here
+    with pytest.raises(OutsideFragment):
+        decide_powers(Atom(">", term, sympy.Integer(0)), DOMAINS)
+
+
 def test_a_refuting_model_is_only_a_candidate() -> None:
     # (1 + N)^alpha <= 1 + alpha*N (Bernoulli) holds, but the abstraction forgets the
     # concavity it needs: z3's model is no counterexample, as the exact re-check shows
