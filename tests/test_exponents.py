@@ -33,6 +33,7 @@ beta  = "(0, 1)"
 N     = "(0, oo)"
 N2    = "(0, oo)"
 D     = "(0, oo)"
+D2    = "(0, oo)"
 C     = "(0, oo)"
 g     = "(-1, 1)"
 
@@ -55,7 +56,7 @@ def result(formula: str) -> lawproof.Result:
 
 
 @pytest.mark.parametrize("formula", [
-    "N < N2 -> L(N2, D) < L(N, D)",
+    "N <= N2 and D <= D2 -> L(N2, D2) <= L(N, D)",
     "diff(Lc(N), N) < 0 <-> alpha*A/N^alpha > beta*B/(C/(6*N))^beta",
     "N < N_opt -> diff(Lc(N), N) < 0",
     "A/N^alpha > B/D^beta <-> A*D^beta > B*N^alpha",
@@ -116,7 +117,7 @@ exponent = st.fractions(min_value=Fraction(1, 20), max_value=Fraction(19, 20))
 ATOMS = [
     Atom("<", alpha * A / N ** alpha, beta * B / (6 / (N * D)) ** beta),
     Atom("<=", A / N ** alpha + B / D ** beta, A / (2 * N) ** alpha + B / D ** beta),
-    Atom(">", -A * alpha / (N * N ** alpha) + B * beta / (N * (D / (6 * N)) ** beta), 0),
+    Atom(">", -A * alpha / (N * N ** alpha) + B * beta / (N * (D / (6 * N)) ** beta), sympy.Integer(0)),
     Atom("<", N, (alpha * A / (beta * B)) ** (1 / (alpha + beta)) * (D / 6) ** (beta / (alpha + beta))),
     Atom(">=", N ** alpha * D ** beta, (N * D) ** beta),
 ]
