@@ -68,7 +68,7 @@ class PowerOutcome:
     atoms: int
     facts: int
     steps: list[str] = field(default_factory=list)
-
+    #: the claim's own free symbols (the others are log and power variables)
     own: frozenset[sympy.Symbol] = frozenset()
 
     @property
@@ -79,8 +79,8 @@ class PowerOutcome:
 
 def is_power_claim(f: Formula) -> bool:
     """Does `f` hold a power with a non-rational exponent, or exp?"""
-    return any(_transcendental(e) for node in f.walk() for e in node.exprs()
-               for e in sympy.preorder_traversal(e))
+    return any(_transcendental(x) for node in f.walk() for e in node.exprs()
+               for x in sympy.preorder_traversal(e))
 
 
 def _transcendental(e: sympy.Basic) -> bool:
