@@ -39,6 +39,7 @@ from .numeric import (Undecided, Undefined, atom_values, exact_sign, exact_truth
 from .proofs import decide, holds_at
 from .proofs.functions import Abstraction, abstract, concrete_functions, uses_functions, with_functions
 from .proofs.kkt import decide_reduced, kkt_normalize
+from .proofs.powers import decide_powers, is_power_claim
 from .regions import region_evidence
 from .symbolic import decide_identity, definedness, derive_optimum, derived_steps, expand, normalize
 from .symbolic.reductions import reduce as reduce_claim
@@ -680,7 +681,7 @@ def _point_in_domain(arg: sympy.Expr, domain: Domain, env: dict) -> Fraction | N
 def _prove_beyond_smt(normalized: Formula, domains: dict, claim: Claim,
                       ev: Evidence) -> tuple[str | None, str | None]:
     """For what z3 cannot take (exp, log, real powers): reductions to the SMT fragment,
-    then the interval prover. Returns (method that proved the claim, method that
+    then log coordinates with power atoms (proofs/powers.py), then the interval prover. Returns (method that proved the claim, method that
     refuted it with an exactly re-checked counterexample), or (None, None)."""
     reductions = reduce_claim(normalized, domains, numbers=numeric, sign=interval.sign_on)
     for red in reductions:
@@ -703,6 +704,12 @@ def _prove_beyond_smt(normalized: Formula, domains: dict, claim: Claim,
         if smt.status == "refuted" and red.exact and set(smt.values) == free and \
                 _confirm_point(normalized, smt.values, domains, claim, ev):
             return None, f"{method} counterexample, re-checked exactly"
+    # Symbolic exponents in log coordinates: after the reductions (which leave simpler
+    # evidence where they suffice), before the interval prover, which cannot bound
+    # powers on unbounded domains and spends its whole box budget trying.
+    proved_by, refuted_by = _decide_by_powers(normalized, domains, claim, ev)
+    if proved_by or refuted_by:
+        return proved_by, refuted_by
     # The interval prover, first on reductions over the same variables (simpler atoms: a
     # point where the claim touches at second order can become one of first order; each
     # implies the claim), then on the claim itself, whose violations are the ones
@@ -727,6 +734,31 @@ def _prove_beyond_smt(normalized: Formula, domains: dict, claim: Claim,
         if red is None and found.status == "violation" and \
                 _confirm_point(found.matrix, found.point, domains, claim, ev):
             return None, "interval branch and bound (arb), violation re-checked exactly"
+    return None, None
+
+
+def _decide_by_powers(normalized: Formula, domains: dict, claim: Claim,
+                      ev: Evidence) -> tuple[str | None, str | None]:
+    """Symbolic exponents (power laws): z3 on the claim in log coordinates with power
+    atoms (proofs/powers.py). Unsat proves the claim; a model's point refutes it only
+    once re-checked exactly. Returns (method that proved, method that refuted)."""
+    method = "log coordinates + power atoms + SMT (z3)"
+    try:
+        found = decide_powers(normalized, domains, timeout=claim.timeout)
+    except OutsideFragment as e:
+        if is_power_claim(normalized):
+            ev.tried.append(f"{method}: not applicable - {e}")
+        return None, None
+    smt = found.outcome
+    ev.tried.append(f"{method}: {smt.status} - {smt.detail} ({found.atoms} log/power variables, "
+                    f"{found.facts} facts) [{smt.seconds:.3f} s]")
+    if smt.status == "proved":
+        ev.chain = ev.chain + [("log coordinates", step) for step in found.steps]
+        ev.artifact = "".join(f"; {step}\n" for step in found.steps) + smt.smt2
+        return method, None
+    if smt.status == "refuted" and set(found.candidate) == free_symbols(normalized) and \
+            _confirm_point(normalized, found.candidate, domains, claim, ev):
+        return None, f"{method}: model re-checked exactly"
     return None, None
 
 
