@@ -28,6 +28,7 @@ from .verdict import Evidence, Result
 from .numeric import (Undecided, Undefined, atom_values, exact_sign, exact_truth, exact_value, mp_truth,
                       mp_value, recheck, search, shown_value)
 from .proofs import decide, holds_at
+from .proofs.bounds import prove as certified_bounds
 from .proofs.kkt import decide_reduced, kkt_normalize
 from .regions import region_evidence
 from .symbolic import decide_identity, definedness, derive_optimum, derived_steps, expand
@@ -354,7 +355,23 @@ def _prove_beyond_smt(normalized: Formula, domains: dict, claim: Claim,
         if red is None and found.status == "violation" and \
                 _confirm_point(found.matrix, found.point, domains, claim, ev):
             return None, "interval branch and bound (arb), violation re-checked exactly"
-    return None, None
+    return _prove_by_bounds(normalized, domains, claim, ev), None
+
+
+def _prove_by_bounds(normalized: Formula, domains: dict, claim: Claim, ev: Evidence) -> str | None:
+    """The certified-bounds prover (MetiTarski's method), after the others: it only proves."""
+    method = "certified polynomial bounds + SMT (z3)"
+    try:
+        found = certified_bounds(normalized, domains, timeout=claim.timeout)
+    except OutsideFragment as e:
+        ev.tried.append(f"{method}: not applicable - {e}")
+        return None
+    ev.tried.append(f"{method}: {found.status} - {found.detail} [{found.seconds:.3f} s]")
+    if found.status != "proved":
+        return None
+    ev.chain = ev.chain + [("certified bound", b) for b in found.bounds]
+    ev.artifact = found.artifact()
+    return method
 
 
 def _prove_identity(normalized: Formula, domains: dict, claim: Claim, ev: Evidence) -> str | None:

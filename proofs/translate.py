@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -22,7 +23,7 @@ from lawproof.domain import Domain
 from lawproof.errors import OutsideFragment
 from lawproof.timeout import RLIMIT_PER_SECOND, record, safety_seconds, z3_fired
 from lawproof.formula import (And, Atom, Binder, Bound, Formula, Iff, Implies, Not, Or, Quantified,
-                              Truth, conj, disj)
+                              Truth, conj, disj, free_symbols)
 
 _FLIP = {"=": "=", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 #: Budget of one sign proof for a denominator or factor, in z3 resource units (what
@@ -37,12 +38,17 @@ SIGN_TIMEOUT_MS = int(1000 * safety_seconds(SIGN_RLIMIT / RLIMIT_PER_SECOND))
 class _Aux:
     """An auxiliary variable standing for a root, abs, min or max.
 
-    `exists` says when the term is defined (a nonnegative radicand); given that,
-    `constraints` determine the variable uniquely.
+    `exists` says when the term is defined (a nonnegative radicand), exactly; given
+    that, `constraints` hold at the term's value. For roots, abs, min and max they
+    determine the variable uniquely; for a transcendental term (`bounds`) they are
+    certified bounds that only enclose it, which is sound for proofs: each atom's
+    translation, in either polarity, then holds wherever the atom (or its negation)
+    does, so an unsatisfiable negation still proves the claim, but a model of it is
+    no counterexample.
     """
 
     symbol: sympy.Symbol
-    constraints: list[Atom]
+    constraints: list[Formula]
     exists: list[Atom] = field(default_factory=list)
 
 
@@ -59,6 +65,10 @@ class Translator:
     """
 
     domains: dict[sympy.Symbol, Domain]
+    #: Enclosures for terms outside polynomial arithmetic (exp, log, ...): called with
+    #: the translator, the term and the atom's auxiliary variables, it returns the
+    #: variable standing for the term (made with `aux`) or None (proofs/bounds.py).
+    bounds: "Callable[[Translator, sympy.Expr, dict], sympy.Expr | None] | None" = None
     ctx: z3.Context = field(default_factory=z3.Context)
     variables: dict[sympy.Symbol, z3.ArithRef] = field(default_factory=dict)
     _signs: dict[tuple, int] = field(default_factory=dict)
@@ -136,13 +146,13 @@ class Translator:
             raise OutsideFragment("an infinite value in a comparison")
         auxes: dict[sympy.Expr, _Aux] = {}
         # each side on its own: sqrt(x) - sqrt(x) would cancel, and with it x >= 0
-        left, right = self._purify(a.lhs, auxes), self._purify(a.rhs, auxes)
+        left, right = self.purify(a.lhs, auxes), self.purify(a.rhs, auxes)
         inner = dict(scope)
         for aux in auxes.values():
             inner[aux.symbol] = Domain(-sympy.oo, sympy.oo, True, True)
 
-        def all_of(atoms: list[Atom]) -> z3.BoolRef:
-            return self.all([self.relation(c.op, c.lhs, c.rhs, inner, auxes) for c in atoms])
+        def all_of(atoms: list[Formula]) -> z3.BoolRef:
+            return self.all([self.constraint(c, inner, auxes) for c in atoms])
 
         rel = self.relation(a.op, left, right, inner, auxes)
         steps = [(all_of(x.exists), all_of(x.constraints)) for x in auxes.values()]
@@ -158,6 +168,18 @@ class Translator:
         if not auxes:
             return body
         return z3.Exists([self.var(x.symbol) for x in auxes.values()], body)
+
+    def constraint(self, c: Formula, scope: dict[sympy.Symbol, Domain],
+                   auxes: dict[sympy.Expr, "_Aux"]) -> z3.BoolRef:
+        """A condition on auxiliary variables: a relation between rational functions,
+        or a conjunction or disjunction of them (a bound valid on part of the line)."""
+        if isinstance(c, Atom):
+            return self.relation(c.op, c.lhs, c.rhs, scope, auxes)
+        if isinstance(c, And):
+            return self.all([self.constraint(a, scope, auxes) for a in c.args])
+        if isinstance(c, Or):
+            return self.any([self.constraint(a, scope, auxes) for a in c.args])
+        raise OutsideFragment(f"{type(c).__name__} in the condition of an auxiliary variable")
 
     def relation(self, op: str, lhs: sympy.Expr, rhs: sympy.Expr, scope: dict[sympy.Symbol, Domain],
                  auxes: dict[sympy.Expr, _Aux]) -> z3.BoolRef:
@@ -206,7 +228,7 @@ class Translator:
         for x in list(syms):  # an auxiliary variable brings the symbols it is defined from
             if x in by_symbol:
                 syms |= {s for c in by_symbol[x].constraints + by_symbol[x].exists
-                         for s in (c.lhs - c.rhs).free_symbols}
+                         for s in free_symbols(c)}
         syms = _closure(syms, scope)
         key = (f, tuple(sorted(((s.name, scope.get(s)) for s in syms), key=str)))
         if key in self._signs:
@@ -217,7 +239,7 @@ class Translator:
                 guards = []
                 for s in sorted(syms, key=lambda s: s.name):
                     if s in by_symbol:
-                        guards.extend(self.relation(c.op, c.lhs, c.rhs, scope, auxes)
+                        guards.extend(self.constraint(c, scope, auxes)
                                       for c in by_symbol[s].constraints + by_symbol[s].exists)
                     else:
                         guards.extend(self.domain_constraints(s, scope[s], scope))
@@ -242,9 +264,13 @@ class Translator:
         return result
 
     # -- terms --------------------------------------------------------------------
-    def _purify(self, e: sympy.Expr, auxes: dict[sympy.Expr, _Aux]) -> sympy.Expr:
-        """Replace roots, abs, min and max by auxiliary variables with defining
-        constraints; what remains is a rational function."""
+    def purify(self, e: sympy.Expr, auxes: dict[sympy.Expr, _Aux]) -> sympy.Expr:
+        """Replace roots, abs, min and max (and what `bounds` encloses) by auxiliary
+        variables with defining constraints; what remains is a rational function."""
+        if self.bounds is not None and not (e.is_Symbol or e.is_Rational):
+            enclosed = self.bounds(self, e, auxes)
+            if enclosed is not None:
+                return enclosed
         if e.is_Atom:
             if e.is_Symbol or e.is_Rational:
                 return e
@@ -253,30 +279,32 @@ class Translator:
             base, ex = e.args
             if not ex.is_Rational:
                 raise OutsideFragment(f"the power {sympy.sstr(e)} has a non-rational exponent")
-            base = self._purify(base, auxes)
+            base = self.purify(base, auxes)
             if ex.is_Integer:
                 return base ** ex
-            root = self._aux(sympy.Pow(base, sympy.Rational(1, ex.q)), auxes,
+            root = self.aux(sympy.Pow(base, sympy.Rational(1, ex.q)), auxes,
                              lambda y: [Atom(">=", y, sympy.Integer(0)), Atom("=", y ** ex.q, base)],
                              exists=[Atom(">=", base, sympy.Integer(0))])
             return root ** ex.p
         if isinstance(e, sympy.Abs):
-            t = self._purify(e.args[0], auxes)
-            return self._aux(sympy.Abs(t), auxes,
+            t = self.purify(e.args[0], auxes)
+            return self.aux(sympy.Abs(t), auxes,
                              lambda y: [Atom(">=", y, sympy.Integer(0)), Atom("=", y ** 2, t ** 2)],
                              exists=_defined([t]))
         if isinstance(e, (sympy.Min, sympy.Max)):
-            args = [self._purify(x, auxes) for x in e.args]
+            args = [self.purify(x, auxes) for x in e.args]
             op = "<=" if isinstance(e, sympy.Min) else ">="
-            return self._aux(e.func(*args), auxes,
+            return self.aux(e.func(*args), auxes,
                              lambda y: [Atom(op, y, x) for x in args] + [_one_of(y, args)],
                              exists=_defined(args))
         if isinstance(e, (sympy.Add, sympy.Mul)):
-            return e.func(*[self._purify(x, auxes) for x in e.args])
+            return e.func(*[self.purify(x, auxes) for x in e.args])
         raise OutsideFragment(f"{type(e).__name__} ({sympy.sstr(e)}) is outside polynomial arithmetic")
 
-    def _aux(self, key: sympy.Expr, auxes: dict[sympy.Expr, _Aux], make,
-             exists: list[Atom] | None = None) -> sympy.Symbol:
+    def aux(self, key: sympy.Expr, auxes: dict[sympy.Expr, _Aux],
+            make: "Callable[[sympy.Symbol], list[Formula]]", exists: list[Atom] | None = None) -> sympy.Symbol:
+        """The auxiliary variable standing for `key` in `auxes`, made once: `make`
+        gives its constraints, `exists` its exact definedness condition."""
         if key not in auxes:
             y = sympy.Symbol(f"aux{next(self._fresh)}", real=True)
             auxes[key] = _Aux(y, make(y), exists or [])
