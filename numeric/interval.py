@@ -977,6 +977,26 @@ def sign_on(expr: sympy.Expr, domains: dict[sympy.Symbol, Domain]) -> int:
     return 1 if _positive(v) else (-1 if _negative(v) else 0)
 
 
+def defined_between(expr: sympy.Expr, x: sympy.Symbol, a: Fraction, b: Fraction) -> bool:
+    """Whether `expr` (in `x` alone) is certainly defined at every x in [a, b], by one
+    interval evaluation (False when that cannot tell). Every function the evaluator
+    knows is continuous where defined, so True also certifies continuity there."""
+    try:
+        term = compile_term(expr, {x: 0})
+    except _Unsupported:
+        return False
+    saved = flint.ctx.prec
+    flint.ctx.prec = PREC
+    try:
+        lo, hi = Interval.point(a), Interval.point(b)
+        term([Interval(lo.lo, hi.hi)])
+    except (_Undefined, _Unclear):
+        return False
+    finally:
+        flint.ctx.prec = saved
+    return True
+
+
 #: Precisions (bits) at which a comparison between closed terms is enclosed, coarsest
 #: first: a budget of steps, not of seconds.
 CLOSED_PRECISIONS = (64, 256, 1024, 4096)
@@ -1100,4 +1120,4 @@ def _point_text(point: dict[sympy.Symbol, Fraction]) -> str:
 
 __all__ = ["Interval", "IntervalResult", "CoverBox", "Side", "compare", "compile_term", "prove", "sign_on",
            "add", "neg", "mul", "reciprocal", "exp", "log", "lambertw", "power", "integer_power", "absolute",
-           "intersect", "PREC", "CLOSED_PRECISIONS", "closed_atom", "closed_truth"]
+           "intersect", "PREC", "CLOSED_PRECISIONS", "closed_atom", "closed_truth", "defined_between"]
