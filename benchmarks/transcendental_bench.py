@@ -100,7 +100,7 @@ def plain_z3(formula) -> str:
     solver.set("timeout", int(LIMIT * 1000))
     solver.from_string(text)
     answer = solver.check()
-    return {z3.unsat: "proved", z3.sat: "refuted"}.get(answer, "unknown")
+    return "proved" if answer == z3.unsat else ("refuted" if answer == z3.sat else "unknown")
 
 
 # --- plain SymPy ----------------------------------------------------------------------
