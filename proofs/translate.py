@@ -322,7 +322,8 @@ class Translator:
             return z3.Product([self.term(x) for x in e.args])
         if isinstance(e, sympy.Pow) and e.exp.is_Integer and e.exp > 0:
             b = self.term(e.base)
-            return z3.Product([b] * int(e.exp)) if e.exp <= 4 else b ** int(e.exp)
+            # an integer base's power prints as `**`, which is not SMT-LIB (cvc5 rejects it)
+            return z3.Product([b] * int(e.exp)) if e.exp <= 4 or b.is_int() else b ** int(e.exp)
         raise OutsideFragment(f"{sympy.sstr(e)} is not a polynomial")
 
 
