@@ -38,6 +38,7 @@ from .numeric import (Undecided, Undefined, atom_values, exact_sign, exact_truth
                       mp_value, recheck, search, shown_value)
 from .proofs import decide, holds_at
 from .proofs.functions import Abstraction, abstract, concrete_functions, uses_functions, with_functions
+from .proofs.bounds import prove as certified_bounds
 from .proofs.kkt import decide_reduced, kkt_normalize
 from .proofs.powers import decide_powers, is_power_claim
 from .regions import region_evidence
@@ -46,6 +47,8 @@ from .symbolic.reductions import reduce as reduce_claim
 from .language.timeout import safety_seconds, watching
 from . import numeric
 from .numeric import interval
+from .numeric.sample import RECHECK_DIGITS
+from .numeric.witness import find_witness
 
 #: Sampling effort: cross-validation of a proof, and the search when nothing proves.
 CROSS_CHECK_POINTS = 24
@@ -374,6 +377,9 @@ def _check(claim: Claim, theory: Theory, base: dict, derivations: bool) -> Resul
             ev.counterexample, ev.witnesses, ev.values, ev.instances = {}, [], [], []
             return result("unknown", "SMT (z3)", str(e))
         if problem and smt.irrational:
+            near_point = _rational_near(normalized, smt, domains, claim, ev)
+            if near_point is not None:
+                return result("refuted", "SMT (z3) model rounded to a rational point, re-checked exactly")
             # not a disagreement: z3's point is exact but irrational, ours only approximates it
             near = ", ".join(f"{s.name} ≈ {_near(v)}" for s, v in smt.values.items())
             ev.counterexample, ev.witnesses, ev.values = {}, [], []
@@ -414,6 +420,10 @@ def _check(claim: Claim, theory: Theory, base: dict, derivations: bool) -> Resul
     ev.samples = {"count": report.count, "digits": report.dps, "sampler": report.sampler}
     ev.tried.append(f"sampling: {report.count} points at {report.dps} digits ({report.sampler}), "
                     + ("violation candidate found" if report.violation is not None else "no violation"))
+    if report.artefacts:
+        ev.tried.append(f"sampling: {len(report.artefacts)} point(s) false at {report.dps} digits but true at "
+                        f"{RECHECK_DIGITS} digits (first {_text(report.artefacts[0])}): rounding artefacts, "
+                        "not counted as violations")
     confirmed = None
     if report.violation is not None:
         confirmed = _confirm_point(normalized, report.violation, domains, claim, ev)
@@ -683,6 +693,12 @@ def _prove_beyond_smt(normalized: Formula, domains: dict, claim: Claim,
     """For what z3 cannot take (exp, log, real powers): reductions to the SMT fragment,
     then log coordinates with power atoms (proofs/powers.py), then the interval prover. Returns (method that proved the claim, method that
     refuted it with an exactly re-checked counterexample), or (None, None)."""
+    witness = find_witness(normalized)
+    if witness is not None:
+        ev.tried.append(f"certified witness: {witness.text()}")
+        ev.chain = ev.chain + [("certified witness", witness.text())]
+        return "certified witness (exact evaluation)" if witness.segment is None else \
+            "certified witness (sign change, intermediate value theorem)", None
     reductions = reduce_claim(normalized, domains, numbers=numeric, sign=interval.sign_on)
     for red in reductions:
         try:
@@ -734,7 +750,23 @@ def _prove_beyond_smt(normalized: Formula, domains: dict, claim: Claim,
         if red is None and found.status == "violation" and \
                 _confirm_point(found.matrix, found.point, domains, claim, ev):
             return None, "interval branch and bound (arb), violation re-checked exactly"
-    return None, None
+    return _prove_by_bounds(normalized, domains, claim, ev), None
+
+
+def _prove_by_bounds(normalized: Formula, domains: dict, claim: Claim, ev: Evidence) -> str | None:
+    """The certified-bounds prover (MetiTarski's method), after the others: it only proves."""
+    method = "certified polynomial bounds + SMT (z3)"
+    try:
+        found = certified_bounds(normalized, domains, timeout=claim.timeout)
+    except OutsideFragment as e:
+        ev.tried.append(f"{method}: not applicable - {e}")
+        return None
+    ev.tried.append(f"{method}: {found.status} - {found.detail} [{found.seconds:.3f} s]")
+    if found.status != "proved":
+        return None
+    ev.chain = ev.chain + [("certified bound", b) for b in found.bounds]
+    ev.artifact = found.artifact()
+    return method
 
 
 def _decide_by_powers(normalized: Formula, domains: dict, claim: Claim,
@@ -805,6 +837,28 @@ def _definedness_beyond_smt(obligation: Formula, domains: dict, claim: Claim, ev
     ev.chain = ev.chain + side.chain
     ev.artifact = side.artifact
     return f"symbolic identity + {proved_by} (definedness)"
+
+
+#: Denominators tried for rational points near an irrational z3 model.
+NEAR_DENOMINATORS = (1, 2, 10, 100, 10 ** 4, 10 ** 8, 10 ** 16)
+
+
+def _rational_near(normalized: Formula, smt, domains: dict, claim: Claim, ev: Evidence) -> dict | None:
+    """A rational counterexample near z3's irrational one: its irrational coordinates
+    replaced by their best approximations with bounded denominators (a fixed list),
+    each candidate re-checked exactly like a sampled violation. The point or None."""
+    seen = []
+    for bound in NEAR_DENOMINATORS:
+        point = {s: (v.limit_denominator(bound) if s in smt.irrational else v) for s, v in smt.values.items()}
+        if point in seen or set(point) != free_symbols(normalized) or _outside(point, domains):
+            continue
+        seen.append(point)
+        if _confirm_point(normalized, point, domains, claim, ev):
+            ev.witnesses = []
+            ev.tried.append("z3's model is irrational; the rational point " + ", ".join(
+                f"{s.name} = {v}" for s, v in point.items()) + " near it is a counterexample, re-checked exactly")
+            return point
+    return None
 
 
 def _near(v: Fraction) -> str:

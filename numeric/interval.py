@@ -47,7 +47,7 @@ from lawproof.language.formula import (And, Atom, Formula, Iff, Implies, Not, Or
                               free_symbols, to_text)
 
 from .elementary import ball
-from .evaluate import _kleene_and, _kleene_not, _kleene_or
+from .evaluate import Undecided, Undefined, _kleene_and, _kleene_not, _kleene_or, exact_value
 from .sample import mp_truth
 
 #: Working precision (bits) of every arb operation.
@@ -837,6 +837,9 @@ class _CompiledAtom:
     difference: sympy.Expr
     variables: list[int]
     derivatives: dict[int, Term | None] = field(default_factory=dict)
+    #: d/dx_i of the slope in x_i (for the second-order form of a slope)
+    curvatures: dict[int, Term | None] = field(default_factory=dict)
+    slopes: dict[int, sympy.Expr] = field(default_factory=dict)
 
 
 class _Prover:
@@ -906,8 +909,8 @@ class _Prover:
             try:
                 # common factors pulled out: b*log(2)*(2**(b*t) - 1) has a visible sign,
                 # b*log(2)*2**(b*t) - b*log(2) has not
-                slope = sympy.factor_terms(sympy.diff(c.difference, self.symbols[i]))
-                c.derivatives[i] = compile_term(slope, self.index)
+                c.slopes[i] = sympy.factor_terms(sympy.diff(c.difference, self.symbols[i]))
+                c.derivatives[i] = compile_term(c.slopes[i], self.index)
             except _Unsupported:
                 c.derivatives[i] = None
         d = c.derivatives[i]
@@ -918,10 +921,41 @@ class _Prover:
         except (_Undefined, _Unclear):
             return None
 
+    def _slope(self, c: _CompiledAtom, i: int, box: Box, env: Env) -> Interval | None:
+        """The enclosure of d/dx_i (lhs - rhs) on the box, tightened by its own
+        monotone form where it has no sign: where d2/dx_i^2 has one on the box, the
+        slope lies between its values at the two ends of side i (the mean value
+        theorem once more). That signs the slope next to a tangency point, where lhs -
+        rhs and its slope both vanish (exp(x) <= 1 + x + x^2 at 0)."""
+        d = self._derivative(c, i, env)
+        side = box[i]
+        if d is None or _nonneg(d) or _nonpos(d) or side.width() is None:
+            return d
+        if i not in c.curvatures:
+            try:
+                c.curvatures[i] = compile_term(sympy.factor_terms(sympy.diff(c.slopes[i], self.symbols[i])),
+                                               self.index)
+            except _Unsupported:
+                c.curvatures[i] = None
+        curve = c.curvatures[i]
+        try:
+            bend = None if curve is None else curve(env)
+            if bend is None or not (_nonneg(bend) or _nonpos(bend)):
+                return d
+            ends = []
+            for end in (side.lo, side.hi):  # the slope is defined, so continuous, up to each end
+                at = list(env)
+                at[i] = Interval.point(end)
+                ends.append(c.derivatives[i](at))
+        except (_Undefined, _Unclear):
+            return d
+        first, last = ends if _nonneg(bend) else ends[::-1]
+        return intersect(d, Interval(first.lo, last.hi))
+
     def _refined(self, c: _CompiledAtom, box: Box, env: Env, g: Interval) -> tuple[Interval, str]:
         """The plain enclosure intersected with the monotone and mean-value forms."""
         moving = [i for i in c.variables if not box[i].degenerate]
-        slopes = {i: self._derivative(c, i, env) for i in moving}
+        slopes = {i: self._slope(c, i, box, env) for i in moving}
         forms = []
         for lower in (True, False):
             found = self._monotone_bound(c, box, env, slopes, lower)
@@ -957,6 +991,7 @@ class _Prover:
         makes the bound strict, and where the slope is defined on the closed side, so
         that lhs - rhs is continuous up to that end."""
         moved = list(env)
+        at: dict[int, Fraction] = {}
         notes: list[str] = []
         open_end = None
         for i, d in slopes.items():
@@ -971,6 +1006,7 @@ class _Prover:
             how = f"{self.symbols[i]} {'increasing' if up else 'decreasing'}"
             if not is_open:
                 moved[i] = Interval.point(end)
+                at[i] = end
                 notes.append(how)
             elif open_end is None and (_positive(d) if up else _negative(d)) and \
                     self._slope_defined_at_end(c, i, env, to_lo):
@@ -978,6 +1014,7 @@ class _Prover:
         if open_end is not None:
             i, end, how = open_end
             moved[i] = Interval.point(end)
+            at[i] = end
             notes.append(how)
         if not notes:
             return None
@@ -985,9 +1022,23 @@ class _Prover:
             v = self._difference(c, moved)
         except (_Undefined, _Unclear):
             return None
+        at.update({i: box[i].lo for i in c.variables if box[i].degenerate})
+        if compare("=", v) is None and all(i in at for i in c.variables) and self._exact_zero(c, at):
+            # the bound is attained at one rational point where lhs = rhs exactly (a
+            # tangency point with irrational values: x exp(-x) = exp(-1) at x = 1), which
+            # the balls of the two sides cannot show
+            v, notes = ZERO, notes + ["lhs - rhs = 0 exactly at that end"]
         if open_end is not None:  # the open end is never reached: the bound is strict
             v = replace(v, lo_open=True) if lower else replace(v, hi_open=True)
         return v, notes
+
+    def _exact_zero(self, c: _CompiledAtom, at: dict[int, Fraction]) -> bool:
+        """Whether lhs - rhs is exactly 0 at the rational point `at` (exact evaluation;
+        False when it cannot tell)."""
+        try:
+            return exact_value(c.difference, {self.symbols[i]: v for i, v in at.items()}) == 0
+        except (Undefined, Undecided):
+            return False
 
     def _slope_defined_at_end(self, c: _CompiledAtom, i: int, env: Env, at_lo: bool) -> bool:
         closed = list(env)
@@ -1065,6 +1116,26 @@ def sign_on(expr: sympy.Expr, domains: dict[sympy.Symbol, Domain]) -> int:
     finally:
         flint.ctx.prec = saved
     return 1 if _positive(v) else (-1 if _negative(v) else 0)
+
+
+def defined_between(expr: sympy.Expr, x: sympy.Symbol, a: Fraction, b: Fraction) -> bool:
+    """Whether `expr` (in `x` alone) is certainly defined at every x in [a, b], by one
+    interval evaluation (False when that cannot tell). Every function the evaluator
+    knows is continuous where defined, so True also certifies continuity there."""
+    try:
+        term = compile_term(expr, {x: 0})
+    except _Unsupported:
+        return False
+    saved = flint.ctx.prec
+    flint.ctx.prec = PREC
+    try:
+        lo, hi = Interval.point(a), Interval.point(b)
+        term([Interval(lo.lo, hi.hi)])
+    except (_Undefined, _Unclear):
+        return False
+    finally:
+        flint.ctx.prec = saved
+    return True
 
 
 #: Precisions (bits) at which a comparison between closed terms is enclosed, coarsest
@@ -1190,4 +1261,4 @@ def _point_text(point: dict[sympy.Symbol, Fraction]) -> str:
 
 __all__ = ["Interval", "IntervalResult", "CoverBox", "Side", "compare", "compile_term", "prove", "sign_on",
            "add", "neg", "mul", "reciprocal", "exp", "log", "lambertw", "power", "integer_power", "absolute",
-           "intersect", "PREC", "CLOSED_PRECISIONS", "closed_atom", "closed_truth"]
+           "intersect", "PREC", "CLOSED_PRECISIONS", "closed_atom", "closed_truth", "defined_between"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
 from typing import Callable, Iterator
@@ -320,6 +320,13 @@ class SampleReport:
     sampler: str
     violation: Point | None
     seconds: float
+    #: points false at `dps` digits but true at RECHECK_DIGITS: rounding artefacts
+    #: (two sides within 10^-40 read as equal), not counted as violations
+    artefacts: list[Point] = field(default_factory=list)
+
+
+#: Digits at which a 50-digit violation is evaluated again before it counts.
+RECHECK_DIGITS = 200
 
 
 def search(f: Formula, domains: Domains, n: int = 128, *, seed: int = 0,
@@ -327,21 +334,26 @@ def search(f: Formula, domains: Domains, n: int = 128, *, seed: int = 0,
     """Look for a point of the domain box where `f` (its free symbols universally
     quantified over `domains`) is false at `dps` digits; stop at the first, or when
     `time.process_time()` passes `deadline`. Inner quantifiers are approximated with
-    `inner` points each (see mp_truth).
+    `inner` points each (see mp_truth). A point false at `dps` digits but true at
+    RECHECK_DIGITS is a rounding artefact: noted in `artefacts`, and the search goes on.
     """
     start = time.perf_counter()
     free = sorted(free_symbols(f), key=lambda s: s.name)
     count = 0
     violation = None
+    artefacts: list[Point] = []
     for p in points(free, domains, n, seed=seed):
         if deadline is not None and time.process_time() > deadline:
             break
         count += 1
         if not mp_truth(f, p, dps, inner):
+            if dps < RECHECK_DIGITS and mp_truth(f, p, RECHECK_DIGITS, inner):
+                artefacts.append(p)
+                continue
             violation = p
             break
     return SampleReport(count=count, dps=dps, sampler=f"halton+edges, seed {seed}",
-                        violation=violation, seconds=time.perf_counter() - start)
+                        violation=violation, seconds=time.perf_counter() - start, artefacts=artefacts)
 
 
 __all__ = ["points", "mp_truth", "search", "SampleReport"]

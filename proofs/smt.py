@@ -72,7 +72,7 @@ def _to_fraction(v: z3.ExprRef) -> Fraction:
 
 def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 5.0,
            shrink: bool = True, fixed: dict[sympy.Symbol, Fraction] | None = None,
-           rlimit: int | None = None) -> SmtOutcome:
+           rlimit: int | None = None, bounds: Callable | None = None) -> SmtOutcome:
     """Prove `f` (free symbols universal over `domains`) or find a counterexample.
 
     The budget is z3's own resource count, deterministic: `rlimit` units, by default
@@ -83,6 +83,8 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
     `fixed` pins free symbols to exact values by constraints rather than by
     substitution: SymPy would evaluate sqrt(-2) to a complex number and lose
     the fact that the term is undefined there.
+    `bounds` (proofs/bounds.py) encloses transcendental terms by certified bounds:
+    then only "proved" means anything, a model of the negation is no counterexample.
     Raises OutsideFragment when `f` uses something z3 cannot take (exp, log, ...).
     """
     start = time.perf_counter()
@@ -94,7 +96,7 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
     negation, witnesses = lift_existentials(nnf(Not(f)), taken)
     scope = {s: domains[s] for s in free}
     scope.update({b.symbol: b.domain for b in witnesses})
-    tr = Translator(scope)
+    tr = Translator(scope, bounds=bounds)
     solver = z3.Solver(ctx=tr.ctx)
     budget = rlimit if rlimit is not None else rlimit_for(timeout)
     solver.set("rlimit", budget)

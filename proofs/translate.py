@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -26,7 +27,7 @@ from lawproof.language.errors import OutsideFragment
 from lawproof.language.functions import Cbrt
 from lawproof.language.timeout import RLIMIT_PER_SECOND, record, wall_safety_seconds, z3_fired
 from lawproof.language.formula import (And, Atom, Binder, Bound, Formula, Iff, Implies, Not, Or, Quantified,
-                              Truth, conj, disj)
+                              Truth, conj, disj, free_symbols)
 
 _FLIP = {"=": "=", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 #: Budget of one sign proof for a denominator or factor, in z3 resource units (what
@@ -41,12 +42,17 @@ SIGN_TIMEOUT_MS = int(1000 * wall_safety_seconds(SIGN_RLIMIT / RLIMIT_PER_SECOND
 class _Aux:
     """An auxiliary variable standing for a root, abs, min or max.
 
-    `exists` says when the term is defined (a nonnegative radicand); given that,
-    `constraints` determine the variable uniquely.
+    `exists` says when the term is defined (a nonnegative radicand), exactly; given
+    that, `constraints` hold at the term's value. For roots, abs, min and max they
+    determine the variable uniquely; for a transcendental term (`bounds`) they are
+    certified bounds that only enclose it, which is sound for proofs: each atom's
+    translation, in either polarity, then holds wherever the atom (or its negation)
+    does, so an unsatisfiable negation still proves the claim, but a model of it is
+    no counterexample.
     """
 
     symbol: sympy.Symbol
-    constraints: list[Atom]
+    constraints: list[Formula]
     exists: list[Atom] = field(default_factory=list)
 
 
@@ -63,6 +69,10 @@ class Translator:
     """
 
     domains: dict[sympy.Symbol, Domain]
+    #: Enclosures for terms outside polynomial arithmetic (exp, log, ...): called with
+    #: the translator, the term and the atom's auxiliary variables, it returns the
+    #: variable standing for the term (made with `aux`) or None (proofs/bounds.py).
+    bounds: "Callable[[Translator, sympy.Expr, dict], sympy.Expr | None] | None" = None
     ctx: z3.Context = field(default_factory=z3.Context)
     variables: dict[sympy.Symbol, z3.ArithRef] = field(default_factory=dict)
     _signs: dict[tuple, int] = field(default_factory=dict)
@@ -140,13 +150,13 @@ class Translator:
             raise OutsideFragment("an infinite value in a comparison")
         auxes: dict[sympy.Expr, _Aux] = {}
         # each side on its own: sqrt(x) - sqrt(x) would cancel, and with it x >= 0
-        left, right = self._purify(a.lhs, auxes), self._purify(a.rhs, auxes)
+        left, right = self.purify(a.lhs, auxes), self.purify(a.rhs, auxes)
         inner = dict(scope)
         for aux in auxes.values():
             inner[aux.symbol] = Domain(-sympy.oo, sympy.oo, True, True)
 
-        def all_of(atoms: list[Atom]) -> z3.BoolRef:
-            return self.all([self.relation(c.op, c.lhs, c.rhs, inner, auxes) for c in atoms])
+        def all_of(atoms: list[Formula]) -> z3.BoolRef:
+            return self.all([self.constraint(c, inner, auxes) for c in atoms])
 
         rel = self.relation(a.op, left, right, inner, auxes)
         steps = [(all_of(x.exists), all_of(x.constraints)) for x in auxes.values()]
@@ -162,6 +172,18 @@ class Translator:
         if not auxes:
             return body
         return z3.Exists([self.var(x.symbol) for x in auxes.values()], body)
+
+    def constraint(self, c: Formula, scope: dict[sympy.Symbol, Domain],
+                   auxes: dict[sympy.Expr, "_Aux"]) -> z3.BoolRef:
+        """A condition on auxiliary variables: a relation between rational functions,
+        or a conjunction or disjunction of them (a bound valid on part of the line)."""
+        if isinstance(c, Atom):
+            return self.relation(c.op, c.lhs, c.rhs, scope, auxes)
+        if isinstance(c, And):
+            return self.all([self.constraint(a, scope, auxes) for a in c.args])
+        if isinstance(c, Or):
+            return self.any([self.constraint(a, scope, auxes) for a in c.args])
+        raise OutsideFragment(f"{type(c).__name__} in the condition of an auxiliary variable")
 
     def relation(self, op: str, lhs: sympy.Expr, rhs: sympy.Expr, scope: dict[sympy.Symbol, Domain],
                  auxes: dict[sympy.Expr, _Aux]) -> z3.BoolRef:
@@ -210,7 +232,7 @@ class Translator:
         for x in list(syms):  # an auxiliary variable brings the symbols it is defined from
             if x in by_symbol:
                 syms |= {s for c in by_symbol[x].constraints + by_symbol[x].exists
-                         for s in (c.lhs - c.rhs).free_symbols}
+                         for s in free_symbols(c)}
         syms = _closure(syms, scope)
         key = (f, tuple(sorted(((s.name, scope.get(s)) for s in syms), key=str)))
         if key in self._signs:
@@ -221,7 +243,7 @@ class Translator:
                 guards = []
                 for s in sorted(syms, key=lambda s: s.name):
                     if s in by_symbol:
-                        guards.extend(self.relation(c.op, c.lhs, c.rhs, scope, auxes)
+                        guards.extend(self.constraint(c, scope, auxes)
                                       for c in by_symbol[s].constraints + by_symbol[s].exists)
                     else:
                         guards.extend(self.domain_constraints(s, scope[s], scope))
@@ -246,9 +268,14 @@ class Translator:
         return result
 
     # -- terms --------------------------------------------------------------------
-    def _purify(self, e: sympy.Expr, auxes: dict[sympy.Expr, _Aux]) -> sympy.Expr:
-        """Replace roots, cube roots, abs, min and max by auxiliary variables with
-        defining constraints; what remains is a rational function."""
+    def purify(self, e: sympy.Expr, auxes: dict[sympy.Expr, _Aux]) -> sympy.Expr:
+        """Replace roots, cube roots, abs, min, max, floor and ceil (and what `bounds`
+        encloses) by auxiliary variables with defining constraints; what remains is a
+        rational function."""
+        if self.bounds is not None and not (e.is_Symbol or e.is_Rational):
+            enclosed = self.bounds(self, e, auxes)
+            if enclosed is not None:
+                return enclosed
         if e.is_Atom:
             if e.is_Symbol or e.is_Rational:
                 return e
@@ -257,44 +284,48 @@ class Translator:
             base, ex = e.args
             if not ex.is_Rational:
                 raise OutsideFragment(f"the power {sympy.sstr(e)} has a non-rational exponent")
-            base = self._purify(base, auxes)
+            base = self.purify(base, auxes)
             if ex.is_Integer:
                 return base ** ex
-            root = self._aux(sympy.Pow(base, sympy.Rational(1, ex.q)), auxes,
+            root = self.aux(sympy.Pow(base, sympy.Rational(1, ex.q)), auxes,
                              lambda y: [Atom(">=", y, sympy.Integer(0)), Atom("=", y ** ex.q, base)],
                              exists=[Atom(">=", base, sympy.Integer(0))])
             return root ** ex.p
         if isinstance(e, Cbrt):
             # the one real y with y^3 = t, defined for every t (x^(1/3) asks x >= 0)
-            t = self._purify(e.args[0], auxes)
-            return self._aux(Cbrt(t), auxes, lambda y: [Atom("=", y ** 3, t)], exists=_defined([t]))
+            t = self.purify(e.args[0], auxes)
+            return self.aux(Cbrt(t), auxes, lambda y: [Atom("=", y ** 3, t)], exists=_defined([t]))
         if isinstance(e, sympy.Abs):
-            t = self._purify(e.args[0], auxes)
-            return self._aux(sympy.Abs(t), auxes,
+            t = self.purify(e.args[0], auxes)
+            return self.aux(sympy.Abs(t), auxes,
                              lambda y: [Atom(">=", y, sympy.Integer(0)), Atom("=", y ** 2, t ** 2)],
                              exists=_defined([t]))
         if isinstance(e, (sympy.Min, sympy.Max)):
-            args = [self._purify(x, auxes) for x in e.args]
+            args = [self.purify(x, auxes) for x in e.args]
             op = "<=" if isinstance(e, sympy.Min) else ">="
-            return self._aux(e.func(*args), auxes,
+            return self.aux(e.func(*args), auxes,
                              lambda y: [Atom(op, y, x) for x in args] + [_one_of(y, args)],
                              exists=_defined(args))
         if isinstance(e, (sympy.floor, sympy.ceiling)):
             # floor(t) is the integer y with y <= t < y + 1 (z3's ToInt(t)); ceil(t) the
             # integer y with y - 1 < t <= y
-            t = self._purify(e.args[0], auxes)
+            t = self.purify(e.args[0], auxes)
             one = sympy.Integer(1)
             if isinstance(e, sympy.floor):
                 make = lambda y: [Atom("<=", y, t), Atom("<", t, y + one)]  # noqa: E731
             else:
                 make = lambda y: [Atom("<", y - one, t), Atom("<=", t, y)]  # noqa: E731
-            return self._aux(e.func(t), auxes, make, exists=_defined([t]), integer=True)
+            return self.aux(e.func(t), auxes, make, exists=_defined([t]), integer=True)
         if isinstance(e, (sympy.Add, sympy.Mul)):
-            return e.func(*[self._purify(x, auxes) for x in e.args])
+            return e.func(*[self.purify(x, auxes) for x in e.args])
         raise OutsideFragment(f"{type(e).__name__} ({sympy.sstr(e)}) is outside polynomial arithmetic")
 
-    def _aux(self, key: sympy.Expr, auxes: dict[sympy.Expr, _Aux], make,
-             exists: list[Atom] | None = None, integer: bool = False) -> sympy.Symbol:
+    def aux(self, key: sympy.Expr, auxes: dict[sympy.Expr, _Aux],
+            make: "Callable[[sympy.Symbol], list[Formula]]", exists: list[Atom] | None = None,
+            integer: bool = False) -> sympy.Symbol:
+        """The auxiliary variable (an integer one when `integer`) standing for `key` in
+        `auxes`, made once: `make` gives its constraints, `exists` its exact definedness
+        condition."""
         if key not in auxes:
             y = sympy.Symbol(f"aux{next(self._fresh)}", **({"integer": True} if integer else {"real": True}))
             auxes[key] = _Aux(y, make(y), exists or [])
@@ -315,7 +346,8 @@ class Translator:
             return z3.Product([self.term(x) for x in e.args])
         if isinstance(e, sympy.Pow) and e.exp.is_Integer and e.exp > 0:
             b = self.term(e.base)
-            return z3.Product([b] * int(e.exp)) if e.exp <= 4 else b ** int(e.exp)
+            # an integer base's power prints as `**`, which is not SMT-LIB (cvc5 rejects it)
+            return z3.Product([b] * int(e.exp)) if e.exp <= 4 or b.is_int() else b ** int(e.exp)
         raise OutsideFragment(f"{sympy.sstr(e)} is not a polynomial")
 
 

@@ -276,3 +276,28 @@ def test_claims_with_huge_and_tiny_enclosures_end_without_a_crash():
     for r in checked.results:
         assert r.verdict in ("proved", "consistent", "unknown"), (r.claim, r.verdict, r.message)
         assert not any("Error" in t for t in r.evidence.tried), r.evidence.tried
+
+
+# --- tangency: second-order slopes and exact zeros at a touching point -------------------
+
+def test_a_second_order_tangency_is_proved_by_the_slope_of_the_slope():
+    # 1 + x + x^2 - exp(x) and its slope both vanish at 0; the slope's own slope
+    # 2 - exp(x) is positive near 0, which signs the slope on [0, h]
+    claim = Atom("<=", sympy.exp(x), 1 + x + x ** 2)
+    result = prove(claim, {x: closed(0, 1)}, max_boxes=50)
+    assert result.status == "proved" and covers(result)
+
+
+def test_a_tangency_with_an_irrational_value_is_proved_exactly():
+    # x exp(-x) reaches exp(-1) at x = 1: the balls of both sides overlap there, exact
+    # evaluation shows lhs - rhs = 0 at the box corner
+    claim = Atom("<=", x * sympy.exp(-x), sympy.exp(-1))
+    result = prove(claim, {x: closed(0, 2)}, max_boxes=50)
+    assert result.status == "proved" and covers(result)
+
+
+def test_a_mutant_at_a_tangency_point_is_refuted():
+    # exp(x) - 1 - x = x^2/2 + O(x^3) < 3x^2/5 near 0
+    claim = Atom(">=", sympy.exp(x), 1 + x + R(3, 5) * x ** 2)
+    result = prove(claim, {x: closed(-1, 1)}, max_boxes=200)
+    assert result.status == "violation" and confirmed(result)

@@ -87,7 +87,10 @@ def watching() -> Iterator[list[str]]:
     try:
         yield hits
     finally:
-        _stack().remove(hits)
+        # by identity: list.remove compares by value, and nested watchers with equal
+        # lists (both empty) would take the outer one off the stack
+        stack = _stack()
+        del stack[next(i for i, h in enumerate(stack) if h is hits)]
 
 
 def z3_fired(reason: str, elapsed: float, net: float) -> bool:

@@ -1,0 +1,58 @@
+"""Existential claims proved by certified witnesses (exact points, or a certified sign
+change with continuity), and 50-digit "violations" that vanish at more digits."""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import sympy
+
+from lawproof.language.domain import Domain
+from lawproof.language.formula import Atom, Binder, Quantified
+from lawproof.numeric import search
+from lawproof.numeric.interval import defined_between
+from lawproof.numeric.witness import find_witness
+
+x = sympy.Symbol("x", real=True)
+I = sympy.Integer
+
+
+def exists(lo: int, hi: int, body) -> Quantified:
+    return Quantified("exists", (Binder(x, Domain(I(lo), I(hi))),), body)
+
+
+def test_an_exact_witness_proves_an_existential_inequality():
+    w = find_witness(exists(0, 1, Atom(">=", sympy.exp(x), 2 + x / 2)))
+    assert w is not None and w.segment is None
+    (value,) = w.point.values()
+    # re-checked here independently: exp(v) >= 2 + v/2 with v rational
+    assert sympy.exp(sympy.Rational(value.numerator, value.denominator)) - 2 - sympy.Rational(value) / 2 > 0
+
+
+def test_an_irrational_root_is_certified_by_a_sign_change():
+    w = find_witness(exists(0, 2, Atom("=", sympy.exp(x), I(3))))
+    assert w is not None and w.segment is not None
+    a, b = w.segment
+    assert sympy.exp(sympy.Rational(a)) < 3 < sympy.exp(sympy.Rational(b))  # ln 3 lies in [a, b]
+    assert 0 <= a < b <= 2
+
+
+def test_no_witness_for_a_false_existential():
+    assert find_witness(exists(0, 1, Atom("=", sympy.exp(x), I(3)))) is None
+    assert find_witness(exists(0, 1, Atom(">", sympy.exp(x), I(3)))) is None
+
+
+def test_a_sign_change_across_a_pole_is_no_root():
+    # 1/x changes sign across 0 but has no root: the segment is not certified defined
+    assert find_witness(exists(-1, 1, Atom("=", 1 / x, I(0)))) is None
+    assert not defined_between(1 / x, x, Fraction(-1), Fraction(1))
+    assert defined_between(1 / x, x, Fraction(1, 2), Fraction(1))
+
+
+def test_a_fifty_digit_artefact_is_not_a_violation():
+    # sqrt(x^2 + 10^-90) - x is about 10^-90 / (2x): equal at 50 digits, larger at 200
+    claim = Atom(">", sympy.sqrt(x ** 2 + sympy.Rational(1, 10 ** 90)), x)
+    report = search(claim, {x: Domain(I(1), I(2))}, 8)
+    assert report.violation is None and report.artefacts
+    # a real violation stays one
+    wrong = Atom(">", sympy.sqrt(x ** 2 - sympy.Rational(1, 10 ** 90)), x)
+    assert search(wrong, {x: Domain(I(1), I(2))}, 8).violation is not None
