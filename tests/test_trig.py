@@ -267,6 +267,9 @@ def test_latex_input_and_report_notation():
     text = latex_to_ascii(r"\sin x + \arctan(x) + \sqrt[3]{x} + \sqrt[5]{x}", functions=set(), symbols={"x"})
     assert text.replace(" ", "") == "sin(x)+arctan(x)+cbrt((x))+(((x))^(1/(5)))"
     assert LATEX.term(sympy.asin(x)) == r"\arcsin{\left(x \right)}"
+    # a braced index is typeset as the bare one: \sqrt[{3}] is the cube root too; a sum is not 3
+    braced = latex_to_ascii(r"\sqrt[{3}]{x} + \sqrt[{{3}}]{x} + \sqrt[(1)+(2)]{x}", functions=set(), symbols={"x"})
+    assert braced.replace(" ", "") == "cbrt((x))+cbrt((x))+(((x))^(1/((1)+(2))))"
     # named, not a root sign: SymPy writes the real power x^(1/3) (undefined below 0) as one
     assert LATEX.term(Cbrt(x)) == r"\operatorname{cbrt}{\left(x \right)}"
     assert LATEX.term(x ** R(1, 3)) == r"\sqrt[3]{x}"
