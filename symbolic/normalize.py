@@ -13,6 +13,7 @@ from lawproof.language.domain import Domain
 from lawproof.language.errors import BackendTimeout, ClaimInputError, OutsideFragment
 from lawproof.language.formula import (And, Approx, Atom, Formula, Implies, Optimum, Or, Quantified,
                               Truth, conj, disj, domain_of)
+from lawproof.language.functions import NO_SYMPY_LIMIT
 from lawproof.language.parser import ArgMin, Derived, Rebind, Solve, limit_direction
 from lawproof.language.timeout import SafetyNetHit, time_limit
 
@@ -189,6 +190,8 @@ def _limit(node: sympy.Limit, domains: Domains) -> sympy.Expr:
     the other symbols that decides it is kept as a guard, `Piecewise((value, guard),
     (nan, True))`, which `normalize` turns into a conjunct of the atom."""
     body, x, point, _ = node.args
+    if body.has(*NO_SYMPY_LIMIT):
+        return node
     direction = limit_direction(domain_of(x, domains) or Domain(-sympy.oo, sympy.oo, True, True), point)
     if direction is None:
         return node

@@ -56,6 +56,24 @@ def test_true_claims_are_proved(tmp_path, formula):
     assert _check(tmp_path, formula).verdict == "proved"
 
 
+@pytest.mark.parametrize("formula", [
+    "limit(cbrt(x)^3/x, x, 0) = 0",   # SymPy said 0; the limit is 1
+    "limit(x/cbrt(x)^3, x, 0) = 18",  # SymPy said 18; the limit is 1
+    "limit(cbrt(x)^2/x, x, 0) = 0",   # SymPy said 0; the sides are +oo and -oo
+    "limit(cbrt(x)^3/x, x, 0) = 1",   # true, but SymPy's value is no evidence
+])
+def test_limits_over_the_cube_root_are_left_to_no_sympy_limit(tmp_path, formula):
+    # SymPy's limit reads Cbrt as an unknown function (functions.NO_SYMPY_LIMIT)
+    assert _check(tmp_path, formula, 'x = "(-oo, oo)"').verdict == "unknown"
+
+
+def test_sympy_limit_is_refused_the_cube_root():
+    from lawproof import numeric
+    from lawproof.symbolic.reductions import limit_value
+    value, why = limit_value(sympy.Limit(Cbrt(x) ** 3 / x, x, 0), {}, numbers=numeric)
+    assert value is None and "cube root" in why
+
+
 def test_a_tangency_at_zero_is_at_least_consistent(tmp_path):
     assert _check(tmp_path, "forall x in [-1, 1]: cos(x) >= 1 - x^2/2").verdict in ("proved", "consistent")
 
