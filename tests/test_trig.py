@@ -74,6 +74,22 @@ def test_sympy_limit_is_refused_the_cube_root():
     assert value is None and "cube root" in why
 
 
+@pytest.mark.parametrize("formula, symbols, why", [
+    # solveset's {sin(2)} is no root: arcsin(sin(2)) = pi - 2
+    ("solve(arcsin(x) = 2, x) = sin(2)", 'x = "[0, 1]"', "no solution"),
+    # pi/4 + k*pi for every integer k: solve's pi/4 is one of infinitely many
+    ("solve(tan(x) = 1, x) = pi/4", 'x = "(-oo, oo)"', "cannot list every real solution"),
+])
+def test_solve_with_trig_keeps_only_confirmed_complete_roots(tmp_path, formula, symbols, why):
+    result = _check(tmp_path, formula, symbols)
+    assert result.verdict == "error" and why in result.message
+
+
+def test_solve_with_an_inverse_function_keeps_a_confirmed_root(tmp_path):
+    # arctan(tan(1)) = 1 (1 < pi/2): the candidate substituted back solves the equation
+    assert _check(tmp_path, "solve(arctan(x) = 1, x) = tan(1)", 'x = "(-oo, oo)"').verdict == "proved"
+
+
 def test_a_tangency_at_zero_is_at_least_consistent(tmp_path):
     assert _check(tmp_path, "forall x in [-1, 1]: cos(x) >= 1 - x^2/2").verdict in ("proved", "consistent")
 
