@@ -14,6 +14,8 @@ from lawproof.language.domain import Domain
 from lawproof.language.errors import BackendTimeout, ClaimInputError, OutsideFragment
 from lawproof.language.formula import (CALCULUS, And, Approx, Atom, Formula, Implies, Optimum, Or, Quantified,
                               Truth, conj, disj, domain_of)
+from lawproof.language import functions
+from lawproof.language.functions import NO_SYMPY_LIMIT
 from lawproof.language.parser import ArgMin, Derived, Optimal, Rebind, Solve, _Optimizer, limit_direction
 from lawproof.language.timeout import SafetyNetHit, time_limit
 
@@ -242,6 +244,8 @@ def _limit(node: sympy.Limit, domains: Domains) -> sympy.Expr:
     the other symbols that decides it is kept as a guard, `Piecewise((value, guard),
     (nan, True))`, which `normalize` turns into a conjunct of the atom."""
     body, x, point, _ = node.args
+    if body.has(*NO_SYMPY_LIMIT):
+        return node
     direction = limit_direction(domain_of(x, domains) or Domain(-sympy.oo, sympy.oo, True, True), point)
     if direction is None:
         return node
@@ -382,6 +386,8 @@ def _derive(node: Derived, domains: Domains) -> tuple[sympy.Expr, str]:
     domain = domain_of(node.variable, domains)
     equation = args[0] - args[1] if isinstance(node, Solve) else sympy.diff(args[0], x)
     roots, how = _roots(equation, x)
+    if any(functions.of(n) is not None for n in sympy.preorder_traversal(equation)):
+        roots, how = _checked_roots(node, equation, x, roots, how)
     kept = [r for r in roots if domain is None or _may_lie_in(
         r, [(op, lo.xreplace(rename), hi.xreplace(rename)) for op, lo, hi in domain.constraints(r)])]
     where = f"the domain {domain} of {node.variable}" if domain is not None else "the reals"
@@ -410,6 +416,30 @@ def _roots(equation: sympy.Expr, x: sympy.Symbol) -> tuple[list[sympy.Expr], str
     if isinstance(found, sympy.FiniteSet):
         return list(found.args), "SymPy solveset: all real roots"
     return list(sympy.solve(equation, x)), "SymPy solve (solveset gave no finite answer; roots may be incomplete)"
+
+
+def _checked_roots(node: Derived, equation: sympy.Expr, x: sympy.Symbol, roots: list[sympy.Expr],
+                   how: str) -> tuple[list[sympy.Expr], str]:
+    """The candidates of an equation with a function of `lawproof.language.functions`
+    that are roots (substituted back, the equation simplifies to 0). SymPy inverts such
+    functions without their ranges (solveset(asin(y) - 2, y) is {sin(2)}, though
+    asin <= pi/2), and its `solve` fallback lists one root of a periodic function among
+    infinitely many, so that fallback is refused; ClaimInputError when a candidate is
+    neither confirmed nor ruled out."""
+    if not how.startswith("SymPy solveset"):
+        raise ClaimInputError(f"{sympy.sstr(node)}: SymPy cannot list every real solution of an equation "
+                              "with trigonometric or hyperbolic functions (a periodic one has infinitely many)",
+                              fix="narrow the equation, or state the solution and check it")
+    kept = []
+    for r in roots:
+        gap = sympy.simplify(equation.xreplace({x: r}))
+        if gap == 0:
+            kept.append(r)
+        elif gap.is_zero is not False:
+            raise ClaimInputError(f"{sympy.sstr(node)}: SymPy cannot confirm that its candidate "
+                                  f"{sympy.sstr(r)} solves the equation",
+                                  fix="state the solution and check it")
+    return kept, how + (", each substituted back" if roots else "")
 
 
 def _may_lie_in(root: sympy.Expr, inside: list[tuple[str, sympy.Expr, sympy.Expr]]) -> bool:

@@ -38,6 +38,7 @@ import sympy
 from lawproof.language.domain import Domain
 from lawproof.language.errors import BackendTimeout, OutsideFragment
 from lawproof.language.formula import And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth, conj
+from lawproof.language.functions import NO_SYMPY_LIMIT
 from lawproof.language.timeout import time_limit
 
 from .identity import _assumed
@@ -601,6 +602,8 @@ def limit_value(node: sympy.Limit, domains: Domains, *, numbers: Numbers,
     accepted only when 50-digit evaluation approaching the limit point agrees.
     Returns (value or None, what was checked)."""
     expr, x, point, direction = node.args
+    if expr.has(*NO_SYMPY_LIMIT):
+        return None, "SymPy's limit does not know the real cube root (functions.NO_SYMPY_LIMIT)"
     assumed, back = _assumed(expr, {s: d for s, d in domains.items() if s != x})
     # a bound x carries its own domain, so it may be renamed too: take the limit in its name
     x_renamed = {v: k for k, v in back.items()}.get(x, x)
@@ -625,8 +628,10 @@ def limit_value(node: sympy.Limit, domains: Domains, *, numbers: Numbers,
             except (numbers.Undefined, numbers.Undecided):
                 errors = []  # undefined near the point: this parameter point says nothing
                 break
+            except ValueError:
+                break  # a value too large to evaluate this close: judge by the steps taken
             errors.append(abs(got - want) / max(1, abs(want)))
-        if not errors:
+        if len(errors) < 2:  # no approach to judge by
             continue
         if not (errors[-1] < mpmath.mpf(10) ** -3 and errors[-1] <= errors[0]):
             shown = ", ".join(f"{s} = {v}" for s, v in env.items())

@@ -56,6 +56,40 @@ def test_true_claims_are_proved(tmp_path, formula):
     assert _check(tmp_path, formula).verdict == "proved"
 
 
+@pytest.mark.parametrize("formula", [
+    "limit(cbrt(x)^3/x, x, 0) = 0",   # SymPy said 0; the limit is 1
+    "limit(x/cbrt(x)^3, x, 0) = 18",  # SymPy said 18; the limit is 1
+    "limit(cbrt(x)^2/x, x, 0) = 0",   # SymPy said 0; the sides are +oo and -oo
+    "limit(cbrt(x)^3/x, x, 0) = 1",   # true, but SymPy's value is no evidence
+])
+def test_limits_over_the_cube_root_are_left_to_no_sympy_limit(tmp_path, formula):
+    # SymPy's limit reads Cbrt as an unknown function (functions.NO_SYMPY_LIMIT)
+    assert _check(tmp_path, formula, 'x = "(-oo, oo)"').verdict == "unknown"
+
+
+def test_sympy_limit_is_refused_the_cube_root():
+    from lawproof import numeric
+    from lawproof.symbolic.reductions import limit_value
+    value, why = limit_value(sympy.Limit(Cbrt(x) ** 3 / x, x, 0), {}, numbers=numeric)
+    assert value is None and "cube root" in why
+
+
+@pytest.mark.parametrize("formula, symbols, why", [
+    # solveset's {sin(2)} is no root: arcsin(sin(2)) = pi - 2
+    ("solve(arcsin(x) = 2, x) = sin(2)", 'x = "[0, 1]"', "no solution"),
+    # pi/4 + k*pi for every integer k: solve's pi/4 is one of infinitely many
+    ("solve(tan(x) = 1, x) = pi/4", 'x = "(-oo, oo)"', "cannot list every real solution"),
+])
+def test_solve_with_trig_keeps_only_confirmed_complete_roots(tmp_path, formula, symbols, why):
+    result = _check(tmp_path, formula, symbols)
+    assert result.verdict == "error" and why in result.message
+
+
+def test_solve_with_an_inverse_function_keeps_a_confirmed_root(tmp_path):
+    # arctan(tan(1)) = 1 (1 < pi/2): the candidate substituted back solves the equation
+    assert _check(tmp_path, "solve(arctan(x) = 1, x) = tan(1)", 'x = "(-oo, oo)"').verdict == "proved"
+
+
 def test_a_tangency_at_zero_is_at_least_consistent(tmp_path):
     assert _check(tmp_path, "forall x in [-1, 1]: cos(x) >= 1 - x^2/2").verdict in ("proved", "consistent")
 
@@ -267,6 +301,9 @@ def test_latex_input_and_report_notation():
     text = latex_to_ascii(r"\sin x + \arctan(x) + \sqrt[3]{x} + \sqrt[5]{x}", functions=set(), symbols={"x"})
     assert text.replace(" ", "") == "sin(x)+arctan(x)+cbrt((x))+(((x))^(1/(5)))"
     assert LATEX.term(sympy.asin(x)) == r"\arcsin{\left(x \right)}"
+    # a braced index is typeset as the bare one: \sqrt[{3}] is the cube root too; a sum is not 3
+    braced = latex_to_ascii(r"\sqrt[{3}]{x} + \sqrt[{{3}}]{x} + \sqrt[(1)+(2)]{x}", functions=set(), symbols={"x"})
+    assert braced.replace(" ", "") == "cbrt((x))+cbrt((x))+(((x))^(1/((1)+(2))))"
     # named, not a root sign: SymPy writes the real power x^(1/3) (undefined below 0) as one
     assert LATEX.term(Cbrt(x)) == r"\operatorname{cbrt}{\left(x \right)}"
     assert LATEX.term(x ** R(1, 3)) == r"\sqrt[3]{x}"

@@ -63,6 +63,12 @@ class Cbrt(sympy.Function):
         return call if exp is None else f"{call}^{{{exp}}}"
 
 
+#: Nodes SymPy's `limit` cannot take: it reads `Cbrt` as an unknown function and
+#: expands it through `fdiff` at the point, so limit(cbrt(x)^3/x, x, 0) came back 0 and
+#: limit(x/cbrt(x)^3, x, 0) 18 (both are 1). A limit over one of them stays unevaluated.
+NO_SYMPY_LIMIT: tuple[type[sympy.Function], ...] = (Cbrt,)
+
+
 @dataclass(frozen=True)
 class Elementary:
     """One function of the table.

@@ -39,6 +39,18 @@ _OPS = {"\\cdot": "*", "\\times": "*", "\\le": "<=", "\\leq": "<=", "\\ge": ">="
         "\\geq": ">=", "\\neq": "!=", "\\infty": "oo", "\\pi": "pi"}
 
 
+def _unwrap(pieces: list[str]) -> list[str]:
+    """`pieces` without the parentheses that enclose all of it (`((3))` is `3`)."""
+    while len(pieces) >= 2 and pieces[0] == "(" and pieces[-1] == ")":
+        depth = 0
+        for i, p in enumerate(pieces):
+            depth += (p == "(") - (p == ")")
+            if depth == 0 and i < len(pieces) - 1:
+                return pieces  # `(a)+(b)`: the first parenthesis closes early
+        pieces = pieces[1:-1]
+    return pieces
+
+
 class _Reader:
     def __init__(self, text: str, functions: set[str], symbols: set[str]) -> None:
         self.tokens = _TOKEN.findall(text)
@@ -180,7 +192,9 @@ class _Reader:
                 index = self.sequence(until="]")
                 self.take()
                 body = self.group()
-                if index == ["3"]:  # the real cube root, defined for negative radicands too
+                # the real cube root, defined for negative radicands too; `\sqrt[{3}]` is
+                # typeset as `\sqrt[3]` and means the same root
+                if _unwrap(index) == ["3"]:
                     return ["cbrt", "("] + body + [")"]
                 return ["(", "("] + body + [")", "^", "(", "1", "/", "("] + index + [")", ")", ")"]
             return ["sqrt", "("] + self.group() + [")"]
