@@ -78,7 +78,7 @@ _ZERO = sympy.Integer(0)
 #: does not depend on the machine's speed): those of the bundled packs need at most
 #: about 170 000 (0.15 s); a Hessian minor z3 cannot settle quickly would only delay
 #: the quantified encoding. The wall-clock limit is only a safety net: `wall_safety_seconds`
-#: of the seconds this budget stands for (the floor, 20 s).
+#: of the seconds this budget stands for (the floor, 8 s).
 SIDE_CONDITION_RLIMIT = 400_000
 SIDE_CONDITION_SECONDS = SIDE_CONDITION_RLIMIT / RLIMIT_PER_SECOND
 Domains = dict[sympy.Symbol, Domain]

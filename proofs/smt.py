@@ -23,7 +23,7 @@ from .translate import Translator, lift_existentials
 #: Budget per shrinking step, in z3 resource units (deterministic: the same
 #: counterexample on a busy machine as on an idle one; the bundled papers' largest step
 #: uses 0.19 million). Its wall-clock safety net is `wall_safety_seconds` of the seconds
-#: this budget stands for (the floor, 20 s).
+#: this budget stands for (the floor, 8 s).
 SHRINK_CHECK_RLIMIT = 2_000_000
 SHRINK_CHECK_MS = int(1000 * wall_safety_seconds(SHRINK_CHECK_RLIMIT / RLIMIT_PER_SECOND))
 

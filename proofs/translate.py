@@ -33,7 +33,7 @@ _FLIP = {"=": "=", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 #: Budget of one sign proof for a denominator or factor, in z3 resource units (what
 #: about 0.3 s of solving counts; the bundled papers' largest uses 2,600). The proved
 #: sign decides how a relation is translated, so it is a budget, not a clock; the
-#: wall-clock timeout is only its safety net (`wall_safety_seconds`: the floor, 20 s).
+#: wall-clock timeout is only its safety net (`wall_safety_seconds`: the floor, 8 s).
 SIGN_RLIMIT = 600_000
 SIGN_TIMEOUT_MS = int(1000 * wall_safety_seconds(SIGN_RLIMIT / RLIMIT_PER_SECOND))
 

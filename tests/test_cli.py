@@ -52,17 +52,17 @@ def test_check_exit_two_on_input_errors(tmp_path, capsys):
 
 
 def test_strict_fails_on_undecided(tmp_path):
-    # an integer variable keeps exp out of reach of both z3 and the interval prover
-    head = '[paper]\nid = "e"\n[symbols]\nn = { domain = "[0, 5]", integer = true }\n'
-    text = head + '[[claim]]\nid = "tr"\nformula = "exp(n) >= 1 + n"\n'
+    # false only at t = pi/2, an irrational point: never proved, never refuted exactly
+    head = '[paper]\nid = "e"\n[symbols]\nt = "[1, 2]"\nn = { domain = "[0, 5]", integer = true }\n'
+    text = head + '[[claim]]\nid = "tr"\nformula = "cos(t) != 0"\n'
     path = write(tmp_path, text)
     assert main(["check", path]) == 0
     assert main(["check", "--strict", path]) == 1
 
 
 def test_strict_names_the_claims_that_fail_it(tmp_path, capsys):
-    head = '[paper]\nid = "e"\n[symbols]\nn = { domain = "[0, 5]", integer = true }\n'
-    text = head + '[[claim]]\nid = "tr"\nformula = "exp(n) >= 1 + n"\n[[claim]]\nid = "ok"\nformula = "n >= 0"\n'
+    head = '[paper]\nid = "e"\n[symbols]\nt = "[1, 2]"\nn = { domain = "[0, 5]", integer = true }\n'
+    text = head + '[[claim]]\nid = "tr"\nformula = "cos(t) != 0"\n[[claim]]\nid = "ok"\nformula = "n >= 0"\n'
     path = write(tmp_path, text)
     assert main(["check", "--strict", path]) == 1
     out = capsys.readouterr().out
@@ -126,3 +126,12 @@ def test_help_explains_with_examples(command):
     assert "lawproof" in proc.stdout
     if command:
         assert "example" in proc.stdout
+
+
+def test_an_output_folder_that_cannot_be_written_is_the_users_error_not_a_bug(tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    src = write(tmp_path, '[paper]\nid = "w"\n[[claim]]\nid = "c"\nformula = "1 < 2"\n')
+    assert main(["report", src, "--out", str(blocker / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "internal error" not in err and "a-file" in err

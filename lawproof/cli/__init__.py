@@ -46,6 +46,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LawproofError as e:
         print(f"lawproof: {e}", file=sys.stderr)
         return EXIT_MISMATCH
+    except OSError as e:
+        # a folder or file the user named that cannot be written or read (--out, --cache)
+        print(f"error: {e.strerror or e}: {e.filename or ''} (check the path and its permissions)",
+              file=sys.stderr)
+        return EXIT_INPUT
     except Exception as e:
         if args.debug:
             raise

@@ -39,7 +39,7 @@ SAFETY_FACTOR = 10
 #: a dozen busy processes, a z3 query that spends its 0.3 s budget took over 3 s of
 #: wall-clock time, and the net (10 x 0.3 s) turned a bundled claim's verdict into
 #: `unknown` now and then.
-SAFETY_FLOOR = 20.0
+SAFETY_FLOOR = 8.0
 
 
 class SafetyNetHit(BackendTimeout):
