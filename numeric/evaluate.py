@@ -632,7 +632,7 @@ def exact_truth(f: Formula, env: Env) -> bool | None:
             lhs, rhs = exact_value(f.lhs, env), exact_value(f.rhs, env)
         except Undefined:
             return False
-        except Undecided:
+        except (Undecided, ValueError):  # ValueError: a function it cannot evaluate (Si)
             return None
         s = exact_sign(lhs - rhs)
         return None if s is None else _DECIDE[f.op](s)
