@@ -293,6 +293,10 @@ def _near(c: Atom, x: sympy.Symbol, point: sympy.Expr, side: str, domains: Domai
     """Whether the condition `c` holds on a punctured one-sided neighbourhood of `point`:
     True, False, a list of conditions on the other symbols that are equivalent to it
     (exact, so they may decide the claim either way), or None when SymPy cannot tell."""
+    if c.op in ("<", "<="):  # a function symbol's domain (`t <= 1`) is written this way round
+        c = Atom({"<": ">", "<=": ">="}[c.op], c.rhs, c.lhs)
+    if c.op not in (">", ">=", "!="):
+        return None
     if c.op == ">" and c.rhs == 0:
         c = Atom(">", _positive_core(c.lhs), c.rhs)
     gap = c.lhs - c.rhs
