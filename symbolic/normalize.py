@@ -699,8 +699,10 @@ def _fold_all(f: Formula, numbers: bool = True, domains: Domains | None = None) 
     a sign condition (`g > 0`, `g >= 0`, `g != 0`: what definedness asks) that SymPy's
     sign rules prove on the domains of its symbols (each binding's own) is true."""
     if isinstance(f, Atom):
+        # the term's own conditions must be settled too: SymPy's sign rules read x^alpha
+        # as nonnegative on x >= 0 (0^alpha = 0), where it needs x > 0 to be defined
         if domains is not None and f.rhs == 0 and f.op in (">", ">=", "!=") and f.lhs.free_symbols \
-                and _settled(f, domains):
+                and _settled(f, domains) and all(_settled(c, domains) for c in shown([f.lhs])):
             return Truth(True)
         return fold(f) if numbers or _undefined(f.lhs) or _undefined(f.rhs) else f
     if not f.children():
