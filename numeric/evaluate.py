@@ -287,6 +287,12 @@ def _walk(expr: sympy.Expr, env: Env, ctx) -> Value:
                          f"(in {sympy.sstr(expr)})")
     args = [_walk(a, env, ctx) for a in expr.args]
     if isinstance(expr, sympy.Pow):
+        if _real_exponent(expr.exp):
+            s = _sign(ctx, args[0])
+            if s is None:
+                raise _Inconclusive
+            if s <= 0:
+                raise Undefined("a power with a symbolic exponent of a nonpositive number")
         return _power(ctx, *args)
     if isinstance(expr, sympy.log):
         s = _sign(ctx, args[0])
@@ -462,6 +468,13 @@ def _sign_or_undecided(value: sympy.Expr) -> int:
     return s
 
 
+def _real_exponent(ex: sympy.Expr) -> bool:
+    """A symbolic exponent not known to be an integer: its power needs a positive base
+    (docs/semantics.md) whatever number the exponent is at the point (0^alpha at
+    alpha = 1/2 is undefined, though 0^(1/2) is 0)."""
+    return not ex.is_number and not ex.is_integer
+
+
 def _exact_power(base: sympy.Expr, ex: sympy.Expr) -> sympy.Expr:
     if sizes.too_large(base, ex):
         # n^n^n at n = 10 would build a 33-billion-bit integer
@@ -549,6 +562,8 @@ def _exact(expr: sympy.Expr, env: Env) -> sympy.Expr:
     elif isinstance(expr, sympy.Mul):
         value = sympy.Mul(*args)
     elif isinstance(expr, sympy.Pow):
+        if _real_exponent(expr.exp) and _sign_or_undecided(args[0]) <= 0:
+            raise Undefined("a power with a symbolic exponent of a nonpositive number")
         value = _exact_power(*args)
     elif isinstance(expr, sympy.exp):
         value = sympy.exp(args[0])
@@ -632,7 +647,7 @@ def exact_truth(f: Formula, env: Env) -> bool | None:
             lhs, rhs = exact_value(f.lhs, env), exact_value(f.rhs, env)
         except Undefined:
             return False
-        except Undecided:
+        except (Undecided, ValueError):  # ValueError: a function it cannot evaluate (Si)
             return None
         s = exact_sign(lhs - rhs)
         return None if s is None else _DECIDE[f.op](s)

@@ -433,6 +433,16 @@ def power(base: Interval, ex: Interval) -> Interval:
     raise _Unclear("a real power of a base that may be negative")
 
 
+def _positive_base(b: Interval) -> Interval:
+    """The base of a power with a symbolic exponent, which is defined only where it is
+    positive: `b` itself when it certainly is."""
+    if _positive(b):
+        return b
+    if _nonpos(b):
+        raise _Undefined("a power with a symbolic exponent of a nonpositive number")
+    raise _Unclear("a power with a symbolic exponent of a base that may be 0")
+
+
 def absolute(a: Interval) -> Interval:
     if _nonneg(a):
         return a
@@ -530,6 +540,10 @@ def compile_term(expr: sympy.Expr, index: dict[sympy.Symbol, int]) -> Term:
             k = int(expr.exp)
             return lambda env: integer_power(base(env), k)
         ex = compile_term(expr.exp, index)
+        if not expr.exp.is_number and not expr.exp.is_integer:
+            # a symbolic exponent needs a positive base (docs/semantics.md), even where
+            # its value is a positive number (0^alpha at alpha = 1/2 is still undefined)
+            return lambda env: power(_positive_base(base(env)), ex(env))
         return lambda env: power(base(env), ex(env))
     unary = {sympy.exp: exp, sympy.log: log, sympy.Abs: absolute, sympy.LambertW: lambertw}
     if type(expr) in unary and len(expr.args) == 1:

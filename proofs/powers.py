@@ -164,6 +164,18 @@ class _Logs:
     def atom(self, a: Atom) -> Formula:
         """The atom in log coordinates when it compares two positive monomials (exactly
         equivalent: log is increasing), else with its powers replaced by variables."""
+        out = self._atom(a)
+        for x in (x for side in (a.lhs, a.rhs) for x in sympy.preorder_traversal(side)):
+            # every power and log must be defined everywhere, also one whose sides cancel
+            # ((x^alpha)^2 = x^(2 alpha) is false at x = 0, where neither is defined)
+            if _transcendental(x) and self.log_of(x) is None:
+                raise OutsideFragment(f"the power {sympy.sstr(x)} has a base not provably positive, "
+                                      "or an exponent that is not a rational function defined everywhere")
+            if isinstance(x, sympy.log) and self.log_of(x.args[0]) is None:
+                raise OutsideFragment(f"{sympy.sstr(x)}: the argument is not provably positive")
+        return out
+
+    def _atom(self, a: Atom) -> Formula:
         if any(_transcendental(x) or isinstance(x, sympy.log)
                for side in (a.lhs, a.rhs) for x in sympy.preorder_traversal(side)):
             terms = sympy.Add.make_args(sympy.expand(a.lhs - a.rhs, power_base=False, power_exp=False,

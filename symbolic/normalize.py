@@ -293,6 +293,10 @@ def _near(c: Atom, x: sympy.Symbol, point: sympy.Expr, side: str, domains: Domai
     """Whether the condition `c` holds on a punctured one-sided neighbourhood of `point`:
     True, False, a list of conditions on the other symbols that are equivalent to it
     (exact, so they may decide the claim either way), or None when SymPy cannot tell."""
+    if c.op in ("<", "<="):  # a function symbol's domain (`t <= 1`) is written this way round
+        c = Atom({"<": ">", "<=": ">="}[c.op], c.rhs, c.lhs)
+    if c.op not in (">", ">=", "!="):
+        return None
     if c.op == ">" and c.rhs == 0:
         c = Atom(">", _positive_core(c.lhs), c.rhs)
     gap = c.lhs - c.rhs
@@ -695,8 +699,10 @@ def _fold_all(f: Formula, numbers: bool = True, domains: Domains | None = None) 
     a sign condition (`g > 0`, `g >= 0`, `g != 0`: what definedness asks) that SymPy's
     sign rules prove on the domains of its symbols (each binding's own) is true."""
     if isinstance(f, Atom):
+        # the term's own conditions must be settled too: SymPy's sign rules read x^alpha
+        # as nonnegative on x >= 0 (0^alpha = 0), where it needs x > 0 to be defined
         if domains is not None and f.rhs == 0 and f.op in (">", ">=", "!=") and f.lhs.free_symbols \
-                and _settled(f, domains):
+                and _settled(f, domains) and all(_settled(c, domains) for c in shown([f.lhs])):
             return Truth(True)
         return fold(f) if numbers or _undefined(f.lhs) or _undefined(f.rhs) else f
     if not f.children():
