@@ -203,8 +203,11 @@ def test_claim_file_is_proved_by_the_interval_method_and_the_mutant_refuted():
     for name in ("exp-tangent", "log-tangent"):
         r = results[name]
         assert r.verdict == "proved", (name, r.evidence.tried)
-        assert r.method == "interval branch and bound (arb)"
-        assert r.evidence.artifact.startswith("lawproof interval certificate")
+        # log coordinates (proofs/powers.py) may prove exp's tangent before the interval
+        # prover is asked; where the interval prover decides, it leaves its certificate
+        assert r.method in ("interval branch and bound (arb)", "log coordinates + power atoms + SMT (z3)")
+        if r.method.startswith("interval"):
+            assert r.evidence.artifact.startswith("lawproof interval certificate")
     mutant = results["exp-tangent-mutant"]
     assert mutant.verdict == "refuted", mutant.evidence.tried
     point = Fraction(mutant.evidence.counterexample["x"])
