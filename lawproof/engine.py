@@ -973,7 +973,8 @@ def _confirm_point(normalized: Formula, point: dict, domains: dict, claim: Claim
         ev.values = check.values
         ev.tried.append("sampled violation re-checked exactly: confirmed")
         return True
-    ev.tried.append(f"sampled violation at {_text(point)} not confirmed exactly ({exact})")
+    why = "the claim holds there exactly" if exact is False else "exact evaluation cannot decide it there"
+    ev.tried.append(f"sampled violation at {_text(point)} not confirmed: {why}")
     return False
 
 

@@ -135,3 +135,10 @@ def test_an_output_folder_that_cannot_be_written_is_the_users_error_not_a_bug(tm
     assert main(["report", src, "--out", str(blocker / "out")]) == 2
     err = capsys.readouterr().err
     assert "internal error" not in err and "a-file" in err
+
+
+@pytest.mark.parametrize("jobs", ["0", "-2"])
+def test_jobs_must_be_a_positive_number(jobs, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["check", "--jobs", jobs])
+    assert stop.value.code == 2 and "positive number of processes" in capsys.readouterr().err

@@ -230,3 +230,12 @@ def test_sympy_declining_a_case_is_unknown_not_an_internal_error(monkeypatch):
     # lawproof's own NotImplementedError is a bug, and stays an internal error
     monkeypatch.setattr(engine, "_check", lambda *args: lawproof.language.formula.Formula().map_exprs(abs))
     assert check("x > 0").method == "internal"
+
+
+def test_an_unconfirmed_sampled_violation_says_why_in_words():
+    # sum(1/(k - 2), k, 1, 3) is undefined (k = 2); the 50-digit sampler's candidate is
+    # neither confirmed nor cleared exactly, and the evidence says so without Python's None
+    r = check("sum(1/(j - 2), j, 1, 3) = 0")
+    lines = [t for t in r.evidence.tried if t.startswith("sampled violation")]
+    assert r.verdict != "proved" and lines and all("None" not in t for t in lines)
+    assert any("exact evaluation cannot decide it there" in t for t in lines)

@@ -69,8 +69,15 @@ QEPCAD and z3 disagree); 2 on input errors or when QEPCAD B is not installed.
 """
 
 
+def _positive(text: str) -> int:
+    n = int(text)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{n} is not a positive number of processes")
+    return n
+
+
 def _jobs_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+    p.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N",
                    help="check claims in N processes (default: the machine's cores); the output is "
                         "the same, in the same order, as with --jobs 1")
 
