@@ -628,7 +628,7 @@ def limit_value(node: sympy.Limit, domains: Domains, *, numbers: Numbers,
             except (numbers.Undefined, numbers.Undecided):
                 errors = []  # undefined near the point: this parameter point says nothing
                 break
-            except ValueError:
+            except numbers.TooLarge:
                 break  # a value too large to evaluate this close: judge by the steps taken
             errors.append(abs(got - want) / max(1, abs(want)))
         if len(errors) < 2:  # no approach to judge by

@@ -288,7 +288,7 @@ def _parse_tree(text: str, start: str) -> lark.Tree:
                                      line=_end_line(text), column=_end_col(text)) from None
         raise FormulaSyntaxError(f"unexpected {str(e.token)!r}", fix=fix,
                                  line=e.token.line, column=e.token.column) from None
-    except lark.exceptions.UnexpectedEOF as e:
+    except lark.exceptions.UnexpectedEOF:
         raise FormulaSyntaxError("the formula ends too early",
                                  fix="complete the expression or close the parenthesis",
                                  line=_end_line(text), column=_end_col(text)) from None
@@ -676,7 +676,7 @@ class _Builder:
             arity = self.ns.functions[name]
             if len(args) != arity:
                 raise self.error(t, f"'{name}' takes {arity} argument(s), got {len(args)}",
-                                 f"call it as declared under [define]")
+                                 "call it as declared under [define]")
             values = tuple(self.expr(a) for a in args)
             if name in self.ns.uninterpreted:
                 # kept with every comparison, so that SymPy folding f(2) = f(2) cannot hide it
@@ -700,7 +700,7 @@ class _Builder:
         if len(args) not in BUILTINS[name]:
             want = " or ".join(str(n) for n in BUILTINS[name])
             raise self.error(t, f"{name} takes {want} argument(s), got {len(args)}",
-                             f"see the built-in functions in the claim-language spec")
+                             "see the built-in functions in the claim-language spec")
         if name in ("diff", "integrate", "limit"):
             return self.calculus(t, name, args)
         if name == "sum":
