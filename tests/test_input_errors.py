@@ -268,3 +268,23 @@ def test_an_internal_error_in_the_cli_is_one_line_and_debug_shows_the_traceback(
     assert code == 1 and "internal error: KeyError" in err and "--debug" in err
     with pytest.raises(KeyError):
         main(["--debug", "check", "x.claims.toml"])
+
+
+# -- the wording of a message --------------------------------------------------------------
+
+@pytest.mark.parametrize("message,shown", [
+    ("division by zero", "division by zero. Fix: check the denominator"),
+    ("in which argument?", "in which argument? Fix: check the denominator"),
+    ("the sum is undefined.", "the sum is undefined. Fix: check the denominator"),
+])
+def test_the_message_and_its_fix_are_separated(message, shown):
+    err = ClaimInputError(message, fix="check the denominator", file="t.claims.toml", line=3)
+    assert str(err) == f"t.claims.toml:3: {shown}"
+    assert str(ClaimInputError(message)) == f"<input>: {message}"
+
+
+def test_the_cli_separates_the_message_and_its_fix(tmp_path, capsys):
+    path = tmp_path / "z.claims.toml"
+    path.write_text(one_claim("1/0 = 0"))
+    code, out = run_cli(capsys, "check", str(path), "--no-cache")
+    assert code == 2 and "division by zero. Fix: " in out

@@ -168,6 +168,10 @@ def test_to_text_round_trips():
     ("S >= 0 or and S < 1", "'and' directly after 'or'", 11),
     ("S >= >= 0", "'>=' directly after '>='", 6),
     ("S * / 2 > 0", "'/' directly after '*'", 5),
+    # the lexer, expecting an operand, reads `->` as '-' and '>': the arrow is reported
+    ("S >= 0 -> -> S < 1", "'->' directly after '->'", 11),
+    ("S >= 0 and -> S < 1", "'->' directly after 'and'", 12),
+    ("(-> S < 1)", "'->' where an operand is expected", 2),
 ])
 def test_bad_formulas_report_message_and_position(text, message, column):
     cf = claim_file(f'[[claim]]\nid = "bad"\nformula = "{text}"\n')

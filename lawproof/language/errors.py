@@ -40,8 +40,17 @@ class ClaimInputError(LawproofError):
             if self.column is not None:
                 where += f":{self.column}"
         who = f" claim '{self.claim}':" if self.claim else ""
-        fix = f" Fix: {self.fix}" if self.fix else ""
-        return f"{where}:{who} {self.message}{fix}"
+        return f"{where}:{who} {_with_fix(self.message, self.fix)}"
+
+
+def _with_fix(message: str, fix: str) -> str:
+    """`message` and, when there is one, `fix`, as one text: "message. Fix: fix"
+    (no second stop after a message that ends in one)."""
+    if not fix:
+        return message
+    message = message.rstrip()
+    stop = "" if message.endswith((".", "?", "!", ":")) else "."
+    return f"{message}{stop} Fix: {fix}"
 
 
 class FormulaSyntaxError(ClaimInputError):

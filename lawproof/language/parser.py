@@ -8,6 +8,7 @@ namespace, so text such as `__import__('os')` is an unknown name or a syntax err
 from __future__ import annotations
 
 import contextlib
+import re
 import sys
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -278,6 +279,9 @@ def _parse_tree(text: str, start: str) -> lark.Tree:
                           key=lambda w: (not w.startswith("a "), w))
         fix = "expected " + ", ".join(expected[:8])
         previous = e.token_history[-1] if getattr(e, "token_history", None) else None
+        arrow = _split_arrow(e.token, previous, text)
+        if arrow is not None:
+            raise arrow from None
         if previous is not None and e.token.type in _BINARY and previous.type in _BINARY | {"NOT"}:
             raise FormulaSyntaxError(f"{str(e.token)!r} directly after {str(previous)!r}: an operand is missing "
                                      "between them",
@@ -300,6 +304,27 @@ def _parse_tree(text: str, start: str) -> lark.Tree:
 #: Tokens that stand between two operands: one directly after another means an operand
 #: is missing (`x >= 0 and and x < 1`).
 _BINARY = {"AND", "OR", "__ANON_0", "__ANON_1", "RELOP", "MULOP", "POWOP"}
+#: An operator (or `not`) at the end of a text: the one before a misplaced `->`.
+_LAST_OPERATOR = re.compile(r"(<->|->|<=|>=|!=|==|=|<|>|\*\*|\^|\*|/|\+|-|\b(?:and|or|not))\s*$")
+
+
+def _split_arrow(token: lark.Token, previous: lark.Token | None, text: str) -> FormulaSyntaxError | None:
+    """The error for `->` written where an operand is due (`P -> -> Q`, `P and -> Q`).
+
+    There the lexer reads the arrow as a unary minus and a '>', and would report
+    "unexpected '>'"; this reports the arrow, at its own position, after the operator
+    before it."""
+    if previous is None or str(previous) != "-" or token.type != "RELOP" or not str(token).startswith(">") \
+            or token.start_pos != previous.end_pos:
+        return None
+    before = _LAST_OPERATOR.search(text[:previous.start_pos])
+    if before is None:
+        return FormulaSyntaxError("'->' where an operand is expected: nothing stands before it",
+                                  fix="write the hypothesis before '->', as in P -> Q",
+                                  line=previous.line, column=previous.column)
+    return FormulaSyntaxError(f"'->' directly after {before.group(1)!r}: an operand is missing between them",
+                              fix=f"remove the doubled operator, or write the operand after {before.group(1)!r}",
+                              line=previous.line, column=previous.column)
 
 
 def interval_is_empty(lo: sympy.Expr, hi: sympy.Expr, lo_open: bool, hi_open: bool) -> bool:
