@@ -288,3 +288,45 @@ def test_the_cli_separates_the_message_and_its_fix(tmp_path, capsys):
     path.write_text(one_claim("1/0 = 0"))
     code, out = run_cli(capsys, "check", str(path), "--no-cache")
     assert code == 2 and "division by zero. Fix: " in out
+
+
+# -- positions inside tables of their own ----------------------------------------------------
+
+SUBTABLES = '''[paper]
+id = "p"
+
+[symbols]
+a = "[0, 1]"
+B = { text = "b", domain = "[0, 1" }
+
+[symbols.M]   # a symbol in a table of its own
+text = "m"
+domain = "[0, 1"
+
+[symbols.N]
+domain = "[0, 1]"
+integer = "yes"
+
+[define]
+c = "a + 1"
+
+[define.q]
+latex = '\\frac{a}{'
+
+[define."f(x)"]
+expr = "x + * 1"
+'''
+
+
+@pytest.mark.parametrize("needle,line,column", [
+    ("domain of 'B'", 6, 29 + 6 - 1),         # the inline table's domain value, at its end
+    ("domain of 'M'", 10, 11 + 6 - 1),        # the `domain` key inside [symbols.M]
+    ("integer of symbol 'N'", 14, None),
+    ("LaTeX: missing '}'", 20, None),
+    ("definition of 'f'", 23, 9 + 5 - 1),     # the `expr` key inside [define."f(x)"]
+])
+def test_an_error_in_a_sub_table_is_reported_at_its_key(needle, line, column):
+    errors = [e for e in lawproof.loads(SUBTABLES, "t.claims.toml").errors if needle in e.message]
+    assert len(errors) == 1 and errors[0].line == line, [str(e) for e in errors]
+    if column is not None:
+        assert errors[0].column == column

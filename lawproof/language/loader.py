@@ -36,7 +36,8 @@ TABLE_KEYS = {"id", "says", "where", "params", "rows", "formula", "paper", "labe
               "tolerance", "timeout"}
 #: What a `paper` entry of a table says when the paper's value is not known.
 UNKNOWN = "unknown"
-_HEADER = re.compile(r"^\s*\[\[?\s*[A-Za-z_][\w.]*\s*\]\]?\s*(#.*)?$")
+#: A table header line: `[symbols]`, `[[claim]]`, `[functions.R]`, `[define."T(a)"]`.
+_HEADER = re.compile(r'^\s*\[\[?\s*(?:[A-Za-z_][\w.]*|[A-Za-z_][\w.]*\."[^"\n]*")\s*\]\]?\s*(#.*)?$')
 
 
 class _TomlFloat(float):
@@ -59,9 +60,17 @@ class _Source:
         self.lines = text.splitlines()
         self._starts: dict[str, list[int]] = {}
         self._ends: dict[int, int] = {}
+        self._headers: dict[str, int] | None = None
 
     def section_lines(self, header: str) -> range:
-        start = next((i for i, ln in enumerate(self.lines) if ln.strip() == header), None)
+        """The lines after the table header `header` (`[symbols]`) up to the next header;
+        range(0) when the file has no such header."""
+        if self._headers is None:  # once: a file with many entries loads in linear time
+            self._headers = {}
+            for i, ln in enumerate(self.lines):
+                if _HEADER.match(ln):
+                    self._headers.setdefault(ln.split("#", 1)[0].strip(), i)
+        start = self._headers.get(header)
         if start is None:
             return range(0)
         return range(start + 1, self._end(start))
@@ -89,15 +98,35 @@ class _Source:
         for i in lines:
             m = pat.match(self.lines[i])
             if m:
-                rest = self.lines[i][m.end():]
-                col = m.end() + 1
-                for quote in ('"""', "'''", '"', "'"):
-                    if rest.startswith(quote):
-                        if quote in ('"""', "'''") and rest == quote:
-                            return i + 2, 1
-                        return i + 1, col + len(quote)
-                return i + 1, col
+                return self._value(i, m.end())
         return (lines.start + 1 if len(lines) else None), None
+
+    def entry(self, section: str, name: str, key: str) -> tuple[int | None, int | None]:
+        """Where `key` of the entry `name` of `[section]` has its value: in a table of its
+        own (`[symbols.M]` then `domain = "..."`) or an inline one (`M = { domain = "..." }`).
+        An entry written as a plain string (`M = "..."`) is that string."""
+        for header in (f"[{section}.{name}]", f'[{section}."{name}"]'):
+            sub = self.section_lines(header)
+            if len(sub):
+                return self.key(sub, key)
+            if sub.start:  # the table exists but is empty: its header line
+                return sub.start, None
+        line, col = self.key(self.section_lines(f"[{section}]"), name)
+        if line is None or col is None or not self.lines[line - 1][col - 1:].startswith("{"):
+            return line, col
+        m = re.compile(r'[{,]\s*"?' + re.escape(key) + r'"?\s*=\s*').search(self.lines[line - 1], col - 1)
+        return self._value(line - 1, m.end()) if m else (line, col)
+
+    def _value(self, index: int, start: int) -> tuple[int, int]:
+        """1-based (line, column) of the first character of a value that starts at
+        `start` on line `index` (0-based), inside its quotes."""
+        rest = self.lines[index][start:]
+        for quote in ('"""', "'''", '"', "'"):
+            if rest.startswith(quote):
+                if quote in ('"""', "'''") and rest == quote:
+                    return index + 2, 1
+                return index + 1, start + 1 + len(quote)
+        return index + 1, start + 1
 
     @staticmethod
     def shift(err: ClaimInputError, at: tuple[int | None, int | None]) -> None:
@@ -336,17 +365,17 @@ def _check_new_name(name: str, theory: Theory) -> str | None:
 
 
 def _load_symbols(raw: Any, theory: Theory, out: ClaimFile, src: _Source) -> None:
-    lines = src.section_lines("[symbols]")
     entries: dict[str, tuple[str, bool, str]] = {}
     for name, spec in (raw.items() if isinstance(raw, dict) else []):
-        at = src.key(lines, name)
+        at = src.entry("symbols", name, "domain")
         if isinstance(spec, str):
             entries[name] = (spec, False, "")
         elif isinstance(spec, dict) and isinstance(spec.get("domain"), str):
             if not isinstance(spec.get("integer", False), bool):
                 out.errors.append(ClaimInputError(
                     f"integer of symbol '{name}' must be true or false, not {_shown(spec['integer'])}",
-                    fix=f'write {name} = {{ domain = "[1, 10]", integer = true }}', file=theory.path, line=at[0]))
+                    fix=f'write {name} = {{ domain = "[1, 10]", integer = true }}', file=theory.path,
+                    line=src.entry("symbols", name, "integer")[0]))
                 continue
             entries[name] = (spec["domain"], spec.get("integer", False), str(spec.get("text", "")))
         else:
@@ -363,7 +392,7 @@ def _load_symbols(raw: Any, theory: Theory, out: ClaimFile, src: _Source) -> Non
     ns = Namespace(symbols={n: (make_symbol(n, e[1]), Domain(-sympy.oo, sympy.oo, True, True))
                             for n, e in entries.items()})
     for name, (dom_text, integer, text) in entries.items():
-        at = src.key(lines, name)
+        at = src.entry("symbols", name, "domain")
         try:
             with _read_limit(f"the domain of '{name}'"):
                 lo, hi, lo_open, hi_open = parse_interval(dom_text, ns)
@@ -493,9 +522,8 @@ def _function(name: str, spec: Any, theory: Theory) -> FunctionSymbol:
 
 
 def _load_definitions(raw: Any, theory: Theory, out: ClaimFile, src: _Source) -> None:
-    lines = src.section_lines("[define]")
     for head, spec in (raw.items() if isinstance(raw, dict) else []):
-        at = src.key(lines, head)
+        at = src.entry("define", head, "latex" if isinstance(spec, dict) and "latex" in spec else "expr")
         try:
             with _read_limit(f"the definition '{head}'"):
                 theory_def = _definition(head, spec, theory)
