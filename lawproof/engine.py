@@ -64,12 +64,14 @@ MORE_DIGITS = (100, 200)
 
 @dataclass
 class FileResult:
-    """All results of one claim file, plus its file-level input errors."""
+    """All results of one claim file, plus its file-level input errors and warnings
+    (ClaimFile.warnings)."""
 
     theory: Theory
     results: list[Result] = field(default_factory=list)
     errors: list[ClaimInputError] = field(default_factory=list)
     tables: list["TableResult"] = field(default_factory=list)
+    warnings: list[ClaimInputError] = field(default_factory=list)
 
     def _repr_markdown_(self) -> str:
         return RICH_DISPLAY["markdown"](self)
@@ -97,7 +99,7 @@ def check_file(source: str | Path | ClaimFile, *,
     SymPy forms only renderers of math use (`normalized_tree`, `closed_forms`)."""
     cf = source if isinstance(source, ClaimFile) else loader.load(source)
     store = open_cache(cache)
-    out = FileResult(cf.theory, errors=list(cf.errors))
+    out = FileResult(cf.theory, errors=list(cf.errors), warnings=list(cf.warnings))
     wanted = set(only) if only is not None else None
     for claim in cf.claims:
         if wanted is not None and claim.id not in wanted:
@@ -158,7 +160,7 @@ def check_files(sources: Iterable[str | Path], *, jobs: int = 1,
             if isinstance(cf, ClaimInputError):
                 out.append((path, cf))
                 continue
-            fr = FileResult(cf.theory, errors=list(cf.errors))
+            fr = FileResult(cf.theory, errors=list(cf.errors), warnings=list(cf.warnings))
             for claim, done in zip(cf.claims, pending[id(cf)]):
                 if not isinstance(done, Result):
                     done, kept = done.result()

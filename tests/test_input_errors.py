@@ -330,3 +330,50 @@ def test_an_error_in_a_sub_table_is_reported_at_its_key(needle, line, column):
     assert len(errors) == 1 and errors[0].line == line, [str(e) for e in errors]
     if column is not None:
         assert errors[0].column == column
+
+
+# -- values of the wrong type, unknown keys ----------------------------------------------------
+
+def test_a_formula_that_is_not_a_string_says_so():
+    err = claim_error(HEAD + '[[claim]]\nid = "c"\nformula = 3\n')
+    assert err.message == "formula must be a string (got an integer)" and "quotes" in err.fix
+    assert (err.line, err.column) == (10, 11)
+    assert "the claim has no formula" in claim_error(HEAD + '[[claim]]\nid = "c"\n').message
+
+
+def test_a_table_formula_that_is_not_a_string_says_so():
+    text = HEAD + '[[table]]\nid = "t"\nparams = ["x"]\nformula = ["x"]\nrows = [[1]]\npaper = [1]\n'
+    assert any("formula must be a string (got an array)" in e for e in file_errors(text))
+
+
+def test_a_paper_id_that_is_not_a_string_says_so():
+    with pytest.raises(ClaimInputError) as err:
+        lawproof.loads('[paper]\nid = 5\n', "t.claims.toml")
+    assert err.value.message == "the paper id must be a string (got an integer)"
+    assert err.value.fix == 'write id = "5"' and err.value.line == 2
+    with pytest.raises(ClaimInputError, match="no \\[paper\\] table with an id"):
+        lawproof.loads('[paper]\ntitle = "t"\n', "t.claims.toml")
+
+
+def test_an_unknown_paper_key_is_a_warning_with_the_key_it_may_mean(tmp_path, capsys):
+    path = tmp_path / "w.claims.toml"
+    path.write_text(HEAD.replace('id = "p"\n', 'id = "p"\ntitel = "A paper"\n') + '[[claim]]\nid = "c"\nformula = "x > 0"\n')
+    cf = lawproof.load(path)
+    assert not cf.errors and cf.claims[0].error is None  # files with extra keys stay valid
+    [warning] = cf.warnings
+    assert warning.message == "unknown key 'titel' in [paper] is ignored" and warning.line == 3
+    assert warning.fix.startswith("did you mean 'title'?")
+    code, out = run_cli(capsys, "check", str(path), "--no-cache")
+    assert code == 0 and "warning: " in out and "did you mean 'title'?" in out
+
+
+def test_an_unknown_claim_key_suggests_the_key_it_may_mean():
+    err = claim_error(one_claim("x > 0", 'sayz = "x is positive"\n'))
+    assert err.message == "unknown key 'sayz'" and err.fix.startswith("did you mean 'says'?")
+
+
+def test_the_bundled_and_test_claim_files_have_no_warnings():
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    files = sorted(root.glob("papers/*.claims.toml")) + sorted(root.glob("tests/**/*.claims.toml"))
+    assert files and all(not lawproof.load(f).warnings for f in files)

@@ -214,7 +214,10 @@ def _row(r: Result) -> str:
     return "\n".join([first] + [indent + more for more in method[1:]])
 
 
-def _print_errors(errors: list[ClaimInputError]) -> None:
+def _print_problems(files: list[FileResult], errors: list[ClaimInputError]) -> None:
+    """The files' warnings (they change no exit status), then the input errors."""
+    for w in (w for f in files for w in f.warnings):
+        print(f"warning: {w}", file=sys.stderr)
     for e in errors:
         print(f"input error: {e}", file=sys.stderr)
 
@@ -227,11 +230,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.json:
         payload = {"papers": [{"id": f.theory.id, "title": f.theory.title, "path": f.theory.path,
                                "results": [r.to_dict() for r in f.results]} for f in files],
-                   "input_errors": [str(e) for e in errors]}
+                   "input_errors": [str(e) for e in errors],
+                   "warnings": [str(w) for f in files for w in f.warnings]}
         print(json.dumps(payload, indent=2, sort_keys=True))
     else:
         _summary(files, args.strict)
-        _print_errors(errors)
+        _print_problems(files, errors)
     return _exit_code(files, errors, args.strict)
 
 
@@ -312,7 +316,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     print(f"  {'paper':<26} {'claim':<30} {'verdict':<14} {'method':<40} {'time':>7}")
     files, errors = _run(args.paths, lambda r: print(_row(r), flush=True), args)
     _summary(files, args.strict)
-    _print_errors(errors)
+    _print_problems(files, errors)
     code = _exit_code(files, errors, args.strict)
     if find_qepcad() is None:
         print("note: QEPCAD B is not installed, so claims with a `region` key are reported without "

@@ -188,13 +188,15 @@ class Table:
 
 @dataclass
 class ClaimFile:
-    """A loaded claim file: the theory, its claims and tables, and file-level input
-    errors. The claims include one per table row that has a paper value."""
+    """A loaded claim file: the theory, its claims and tables, file-level input
+    errors, and warnings (a problem that changes no verdict, such as an unknown key of
+    [paper]). The claims include one per table row that has a paper value."""
 
     theory: Theory
     claims: list[Claim] = field(default_factory=list)
     errors: list[ClaimInputError] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    warnings: list[ClaimInputError] = field(default_factory=list)
 
     def claim(self, claim_id: str) -> Claim:
         for c in self.claims:

@@ -1,6 +1,9 @@
 """Every error lawproof raises on purpose, each with a message a user can act on."""
 from __future__ import annotations
 
+import difflib
+from typing import Iterable
+
 
 class LawproofError(Exception):
     """Base class of lawproof's own errors."""
@@ -51,6 +54,22 @@ def _with_fix(message: str, fix: str) -> str:
     message = message.rstrip()
     stop = "" if message.endswith((".", "?", "!", ":")) else "."
     return f"{message}{stop} Fix: {fix}"
+
+
+def unknown_key_fix(key: str, allowed: Iterable[str]) -> str:
+    """The fix for an unknown key `key` of a table whose keys are `allowed`: the
+    closest allowed key, if one is close (`titel` -> `title`), then the list."""
+    allowed = sorted(allowed)
+    close = difflib.get_close_matches(key, allowed, n=1)
+    known = "use " + ", ".join(allowed)
+    return f"did you mean '{close[0]}'? ({known})" if close else known
+
+
+def type_name(value: object) -> str:
+    """What kind of TOML value `value` is, for an error message: "an integer", "a table"."""
+    kinds = ((bool, "a boolean"), (int, "an integer"), (float, "a number"), (str, "a string"),
+             (dict, "a table"), (list, "an array"))
+    return next((name for kind, name in kinds if isinstance(value, kind)), "a date or time")
 
 
 class FormulaSyntaxError(ClaimInputError):

@@ -20,7 +20,7 @@ import sympy
 from .claims import (CURVATURE, EXPECTATIONS, MONOTONE, Claim, ClaimFile, Definition, FunctionSymbol, RegionSpec,
                      SymbolInfo, Table, Theory)
 from .domain import Domain
-from .errors import BackendTimeout, ClaimInputError
+from .errors import BackendTimeout, ClaimInputError, type_name, unknown_key_fix
 from .files import id_problem, suggest_id
 from .latex import latex_to_ascii
 from .timeout import time_limit
@@ -28,6 +28,7 @@ from .variant_specs import read_specs
 from .parser import BUILTINS, CONSTANTS, KEYWORDS, SHADOWABLE, Namespace, make_symbol, parse_definition, parse_term, \
     parse_formula, parse_interval, interval_is_empty
 
+PAPER_KEYS = {"id", "title", "source"}
 CLAIM_KEYS = {"id", "says", "where", "formula", "expect", "assume", "timeout",
               "tolerance", "check", "reason", "region"}
 REGION_KEYS = {"params", "of", "stated"}
@@ -232,15 +233,26 @@ def loads(text: str, path: str = "<memory>") -> ClaimFile:
         raise _huge_number(text, path)
     src = _Source(text)
     paper = data.get("paper")
-    if not isinstance(paper, dict) or not isinstance(paper.get("id"), str):
+    paper_lines = src.section_lines("[paper]")
+    if not isinstance(paper, dict) or "id" not in paper:
         raise ClaimInputError("the file has no [paper] table with an id",
                               fix='start the file with [paper] and id = "short-slug"', file=path)
+    if not isinstance(paper["id"], str):
+        raise ClaimInputError(f"the paper id must be a string (got {type_name(paper['id'])})",
+                              fix=f'write id = "{suggest_id(str(paper["id"]))}"', file=path,
+                              line=src.key(paper_lines, "id")[0])
     if (problem := id_problem(paper["id"])) is not None:  # the id names the report's files
         raise ClaimInputError(f"the paper id {problem}", fix=f'write id = "{suggest_id(paper["id"])}"',
-                              file=path, line=src.key(src.section_lines("[paper]"), "id")[0])
+                              file=path, line=src.key(paper_lines, "id")[0])
     theory = Theory(id=paper["id"], title=str(paper.get("title", "")),
                     source=str(paper.get("source", "")), path=path)
     out = ClaimFile(theory)
+    # The spec names no other key; a file may have carried more (it was never refused),
+    # so an unknown one is a warning, not an error: most likely a misspelt title or source.
+    for key in sorted(set(paper) - PAPER_KEYS):
+        out.warnings.append(ClaimInputError(f"unknown key '{key}' in [paper] is ignored",
+                                            fix=unknown_key_fix(key, PAPER_KEYS), file=path,
+                                            line=src.key(paper_lines, key)[0]))
     for section in set(data) - {"paper", "symbols", "functions", "define", "claim", "table", "plot", "variant"}:
         out.errors.append(ClaimInputError(f"unknown section [{section}]",
                                           fix="use [paper], [symbols], [functions.NAME], [define], [[claim]], "
@@ -454,7 +466,7 @@ def _function(name: str, spec: Any, theory: Theory) -> FunctionSymbol:
         raise ClaimInputError("a function symbol is a table", fix=usage)
     unknown = sorted(set(spec) - FUNCTION_KEYS)
     if unknown:
-        raise ClaimInputError(f"unknown key '{unknown[0]}'", fix="use " + ", ".join(sorted(FUNCTION_KEYS)))
+        raise ClaimInputError(f"unknown key '{unknown[0]}'", fix=unknown_key_fix(unknown[0], FUNCTION_KEYS))
     args = _strings(spec, "args")
     if not args or len(set(args)) != len(args) or not all(re.fullmatch(r"[A-Za-z_]\w*", a) for a in args):
         raise ClaimInputError("'args' must name the arguments, each once", fix=usage)
@@ -628,7 +640,7 @@ def _load_claim(raw: Any, index: int, theory: Theory, src: _Source) -> Claim:
         return fail(f"the claim id {problem}", f'write id = "{suggest_id(str(raw["id"]))}"', "id")
     unknown = sorted(set(raw) - CLAIM_KEYS)
     if unknown:
-        return fail(f"unknown key '{unknown[0]}'", "use " + ", ".join(sorted(CLAIM_KEYS)), unknown[0])
+        return fail(f"unknown key '{unknown[0]}'", unknown_key_fix(unknown[0], CLAIM_KEYS), unknown[0])
     claim.check = raw.get("check", True) is not False
     claim.reason = str(raw.get("reason", ""))
     if not claim.check:
@@ -647,7 +659,7 @@ def _load_claim(raw: Any, index: int, theory: Theory, src: _Source) -> Claim:
     tolerance = raw.get("tolerance")
     if tolerance is not None and (not isinstance(tolerance, (int, float, str)) or isinstance(tolerance, bool)):
         return fail("tolerance must be a number", "write tolerance = 0.01", "tolerance")
-    if not isinstance(raw.get("formula"), str):
+    if "formula" not in raw:
         return fail("the claim has no formula", 'add formula = "..." or check = false with a reason')
     ns = theory.namespace
     try:
@@ -658,7 +670,8 @@ def _load_claim(raw: Any, index: int, theory: Theory, src: _Source) -> Claim:
         if key not in raw:
             continue
         if not isinstance(raw[key], str):
-            return fail(f"{key} must be a string", f'write {key} = "..."', key)
+            return fail(f"{key} must be a string (got {type_name(raw[key])})",
+                        f'write the {key} in quotes: {key} = "..."', key)
         try:
             with _read_limit(f"the {key}"):
                 parsed = parse_formula(raw[key], ns, tolerance=tol)
@@ -733,7 +746,7 @@ def _load_table(raw: Any, index: int, theory: Theory, src: _Source) -> tuple[Tab
 
     unknown = sorted(set(raw) - TABLE_KEYS)
     if unknown:
-        raise fail(f"unknown key '{unknown[0]}'", "use " + ", ".join(sorted(TABLE_KEYS)), unknown[0])
+        raise fail(f"unknown key '{unknown[0]}'", unknown_key_fix(unknown[0], TABLE_KEYS), unknown[0])
     ns = theory.namespace
     names = raw.get("params")
     if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
@@ -743,8 +756,11 @@ def _load_table(raw: Any, index: int, theory: Theory, src: _Source) -> tuple[Tab
             raise fail(f"'{n}' in params is not a symbol of the file", "declare it under [symbols]", "params")
     params = tuple(ns.symbols[n][0] for n in names)
     text = raw.get("formula")
-    if not isinstance(text, str):
+    if text is None:
         raise fail("the table has no formula", 'add formula = "beta/(alpha + beta)"')
+    if not isinstance(text, str):
+        raise fail(f"formula must be a string (got {type_name(text)})",
+                   'write the formula in quotes: formula = "beta/(alpha + beta)"', "formula")
     try:
         formula = parse_term(text, ns)
     except ClaimInputError as e:

@@ -10,7 +10,7 @@ import sympy
 
 from .claims import Theory
 from .domain import Domain
-from .errors import ClaimInputError
+from .errors import ClaimInputError, unknown_key_fix
 from .files import id_problem, suggest_id
 from .parser import make_symbol, parse_term
 
@@ -91,7 +91,7 @@ def read_specs(raw: object, theory: Theory,
             continue
         unknown = sorted(set(item) - VARIANT_KEYS)
         if unknown:
-            fail(f"unknown key '{unknown[0]}'", "use " + ", ".join(sorted(VARIANT_KEYS)), unknown[0])
+            fail(f"unknown key '{unknown[0]}'", unknown_key_fix(unknown[0], VARIANT_KEYS), unknown[0])
             continue
         param = item.get("param")
         if not isinstance(param, str) or param not in theory.symbols:

@@ -23,7 +23,7 @@ from matplotlib import ticker
 from matplotlib.figure import Figure
 
 from ..language.claims import Theory
-from ..language.errors import ClaimInputError
+from ..language.errors import ClaimInputError, unknown_key_fix
 from ..language.formula import Formula, free_symbols
 from ..numeric import Undefined, mp_truth, mp_value
 from ..language.parser import parse_formula, parse_term
@@ -153,7 +153,7 @@ def _spec(raw: Any, theory: Theory) -> PlotSpec:
         raise ClaimInputError("a [[plot]] must be a table", fix="see docs/claim-language-extensions.md")
     unknown = sorted(set(raw) - PLOT_KEYS)
     if unknown:
-        raise ClaimInputError(f"unknown key '{unknown[0]}'", fix="use " + ", ".join(sorted(PLOT_KEYS)))
+        raise ClaimInputError(f"unknown key '{unknown[0]}'", fix=unknown_key_fix(unknown[0], PLOT_KEYS))
     pid = raw.get("id")
     if not isinstance(pid, str) or not _SLUG.fullmatch(pid):  # the id names the plot's file
         raise ClaimInputError("the plot needs an id made of letters, digits, '-' and '_'"
@@ -232,7 +232,7 @@ class _Reader:
             raise self.fail(f"'{name}' must be a table", f'write {name} = {{ symbol = "...", from = 0, to = 1 }}')
         unknown = sorted(set(raw) - AXIS_KEYS)
         if unknown:
-            raise self.fail(f"unknown key '{unknown[0]}' in {name}", "use " + ", ".join(sorted(AXIS_KEYS)))
+            raise self.fail(f"unknown key '{unknown[0]}' in {name}", unknown_key_fix(unknown[0], AXIS_KEYS))
         symbol = self.symbol(raw.get("symbol"), f"{name}.symbol") if needs_symbol else None
         if needs_range and not ("from" in raw and "to" in raw):
             raise self.fail(f"{name} needs a range", f"add from = ... and to = ... to {name}")
