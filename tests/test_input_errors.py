@@ -377,3 +377,26 @@ def test_the_bundled_and_test_claim_files_have_no_warnings():
     root = Path(__file__).resolve().parent.parent
     files = sorted(root.glob("papers/*.claims.toml")) + sorted(root.glob("tests/**/*.claims.toml"))
     assert files and all(not lawproof.load(f).warnings for f in files)
+
+
+# -- nothing to check, nowhere to keep results -------------------------------------------------
+
+def test_check_of_a_file_without_claims_is_an_input_error(tmp_path, capsys):
+    path = tmp_path / "empty.claims.toml"
+    path.write_text('[paper]\nid = "empty"\n')
+    code, out = run_cli(capsys, "check", str(path))
+    assert code == 2 and "the file has no claims to check" in out and "Fix: add a [[claim]]" in out
+    other = tmp_path / "full.claims.toml"
+    other.write_text('[paper]\nid = "full"\n[[claim]]\nid = "c"\nformula = "1 < 2"\n')
+    code, out = run_cli(capsys, "check", str(tmp_path), "--no-cache")  # a folder: the empty file is named
+    assert code == 2 and "empty.claims.toml: the file has no claims" in out and "1 claims: 1 proved" in out
+
+
+@pytest.mark.parametrize("inside", [False, True])
+def test_a_cache_folder_that_is_a_file_is_refused(tmp_path, capsys, inside):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with pytest.raises(SystemExit) as stop:
+        main(["check", "--cache", str(blocker / "sub" if inside else blocker), "x.claims.toml"])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and "a-file' is a file" in err and "Traceback" not in err

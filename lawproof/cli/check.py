@@ -25,7 +25,7 @@ examples:
 
 exit status: 0 when every verdict matches its claim's `expect`; 1 when some
 verdict contradicts it (or a backend error, or, with --strict, an undecided
-claim); 2 when a claim file has input errors.
+claim); 2 when a claim file has input errors or nothing to check.
 """
 
 _SHOW_EPILOG = """\
@@ -82,9 +82,20 @@ def _jobs_option(p: argparse.ArgumentParser) -> None:
                         "the same, in the same order, as with --jobs 1")
 
 
+def _folder(text: str) -> str:
+    """A folder to keep files in: it may not exist yet, but it (or the first part of its
+    path that exists) must not be a file, where nothing could be kept."""
+    path = Path(text)
+    existing = next(p for p in (path, *path.parents) if p.exists())
+    if not existing.is_dir():
+        why = "is a file, not a folder" if existing == path else f"cannot be a folder: {str(existing)!r} is a file"
+        raise argparse.ArgumentTypeError(f"{text!r} {why} (give a folder, created if missing, or --no-cache)")
+    return text
+
+
 def _cache_options(p: argparse.ArgumentParser, check_bypasses: bool = False) -> None:
     where = "$XDG_CACHE_HOME/lawproof, else ~/.cache/lawproof"
-    p.add_argument("--cache", metavar="DIR",
+    p.add_argument("--cache", metavar="DIR", type=_folder,
                    help=f"keep results in DIR and reuse those whose inputs (claim, definitions and "
                         f"symbols it uses, timeout, lawproof's source, SymPy/z3/mpmath/flint "
                         f"versions) are unchanged (default: {where}"
@@ -180,10 +191,15 @@ def _run(paths: Sequence[str], on_result, args: argparse.Namespace, *, derivatio
     with scheduler_executor(args.scheduler) as executor:
         checked = check_files(_files(paths), jobs=args.jobs or default_jobs(), progress=on_result,
                               cache=_cache(args), executor=executor, derivations=derivations, forms=forms)
-    for _, fr in checked:
+    for path, fr in checked:
         if isinstance(fr, ClaimInputError):
             errors.append(fr)
             continue
+        if not fr.results and not fr.errors:
+            # nothing was checked: exit 0 would read as "every claim holds"
+            fr.errors.append(ClaimInputError(
+                "the file has no claims to check (no [[claim]], and no [[table]] row with a paper value)",
+                fix='add a [[claim]] with id = "..." and formula = "..."', file=str(path)))
         files.append(fr)
         errors.extend(fr.errors)
     return files, errors
