@@ -82,6 +82,27 @@ def test_ambiguous_or_incomplete_arguments_are_errors(latex):
         latex_to_ascii(latex, functions=set(), symbols={"x", "y"})
 
 
+@pytest.mark.parametrize("latex,fix", [
+    (r"\sin^2 x", r"\sin(x)^{2} or (\sin x)^{2}, or \arcsin x for the inverse function"),
+    (r"\cos^{-1} x", r"\cos(x)^{-1} or (\cos x)^{-1}, or \arccos x for the inverse function"),
+    (r"\ln^{3} x", r"\ln(x)^{3} or (\ln x)^{3}"),
+])
+def test_a_power_on_a_function_name_is_an_error_whose_fix_writes_it_after_the_argument(latex, fix):
+    # \sin^2 x is the square of the value by custom, but \cos^{-1} x the inverse: neither is read
+    with pytest.raises(lawproof.FormulaSyntaxError) as err:
+        latex_to_ascii(latex, functions=set(), symbols={"x"})
+    assert "a power written on the function's name" in err.value.message
+    assert err.value.fix == "write the power after the argument: " + fix
+    written = fix.split(" or ")[0]  # the fix itself reads back
+    assert "^" in latex_to_ascii(written, functions=set(), symbols={"x"})
+
+
+def test_an_ambiguous_argument_gets_a_fix_with_both_readings():
+    with pytest.raises(lawproof.FormulaSyntaxError) as err:
+        latex_to_ascii(r"\ln x^2", functions=set(), symbols={"x"})
+    assert r"\ln(x^2)" in err.value.fix and r"(\ln x)^2" in err.value.fix
+
+
 def test_e_is_eulers_number_even_when_E_is_a_symbol():
     # Scaling-law files declare E (the irreducible loss); LaTeX e must not become it.
     cf = load('x = "[0, 1]"\nE = "(1, oo)"',

@@ -59,10 +59,10 @@ class _Reader:
         self.functions = functions
         self.symbols = symbols
 
-    def fail(self, message: str) -> FormulaSyntaxError:
-        return FormulaSyntaxError(f"LaTeX: {message}",
-                                  fix="use \\frac{..}{..}, \\sqrt{..}, ^{..}, _{..}, \\cdot and "
-                                      "Greek letters; write the formula in plain syntax otherwise")
+    def fail(self, message: str, fix: str = "use \\frac{..}{..}, \\sqrt{..}, ^{..}, _{..}, \\cdot and "
+                                            "Greek letters; write the formula in plain syntax otherwise"
+             ) -> FormulaSyntaxError:
+        return FormulaSyntaxError(f"LaTeX: {message}", fix=fix)
 
     def peek(self) -> str | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
@@ -104,14 +104,31 @@ class _Reader:
         one factor, which must end the product; `\\ln x^2` and `\\ln 2x` are ambiguous."""
         if self.peek() == "{":
             return ["("] + self.group() + [")"]
+        if self.peek() == "^":
+            raise self.power_on_name(name)
         if self.peek() is None or self.peek() in _NOT_ARGUMENT:
             raise self.fail(f"\\{name} needs an argument")
         factor = self.item()
         following = self.peek()
         if following == "^" or (following is not None and _starts_operand_token(following)):
-            raise self.fail(f"\\{name} without parentheses is ambiguous here: "
-                            f"write \\{name}(...) with the whole argument in parentheses")
+            raise self.fail(f"\\{name} without parentheses is ambiguous here",
+                            fix=f"write \\{name}(...) around the whole argument (\\{name}(x^2)), or parentheses "
+                                f"around the function of one factor ((\\{name} x)^2)")
         return ["("] + factor + [")"]
+
+    def power_on_name(self, name: str) -> FormulaSyntaxError:
+        """The error for a power written on a function's name (`\\sin^2 x`): by custom the
+        power of the value, but `\\sin^{-1} x` is the inverse function, so neither reading
+        is taken; the fix writes the power after the argument."""
+        self.take()  # the ^
+        try:
+            power = "".join(self.group()).removeprefix("(").removesuffix(")")
+        except FormulaSyntaxError:
+            power = ".."
+        inverse = f", or \\arc{name} x for the inverse function" if name in ("sin", "cos", "tan") else ""
+        return self.fail(f"\\{name}^{{{power}}}: a power written on the function's name",
+                         fix=f"write the power after the argument: \\{name}(x)^{{{power}}} or "
+                             f"(\\{name} x)^{{{power}}}{inverse}")
 
     def sequence(self, until: str | None = None, stop: frozenset[str] = frozenset()) -> list[str]:
         """Items up to `until` (which must come) or up to a token of `stop` or the end
