@@ -23,7 +23,7 @@ from flint import arb, fmpq
 from mpmath.libmp import from_man_exp, to_rational
 
 from lawproof.language import functions, sizes
-from lawproof.language.formula import CALCULUS, And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth
+from lawproof.language.formula import CALCULUS, And, Atom, Binder, Formula, Iff, Implies, Not, Or, Quantified, Truth
 
 from .elementary import ball
 
@@ -637,7 +637,8 @@ def exact_truth(f: Formula, env: Env) -> bool | None:
     """Exact truth of `f` at `env` in three-valued (Kleene) logic.
 
     None where it depends on something undecided here: a quantifier (this module
-    only approximates those, see mp_truth) or a sign no exact test certifies.
+    only approximates those, see mp_truth), unless it ranges over a few integers
+    (integer_points: then each point is evaluated), or a sign no exact test certifies.
     Connectives short-circuit, so an undecided part that cannot matter is skipped.
     """
     if isinstance(f, Truth):
@@ -666,8 +667,47 @@ def exact_truth(f: Formula, env: Env) -> bool | None:
         a, b = exact_truth(f.lhs, env), exact_truth(f.rhs, env)
         return None if a is None or b is None else a == b
     if isinstance(f, Quantified):
-        return None
+        every = integer_points(f.binders, env)
+        if every is None:
+            return None
+        values = (exact_truth(f.body, {**env, **p}) for p in every)
+        return _kleene_and(values) if f.kind == "forall" else _kleene_or(values)
     raise TypeError(f"exact_truth: desugar {type(f).__name__} first")
+
+
+#: A quantifier over integers with at most this many points is decided point by point
+#: (the definedness of `sum(1/(k - 2), k, 1, 3)` is "k - 2 != 0 for k = 1, 2, 3").
+MAX_INTEGER_POINTS = 200
+
+
+def integer_points(binders: tuple[Binder, ...], env: Env) -> list[Env] | None:
+    """Every point of `binders` when each ranges over the integers between two bounds
+    that are rational numbers at `env` (a bound may mention an earlier binder), in
+    order; None when a binder is not an integer one, a bound is not a rational number
+    there, or there are more than MAX_INTEGER_POINTS points."""
+    out: list[Env] = []
+
+    def extend(k: int, point: Env) -> bool:
+        if k == len(binders):
+            out.append(point)
+            return True
+        d = binders[k].domain
+        if not d.integer:
+            return False
+        try:
+            lo, hi = (exact_value(e, {**env, **point}) for e in (d.lo, d.hi))
+        except (Undefined, Undecided, ValueError):
+            return False
+        if not (lo.is_Rational and hi.is_Rational):
+            return False
+        first, last = math.ceil(Fraction(int(lo.p), int(lo.q))), math.floor(Fraction(int(hi.p), int(hi.q)))
+        first += d.lo_open and first == lo
+        last -= d.hi_open and last == hi
+        if len(out) + max(0, last - first + 1) > MAX_INTEGER_POINTS:
+            return False
+        return all(extend(k + 1, {**point, binders[k].symbol: Fraction(i)}) for i in range(first, last + 1))
+
+    return out if extend(0, {}) else None
 
 
 def _evaluable_atoms(f: Formula, bound: frozenset) -> list[Atom]:

@@ -23,7 +23,7 @@ import sympy
 from lawproof.language.domain import Domain
 from lawproof.language.formula import And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth, free_symbols
 
-from .evaluate import _DECIDE, Env, Undecided, Undefined, enclosure, exact_value, mp_value
+from .evaluate import _DECIDE, Env, Undecided, Undefined, enclosure, exact_value, integer_points, mp_value
 
 Point = dict[sympy.Symbol, Fraction]
 Domains = dict[sympy.Symbol, Domain]
@@ -281,7 +281,8 @@ def mp_truth(f: Formula, env: Env, dps: int = 50, inner: int = 16) -> bool:
     exact re-check will then confirm or reject.
 
     Quantifiers are approximated by `inner` sample points of the binders' domains
-    (closed endpoints included, see points): forall = all, exists = any. A
+    (closed endpoints included, see points): forall = all, exists = any; a quantifier
+    over a few integers (evaluate.integer_points) takes every one of them. A
     domain that is empty at the point (or has an undefined bound) has no samples.
     """
     if isinstance(f, Truth):
@@ -301,7 +302,9 @@ def mp_truth(f: Formula, env: Env, dps: int = 50, inner: int = 16) -> bool:
     if isinstance(f, Quantified):
         symbols = [b.symbol for b in f.binders]
         domains = {b.symbol: b.domain for b in f.binders}
-        samples = points(symbols, domains, inner, env=env)
+        samples = integer_points(f.binders, env)
+        if samples is None:
+            samples = points(symbols, domains, inner, env=env)
         verdicts = (mp_truth(f.body, {**env, **p}, dps, inner) for p in samples)
         return all(verdicts) if f.kind == "forall" else any(verdicts)
     raise TypeError(f"mp_truth: desugar {type(f).__name__} first")

@@ -192,7 +192,9 @@ def _evaluate_calculus(expr: sympy.Expr, domains: Domains, seconds: float) -> sy
                     return _limit(node, domains)
                 if isinstance(node, sympy.Sum):
                     value = _sum(node, domains)
-                    return node if _undefined(value) or _case_split(value) else value
+                    # an I is a term's root of a negative number (sum(sqrt(k - 2), k, 1, 3)):
+                    # undefined, which the sum's definedness conjunct decides
+                    return node if _undefined(value) or _case_split(value) or value.has(sympy.I) else value
                 if isinstance(node, sympy.Derivative) and node.expr.has(*_NON_SMOOTH):
                     return node
                 renamed, back = _assumed(node, domains)

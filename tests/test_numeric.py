@@ -149,6 +149,30 @@ def test_exact_truth_is_three_valued():
     assert exact_truth(Atom("=", sqrt(2) * sqrt(x), sqrt(2 * x)), {x: Fraction(3)}) is True
 
 
+def test_a_quantifier_over_a_few_integers_is_decided_point_by_point():
+    k, j = sympy.Symbol("k", integer=True), sympy.Symbol("j", integer=True)
+
+    def every(lo, hi, body, lo_open=False, hi_open=False, kind="forall"):
+        return Quantified(kind, (Binder(k, Domain(lo, hi, lo_open, hi_open, True)),), body)
+    nonzero = Atom("!=", k - 2, I(0))
+    assert exact_truth(every(I(1), I(3), nonzero), {}) is False      # k = 2
+    assert exact_truth(every(I(3), I(9), nonzero), {}) is True
+    assert exact_truth(every(I(2), I(3), nonzero, lo_open=True), {}) is True   # (2, 3]: k = 3 only
+    assert exact_truth(every(R(3, 2), R(5, 2), nonzero), {}) is False          # [3/2, 5/2]: k = 2
+    assert exact_truth(every(I(1), x, nonzero), {x: Fraction(2)}) is False     # a bound from the point
+    assert exact_truth(every(I(1), I(0), Truth(False)), {}) is True            # no integer: vacuous
+    assert exact_truth(every(I(1), I(3), Atom("=", k, I(3)), kind="exists"), {}) is True
+    # one violation among 180 points: the 50-digit reading takes every point too
+    many = every(I(1), I(180), Atom("!=", k - 150, I(0)))
+    assert exact_truth(many, {}) is False and mp_truth(many, {}) is False
+    # beyond MAX_INTEGER_POINTS, over reals, or with an infinite bound: not decided here
+    assert exact_truth(every(I(1), I(10**6), nonzero), {}) is None
+    assert exact_truth(every(I(1), sympy.oo, nonzero), {}) is None
+    two = Quantified("forall", (Binder(k, Domain(I(1), I(3), integer=True)), Binder(j, Domain(k, I(3), integer=True))),
+                     Atom("<=", k, j))
+    assert exact_truth(two, {}) is True                                        # j's bound mentions k
+
+
 def test_mp_truth_tolerance_treats_rounding_as_equality():
     env = {x: Fraction(3)}
     lhs, rhs = sqrt(2) * sqrt(x), sqrt(2 * x)  # equal; 50-digit values may differ in the last place
