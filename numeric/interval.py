@@ -856,7 +856,10 @@ class _CompiledAtom:
     slopes: dict[int, sympy.Expr] = field(default_factory=dict)
 
 
-#: Numerators and denominators above this are not tried as exact tangency points.
+#: Numerators and denominators above this are not tried as exact tangency points: a
+#: cost cut, not a guard (exact evaluation refuses powers too large to build, see
+#: sizes.power_bits). Tangency points are short rationals (1, 1/2); a deep box end such
+#: as k/2^72 is not one, and the prover meets thousands of those on a claim like x^x >= c.
 EXACT_ZERO_MAX = 2**20
 
 
@@ -1052,8 +1055,7 @@ class _Prover:
 
     def _exact_zero(self, c: _CompiledAtom, at: dict[int, Fraction]) -> bool:
         """Whether lhs - rhs is exactly 0 at the rational point `at` (exact evaluation;
-        False when it cannot tell). Only at short rationals (tangency points such as 1 or
-        1/2): SymPy's exact x^x at a deep box end k/2^40 does not finish."""
+        False when it cannot tell). Only at short rationals (EXACT_ZERO_MAX)."""
         if any(max(abs(v.numerator), v.denominator) > EXACT_ZERO_MAX for v in at.values()):
             return False
         try:

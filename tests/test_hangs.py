@@ -12,12 +12,16 @@ net firing under load makes a claim `unknown`, which is accepted.
 from __future__ import annotations
 
 import time
+from fractions import Fraction
 
 import pytest
+import sympy
 
 import lawproof
+from lawproof.language import sizes
 from lawproof.language.loader import MAX_READ_SECONDS
 from lawproof.language.timeout import SAFETY_FACTOR, SAFETY_FLOOR
+from lawproof.numeric import Undecided, exact_value
 
 HEAD = '''[paper]
 id = "hang"
@@ -121,3 +125,19 @@ def test_a_definition_that_would_build_a_huge_power_is_an_input_error():
     r = lawproof.check_file(lawproof.loads(HEAD + '[[claim]]\nid = "c"\nformula = "f(f(2)) = 256"\n',
                                            "small.claims.toml")).results[0]
     assert r.verdict == "proved"
+
+
+def test_a_rational_power_counts_the_radicand_it_may_build():
+    # x^x at a deep box end of the interval prover: SymPy builds the root of 23^3 * 29 * ...
+    # by collecting prime powers into a radicand near 2^(10^21) bits; the whole part of the
+    # exponent is 0, so counting |p|//q alone let it start (and never finish)
+    end = sympy.Rational(27144711605075541089, 73786976294838206464)
+    assert sizes.too_large(end, end)
+    x = sympy.Symbol("x", positive=True)
+    with pytest.raises(Undecided, match="too large"):
+        exact_value(x**x, {x: Fraction(end.p, end.q)})
+    # short exponents and roots stay within the bound
+    for base, exp in [(sympy.Integer(12), sympy.Rational(23, 50)), (sympy.Rational(3, 2), sympy.Rational(1, 2)),
+                      (sympy.Integer(10)**30, sympy.Rational(953, 10000)), (sympy.Integer(2), sympy.Integer(1000))]:
+        assert not sizes.too_large(base, exp)
+    assert sizes.power_bits(sympy.Integer(7), sympy.Rational(7, 2)) == 3 * (3 + 1)

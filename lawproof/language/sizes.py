@@ -31,14 +31,19 @@ def exact_bits(value: sympy.Expr) -> int:
 
 def power_bits(base: sympy.Expr, exp: sympy.Rational) -> int:
     """Roughly how many bits SymPy needs for `base^exp` built exactly, or expanded when
-    `base` is a sum (terms of the expansion times the bits of their coefficients)."""
-    k = abs(int(exp.p)) // int(exp.q)
+    `base` is a sum (terms of the expansion times the bits of their coefficients).
+
+    For exp = p/q SymPy builds the whole power b^(|p|//q) and reduces the root
+    b^(r/q), r = |p| mod q, by collecting the prime powers of b: its radicand may hold
+    up to b^r (2^(3/4) * 3^(1/4) is (2^3 * 3)^(1/4)), so r counts like a whole power.
+    `x^x` at x = k/2^72 is such a root, with r near 2^70."""
+    whole, rest = divmod(abs(int(exp.p)), int(exp.q))
     if base.is_Add:
         n = len(base.args)
-        return math.comb(k + n - 1, n - 1) * k
+        return math.comb(whole + n - 1, n - 1) * whole
     if base.is_Rational and abs(base) == 1:
         return 0
-    return k * exact_bits(base)
+    return (whole + rest) * exact_bits(base)
 
 
 def too_large(base: sympy.Expr, exp: sympy.Expr) -> bool:
