@@ -7,7 +7,6 @@ evaluated with it in plain Fractions."""
 from __future__ import annotations
 
 from fractions import Fraction
-from pathlib import Path
 
 import pytest
 import sympy
@@ -245,27 +244,6 @@ def test_optimum_moves_the_wrong_way_refuted_with_a_function() -> None:
     assert all(c(n) > 0 for n in pts)
 
 
-def test_the_documented_example_runs() -> None:
-    """docs/claim-language-extensions.md: the example's verdicts are what it says."""
-    doc = (Path(__file__).resolve().parent.parent / "docs" / "claim-language-extensions.md").read_text()
-    block = doc.split("## `[functions.NAME]`")[1].split("```toml\n")[1].split("```")[0]
-    cf = lawproof.loads(block, "example.claims.toml")
-    assert not cf.errors
-    verdicts = {c.id: lawproof.check_claim(c, cf.theory).verdict for c in cf.claims}
-    assert verdicts == {"threshold-any-R": "proved", "R-falls-strictly": "refuted"}
-
-
-def test_the_documented_comparative_statics_example_runs() -> None:
-    doc = (Path(__file__).resolve().parent.parent / "docs" / "claim-language-extensions.md").read_text()
-    block = doc.split("### Comparative statics of an optimum")[1].split("```toml\n")[1].split("```")[0]
-    cf = lawproof.loads('[paper]\nid = "statics-example"\n\n' + block, "example.claims.toml")
-    assert not cf.errors
-    results = {c.id: lawproof.check_claim(c, cf.theory) for c in cf.claims}
-    assert results["smaller-model-with-more-inference"].verdict == "proved"
-    wrong = results["strictly-smaller"]
-    assert wrong.verdict == "refuted" and "Ctr(t)" in wrong.evidence.functions
-
-
 # -- optimizers without closed form: the implicit function theorem ---------------------------
 
 STATICS = """
@@ -313,11 +291,3 @@ def test_optimizer_without_closed_form_is_decided_by_the_implicit_function_theor
     assert r["not-strictly-convex"].verdict == "unknown"
     assert "strictly convex" in r["not-strictly-convex"].message
 
-
-def test_the_documented_implicit_function_example_runs() -> None:
-    doc = (Path(__file__).resolve().parent.parent / "docs" / "claim-language-extensions.md").read_text()
-    block = doc.split("### Optimizers without a closed form")[1].split("```toml\n")[1].split("```")[0]
-    cf = lawproof.loads(block, "example.claims.toml")
-    assert not cf.errors
-    verdicts = {c.id: lawproof.check_claim(c, cf.theory).verdict for c in cf.claims}
-    assert verdicts == {"optimizer-increasing": "proved", "slope-below-half": "refuted"}
