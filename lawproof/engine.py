@@ -1014,12 +1014,12 @@ def _decide_closed(normalized: Formula, claim: Claim, ev: Evidence) -> tuple[str
     symbolic layer already folded every comparison to true/false (SMT then records it).
     The evidence gives each comparison's difference exactly, with its certified sign."""
     atoms = [a for a in normalized.walk() if isinstance(a, Atom)]
-    if not atoms or free_symbols(normalized) or isinstance(normalized, Quantified):
-        # a claim that is one quantifier (`forall k: k^2 != 9`) goes to the methods that
-        # name its witness (k = 3); exact evaluation decides quantifiers over a few
-        # integers inside a claim (the definedness of a sum: every term defined)
+    if not atoms or free_symbols(normalized):
         return None
-    exact = exact_truth(normalized, {})
+    # a claim that is one quantifier (`forall k: k^2 != 9`) goes to the methods that name
+    # its witness (k = 3); exact evaluation decides quantifiers over a few integers inside
+    # a claim (the definedness of a sum: every term defined)
+    exact = None if isinstance(normalized, Quantified) else exact_truth(normalized, {})
     if exact is None:
         ev.tried.append("exact evaluation: undecided (a quantifier or an uncertified sign); handed on")
         return None
