@@ -367,6 +367,19 @@ def test_an_unknown_paper_key_is_a_warning_with_the_key_it_may_mean(tmp_path, ca
     assert code == 0 and "warning: " in out and "did you mean 'title'?" in out
 
 
+def test_an_unknown_key_of_a_symbol_or_definition_is_a_warning():
+    # a misspelt `integer` would leave n real: said, though files with more keys stay valid
+    text = ('[paper]\nid = "p"\n[symbols]\nn = { domain = "[0, 5]", integr = true }\n[symbols.m]\n'
+            'domain = "[0, 1]"\ntxt = "m"\n[define]\nc = { expr = "n + 1", note = "c" }\n'
+            '[[claim]]\nid = "a"\nformula = "n + m >= 0"\n')
+    cf = lawproof.loads(text, "t.claims.toml")
+    assert not cf.errors and cf.claims[0].error is None
+    shown = [(w.message, w.line, w.fix.split("?")[0]) for w in cf.warnings]
+    assert shown == [("unknown key 'integr' in symbol 'n' is ignored", 4, "did you mean 'integer'"),
+                     ("unknown key 'txt' in symbol 'm' is ignored", 7, "did you mean 'text'"),
+                     ("unknown key 'note' in definition 'c' is ignored", 9, "use expr, latex")]
+
+
 def test_an_unknown_claim_key_suggests_the_key_it_may_mean():
     err = claim_error(one_claim("x > 0", 'sayz = "x is positive"\n'))
     assert err.message == "unknown key 'sayz'" and err.fix.startswith("did you mean 'says'?")

@@ -60,7 +60,7 @@ def unknown_key_fix(key: str, allowed: Iterable[str]) -> str:
     """The fix for an unknown key `key` of a table whose keys are `allowed`: the
     closest allowed key, if one is close (`titel` -> `title`), then the list."""
     allowed = sorted(allowed)
-    close = difflib.get_close_matches(key, allowed, n=1)
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.7)
     known = "use " + ", ".join(allowed)
     return f"did you mean '{close[0]}'? ({known})" if close else known
 

@@ -13,7 +13,7 @@ import stat
 import threading
 import tomllib
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import sympy
 
@@ -29,6 +29,8 @@ from .parser import BUILTINS, CONSTANTS, KEYWORDS, SHADOWABLE, Namespace, make_s
     parse_formula, parse_interval, interval_is_empty
 
 PAPER_KEYS = {"id", "title", "source"}
+SYMBOL_KEYS = {"domain", "integer", "text"}
+DEFINITION_KEYS = {"latex", "expr"}
 CLAIM_KEYS = {"id", "says", "where", "formula", "expect", "assume", "timeout",
               "tolerance", "check", "reason", "region"}
 REGION_KEYS = {"params", "of", "stated"}
@@ -247,12 +249,7 @@ def loads(text: str, path: str = "<memory>") -> ClaimFile:
     theory = Theory(id=paper["id"], title=str(paper.get("title", "")),
                     source=str(paper.get("source", "")), path=path)
     out = ClaimFile(theory)
-    # The spec names no other key; a file may have carried more (it was never refused),
-    # so an unknown one is a warning, not an error: most likely a misspelt title or source.
-    for key in sorted(set(paper) - PAPER_KEYS):
-        out.warnings.append(ClaimInputError(f"unknown key '{key}' in [paper] is ignored",
-                                            fix=unknown_key_fix(key, PAPER_KEYS), file=path,
-                                            line=src.key(paper_lines, key)[0]))
+    _warn_unknown_keys(paper, PAPER_KEYS, "[paper]", out, lambda k: src.key(paper_lines, k)[0])
     for section in set(data) - {"paper", "symbols", "functions", "define", "claim", "table", "plot", "variant"}:
         out.errors.append(ClaimInputError(f"unknown section [{section}]",
                                           fix="use [paper], [symbols], [functions.NAME], [define], [[claim]], "
@@ -376,6 +373,18 @@ def _check_new_name(name: str, theory: Theory) -> str | None:
     return None
 
 
+def _warn_unknown_keys(table: dict, allowed: set[str], where: str, out: ClaimFile,
+                       line_of: Callable[[str], int | None]) -> None:
+    """A warning for each key of `table` outside `allowed`. The spec lists the keys of
+    [paper], of a symbol and of a definition but files with more were always read, so
+    an unknown one is not an error; it is most likely a misspelt key whose meaning is
+    lost (`integr = true` leaves a symbol real), hence the "did you mean" fix."""
+    for key in sorted(set(table) - allowed):
+        out.warnings.append(ClaimInputError(f"unknown key '{key}' in {where} is ignored",
+                                            fix=unknown_key_fix(key, allowed), file=out.theory.path,
+                                            line=line_of(key)))
+
+
 def _load_symbols(raw: Any, theory: Theory, out: ClaimFile, src: _Source) -> None:
     entries: dict[str, tuple[str, bool, str]] = {}
     for name, spec in (raw.items() if isinstance(raw, dict) else []):
@@ -390,6 +399,8 @@ def _load_symbols(raw: Any, theory: Theory, out: ClaimFile, src: _Source) -> Non
                     line=src.entry("symbols", name, "integer")[0]))
                 continue
             entries[name] = (spec["domain"], spec.get("integer", False), str(spec.get("text", "")))
+            _warn_unknown_keys(spec, SYMBOL_KEYS, f"symbol '{name}'", out,
+                               lambda k, name=name: src.entry("symbols", name, k)[0])
         else:
             out.errors.append(ClaimInputError(
                 f"symbol '{name}' has no domain", fix=f'write {name} = "[0, 1]" or {name} = {{ domain = "[0, 1]" }}',
@@ -536,6 +547,9 @@ def _function(name: str, spec: Any, theory: Theory) -> FunctionSymbol:
 def _load_definitions(raw: Any, theory: Theory, out: ClaimFile, src: _Source) -> None:
     for head, spec in (raw.items() if isinstance(raw, dict) else []):
         at = src.entry("define", head, "latex" if isinstance(spec, dict) and "latex" in spec else "expr")
+        if isinstance(spec, dict):
+            _warn_unknown_keys(spec, DEFINITION_KEYS, f"definition '{head}'", out,
+                               lambda k, head=head: src.entry("define", head, k)[0])
         try:
             with _read_limit(f"the definition '{head}'"):
                 theory_def = _definition(head, spec, theory)
