@@ -251,9 +251,11 @@ wild = st.recursive(scalar, lambda inner: st.one_of(
                     inner, max_size=3)), max_leaves=6)
 
 
-def sometimes(good, p_bad: int = 10):
-    """Mostly `good`, now and then a value of any type."""
-    return st.one_of(*([good] * p_bad), wild)
+def sometimes(good, p_bad: int = 10, bad=wild):
+    """Mostly `good`, now and then (about 1 in `p_bad`) `bad`, by default a value of any
+    type. (Not `one_of(good, ..., good, bad)`: hypothesis draws its branches far from
+    evenly, nor `i % p_bad == 0` for an integer i: it draws 0 one time in five.)"""
+    return st.integers(0, 10**6).flatmap(lambda i: bad if i % p_bad == p_bad // 2 + 1 else good)
 
 
 def toml_key(key: str) -> str:
@@ -387,6 +389,70 @@ def test_fuzz_formulas_parse_cleanly(formula_text):
            'S = "[0, 1]"\nR = "(1, oo)"\n[define]\n"f(x)" = "x^2 + 1"\n"g(x, y)" = "x/y"\nK = "2"\n'
     assert_clean(lambda: lawproof.loads(head + "[[claim]]\nid = \"c\"\nformula = " + toml_value(formula_text)
                                         + "\n", "formula.claims.toml"))
+
+
+# -- [[plot]] tables, drawn ----------------------------------------------------------------
+
+PLOT_HEAD = ('[paper]\nid = "plots"\n[symbols]\nx = "(0, oo)"\ny = "[0, 1]"\nS = { domain = "[0, 1]", text = "a <b>" }\n'
+             'n = { domain = "[1, 10]", integer = true }\n[define]\n"f(x)" = "x^2 + S"\n')
+odd_plot_number = st.one_of(st.sampled_from([-1, "10^400", "-10^400", "exp(1000)", "1e-300", "x", "S", "sqrt(-1)",
+                                             "oo", "1/0", "ln(0)", "1e308", "2e308"]), number)
+plot_number = sometimes(st.sampled_from([0, 1, 2, 0.5, "1/2", "1e-3", "pi", 100]), 5, odd_plot_number)
+
+
+def plot_sometimes(good):
+    """Mostly `good` (a plot table has many keys: each is rarely of a wrong type)."""
+    return sometimes(good, 40)
+
+
+plot_axis = st.fixed_dictionaries(
+    {"symbol": plot_sometimes(st.sampled_from(["x", "x", "y", "S", "n", "q"])),
+     "from": plot_sometimes(sometimes(st.sampled_from([0, "1e-3", "1/2"]), 5, odd_plot_number)),
+     "to": plot_sometimes(sometimes(st.sampled_from([1, 2, 100, "pi"]), 5, odd_plot_number))},
+    optional={"scale": plot_sometimes(st.sampled_from(["linear", "log", "log", "sqrt"])),
+              "label": plot_sometimes(st.text(max_size=8))})
+value_axis = st.one_of(st.just({}), st.fixed_dictionaries({}, optional={
+    "from": plot_number, "to": plot_number, "scale": st.sampled_from(["linear", "log"]), "label": st.text(max_size=8)}),
+    plot_axis)
+plot_expr = st.one_of(*[term] * 4, mutated(term), st.sampled_from(["f(x)", "x^x^x", "1/(x - 1/2)", "exp(1000*x)",
+                                                                   "ln(x - 1)", "sqrt(S - x)", "min(x, S)", "x*S*y"]))
+plot_curves = st.lists(st.fixed_dictionaries({"expr": plot_sometimes(plot_expr)}, optional={"label": plot_sometimes(st.text(max_size=8))}),
+                       min_size=1, max_size=2)
+plot_table = st.fixed_dictionaries(
+    {"id": plot_sometimes(st.sampled_from(["pl", "pl2", "p-3"])), "x": plot_sometimes(plot_axis),
+     "kind": plot_sometimes(st.sampled_from(["curve", "curve", "region"])), "curves": plot_sometimes(plot_curves),
+     "points": plot_sometimes(st.just(8))},
+    optional={"title": plot_sometimes(st.text(max_size=10)), "caption": plot_sometimes(st.text(max_size=10)),
+              "y": plot_sometimes(value_axis),
+              "family": plot_sometimes(st.fixed_dictionaries({"symbol": plot_sometimes(st.sampled_from(["S", "y", "x"])),
+                                                         "values": plot_sometimes(st.lists(plot_number, max_size=3))})),
+              "fix": plot_sometimes(st.dictionaries(st.sampled_from(["S", "y", "n", "q"]), plot_number, max_size=2)),
+              "shade": plot_sometimes(st.fixed_dictionaries({"expr": plot_sometimes(plot_expr)},
+                                                       optional={"where": plot_sometimes(any_formula),
+                                                                 "otherwise": plot_sometimes(plot_number),
+                                                                 "label": plot_sometimes(st.text(max_size=8))}))})
+
+
+@fuzz_settings(0.02)
+@given(st.lists(plot_table, min_size=1, max_size=2))
+def test_fuzz_plot_tables_draw_cleanly(tables):
+    """`[[plot]]` tables are read when a report is written: every problem is a
+    ClaimInputError naming the file, and every drawn SVG is well-formed XML."""
+    from xml.etree import ElementTree
+
+    from lawproof.report.plots import draw_plots
+
+    path = _TMP / "plots.claims.toml"
+    path.write_text(PLOT_HEAD + "".join(toml_file([("[[plot]]", t)]) for t in tables))
+    cf = assert_clean(lambda: lawproof.load(path))
+    if cf is None:
+        return
+    with wall_clock(120, "drawing"):
+        plots, problems = draw_plots(cf.theory)
+    for e in problems:
+        assert isinstance(e, ClaimInputError) and e.file == str(path), repr(e)
+    for plot in plots:
+        ElementTree.fromstring(plot.svg.encode())
 
 
 # -- byte-level mutation of the bundled packs --------------------------------------------

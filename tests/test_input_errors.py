@@ -268,3 +268,19 @@ def test_an_internal_error_in_the_cli_is_one_line_and_debug_shows_the_traceback(
     assert code == 1 and "internal error: KeyError" in err and "--debug" in err
     with pytest.raises(KeyError):
         main(["--debug", "check", "x.claims.toml"])
+
+
+# -- [[plot]] tables (read when a report is written) -----------------------------------------
+
+@pytest.mark.parametrize("where", ['x = { symbol = "x", from = 0, to = "10^400" }',
+                                   'x = { symbol = "x", from = 0, to = "exp(1000)" }',
+                                   'x = { symbol = "x", from = 0, to = 1 }\nfix = { n = "-10^400" }'])
+def test_a_plot_number_beyond_floats_is_an_input_error_not_an_overflow(tmp_path, where):
+    from lawproof.report.plots import draw_plots
+
+    path = tmp_path / "t.claims.toml"
+    path.write_text(HEAD + f'[[plot]]\nid = "pl"\n{where}\ncurves = [{{ expr = "x + n" }}]\n')
+    plots, problems = draw_plots(lawproof.load(path).theory)
+    assert not plots and len(problems) == 1, problems
+    e = problems[0]
+    assert "is too large to plot" in e.message and e.file == str(path) and e.line == 8 and e.fix
