@@ -284,3 +284,14 @@ def test_a_plot_number_beyond_floats_is_an_input_error_not_an_overflow(tmp_path,
     assert not plots and len(problems) == 1, problems
     e = problems[0]
     assert "is too large to plot" in e.message and e.file == str(path) and e.line == 8 and e.fix
+
+
+@pytest.mark.parametrize("formula", ["limit(sum(10, k, 5, 3)*x, x, 0) > 0", "limit(sqrt(-1)*x, x, 0) > 0",
+                                     "limit(ln(0)*x + sqrt(x - 1), x, 0) > 0"])
+def test_a_limit_of_a_term_undefined_everywhere_is_read_not_an_internal_error(formula):
+    # its guard is a false condition between numbers (sum(.., 5, 3) needs 3 >= 5 - 1), which
+    # SymPy's Piecewise failed to fold ("Invalid comparison of non-real zoo")
+    cf = lawproof.loads(one_claim(formula, "timeout = 1\n"), "t.claims.toml")
+    assert cf.claims[0].error is None
+    r = lawproof.check_file(cf).results[0]
+    assert r.verdict in ("refuted", "unknown"), (r.verdict, r.message)
