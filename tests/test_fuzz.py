@@ -129,9 +129,15 @@ def interval_of(lo: str, hi: str, left: str, right: str) -> str:
 interval = st.builds(interval_of, bound, bound, st.sampled_from("[("), st.sampled_from("])"))
 
 
+#: The built-in functions of one argument added with issues 13 and 15.
+TRIG = ["sin", "cos", "tan", "arcsin", "asin", "arccos", "acos", "arctan", "atan", "sinh", "cosh", "tanh",
+        "cbrt", "floor", "ceil"]
+
+
 def _term(inner):
     args = st.lists(inner, min_size=0, max_size=4).map(", ".join)
-    arity = {"sqrt": 1, "exp": 1, "ln": 1, "log": 1, "log2": 1, "log10": 1, "abs": 1, "f": 1, "g": 2}
+    arity = {"sqrt": 1, "exp": 1, "ln": 1, "log": 1, "log2": 1, "log10": 1, "abs": 1, "f": 1, "g": 2,
+             **dict.fromkeys(TRIG, 1), "Rf": 1, "Fn": 2}
     return st.one_of(
         st.tuples(st.sampled_from(sorted(arity)), st.lists(inner, min_size=2, max_size=2)).map(
             lambda t: f"{t[0]}({', '.join(t[1][:arity[t[0]]])})"),
@@ -151,7 +157,10 @@ def _term(inner):
         st.tuples(inner, var, bound).map(lambda t: f"limit({t[0]}, {t[1]}, {t[2]})"),
         st.tuples(inner, inner, var).map(lambda t: f"solve({t[0]} = {t[1]}, {t[2]})"),
         st.tuples(st.sampled_from(["argmin", "argmax"]), inner, var).map(lambda t: f"{t[0]}({t[1]}, {t[2]})"),
-        st.tuples(st.sampled_from(["f", "g"]), inner).map(lambda t: f"{t[0]}({t[1]})"),
+        st.tuples(st.sampled_from(["f", "g", "Rf", "Fn"]), inner).map(lambda t: f"{t[0]}({t[1]})"),
+        st.tuples(inner, st.sampled_from(["k", "k", "n", "x"]), bound, bound).map(
+            lambda t: f"sum({t[0]}, {t[1]}, {t[2]}, {t[3]})"),
+        st.tuples(st.sampled_from(TRIG), inner).map(lambda t: f"{t[0]}({t[1]})"),
     )
 
 
@@ -251,9 +260,11 @@ wild = st.recursive(scalar, lambda inner: st.one_of(
                     inner, max_size=3)), max_leaves=6)
 
 
-def sometimes(good, p_bad: int = 10):
-    """Mostly `good`, now and then a value of any type."""
-    return st.one_of(*([good] * p_bad), wild)
+def sometimes(good, p_bad: int = 10, bad=wild):
+    """Mostly `good`, now and then (about 1 in `p_bad`) `bad`, by default a value of any
+    type. (Not `one_of(good, ..., good, bad)`: hypothesis draws its branches far from
+    evenly, nor `i % p_bad == 0` for an integer i: it draws 0 one time in five.)"""
+    return st.integers(0, 10**6).flatmap(lambda i: bad if i % p_bad == p_bad // 2 + 1 else good)
 
 
 def toml_key(key: str) -> str:
@@ -347,6 +358,22 @@ variant = st.fixed_dictionaries(
               "var": wild, "at": wild, "says": wild})
 
 
+#: Function symbols (issue 13) the generated formulas call: Rf(x), Fn(x, y).
+FUNCTIONS = ('[functions.Rf]\nargs = ["a"]\ndomain = "(0, oo)"\nshape = ["nonincreasing", "convex"]\n'
+             'values = "(1, oo)"\n[functions.Fn]\nargs = ["u", "v"]\ndomain = ["(0, oo)", "[0, 1]"]\n'
+             'shape = ["decreasing in u", "increasing in v"]\ndifferentiable = true\n')
+shape_word = st.sampled_from(["increasing", "decreasing", "nondecreasing", "non-increasing", "convex", "concave",
+                              "positive", "nonnegative", "decreasing in u", "increasing in v", "increasing in q",
+                              "bogus", "", "convex in u"])
+function_table = st.fixed_dictionaries(
+    {"args": sometimes(st.one_of(st.just(["a"]), st.just(["u", "v"]), st.just("a"), st.just(["u", "u"]),
+                                 st.just(["x"]), st.just(["1a"]), st.just([])))},
+    optional={"domain": sometimes(st.one_of(interval, st.lists(interval, max_size=3))),
+              "shape": sometimes(st.lists(shape_word, max_size=3)),
+              "values": sometimes(st.one_of(interval, st.sampled_from(["(0, a]", "[u, oo)", "(x, oo)", "(1, 0)"]))),
+              "differentiable": sometimes(st.booleans()), "text": sometimes(st.text(max_size=5)), "bogus": wild})
+
+
 @st.composite
 def claim_files(draw, n_claims: int = 4) -> str:
     sections: list[tuple[str, dict]] = []
@@ -358,6 +385,8 @@ def claim_files(draw, n_claims: int = 4) -> str:
     syms = draw(st.one_of(st.just({"x": "(0, oo)", "y": "[0, 1]", "n": {"domain": "[1, 10]", "integer": True},
                                    "S": "[0, 1]", "R": "(1, oo)"}), symbols))
     sections.append(("[symbols]", syms))
+    for name in draw(st.lists(st.sampled_from(["Rf", "Fn", "x", "sqrt", "f"]), max_size=2, unique=True)):
+        sections.append((f"[functions.{name}]", draw(function_table)))
     sections.append(("[define]", draw(definitions)))
     for c in draw(st.lists(claim, min_size=0, max_size=n_claims)):
         sections.append(("[[claim]]", c))
@@ -380,13 +409,79 @@ def test_fuzz_generated_claim_files_load_cleanly(text):
     assert_clean(lambda: lawproof.loads(text, "fuzz.claims.toml"))
 
 
+FORMULA_HEAD = '[paper]\nid = "f"\n[symbols]\nx = "(0, oo)"\ny = "[0, 1]"\nn = { domain = "[1, 10]", integer = true }\n' \
+               'S = "[0, 1]"\nR = "(1, oo)"\n' + FUNCTIONS + '[define]\n"f(x)" = "x^2 + 1"\n"g(x, y)" = "x/y"\nK = "2"\n'
+
+
 @fuzz_settings(0.2)
 @given(any_formula)
 def test_fuzz_formulas_parse_cleanly(formula_text):
-    head = '[paper]\nid = "f"\n[symbols]\nx = "(0, oo)"\ny = "[0, 1]"\nn = { domain = "[1, 10]", integer = true }\n' \
-           'S = "[0, 1]"\nR = "(1, oo)"\n[define]\n"f(x)" = "x^2 + 1"\n"g(x, y)" = "x/y"\nK = "2"\n'
-    assert_clean(lambda: lawproof.loads(head + "[[claim]]\nid = \"c\"\nformula = " + toml_value(formula_text)
+    assert_clean(lambda: lawproof.loads(FORMULA_HEAD + "[[claim]]\nid = \"c\"\nformula = " + toml_value(formula_text)
                                         + "\n", "formula.claims.toml"))
+
+
+# -- [[plot]] tables, drawn ----------------------------------------------------------------
+
+PLOT_HEAD = ('[paper]\nid = "plots"\n[symbols]\nx = "(0, oo)"\ny = "[0, 1]"\nS = { domain = "[0, 1]", text = "a <b>" }\n'
+             'n = { domain = "[1, 10]", integer = true }\n[define]\n"f(x)" = "x^2 + S"\n')
+odd_plot_number = st.one_of(st.sampled_from([-1, "10^400", "-10^400", "exp(1000)", "1e-300", "x", "S", "sqrt(-1)",
+                                             "oo", "1/0", "ln(0)", "1e308", "2e308"]), number)
+plot_number = sometimes(st.sampled_from([0, 1, 2, 0.5, "1/2", "1e-3", "pi", 100]), 5, odd_plot_number)
+
+
+def plot_sometimes(good):
+    """Mostly `good` (a plot table has many keys: each is rarely of a wrong type)."""
+    return sometimes(good, 40)
+
+
+plot_axis = st.fixed_dictionaries(
+    {"symbol": plot_sometimes(st.sampled_from(["x", "x", "y", "S", "n", "q"])),
+     "from": plot_sometimes(sometimes(st.sampled_from([0, "1e-3", "1/2"]), 5, odd_plot_number)),
+     "to": plot_sometimes(sometimes(st.sampled_from([1, 2, 100, "pi"]), 5, odd_plot_number))},
+    optional={"scale": plot_sometimes(st.sampled_from(["linear", "log", "log", "sqrt"])),
+              "label": plot_sometimes(st.text(max_size=8))})
+value_axis = st.one_of(st.just({}), st.fixed_dictionaries({}, optional={
+    "from": plot_number, "to": plot_number, "scale": st.sampled_from(["linear", "log"]), "label": st.text(max_size=8)}),
+    plot_axis)
+plot_expr = st.one_of(*[term] * 4, mutated(term), st.sampled_from(["f(x)", "x^x^x", "1/(x - 1/2)", "exp(1000*x)",
+                                                                   "ln(x - 1)", "sqrt(S - x)", "min(x, S)", "x*S*y"]))
+plot_curves = st.lists(st.fixed_dictionaries({"expr": plot_sometimes(plot_expr)}, optional={"label": plot_sometimes(st.text(max_size=8))}),
+                       min_size=1, max_size=2)
+plot_table = st.fixed_dictionaries(
+    {"id": plot_sometimes(st.sampled_from(["pl", "pl2", "p-3"])), "x": plot_sometimes(plot_axis),
+     "kind": plot_sometimes(st.sampled_from(["curve", "curve", "region"])), "curves": plot_sometimes(plot_curves),
+     "points": plot_sometimes(st.just(8))},
+    optional={"title": plot_sometimes(st.text(max_size=10)), "caption": plot_sometimes(st.text(max_size=10)),
+              "y": plot_sometimes(value_axis),
+              "family": plot_sometimes(st.fixed_dictionaries({"symbol": plot_sometimes(st.sampled_from(["S", "y", "x"])),
+                                                         "values": plot_sometimes(st.lists(plot_number, max_size=3))})),
+              "fix": plot_sometimes(st.dictionaries(st.sampled_from(["S", "y", "n", "q"]), plot_number, max_size=2)),
+              "shade": plot_sometimes(st.fixed_dictionaries({"expr": plot_sometimes(plot_expr)},
+                                                       optional={"where": plot_sometimes(any_formula),
+                                                                 "otherwise": plot_sometimes(plot_number),
+                                                                 "label": plot_sometimes(st.text(max_size=8))}))})
+
+
+@fuzz_settings(0.02)
+@given(st.lists(plot_table, min_size=1, max_size=2))
+def test_fuzz_plot_tables_draw_cleanly(tables):
+    """`[[plot]]` tables are read when a report is written: every problem is a
+    ClaimInputError naming the file, and every drawn SVG is well-formed XML."""
+    from xml.etree import ElementTree
+
+    from lawproof.report.plots import draw_plots
+
+    path = _TMP / "plots.claims.toml"
+    path.write_text(PLOT_HEAD + "".join(toml_file([("[[plot]]", t)]) for t in tables))
+    cf = assert_clean(lambda: lawproof.load(path))
+    if cf is None:
+        return
+    with wall_clock(120, "drawing"):
+        plots, problems = draw_plots(cf.theory)
+    for e in problems:
+        assert isinstance(e, ClaimInputError) and e.file == str(path), repr(e)
+    for plot in plots:
+        ElementTree.fromstring(plot.svg.encode())
 
 
 # -- byte-level mutation of the bundled packs --------------------------------------------
@@ -437,7 +532,7 @@ def test_fuzz_mutated_packs_load_cleanly(which, other, edits):
 @st.composite
 def checkable_files(draw) -> str:
     head = ('[paper]\nid = "chk"\n[symbols]\nx = "(0, oo)"\ny = "[0, 1]"\nn = { domain = "[1, 10]", integer = true }\n'
-            'S = "[0, 1]"\nR = "(1, oo)"\n[define]\n"f(x)" = "x^2 + 1"\nK = "2"\n')
+            'S = "[0, 1]"\nR = "(1, oo)"\n' + FUNCTIONS + '[define]\n"f(x)" = "x^2 + 1"\nK = "2"\n')
     claims = draw(st.lists(st.one_of(formula, mutated(formula)), min_size=1, max_size=3))
     body = "".join(f'[[claim]]\nid = "c{i}"\ntimeout = 1\nformula = {toml_value(f)}\n' for i, f in enumerate(claims))
     return head + body

@@ -413,3 +413,30 @@ def test_a_cache_folder_that_is_a_file_is_refused(tmp_path, capsys, inside):
         main(["check", "--cache", str(blocker / "sub" if inside else blocker), "x.claims.toml"])
     err = capsys.readouterr().err
     assert stop.value.code == 2 and "a-file' is a file" in err and "Traceback" not in err
+
+
+# -- [[plot]] tables (read when a report is written) -----------------------------------------
+
+@pytest.mark.parametrize("where", ['x = { symbol = "x", from = 0, to = "10^400" }',
+                                   'x = { symbol = "x", from = 0, to = "exp(1000)" }',
+                                   'x = { symbol = "x", from = 0, to = 1 }\nfix = { n = "-10^400" }'])
+def test_a_plot_number_beyond_floats_is_an_input_error_not_an_overflow(tmp_path, where):
+    from lawproof.report.plots import draw_plots
+
+    path = tmp_path / "t.claims.toml"
+    path.write_text(HEAD + f'[[plot]]\nid = "pl"\n{where}\ncurves = [{{ expr = "x + n" }}]\n')
+    plots, problems = draw_plots(lawproof.load(path).theory)
+    assert not plots and len(problems) == 1, problems
+    e = problems[0]
+    assert "is too large to plot" in e.message and e.file == str(path) and e.line == 8 and e.fix
+
+
+@pytest.mark.parametrize("formula", ["limit(sum(10, k, 5, 3)*x, x, 0) > 0", "limit(sqrt(-1)*x, x, 0) > 0",
+                                     "limit(ln(0)*x + sqrt(x - 1), x, 0) > 0"])
+def test_a_limit_of_a_term_undefined_everywhere_is_read_not_an_internal_error(formula):
+    # its guard is a false condition between numbers (sum(.., 5, 3) needs 3 >= 5 - 1), which
+    # SymPy's Piecewise failed to fold ("Invalid comparison of non-real zoo")
+    cf = lawproof.loads(one_claim(formula, "timeout = 1\n"), "t.claims.toml")
+    assert cf.claims[0].error is None
+    r = lawproof.check_file(cf).results[0]
+    assert r.verdict in ("refuted", "unknown"), (r.verdict, r.message)

@@ -239,3 +239,11 @@ def test_a_file_that_cannot_be_read_leaves_the_report_folder_alone(tmp_path, cap
     assert main(["report", str(bad), "--out", str(out)]) != 0
     assert "not writing reports" in capsys.readouterr().err
     assert {f: (out / f).read_bytes() for f in files_under(out)} == before
+
+
+def test_cli_fuzz_run_finds_no_traceback():
+    """A few runs of tests/cli_fuzz.py, the documented longer CLI fuzz run."""
+    from cli_fuzz import run
+
+    summary = run(runs=4, seed=16, run_limit=120)
+    assert summary.files == 4 and not summary.findings, "\n".join(summary.lines(3))

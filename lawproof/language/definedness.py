@@ -109,6 +109,20 @@ def lost(recorded: list[Formula], terms: list[sympy.Expr]) -> list[Formula]:
             if c not in visible or (isinstance(c, Atom) and c.op != "!=" and (c.lhs - c.rhs).is_number)]
 
 
+def fails_plainly(c: Formula) -> bool:
+    """Whether a condition between two numbers certainly fails (`-1 >= 0`, or a side
+    that is no real number, as `zoo` of `ln(0)`)."""
+    if not isinstance(c, Atom):
+        return False
+    gap = c.lhs - c.rhs
+    if not gap.is_number:
+        return False
+    if gap.is_extended_real is False or gap.has(sympy.zoo, sympy.nan):
+        return True
+    return {"=": gap.is_zero, "!=": gap.is_nonzero, ">": gap.is_positive, ">=": gap.is_nonnegative,
+            "<": gap.is_negative, "<=": gap.is_nonpositive}.get(c.op) is False
+
+
 _RELATION = {"=": sympy.Eq, "!=": sympy.Ne, "<": sympy.Lt, "<=": sympy.Le, ">": sympy.Gt, ">=": sympy.Ge}
 
 
@@ -116,6 +130,9 @@ def guarded(value: sympy.Expr, conditions: list[Atom]) -> sympy.Expr:
     """`value` where every condition holds and undefined (`nan`) elsewhere, as one term:
     `Piecewise((value, conditions), (nan, True))`. The symbolic layer turns it into a
     conjunct of the comparison it stands in."""
+    if any(fails_plainly(c) for c in conditions):
+        # what the Piecewise folds to; SymPy's folding may raise comparing such numbers
+        return sympy.nan
     relations = sympy.And(*(_RELATION[c.op](c.lhs, c.rhs, evaluate=False) for c in conditions))
     return sympy.Piecewise((value, relations), (sympy.nan, True))
 

@@ -220,12 +220,16 @@ class _Reader:
 
     def number(self, value: Any, where: str) -> Fraction:
         expr = self.term(value, where)
-        if expr.is_Rational:
-            return Fraction(int(expr.p), int(expr.q))
         try:
-            return Fraction(float(mp_value(expr, {}, DIGITS)))
+            number = Fraction(int(expr.p), int(expr.q)) if expr.is_Rational else \
+                Fraction(float(mp_value(expr, {}, DIGITS)))
+            float(number)  # a plot draws floats: a value beyond them (10^400) cannot be drawn
         except (Undefined, ValueError) as e:
             raise self.fail(f"{where} is not a real number ({e})", "give a number such as 0.5 or 1/2") from None
+        except OverflowError:
+            raise self.fail(f"{where} = {value} is too large to plot (beyond 1.8e308)",
+                            "give a number such as 0.5 or 1/2") from None
+        return number
 
     def axis(self, raw: Any, name: str, *, needs_symbol: bool, needs_range: bool) -> Axis:
         if not isinstance(raw, dict):
