@@ -82,8 +82,8 @@ class Qepcad:
                 raise BackendTimeout(f"QEPCAD B gave no answer within its CPU limit of {timeout:g} s")
             before = _children_cpu()
             try:
-                with subprocess.Popen([self.executable, f"+N{cells}"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                      stderr=subprocess.PIPE, text=True, env=env) as child:
+                with subprocess.Popen([self.executable, f"+N{cells}"], stdin=subprocess.PIPE,
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) as child:
                     _limit_cpu(child.pid, left)
                     try:
                         stdout, stderr = child.communicate(script, timeout=wall_safety_seconds(left))
