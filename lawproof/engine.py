@@ -44,7 +44,7 @@ from .proofs.powers import decide_powers, is_power_claim
 from .regions import region_evidence
 from .symbolic import decide_identity, definedness, derive_optimum, derived_steps, expand, normalize
 from .symbolic.reductions import reduce as reduce_claim
-from .language.timeout import LIMIT_MESSAGE, ClaimLimit, SafetyNetHit, net, running, watching
+from .language.timeout import LIMIT_MESSAGE, ClaimLimit, SafetyNetHit, net, record, running, watching
 from . import numeric
 from .numeric import interval
 from .numeric.sample import RECHECK_DIGITS
@@ -288,6 +288,9 @@ def _checked(claim: Claim, theory: Theory, derivations: bool) -> tuple[Result, b
         except ClaimInputError as e:
             result = Result(verdict="error", method="input", seconds=0.0,
                             message=str(e.located(file=theory.path, claim=claim.id)), **base)
+        except SafetyNetHit as e:
+            record(str(e))  # (recorded where it fired; this keeps it if that was another watcher's)
+            result = Result(verdict="unknown", method="", seconds=0.0, **base)  # no method reached an end
         except Exception as e:  # noqa: BLE001
             # A failure inside a backend (or a bug of lawproof: AttributeError, IndexError,
             # SymPy's GeneratorsError, ...) is reported on this claim; the others still run.
@@ -357,7 +360,7 @@ def _safety_net_fired(result: Result, fired: list[str], limit: ClaimLimit) -> Re
         stopped, said = f"stopped at its limit of {limit.seconds:g} CPU seconds", said
     else:
         stopped, said = "stopped by a safety net", f"a safety net fired ({said})"
-    result.verdict, result.method = "unknown", f"{stopped} ({result.method})"
+    result.verdict, result.method = "unknown", stopped + (f" ({result.method})" if result.method else "")
     result.message = (f"{said}; the result would depend on the machine's speed and load, so the claim is "
                       "left undecided: raise its timeout or simplify it")
     return result
@@ -778,8 +781,11 @@ def _prove_beyond_smt(normalized: Formula, domains: dict, claim: Claim,
     for red, target in targets:
         method = "interval branch and bound (arb)" + (f" on the reduction ({red.name})" if red else "")
         try:
-            found = interval.prove(target, domains, max_boxes=INTERVAL_BOXES,
-                                   deadline=net(claim.timeout, method).at)
+            guard = net(claim.timeout, method)
+            with running(method):
+                found = interval.prove(target, domains, max_boxes=INTERVAL_BOXES, deadline=guard.at)
+                if guard.claim is not None and guard.left() <= 0:
+                    guard.fired()  # the claim's limit, not the search's own net, ended it
         except OutsideFragment as e:
             ev.tried.append(f"{method}: not applicable - {e}")
             continue
