@@ -39,12 +39,12 @@ from .numeric import (Undecided, Undefined, atom_values, exact_sign, exact_truth
 from .proofs import decide, holds_at
 from .proofs.functions import Abstraction, abstract, concrete_functions, uses_functions, with_functions
 from .proofs.bounds import prove as certified_bounds
-from .proofs.kkt import decide_reduced, kkt_normalize
+from .proofs.kkt import KktReport, decide_reduced, kkt_normalize
 from .proofs.powers import decide_powers, is_power_claim
 from .regions import region_evidence
 from .symbolic import decide_identity, definedness, derive_optimum, derived_steps, expand, normalize
 from .symbolic.reductions import reduce as reduce_claim
-from .language.timeout import safety_seconds, watching
+from .language.timeout import LIMIT_MESSAGE, ClaimLimit, SafetyNetHit, net, record, running, watching
 from . import numeric
 from .numeric import interval
 from .numeric.sample import RECHECK_DIGITS
@@ -56,10 +56,12 @@ SEARCH_POINTS = 160
 #: Boxes the interval prover may examine per target (the claim, or a reduction of it).
 #: The box budget is what ends an interval search, so that verdicts and reports do not
 #: depend on machine speed; the CPU-time deadline (`safety_seconds` of the claim's
-#: timeout per target) is only a safety net.
+#: timeout per target, or the claim's limit) is only a safety net.
 INTERVAL_BOXES = 4000
 #: Precisions for a counterexample whose violation is below the 50-digit tolerance.
 MORE_DIGITS = (100, 200)
+#: The note in a claim's evidence when its report-only evidence was left out.
+REPORT_EVIDENCE_CUT = "report-only evidence (closed forms, derived region) left out"
 
 
 @dataclass
@@ -261,8 +263,12 @@ def check_claim(claim: Claim, theory: Theory, *, derivations: bool = True,
 
 def _checked(claim: Claim, theory: Theory, derivations: bool) -> tuple[Result, bool]:
     """The claim's result, and whether a cache may keep it: not an error (which may
-    come from a bug or a backend's failure), and no safety net fired (its result
-    depends on the machine)."""
+    come from a bug or a backend's failure), and no safety net or limit fired (its
+    result depends on the machine).
+
+    The claim's `timeout` is also the CPU seconds its whole check may take (its
+    ClaimLimit): the verdict's checks first, then the evidence only reports show, with
+    what is left."""
     start = time.perf_counter()
     base = dict(paper=theory.id, claim=claim.id, expect=claim.expect, says=claim.says,
                 where=claim.where, formula=claim.text if not claim.assume_text
@@ -273,21 +279,52 @@ def _checked(claim: Claim, theory: Theory, derivations: bool) -> tuple[Result, b
     if not claim.check:
         return Result(verdict="not-checkable", method="declared by the file", seconds=0.0,
                       reason=claim.reason, **base), False
+    limit = ClaimLimit(claim.timeout)
+    left_out: list[str] = []
     with watching() as fired:
         try:
-            result = _check(claim, theory, base, derivations)
+            with limit.active():
+                result, reportable = _check(claim, theory, base)
+            if derivations and reportable and not fired:
+                left_out = _add_report_evidence(result, claim, theory, limit)
         except ClaimInputError as e:
             result = Result(verdict="error", method="input", seconds=0.0,
                             message=str(e.located(file=theory.path, claim=claim.id)), **base)
+        except SafetyNetHit as e:
+            record(str(e))  # (recorded where it fired; this keeps it if that was another watcher's)
+            result = Result(verdict="unknown", method="", seconds=0.0, **base)  # no method reached an end
         except Exception as e:  # noqa: BLE001
             # A failure inside a backend (or a bug of lawproof: AttributeError, IndexError,
             # SymPy's GeneratorsError, ...) is reported on this claim; the others still run.
             result = _declined(e, base) or Result(verdict="error", method="internal", seconds=0.0,
                                                   message=f"{type(e).__name__}: {e}", **base)
     if fired:
-        result = _safety_net_fired(result, fired)
+        result = _safety_net_fired(result, fired, limit)
     result.seconds = time.perf_counter() - start
-    return result, not fired and result.verdict != "error"
+    return result, not fired and not left_out and result.verdict != "error"
+
+
+def _add_report_evidence(result: Result, claim: Claim, theory: Theory, limit: ClaimLimit) -> list[str]:
+    """Add the closed forms behind the claim's optimality statements and its derived
+    region, which only reports show, computed after the verdict with what is left of the
+    claim's limit. If that runs out they are left out with a note; the verdict stands
+    (it does not use them). Returns what cut them short (empty: nothing)."""
+    with watching(isolated=True) as cut:
+        try:
+            with limit.active(REPORT_EVIDENCE_CUT.removesuffix(" left out")):
+                closed_forms = _derivations(claim, theory)
+                lines = [(w, sympy.sstr(e)) for w, e in closed_forms]
+                if claim.region is not None:
+                    lines.extend(region_evidence(claim, theory))
+        except SafetyNetHit as e:
+            cut = cut or [str(e)]
+    ev = result.evidence
+    if cut:
+        ev.tried.append(f"{REPORT_EVIDENCE_CUT}: " + "; ".join(cut))
+    else:
+        ev.closed_forms = closed_forms
+        ev.derivation[:0] = lines
+    return cut
 
 
 def _declined(e: Exception, base: dict) -> Result | None:
@@ -309,21 +346,25 @@ def _declined(e: Exception, base: dict) -> Result | None:
     return result
 
 
-def _safety_net_fired(result: Result, fired: list[str]) -> Result:
-    """A safety net cut something short while the claim was checked: what
-    came after depends on the machine, so the claim is unknown, and the evidence says
-    where the net fired (docs/budgets.md)."""
+def _safety_net_fired(result: Result, fired: list[str], limit: ClaimLimit) -> Result:
+    """A safety net, or the claim's limit, cut something short while the claim was
+    checked: what came after depends on the machine, so the claim is unknown, and the
+    evidence says what ran past which net (docs/budgets.md)."""
     ev = result.evidence
-    ev.tried.extend(f"safety net: {what}" for what in dict.fromkeys(fired))
+    ev.tried.extend(f"safety net: {what}" for what in fired)
     if result.verdict != "unknown":
         ev.tried.append(f"the verdict reached past the safety net ({result.verdict}"
                         + (f": {result.message}" if result.message else "") + ") is not given")
     ev.counterexample, ev.witnesses, ev.values, ev.instances, ev.artifact = {}, [], [], [], ""
     ev.functions = {}
-    result.verdict, result.method = "unknown", f"stopped by a safety net ({result.method})"
-    result.message = ("a safety net fired (" + "; ".join(dict.fromkeys(fired)) + "); the result "
-                      "would depend on the machine's speed and load, so the claim is left undecided: raise "
-                      "its timeout or simplify it")
+    said = "; ".join(fired)
+    if any(what.startswith(LIMIT_MESSAGE) for what in fired):
+        stopped, said = f"stopped at its limit of {limit.seconds:g} CPU seconds", said
+    else:
+        stopped, said = "stopped by a safety net", f"a safety net fired ({said})"
+    result.verdict, result.method = "unknown", stopped + (f" ({result.method})" if result.method else "")
+    result.message = (f"{said}; the result would depend on the machine's speed and load, so the claim is "
+                      "left undecided: raise its timeout or simplify it")
     return result
 
 
@@ -335,21 +376,25 @@ def _text(values: dict[sympy.Symbol, Fraction]) -> dict[str, str]:
     return {s.name: str(v) for s, v in sorted(values.items(), key=lambda kv: kv[0].name)}
 
 
-def _check(claim: Claim, theory: Theory, base: dict, derivations: bool) -> Result:
+def _check(claim: Claim, theory: Theory, base: dict) -> tuple[Result, bool]:
+    """The claim's verdict, and whether reports may show closed forms and a derived
+    region beside it (`_add_report_evidence`)."""
     domains = _domains(theory)
     if _mentions_functions(claim, theory):
         plain = normalize(claim, theory, seconds=claim.timeout)
         if uses_functions(plain, theory.functions):
-            return _check_functional(plain, claim, theory, base, domains)
+            return _check_functional(plain, claim, theory, base, domains), False
     normalized, kkt = kkt_normalize(claim, theory, domains)  # certified optima in first-order form
     if any(e.has(Optimal) for node in normalized.walk() for e in node.exprs()):
-        return _check_implicit_optima(normalized, claim, base, domains)
-    closed_forms = _derivations(claim, theory) if derivations else []
-    ev = Evidence(derivation=[(w, sympy.sstr(e)) for w, e in closed_forms], closed_forms=closed_forms)
-    if claim.region is not None and derivations:
-        ev.derivation.extend(region_evidence(claim, theory))
-    ev.derivation.extend(kkt.evidence())
+        return _check_implicit_optima(normalized, claim, base, domains), False
+    ev = Evidence(derivation=list(kkt.evidence()))
     ev.tried.extend(kkt.notes())
+    return _decide(normalized, kkt, claim, base, domains, ev), True
+
+
+def _decide(normalized: Formula, kkt: KktReport, claim: Claim, base: dict, domains: dict[sympy.Symbol, Domain],
+            ev: Evidence) -> Result:
+    """The verdict of a claim in normal form, by the sound methods in turn, then sampling."""
 
     def result(verdict: str, method: str, message: str = "") -> Result:
         return Result(verdict=verdict, method=kkt.label(method), seconds=0.0, normalized=to_text(normalized),
@@ -412,7 +457,8 @@ def _check(claim: Claim, theory: Theory, base: dict, derivations: bool) -> Resul
     points = CROSS_CHECK_POINTS if proved_by else SEARCH_POINTS
     try:
         # a fixed number of points, no deadline: the report must not depend on machine speed
-        report = search(normalized, domains, points)
+        with running("sampling"):
+            report = search(normalized, domains, points)
     except (ValueError, TypeError) as e:
         # a term the numeric layer cannot evaluate: the claim stays undecided
         ev.tried.append(f"sampling: not applicable - {e}")
@@ -737,8 +783,11 @@ def _prove_beyond_smt(normalized: Formula, domains: dict, claim: Claim,
     for red, target in targets:
         method = "interval branch and bound (arb)" + (f" on the reduction ({red.name})" if red else "")
         try:
-            found = interval.prove(target, domains, max_boxes=INTERVAL_BOXES,
-                                   deadline=time.process_time() + safety_seconds(claim.timeout))
+            guard = net(claim.timeout, method)
+            with running(method):
+                found = interval.prove(target, domains, max_boxes=INTERVAL_BOXES, deadline=guard.at)
+                if guard.claim is not None and guard.left() <= 0:
+                    guard.fired()  # the claim's limit, not the search's own net, ended it
         except OutsideFragment as e:
             ev.tried.append(f"{method}: not applicable - {e}")
             continue

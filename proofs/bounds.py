@@ -272,7 +272,7 @@ class BoundsOutcome:
 def prove(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 5.0) -> BoundsOutcome:
     """Prove `f` (free symbols universal over `domains`) by certified bounds, refining
     them level by level (LEVELS); each level's z3 query has an equal share of the z3
-    budget of `timeout` (and of its wall-clock safety net). Raises OutsideFragment when a term has no rule (or the claim
+    budget of `timeout` (and of its CPU safety net). Raises OutsideFragment when a term has no rule (or the claim
     has no transcendental term: plain SMT decides it)."""
     start = time.perf_counter()
     share = timeout / len(LEVELS)  # its z3 budget (rlimit) and its safety net

@@ -77,8 +77,8 @@ _ZERO = sympy.Integer(0)
 #: z3's resources for each side condition of a certificate (a count, so the certificate
 #: does not depend on the machine's speed): those of the bundled packs need at most
 #: about 170 000 (0.15 s); a Hessian minor z3 cannot settle quickly would only delay
-#: the quantified encoding. The wall-clock limit is only a safety net: `wall_safety_seconds`
-#: of the seconds this budget stands for (the floor, 8 s).
+#: the quantified encoding. The CPU-time limit is only a safety net: `safety_seconds`
+#: of the seconds this budget stands for, or the claim's limit if sooner.
 SIDE_CONDITION_RLIMIT = 400_000
 SIDE_CONDITION_SECONDS = SIDE_CONDITION_RLIMIT / RLIMIT_PER_SECOND
 Domains = dict[sympy.Symbol, Domain]

@@ -11,11 +11,15 @@ region with z3.
 """
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import itertools
+import math
 import os
 import re
+import resource
 import shutil
+import signal
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -27,7 +31,7 @@ import z3
 
 from lawproof.language.domain import Domain
 from lawproof.language.errors import BackendTimeout, BackendUnavailable, LawproofError, OutsideFragment
-from lawproof.language.timeout import record, wall_safety_seconds
+from lawproof.language.timeout import net, wall_safety_seconds
 from lawproof.language.formula import (And, Atom, Binder, Formula, Not, Or, Quantified, Truth, conj, disj,
                               free_symbols, nnf)
 from lawproof.language.parser import Namespace, parse_formula
@@ -55,7 +59,7 @@ class QeBackend(Protocol):
     """A quantifier-elimination program: takes a QEPCAD script, returns its transcript."""
 
     def run(self, script: str, timeout: float) -> str:
-        """The program's whole output; BackendTimeout when `timeout` seconds pass."""
+        """The program's whole output; BackendTimeout when it has used `timeout` CPU seconds."""
         ...
 
 
@@ -71,23 +75,47 @@ class Qepcad:
         env = dict(os.environ)
         if self.home is not None:
             env["qe"] = self.home
-        deadline = time.perf_counter() + timeout
-        cells = self.cells
+        cells, used = self.cells, 0.0
         while True:
-            left = deadline - time.perf_counter()
+            left = timeout - used
+            if left <= 0:
+                raise BackendTimeout(f"QEPCAD B gave no answer within its CPU limit of {timeout:g} s")
+            before = _children_cpu()
             try:
-                if left <= 0:
-                    raise subprocess.TimeoutExpired(self.executable, timeout)
-                done = subprocess.run([self.executable, f"+N{cells}"], input=script, text=True,
-                                      capture_output=True, timeout=left, env=env, check=False)
-            except subprocess.TimeoutExpired:
-                raise BackendTimeout(f"QEPCAD B gave no answer within {timeout:g} s") from None
+                with subprocess.Popen([self.executable, f"+N{cells}"], stdin=subprocess.PIPE,
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) as child:
+                    _limit_cpu(child.pid, left)
+                    try:
+                        stdout, stderr = child.communicate(script, timeout=wall_safety_seconds(left))
+                    except subprocess.TimeoutExpired:
+                        child.kill()
+                        child.communicate()
+                        raise BackendTimeout(f"QEPCAD B gave no answer within {wall_safety_seconds(left):g} s "
+                                             "of wall-clock time (its safety net)") from None
             except OSError as e:
                 raise BackendUnavailable(f"cannot run {self.executable}: {e.strerror}. {INSTALL_HINT}") from None
-            transcript = done.stdout + done.stderr
+            used += _children_cpu() - before
+            if child.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+                raise BackendTimeout(f"QEPCAD B gave no answer within its CPU limit of {timeout:g} s")
+            transcript = stdout + stderr
             if "Too few cells reclaimed" not in transcript or cells >= MAX_CELLS:
                 return transcript
             cells *= 16
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _limit_cpu(pid: int, seconds: float) -> None:
+    """Limit the child's CPU time (SIGXCPU, then SIGKILL a second later); set from this
+    side, since setting it in the child before exec is unsafe with threads running."""
+    soft = max(1, math.ceil(seconds))
+    prlimit = getattr(resource, "prlimit", None)  # Linux; elsewhere the wall-clock net only
+    if prlimit is not None:
+        with contextlib.suppress(OSError):  # it may have ended already
+            prlimit(pid, resource.RLIMIT_CPU, (soft, soft + 1))
 
 
 def find_qepcad() -> Qepcad | None:
@@ -231,15 +259,17 @@ def eliminate(f: Formula, domains: dict[sympy.Symbol, Domain], params: list[symp
             raise BackendUnavailable(INSTALL_HINT)
     script = problem.script()
     out = QeOutcome("failed", script=script)
+    guard = net(timeout, "quantifier elimination by QEPCAD B")
     try:
-        # QEPCAD's work is bounded by its cell memory (+N); the wall clock is only a safety net
-        transcript = backend.run(script, wall_safety_seconds(timeout))
+        # QEPCAD's work is bounded by its cell memory (+N); its CPU time only by a safety
+        # net: ten times the budget, or what is left of the claim's limit
+        transcript = backend.run(script, max(guard.left(), 0.0))
         out.answer = answer_text(transcript)
         out.region = read_answer(out.answer, problem)
         out.status = "eliminated"
     except BackendTimeout as e:
-        out.status, out.detail = "timeout", f"{e}, the wall-clock safety net ({_size(problem)})"
-        record(f"quantifier elimination by QEPCAD B: {out.detail}")
+        out.status, out.detail = "timeout", f"{e}, a safety net ({_size(problem)})"
+        guard.fired()
     except QeFailed as e:
         out.detail = str(e)
     out.seconds = time.perf_counter() - start

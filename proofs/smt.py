@@ -15,17 +15,17 @@ import z3
 from lawproof.language.domain import Domain
 from lawproof.language.errors import OutsideFragment
 from lawproof.language.formula import Binder, Formula, Not, Quantified, free_symbols, nnf
-from lawproof.language.timeout import RLIMIT_PER_SECOND, record, rlimit_for, wall_safety_seconds, z3_fired
+from lawproof.language.timeout import RLIMIT_PER_SECOND, interrupting, rlimit_for
 
 from .shrink import candidates
 from .translate import Translator, lift_existentials
 
 #: Budget per shrinking step, in z3 resource units (deterministic: the same
 #: counterexample on a busy machine as on an idle one; the bundled papers' largest step
-#: uses 0.19 million). Its wall-clock safety net is `wall_safety_seconds` of the seconds
-#: this budget stands for (the floor, 8 s).
+#: uses 0.19 million). Its CPU safety net is `safety_seconds` of the seconds this
+#: budget stands for, or the claim's limit if sooner.
 SHRINK_CHECK_RLIMIT = 2_000_000
-SHRINK_CHECK_MS = int(1000 * wall_safety_seconds(SHRINK_CHECK_RLIMIT / RLIMIT_PER_SECOND))
+SHRINK_CHECK_SECONDS = SHRINK_CHECK_RLIMIT / RLIMIT_PER_SECOND
 
 #: Called with every outcome `decide` returns (its SMT-LIB2 text and z3's answer on
 #: it): the test suite registers one to replay every query lawproof writes with a
@@ -77,8 +77,9 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
 
     The budget is z3's own resource count, deterministic: `rlimit` units, by default
     `rlimit_for(timeout)`; it gives the same answer on a busy machine as on an idle
-    one. The wall clock only bounds the query as a safety net (`wall_safety_seconds(timeout)`);
-    when it fires the outcome is unknown, its detail says so and `record` notes it.
+    one. A CPU-time safety net (`safety_seconds(timeout)`, or the claim's limit if sooner)
+    only bounds the query against z3 work its count misses: when it fires the watchdog
+    interrupts z3, the outcome is unknown, its detail says so and it is recorded.
 
     `fixed` pins free symbols to exact values by constraints rather than by
     substitution: SymPy would evaluate sqrt(-2) to a complex number and lose
@@ -100,16 +101,14 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
     solver = z3.Solver(ctx=tr.ctx)
     budget = rlimit if rlimit is not None else rlimit_for(timeout)
     solver.set("rlimit", budget)
-    solver.set("timeout", max(1, int(wall_safety_seconds(timeout) * 1000)))
     for s in free:
         solver.add(*tr.domain_constraints(s, domains[s], scope))
     for s, v in (fixed or {}).items():
         solver.add(tr.var(s) == tr.value(v))
     solver.add(tr.formula(negation, scope))
     smt2 = canonical_smt2(solver.to_smt2())
-    began = time.perf_counter()
-    verdict = solver.check()
-    elapsed = time.perf_counter() - began
+    with interrupting(tr.ctx.interrupt, timeout, "a z3 query") as net:
+        verdict = solver.check()
     out = SmtOutcome("unknown", smt2=smt2, negation=negation, witnesses=[b.symbol for b in witnesses],
                      witness_domains={b.symbol: b.domain for b in witnesses})
     if verdict == z3.unsat:
@@ -132,10 +131,8 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
                 ", ".join(b.symbol.name for b in f.binders)
     else:
         why = solver.reason_unknown()
-        if z3_fired(why, elapsed, wall_safety_seconds(timeout)):
-            out.detail = (f"z3 ran past the wall-clock safety net of {wall_safety_seconds(timeout):g} s "
-                          f"before its budget of {budget} resource units ran out ({why})")
-            record(out.detail)
+        if net.said:
+            out.detail = f"z3 was interrupted before its budget of {budget} resource units ran out: {net.said}"
         elif "resource limit" in why or "canceled" in why:  # z3 says either when the rlimit runs out
             out.detail = f"z3 returned unknown: its budget of {budget} resource units ran out"
         else:
@@ -171,16 +168,11 @@ def _shrunk(solver: z3.Solver, tr: Translator, order: list[sympy.Symbol],
     it any value, e.g. 0 for `u` in [2, 5]: it is first kept in its domain (`inside`)
     whenever that stays satisfiable, so no reported value lies outside its domain."""
     model = solver.model()
-    solver.set("timeout", SHRINK_CHECK_MS)
     solver.set("rlimit", SHRINK_CHECK_RLIMIT)
 
     def check() -> z3.CheckSatResult:
-        began = time.perf_counter()
-        answer = solver.check()
-        if answer == z3.unknown and z3_fired(solver.reason_unknown(), time.perf_counter() - began,
-                                             SHRINK_CHECK_MS / 1000):
-            record(f"a shrinking step ran past z3's wall-clock safety net of {SHRINK_CHECK_MS} ms")
-        return answer
+        with interrupting(tr.ctx.interrupt, SHRINK_CHECK_SECONDS, "a step of shrinking a counterexample"):
+            return solver.check()
     for s in order:
         if inside and inside.get(s):
             solver.push()

@@ -14,7 +14,6 @@ OutsideFragment: it is passed on, never forced.
 from __future__ import annotations
 
 import itertools
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -25,17 +24,18 @@ import z3
 from lawproof.language.domain import Domain
 from lawproof.language.errors import OutsideFragment
 from lawproof.language.functions import Cbrt
-from lawproof.language.timeout import RLIMIT_PER_SECOND, record, wall_safety_seconds, z3_fired
+from lawproof.language.timeout import RLIMIT_PER_SECOND, interrupting
 from lawproof.language.formula import (And, Atom, Binder, Bound, Formula, Iff, Implies, Not, Or, Quantified,
                               Truth, conj, disj, free_symbols)
 
 _FLIP = {"=": "=", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 #: Budget of one sign proof for a denominator or factor, in z3 resource units (what
 #: about 0.3 s of solving counts; the bundled papers' largest uses 2,600). The proved
-#: sign decides how a relation is translated, so it is a budget, not a clock; the
-#: wall-clock timeout is only its safety net (`wall_safety_seconds`: the floor, 8 s).
+#: sign decides how a relation is translated, so it is a budget, not a clock; its
+#: CPU safety net (`safety_seconds`, or the claim's limit if sooner) only catches what
+#: z3's count misses.
 SIGN_RLIMIT = 600_000
-SIGN_TIMEOUT_MS = int(1000 * wall_safety_seconds(SIGN_RLIMIT / RLIMIT_PER_SECOND))
+SIGN_SECONDS = SIGN_RLIMIT / RLIMIT_PER_SECOND
 
 
 @dataclass
@@ -237,7 +237,7 @@ class Translator:
         key = (f, tuple(sorted(((s.name, scope.get(s)) for s in syms), key=str)))
         if key in self._signs:
             return self._signs[key]
-        result = 0
+        result, cut = 0, False
         if all(s in scope for s in syms):
             try:
                 guards = []
@@ -251,20 +251,17 @@ class Translator:
                 for candidate, rel in ((1, t <= 0), (-1, t >= 0)):
                     solver = z3.Solver(ctx=self.ctx)
                     solver.set("rlimit", SIGN_RLIMIT)
-                    solver.set("timeout", SIGN_TIMEOUT_MS)
                     solver.add(*guards, rel)
-                    began = time.perf_counter()
-                    answer = solver.check()
+                    with interrupting(self.ctx.interrupt, SIGN_SECONDS, f"a sign proof for {sympy.sstr(f)}") as net:
+                        answer = solver.check()
+                    cut = cut or bool(net.said)
                     if answer == z3.unsat:
                         result = candidate
                         break
-                    if answer == z3.unknown and z3_fired(solver.reason_unknown(), time.perf_counter() - began,
-                                                         SIGN_TIMEOUT_MS / 1000):
-                        record(f"a sign proof for {sympy.sstr(f)} ran past z3's wall-clock safety net "
-                               f"of {SIGN_TIMEOUT_MS} ms")
             except OutsideFragment:
                 result = 0
-        self._signs[key] = result
+        if not cut:  # a sign the net cut short is not known: another query may prove it
+            self._signs[key] = result
         return result
 
     # -- terms --------------------------------------------------------------------

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import lawproof
+from lawproof.cache import ResultCache
 from lawproof.language import timeout as budget
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,7 +74,6 @@ def test_a_nested_limit_keeps_the_outer_net_armed():
 
 def test_a_claim_whose_safety_net_fires_is_unknown_and_says_so(monkeypatch):
     monkeypatch.setattr(budget, "SAFETY_FACTOR", 1e-6)
-    monkeypatch.setattr(budget, "SAFETY_FLOOR", 0.0)  # z3's wall-clock nets too
     # enough SymPy work for the kernel's CPU timer, which counts in ticks, to fire
     text = IDENTITY.replace('"(x + 1)^2 = x^2 + 2*x + 1"', f'"(x + 1)^16 = {POWER_16}"')
     r = lawproof.check_file(lawproof.loads(text, "b.toml")).results[0]
@@ -86,6 +86,59 @@ def test_a_claim_whose_safety_net_fires_is_unknown_and_says_so(monkeypatch):
     again = lawproof.check_file(lawproof.loads(IDENTITY, "b.toml")).results[0]
     assert again.verdict == "proved"
     assert not any("safety net" in t for t in again.evidence.tried)
+
+
+def test_the_claims_limit_clips_every_net_and_names_what_ran():
+    limit = budget.ClaimLimit(0.05)
+    with budget.watching() as fired:
+        with pytest.raises(budget.SafetyNetHit, match="the claim's limit of 0.05 CPU seconds ran out during "
+                                                        "a long step"):
+            with limit.active():
+                assert budget.net(100.0, "a z3 query").at == limit.end  # not 1000 s later
+                with budget.time_limit(100.0, "a long step"):
+                    _spin(2)
+        # once it has run out, the rest of the claim's work is stopped soon
+        with pytest.raises(budget.SafetyNetHit):
+            with limit.active("report-only evidence"):
+                _spin(1)
+    assert fired == ["the claim's limit of 0.05 CPU seconds ran out during a long step",
+                     "the claim's limit of 0.05 CPU seconds ran out during report-only evidence"]
+    assert budget.net(1.0, "a z3 query").left() > 9  # outside a claim: its own net
+
+
+def test_a_claim_past_its_limit_is_unknown_and_says_so():
+    text = IDENTITY.replace('"(x + 1)^2 = x^2 + 2*x + 1"', f'"(x + 1)^16 = {POWER_16}"').replace(
+        "[[claim]]", "[[claim]]\ntimeout = 0.001")
+    r = lawproof.check_file(lawproof.loads(text, "b.toml")).results[0]
+    assert r.verdict == "unknown"
+    assert r.method.startswith("stopped at its limit of 0.001 CPU seconds")
+    assert r.message.startswith("the claim's limit of 0.001 CPU seconds ran out during ")
+    assert any(t.startswith("safety net: the claim's limit") for t in r.evidence.tried)
+
+
+def test_report_only_evidence_past_the_limit_is_left_out_and_the_verdict_stands(monkeypatch, tmp_path):
+    from lawproof import engine
+    text = IDENTITY.replace('"(x + 1)^2 = x^2 + 2*x + 1"', '"minimized_at(x^2 - 2*x, x, 1)"').replace(
+        "[[claim]]", "[[claim]]\ntimeout = 0.2")
+    full = lawproof.check_file(lawproof.loads(text, "b.toml")).results[0]
+    assert full.verdict == "proved" and full.evidence.closed_forms
+
+    def slow(claim, theory):
+        _spin(5)
+        return []
+    monkeypatch.setattr(engine, "_derivations", slow)
+    store = ResultCache(tmp_path)
+    start = time.process_time()
+    r = lawproof.check_file(lawproof.loads(text, "b.toml"), cache=store).results[0]
+    assert time.process_time() - start < 1.2
+    assert (r.verdict, r.method, r.evidence.artifact) == (full.verdict, full.method, full.evidence.artifact)
+    assert r.evidence.closed_forms == []  # the KKT certificate's lines stay: they are the proof's
+    assert r.evidence.derivation == full.evidence.derivation[len(full.evidence.closed_forms):]
+    assert r.evidence.tried[-1] == ("report-only evidence (closed forms, derived region) left out: the claim's "
+                                    "limit of 0.2 CPU seconds ran out during report-only evidence (closed "
+                                    "forms, derived region)")
+    cf = lawproof.loads(text, "b.toml")
+    assert engine.cached(cf.claims[0], cf.theory, store) is None  # machine-dependent: not kept
 
 
 def test_a_z3_budget_gives_unknown_whatever_the_clock(monkeypatch):

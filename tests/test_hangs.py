@@ -5,9 +5,11 @@ inside min, optima over many variables, ...). Each now ends with a correct verdi
 
 The checks count work, not seconds, where they can: the evidence names the bound that
 stopped a step (z3's degree bound, the numeric magnitude bound, the exact-size bound).
-Time is the process's CPU time (z3 threads included), against a generous bound far
-above what each claim takes, so the test holds on a busy machine; a wall-clock safety
-net firing under load makes a claim `unknown`, which is accepted.
+Past that, a claim's `timeout` is the CPU seconds its whole check may take (issue 16:
+"every claim within its limit + 1 s"): the test measures the process's CPU time
+around each claim's check (z3 solves on this thread, so its work counts), which other
+processes on the machine do not inflate; a claim its limit stops is `unknown` and says
+so. No wall clock is asserted anywhere.
 """
 from __future__ import annotations
 
@@ -19,8 +21,6 @@ import sympy
 
 import lawproof
 from lawproof.language import sizes
-from lawproof.language.loader import MAX_READ_SECONDS
-from lawproof.language.timeout import SAFETY_FACTOR, SAFETY_FLOOR
 from lawproof.numeric import Undecided, exact_value
 
 HEAD = '''[paper]
@@ -36,12 +36,11 @@ n = { domain = "[1, 1000]", integer = true }
 "f(y)" = "y^y"
 g = "integrate(1, s, 0, oo)"
 '''
-#: Each claim's timeout: its SymPy safety nets sit at SAFETY_FACTOR times this.
+#: Each claim's timeout: the CPU seconds its check may take.
 TIMEOUT = 0.3
-#: CPU seconds a claim may take: its safety nets (each stage has its own, and z3's
-#: wall-clock nets are never under SAFETY_FLOOR), or the limit on reading a file (a
-#: formula SymPy gets stuck building is stopped there), plus a margin for the rest.
-CPU_BOUND = max(2 * SAFETY_FACTOR * TIMEOUT + SAFETY_FLOOR, MAX_READ_SECONDS) + 6
+#: What a claim may take beyond its limit (issue 16's measure): the work between the
+#: limit firing and the check ending (a SymPy step finishing a C call, the result).
+MARGIN = 1.0
 
 TRUE, FALSE = ("proved", "consistent", "unknown"), ("refuted", "unknown")
 
@@ -92,19 +91,85 @@ CORPUS = [
 ]
 
 
+def _checked(formula: str, timeout: float) -> tuple[lawproof.Result, float]:
+    """The claim's result and the CPU seconds its check took (loading not counted: a
+    file has its own read limit)."""
+    text = HEAD + f'[[claim]]\nid = "c"\nformula = """{formula}"""\ntimeout = {timeout}\n'
+    cf = lawproof.loads(text, "hang.claims.toml")
+    start = time.process_time()
+    r = lawproof.check_file(cf).results[0]
+    return r, time.process_time() - start
+
+
 @pytest.mark.parametrize("formula, verdicts, phrase", CORPUS, ids=[c[0][:50] for c in CORPUS])
 def test_a_hard_claim_ends_within_its_limit(formula, verdicts, phrase):
-    text = HEAD + f'[[claim]]\nid = "c"\nformula = """{formula}"""\ntimeout = {TIMEOUT}\n'
-    start = time.process_time()
-    r = lawproof.check_file(lawproof.loads(text, "hang.claims.toml")).results[0]
-    cpu = time.process_time() - start
+    r, cpu = _checked(formula, TIMEOUT)
     assert r.verdict in verdicts, (r.verdict, r.method, r.message)
-    assert cpu < CPU_BOUND, f"{cpu:.1f} s of CPU"
+    assert cpu <= TIMEOUT + MARGIN, f"{cpu:.2f} s of CPU"
     said = " ".join([r.method, r.message or "", *r.evidence.tried])
     if r.verdict == "unknown" or phrase:
         assert r.evidence.tried or r.method == "input", "an unknown says what was tried"
-    if phrase and "safety net" not in r.method:
+    if r.method.startswith("stopped at its limit"):
+        assert f"the claim's limit of {TIMEOUT:g} CPU seconds ran out during " in r.message
+        assert any(t.startswith("safety net: the claim's limit") for t in r.evidence.tried)
+    elif phrase and "safety net" not in r.method:
         assert phrase in said, said
+
+
+#: Claims that run into a larger limit too (SymPy calculus, z3 on many variables,
+#: shrinking, the interval prover).
+AT_TWO_SECONDS = ["integrate(s^x * ln(s)^3, s, 0, 1) <= 0", "diff(exp(exp(exp(x))), x, 3) > 0",
+                  "x*y*z != 1 or x + y + z > 3 + 1/10^30", "exp(exp(exp(exp(exp(t))))) >= exp(t)",
+                  "maximized_at(a1*a2*a3 - a4*a5*a6 + a1^3*a4, (a1, a2, a3, a4, a5, a6), (1, 1, 1, -1, 1, 1))"]
+
+
+@pytest.mark.parametrize("formula", AT_TWO_SECONDS, ids=[f[:50] for f in AT_TWO_SECONDS])
+def test_a_hard_claim_ends_within_a_larger_limit(formula):
+    verdicts = next(v for f, v, _ in CORPUS if f == formula)
+    r, cpu = _checked(formula, 2)
+    assert r.verdict in verdicts, (r.verdict, r.method, r.message)
+    assert cpu <= 2 + MARGIN, f"{cpu:.2f} s of CPU"
+
+
+#: nlsat isolating the roots of high-degree polynomials barely moves z3's resource count,
+#: so its rlimit does not end this query (docs/budgets.md): it runs for minutes
+NLSAT = "x^120*y^77 + y^190 - 7*x^3*y^100*z^31 + z^199/3 > 1/7 or x + y + z < 1"
+
+
+def test_the_watchdog_interrupts_a_z3_query_at_the_claims_limit():
+    # SIGPROF cannot reach into z3's C code: the watchdog thread interrupts it
+    r, cpu = _checked(NLSAT, TIMEOUT)
+    assert r.verdict == "unknown" and r.method.startswith(f"stopped at its limit of {TIMEOUT:g} CPU seconds")
+    assert "ran out during a z3 query" in r.message, r.message
+    assert cpu <= TIMEOUT + MARGIN, f"{cpu:.2f} s of CPU"
+
+
+def test_an_interrupted_z3_query_is_unknown_and_says_which_net_fired():
+    """Off the main thread (no SIGPROF) the query returns: unknown, naming the limit."""
+    import threading
+    from lawproof.language.timeout import ClaimLimit, watching
+    from lawproof.proofs import decide
+    from lawproof.symbolic import normalize
+    cf = lawproof.loads(HEAD + f'[[claim]]\nid = "c"\nformula = "{NLSAT}"\n', "z3.claims.toml")
+    domains = {s.symbol: s.domain for s in cf.theory.symbols.values()}
+    formula = normalize(cf.claims[0], cf.theory)
+    seen = {}
+
+    def run() -> None:
+        start = time.process_time()
+        with watching() as fired, ClaimLimit(0.3).active():
+            seen["out"] = decide(formula, domains, timeout=100, shrink=False)
+        seen["fired"], seen["cpu"] = fired, time.process_time() - start
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join()
+    out = seen["out"]
+    assert out.status == "unknown"
+    assert out.detail == ("z3 was interrupted before its budget of 200000000 resource units ran out: "
+                          "the claim's limit of 0.3 CPU seconds ran out during a z3 query")
+    assert seen["fired"] == ["the claim's limit of 0.3 CPU seconds ran out during a z3 query"]
+    assert seen["cpu"] <= 0.3 + MARGIN
 
 
 @pytest.mark.parametrize("formula", ["2^(10^9) > 1", "10^10^10 > 1", "sqrt(2)^(10^9) > 1",

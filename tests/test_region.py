@@ -3,6 +3,7 @@ them equivalent to the claim, compared with the paper's condition."""
 from __future__ import annotations
 
 import json
+import re
 from fractions import Fraction
 from pathlib import Path
 
@@ -141,13 +142,13 @@ def test_a_wrong_region_is_rejected_by_z3():
     assert right.status == "derived" and right.relation == "same"
 
 
-def test_time_limit_gives_unknown_with_what_was_tried(monkeypatch):
-    from lawproof.language import timeout
-    monkeypatch.setattr(timeout, "SAFETY_FLOOR", 0.0)  # the net exactly 10 x the budget
+def test_time_limit_gives_unknown_with_what_was_tried():
     r = regions.derive(PACK, "collapse-threshold-derived", backend=Silent(), timeout=0.5)
     assert r.status == "unknown" and not r.region
-    # the wall clock is only a safety net, ten times the budget's seconds (docs/budgets.md)
-    assert "no answer within 5 s, the wall-clock safety net" in r.tried[0] and "parameters S, R" in r.tried[0]
+    # QEPCAD's CPU time is limited only by a safety net, ten times the budget's seconds
+    # (docs/budgets.md): at most 5 CPU seconds
+    limit = float(re.search(r"no answer within ([0-9.]+) s, a safety net", r.tried[0]).group(1))
+    assert 4.5 < limit <= 5 and "parameters S, R" in r.tried[0]
     assert r.evidence()[0][1].startswith("not derived (unknown)")
 
 

@@ -57,8 +57,10 @@ def test_timeout_gives_unknown_not_a_hang():
     # stopped by its work budget (z3's rlimit), not by the clock: the same on any machine
     assert "budget of 600000 resource units ran out" in out.detail
     r = lawproof.check_file(cf).results[0]
-    assert r.verdict not in ("proved", "refuted")
-    assert any("SMT (z3): unknown" in t for t in r.evidence.tried)
+    assert r.verdict == "unknown"
+    # the query spends its 0.3 s budget, the claim's limit of 0.3 CPU seconds may end first
+    assert any("SMT (z3): unknown" in t for t in r.evidence.tried) or \
+        r.method.startswith("stopped at its limit of 0.3 CPU seconds"), r.evidence.tried
     del names
 
 
