@@ -11,6 +11,11 @@ An entry holds a checksum of its contents: a truncated or altered entry is a mis
 is recomputed, never believed. Entries are written to a temporary file and renamed
 into place, so processes writing the same entry at once leave one whole entry.
 
+The folder stays bounded: after a run that kept new results, the least recently used
+entries beyond `DEFAULT_MAX_BYTES` are removed (a hit counts as a use; entries of other
+formats, which this version never reads, are the least recently used); `lawproof
+prune-cache` prunes by size or age on demand (`ResultCache.prune`).
+
 Entries are pickles of `Result` (the renderers need the SymPy forms a report prints).
 A checksum detects damage, not forgery: the cache folder is as trusted as the Python
 environment, and is created readable by its owner only.
@@ -27,7 +32,8 @@ import pickle
 import re
 import sys
 import tempfile
-from dataclasses import replace
+import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
 
@@ -47,6 +53,21 @@ _PACKAGES = ("lawproof", "lawproof.symbolic", "lawproof.proofs", "lawproof.numer
 #: Distributions whose versions can change a verdict, an artifact or a printed form.
 _DEPENDENCIES = ("lawproof", "sympy", "mpmath", "z3-solver", "python-flint", "lark", "numpy")
 _NAME = re.compile(r"[A-Za-z_]\w*")
+#: The cache's size cap unless set otherwise: a cold check of the bundled papers keeps
+#: about 2 MB, so this is some hundred such runs.
+DEFAULT_MAX_BYTES = 256 * 2**20
+#: A temporary file this old is a writer's leftover (a killed process), not a write in progress.
+_STALE_TEMPORARY_SECONDS = 3600.0
+
+
+@dataclass
+class Pruned:
+    """What `ResultCache.prune` did: entries removed and kept, and their bytes."""
+
+    removed: int = 0
+    freed: int = 0
+    kept: int = 0
+    size: int = 0
 
 
 def default_dir() -> Path:
@@ -58,8 +79,12 @@ def default_dir() -> Path:
 class ResultCache:
     """Claim results stored under `directory`, one file per key."""
 
-    def __init__(self, directory: str | os.PathLike[str]) -> None:
+    def __init__(self, directory: str | os.PathLike[str], max_bytes: int | None = DEFAULT_MAX_BYTES) -> None:
         self.directory = Path(directory)
+        #: the size `prune_if_grown` keeps the folder under (None: unbounded)
+        self.max_bytes = max_bytes
+        #: entries this object stored (a run that stored none leaves the size as it was)
+        self.written = 0
 
     def __repr__(self) -> str:
         return f"ResultCache({str(self.directory)!r})"
@@ -89,6 +114,8 @@ class ResultCache:
                 result.normalized_tree, result.evidence.closed_forms = pickle.loads(shown)
         except Exception:  # noqa: BLE001 - a checksum collision or a foreign pickle: a miss
             return None
+        with contextlib.suppress(OSError):  # a used entry is recent: pruning keeps it longest
+            os.utime(self._path(key))
         return result
 
     def put(self, key: str, result: Result) -> None:
@@ -111,9 +138,57 @@ class ResultCache:
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
             os.replace(tmp, path)
+            self.written += 1
         except OSError:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+    def prune(self, *, max_bytes: int | None = None, max_age_days: float | None = None) -> Pruned:
+        """Remove leftover temporary files, the entries not used for `max_age_days`,
+        then the least recently used entries until the rest take at most `max_bytes`. Safe while other
+        processes use the cache: an entry removed under a reader is a miss there."""
+        out = Pruned()
+        now = time.time()
+        entries: list[tuple[float, int, Path]] = []
+        # every format's entries: those of another version of lawproof sharing the folder
+        # are never used by this one, so they age out first (and come back if it runs again)
+        for f in self.directory.glob("results-*/*/*"):
+            try:
+                st = f.stat()
+            except OSError:
+                continue
+            if f.name.startswith(".tmp-"):
+                if now - st.st_mtime > _STALE_TEMPORARY_SECONDS:
+                    self._remove(f, st.st_size, out)
+                continue
+            entries.append((st.st_mtime, st.st_size, f))
+        entries.sort(key=lambda e: (e[0], e[2]))  # least recently used first
+        total = sum(size for _, size, _ in entries)
+        for used, size, f in entries:
+            too_old = max_age_days is not None and now - used > max_age_days * 86400
+            if too_old or (max_bytes is not None and total > max_bytes):
+                self._remove(f, size, out)
+                total -= size
+            else:
+                out.kept += 1
+        out.size = total
+        return out
+
+    def prune_if_grown(self) -> Pruned | None:
+        """After a run: prune to `max_bytes` when this object stored entries."""
+        if not self.written or self.max_bytes is None:
+            return None
+        self.written = 0
+        return self.prune(max_bytes=self.max_bytes)
+
+    @staticmethod
+    def _remove(f: Path, size: int, out: Pruned) -> None:
+        try:
+            f.unlink()
+        except OSError:
+            return
+        out.removed += 1
+        out.freed += size
 
 
 CacheOption = Union[ResultCache, str, os.PathLike, bool, None]

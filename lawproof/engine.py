@@ -143,9 +143,12 @@ def check_files(sources: Iterable[str | Path], *, jobs: int = 1,
             loaded.append((Path(source), e, ""))
     store = open_cache(cache)
     if executor is None and jobs <= 1:
-        return [(path, cf if isinstance(cf, ClaimInputError) else
+        done = [(path, cf if isinstance(cf, ClaimInputError) else
                  check_file(cf, progress=progress, cache=store, derivations=derivations, forms=forms))
                 for path, cf, _ in loaded]
+        if store is not None:
+            store.prune_if_grown()
+        return done
     out: list[tuple[Path, FileResult | ClaimInputError]] = []
     with contextlib.ExitStack() as stack:
         if executor is None:
@@ -170,6 +173,8 @@ def check_files(sources: Iterable[str | Path], *, jobs: int = 1,
                     progress(done)
             fr.tables = tabulate(cf, fr.results)
             out.append((path, fr))
+    if store is not None:
+        store.prune_if_grown()
     return out
 
 
