@@ -53,8 +53,8 @@ _PACKAGES = ("lawproof", "lawproof.symbolic", "lawproof.proofs", "lawproof.numer
 #: Distributions whose versions can change a verdict, an artifact or a printed form.
 _DEPENDENCIES = ("lawproof", "sympy", "mpmath", "z3-solver", "python-flint", "lark", "numpy")
 _NAME = re.compile(r"[A-Za-z_]\w*")
-#: The cache's size cap unless set otherwise: a cold check of the bundled papers keeps
-#: about 2 MB, so this is some hundred such runs.
+#: The cache's size cap unless set otherwise: a check of the bundled papers keeps about
+#: 1 MB, so this is some hundreds of such runs.
 DEFAULT_MAX_BYTES = 256 * 2**20
 #: A temporary file this old is a writer's leftover (a killed process), not a write in progress.
 _STALE_TEMPORARY_SECONDS = 3600.0
@@ -262,6 +262,11 @@ def claim_key(claim: Claim, theory: Theory, *, derivations: bool = True) -> str 
     parts = [f"format={FORMAT}", environment(), f"derivations={derivations}", own,
              *(entries[name][0] for name in used)]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def names_used(claim: Claim, theory: Theory) -> set[str]:
+    """The symbols and definitions of `theory` that `claim`'s text mentions, transitively."""
+    return _uses(set(_NAME.findall(claim.source or "")), _entries(theory))
 
 
 #: Per theory (by id, with the theory kept to rule out a reused id): its entries.
