@@ -220,7 +220,7 @@ def _claim_groups(cf: ClaimFile, todo: list[int]) -> list[tuple[int, ...]]:
         joined = [g for g in groups if g[0] & uses]
         groups = [g for g in groups if not g[0] & uses]
         groups.append((uses.union(*(g[0] for g in joined)), sorted([k, *(i for g in joined for i in g[1])])))
-    return [tuple(members) for _, members in groups] + singles
+    return sorted(tuple(members) for _, members in groups) + singles
 
 
 def _check_in_worker(text: str, path: str, indices: tuple[int, ...],
