@@ -11,12 +11,17 @@ An entry holds a checksum of its contents: a truncated or altered entry is a mis
 is recomputed, never believed. Entries are written to a temporary file and renamed
 into place, so processes writing the same entry at once leave one whole entry.
 
+Derived values (the closed forms of `solve`, `argmin`, `argmax` definitions, SymPy's
+costliest work) are kept the same way under `derived-N/`, keyed by the derivation and
+its symbols' domains (`DerivedValues`): a claim edited, or a new claim using a derived
+definition, does not derive it again.
+
 The folder stays bounded: after a run that kept new results, the least recently used
 entries beyond `DEFAULT_MAX_BYTES` are removed (a hit counts as a use; entries of other
 formats, which this version never reads, are the least recently used); `lawproof
 prune-cache` prunes by size or age on demand (`ResultCache.prune`).
 
-Entries are pickles of `Result` (the renderers need the SymPy forms a report prints).
+Entries are pickles of `Result` or of SymPy values (the renderers need the SymPy forms a report prints).
 A checksum detects damage, not forgery: the cache folder is as trusted as the Python
 environment, and is created readable by its owner only.
 """
@@ -46,7 +51,7 @@ if TYPE_CHECKING:
     from .verdict import Result
 
 #: Bumped when the layout or the key's recipe changes (old entries are then never read).
-FORMAT = 2
+FORMAT = 3
 _MAGIC = b"lawproof-result-cache %d\n" % FORMAT
 #: The packages whose source files make up lawproof (their digest is part of every key).
 _PACKAGES = ("lawproof", "lawproof.symbolic", "lawproof.proofs", "lawproof.numeric")
@@ -89,8 +94,8 @@ class ResultCache:
     def __repr__(self) -> str:
         return f"ResultCache({str(self.directory)!r})"
 
-    def _path(self, key: str) -> Path:
-        return self.directory / f"results-{FORMAT}" / key[:2] / key[2:]
+    def _path(self, key: str, kind: str = "results") -> Path:
+        return self.directory / f"{kind}-{FORMAT}" / key[:2] / key[2:]
 
     def get(self, key: str, *, forms: bool = True) -> Result | None:
         """The result stored under `key`, or None when there is none or the entry is
@@ -99,35 +104,44 @@ class ResultCache:
         `normalized_tree` and `evidence.closed_forms`, which only renderers of math
         need and which take most of the time to read back (SymPy rebuilds each term)."""
         try:
-            data = self._path(key).read_bytes()
-        except OSError:
-            return None
-        head, _, rest = data.partition(b"\n")
-        digest, _, payload = rest.partition(b"\n")
-        if head + b"\n" != _MAGIC or hashlib.sha256(payload).hexdigest().encode() != digest:
-            return None
-        try:
-            stored, result, shown = pickle.loads(payload)
-            if stored != key:
-                return None
+            result, shown = self._read(self._path(key), key)
             if forms:
                 result.normalized_tree, result.evidence.closed_forms = pickle.loads(shown)
-        except Exception:  # noqa: BLE001 - a checksum collision or a foreign pickle: a miss
+        except Exception:  # noqa: BLE001 - missing, damaged, a checksum collision or a foreign pickle: a miss
             return None
-        with contextlib.suppress(OSError):  # a used entry is recent: pruning keeps it longest
-            os.utime(self._path(key))
         return result
 
     def put(self, key: str, result: Result) -> None:
         """Store `result` under `key` atomically (a temporary file renamed into place).
         A cache that cannot be written (read-only, full) is skipped silently: the
         result is still correct, only not kept."""
-        path = self._path(key)
         light = replace(result, formula_tree=None, assume_tree=None, normalized_tree=None,
                         evidence=replace(result.evidence, closed_forms=[]))
         shown = pickle.dumps((result.normalized_tree, result.evidence.closed_forms),
                              protocol=pickle.HIGHEST_PROTOCOL)
-        payload = pickle.dumps((key, light, shown), protocol=pickle.HIGHEST_PROTOCOL)
+        self._write(self._path(key), key, (light, shown))
+
+    def derivations(self) -> "DerivedValues":
+        """The derived values (closed forms of solve, argmin, argmax) kept in this folder."""
+        return DerivedValues(self)
+
+    def _read(self, path: Path, key: str) -> object:
+        """The value of the entry at `path` (checked: header, checksum, key); raises
+        on a missing or damaged entry. A used entry becomes recent: pruning keeps it longest."""
+        data = path.read_bytes()
+        head, _, rest = data.partition(b"\n")
+        digest, _, payload = rest.partition(b"\n")
+        if head + b"\n" != _MAGIC or hashlib.sha256(payload).hexdigest().encode() != digest:
+            raise ValueError("damaged entry")
+        stored, value = pickle.loads(payload)
+        if stored != key:
+            raise ValueError("another key's entry")
+        with contextlib.suppress(OSError):
+            os.utime(path)
+        return value
+
+    def _write(self, path: Path, key: str, value: object) -> None:
+        payload = pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL)
         data = _MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -152,7 +166,7 @@ class ResultCache:
         entries: list[tuple[float, int, Path]] = []
         # every format's entries: those of another version of lawproof sharing the folder
         # are never used by this one, so they age out first (and come back if it runs again)
-        for f in self.directory.glob("results-*/*/*"):
+        for f in (*self.directory.glob("results-*/*/*"), *self.directory.glob("derived-*/*/*")):
             try:
                 st = f.stat()
             except OSError:
@@ -189,6 +203,33 @@ class ResultCache:
             return
         out.removed += 1
         out.freed += size
+
+
+class DerivedValues:
+    """Derived values kept in a ResultCache's folder between runs (the symbolic layer's
+    DerivationStore): the key is a SHA-256 of the text the symbolic layer gives (the
+    node and its symbols' domains) and of this installation (`environment`), like a
+    result's; entries are checked and written like results."""
+
+    def __init__(self, cache: ResultCache) -> None:
+        self.cache = cache
+
+    def _key(self, text: str) -> str:
+        return hashlib.sha256(f"format={FORMAT}\n{environment()}\n{text}".encode()).hexdigest()
+
+    def get(self, text: str) -> tuple[sympy.Expr, str] | None:
+        """The value kept for `text`, or None (none, or a damaged entry)."""
+        key = self._key(text)
+        try:
+            value, how = self.cache._read(self.cache._path(key, "derived"), key)
+        except Exception:  # noqa: BLE001 - missing or damaged: a miss
+            return None
+        return value, how
+
+    def put(self, text: str, value: tuple[sympy.Expr, str]) -> None:
+        """Keep `value` for `text` (skipped silently when the folder cannot be written)."""
+        key = self._key(text)
+        self.cache._write(self.cache._path(key, "derived"), key, value)
 
 
 CacheOption = Union[ResultCache, str, os.PathLike, bool, None]

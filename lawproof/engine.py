@@ -43,6 +43,7 @@ from .proofs.kkt import decide_reduced, kkt_normalize
 from .proofs.powers import decide_powers, is_power_claim
 from .regions import region_evidence
 from .symbolic import decide_identity, definedness, derive_optimum, derived_steps, expand, normalize
+from .symbolic.normalize import keeping_derivations
 from .symbolic.reductions import reduce as reduce_claim
 from .language.timeout import safety_seconds, watching
 from . import numeric
@@ -132,8 +133,9 @@ def check_files(sources: Iterable[str | Path], *, jobs: int = 1,
     claim's verdict and evidence do not depend on which process checks it or on what it
     checked before (z3 contexts are per query, budgets count work). A worker gets the
     file's text, not its path, so it need not see this machine's files. `cache`,
-    `derivations` and `forms` as for `check_file`; the cache is read and written here
-    only, never by the workers."""
+    `derivations` and `forms` as for `check_file`; results are read from and kept in
+    the cache here only, never by the workers (the workers of the local pool keep
+    derived values there too)."""
     loaded: list[tuple[Path, ClaimFile | ClaimInputError, str]] = []
     for source in sources:
         try:
@@ -150,6 +152,9 @@ def check_files(sources: Iterable[str | Path], *, jobs: int = 1,
             store.prune_if_grown()
         return done
     out: list[tuple[Path, FileResult | ClaimInputError]] = []
+    # this machine's workers keep derived values in the cache folder too; a cluster's
+    # workers may not see it
+    folder = str(store.directory) if store is not None and executor is None else None
     with contextlib.ExitStack() as stack:
         if executor is None:
             executor = stack.enter_context(_process_pool(jobs))
@@ -166,7 +171,7 @@ def check_files(sources: Iterable[str | Path], *, jobs: int = 1,
         tasks.sort(key=lambda t: -len(t[1]))
         futures = {}
         for file, group, text, name in tasks:
-            future = executor.submit(_check_in_worker, text, name, group, derivations)
+            future = executor.submit(_check_in_worker, text, name, group, derivations, folder)
             futures.update({(file, k): (future, i) for i, k in enumerate(group)})
         for path, cf, _ in loaded:
             if isinstance(cf, ClaimInputError):
@@ -223,10 +228,11 @@ def _claim_groups(cf: ClaimFile, todo: list[int]) -> list[tuple[int, ...]]:
     return sorted(tuple(members) for _, members in groups) + singles
 
 
-def _check_in_worker(text: str, path: str, indices: tuple[int, ...],
-                     derivations: bool) -> list[tuple[Result, str | None]]:
-    """Check the claims `indices` of the claim file `text` (read from `path`). Returns
-    each result and, when it may be kept in a cache, this installation's environment
+def _check_in_worker(text: str, path: str, indices: tuple[int, ...], derivations: bool,
+                     folder: str | None = None) -> list[tuple[Result, str | None]]:
+    """Check the claims `indices` of the claim file `text` (read from `path`), keeping
+    derived values in the cache `folder` when one is given. Returns each result and,
+    when it may be kept in a cache, this installation's environment
     (lawproof.cache.environment), else None."""
     key = (path, hashlib.sha256(text.encode()).hexdigest())
     # One claim at a time per process: a Dask worker runs tasks on several threads, and
@@ -238,7 +244,8 @@ def _check_in_worker(text: str, path: str, indices: tuple[int, ...],
             if len(_WORKER_FILES) > 64:  # a long-lived cluster worker: keep recent files only
                 _WORKER_FILES.clear()
             cf = _WORKER_FILES[key] = loader.loads(text, path)
-        checked = [_checked(cf.claims[k], cf.theory, derivations) for k in indices]
+        with keeping_derivations(ResultCache(folder).derivations() if folder else None):
+            checked = [_checked(cf.claims[k], cf.theory, derivations) for k in indices]
     return [(result, environment() if keepable else None) for result, keepable in checked]
 
 
@@ -285,12 +292,13 @@ def check_claim(claim: Claim, theory: Theory, *, derivations: bool = True,
     closed forms behind optimality statements, derived regions); the verdict, its
     method and its counterexample are the same. With a `cache`, a result kept there
     for the same inputs is returned instead, and a new result is kept there (unless
-    it is an error or a safety net fired: those may not recur); `looked_up` says the
-    caller already looked there."""
+    it is an error or a safety net fired: those may not recur), with the derived values
+    it needed; `looked_up` says the caller already looked there."""
     hit = None if looked_up else cached(claim, theory, cache, derivations=derivations)
     if hit is not None:
         return hit
-    result, keepable = _checked(claim, theory, derivations)
+    with keeping_derivations(cache.derivations() if cache is not None else None):
+        result, keepable = _checked(claim, theory, derivations)
     if cache is not None and keepable:
         _keep(claim, theory, result, cache, derivations)
     return result

@@ -2,6 +2,7 @@
 and reports from cached results byte for byte those of a cold run."""
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import os
 from pathlib import Path
@@ -322,3 +323,80 @@ def test_cli_prune_cache(tmp_path, capsys):
     assert "removed 5 entries" in capsys.readouterr().out
     with pytest.raises(SystemExit):
         main(["prune-cache", "--cache", str(mine), "--max-size", "lots"])
+
+
+DERIVED = '''
+[paper]
+id = "derived-toy"
+
+[symbols]
+x = "(0, oo)"
+a = "{a}"
+
+[define]
+r = "solve(x^2 = {rhs}, x)"
+
+[[claim]]
+id = "positive"
+formula = "r > 0"
+
+[[claim]]
+id = "below-one"
+formula = "r < 1"
+expect = "{expect}"
+'''
+
+
+def _derived_toy(tmp_path: Path, a: str = "(0, 1)", rhs: str = "a", expect: str = "holds") -> Path:
+    return _write(tmp_path, DERIVED.format(a=a, rhs=rhs, expect=expect))
+
+
+def _derive_calls(monkeypatch) -> list:
+    """A new process's view (nothing derived in memory), counting SymPy's derivations."""
+    normalize = importlib.import_module("lawproof.symbolic.normalize")  # the package exports a function of that name
+    normalize._DERIVED_CACHE.clear()
+    normalize._BODY_CACHE.clear()
+    calls: list = []
+    real = normalize._derive
+    monkeypatch.setattr(normalize, "_derive", lambda node, domains: (calls.append(node), real(node, domains))[1])
+    return calls
+
+
+def _derived_entries(store: ResultCache) -> list[Path]:
+    return _entries(store.directory / f"derived-{cache_mod.FORMAT}")
+
+
+def test_derived_values_are_kept_between_runs(tmp_path, monkeypatch):
+    path, store = _derived_toy(tmp_path), ResultCache(tmp_path / "cache")
+    calls = _derive_calls(monkeypatch)
+    assert check_file(path, only=["positive"], cache=store).results[0].verdict == "proved"
+    assert len(calls) == 1 and len(_derived_entries(store)) == 1
+    calls = _derive_calls(monkeypatch)
+    # another claim using the same definition: its result is not kept, the derivation is
+    assert check_file(path, only=["below-one"], cache=store).results[0].verdict == "proved"
+    assert calls == []
+    calls = _derive_calls(monkeypatch)
+    assert check_file(path, only=["below-one"]).results[0].verdict == "proved"  # no cache: derived
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize("change", [{"a": "(1, 4)", "expect": "fails"}, {"rhs": "a/4"}])
+def test_a_changed_domain_or_definition_is_derived_afresh(tmp_path, monkeypatch, change):
+    store = ResultCache(tmp_path / "cache")
+    check_file(_derived_toy(tmp_path), cache=store)
+    calls = _derive_calls(monkeypatch)
+    fr = check_file(_derived_toy(tmp_path, **change), cache=store)
+    assert len(calls) == 1 and len(_derived_entries(store)) == 2
+    assert [r.matches_expect for r in fr.results] == [True, True]
+    verdicts = [r.verdict for r in fr.results]
+    assert verdicts == (["proved", "refuted"] if "a" in change else ["proved", "proved"])
+
+
+def test_a_damaged_derived_value_is_derived_again(tmp_path, monkeypatch):
+    path, store = _derived_toy(tmp_path), ResultCache(tmp_path / "cache")
+    check_file(path, only=["positive"], cache=store)
+    entry, = _derived_entries(store)
+    entry.write_bytes(entry.read_bytes()[:-7] + b"garbage")
+    calls = _derive_calls(monkeypatch)
+    assert check_file(path, only=["below-one"], cache=store).results[0].verdict == "proved"
+    assert len(calls) == 1
