@@ -11,7 +11,17 @@ An entry holds a checksum of its contents: a truncated or altered entry is a mis
 is recomputed, never believed. Entries are written to a temporary file and renamed
 into place, so processes writing the same entry at once leave one whole entry.
 
-Entries are pickles of `Result` (the renderers need the SymPy forms a report prints).
+Derived values (the closed forms of `solve`, `argmin`, `argmax` definitions, SymPy's
+costliest work) are kept the same way under `derived-N/`, keyed by the derivation and
+its symbols' domains (`DerivedValues`): a claim edited, or a new claim using a derived
+definition, does not derive it again.
+
+The folder stays bounded: after a run that kept new results, the least recently used
+entries beyond `DEFAULT_MAX_BYTES` are removed (a hit counts as a use; entries of other
+formats, which this version never reads, are the least recently used); `lawproof
+prune-cache` prunes by size or age on demand (`ResultCache.prune`).
+
+Entries are pickles of `Result` or of SymPy values (the renderers need the SymPy forms a report prints).
 A checksum detects damage, not forgery: the cache folder is as trusted as the Python
 environment, and is created readable by its owner only.
 """
@@ -27,7 +37,8 @@ import pickle
 import re
 import sys
 import tempfile
-from dataclasses import replace
+import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
 
@@ -40,13 +51,28 @@ if TYPE_CHECKING:
     from .verdict import Result
 
 #: Bumped when the layout or the key's recipe changes (old entries are then never read).
-FORMAT = 2
+FORMAT = 3
 _MAGIC = b"lawproof-result-cache %d\n" % FORMAT
 #: The packages whose source files make up lawproof (their digest is part of every key).
 _PACKAGES = ("lawproof", "lawproof.symbolic", "lawproof.proofs", "lawproof.numeric")
 #: Distributions whose versions can change a verdict, an artifact or a printed form.
 _DEPENDENCIES = ("lawproof", "sympy", "mpmath", "z3-solver", "python-flint", "lark", "numpy")
 _NAME = re.compile(r"[A-Za-z_]\w*")
+#: The cache's size cap unless set otherwise: a check of the bundled papers keeps about
+#: 1 MB, so this is some hundreds of such runs.
+DEFAULT_MAX_BYTES = 256 * 2**20
+#: A temporary file this old is a writer's leftover (a killed process), not a write in progress.
+_STALE_TEMPORARY_SECONDS = 3600.0
+
+
+@dataclass
+class Pruned:
+    """What `ResultCache.prune` did: entries removed and kept, and their bytes."""
+
+    removed: int = 0
+    freed: int = 0
+    kept: int = 0
+    size: int = 0
 
 
 def default_dir() -> Path:
@@ -58,14 +84,18 @@ def default_dir() -> Path:
 class ResultCache:
     """Claim results stored under `directory`, one file per key."""
 
-    def __init__(self, directory: str | os.PathLike[str]) -> None:
+    def __init__(self, directory: str | os.PathLike[str], max_bytes: int | None = DEFAULT_MAX_BYTES) -> None:
         self.directory = Path(directory)
+        #: the size `prune_if_grown` keeps the folder under (None: unbounded)
+        self.max_bytes = max_bytes
+        #: entries this object stored (a run that stored none leaves the size as it was)
+        self.written = 0
 
     def __repr__(self) -> str:
         return f"ResultCache({str(self.directory)!r})"
 
-    def _path(self, key: str) -> Path:
-        return self.directory / f"results-{FORMAT}" / key[:2] / key[2:]
+    def _path(self, key: str, kind: str = "results") -> Path:
+        return self.directory / f"{kind}-{FORMAT}" / key[:2] / key[2:]
 
     def get(self, key: str, *, forms: bool = True) -> Result | None:
         """The result stored under `key`, or None when there is none or the entry is
@@ -74,20 +104,10 @@ class ResultCache:
         `normalized_tree` and `evidence.closed_forms`, which only renderers of math
         need and which take most of the time to read back (SymPy rebuilds each term)."""
         try:
-            data = self._path(key).read_bytes()
-        except OSError:
-            return None
-        head, _, rest = data.partition(b"\n")
-        digest, _, payload = rest.partition(b"\n")
-        if head + b"\n" != _MAGIC or hashlib.sha256(payload).hexdigest().encode() != digest:
-            return None
-        try:
-            stored, result, shown = pickle.loads(payload)
-            if stored != key:
-                return None
+            result, shown = self._read(self._path(key), key)
             if forms:
                 result.normalized_tree, result.evidence.closed_forms = pickle.loads(shown)
-        except Exception:  # noqa: BLE001 - a checksum collision or a foreign pickle: a miss
+        except Exception:  # noqa: BLE001 - missing, damaged, a checksum collision or a foreign pickle: a miss
             return None
         return result
 
@@ -95,12 +115,33 @@ class ResultCache:
         """Store `result` under `key` atomically (a temporary file renamed into place).
         A cache that cannot be written (read-only, full) is skipped silently: the
         result is still correct, only not kept."""
-        path = self._path(key)
         light = replace(result, formula_tree=None, assume_tree=None, normalized_tree=None,
                         evidence=replace(result.evidence, closed_forms=[]))
         shown = pickle.dumps((result.normalized_tree, result.evidence.closed_forms),
                              protocol=pickle.HIGHEST_PROTOCOL)
-        payload = pickle.dumps((key, light, shown), protocol=pickle.HIGHEST_PROTOCOL)
+        self._write(self._path(key), key, (light, shown))
+
+    def derivations(self) -> "DerivedValues":
+        """The derived values (closed forms of solve, argmin, argmax) kept in this folder."""
+        return DerivedValues(self)
+
+    def _read(self, path: Path, key: str) -> object:
+        """The value of the entry at `path` (checked: header, checksum, key); raises
+        on a missing or damaged entry. A used entry becomes recent: pruning keeps it longest."""
+        data = path.read_bytes()
+        head, _, rest = data.partition(b"\n")
+        digest, _, payload = rest.partition(b"\n")
+        if head + b"\n" != _MAGIC or hashlib.sha256(payload).hexdigest().encode() != digest:
+            raise ValueError("damaged entry")
+        stored, value = pickle.loads(payload)
+        if stored != key:
+            raise ValueError("another key's entry")
+        with contextlib.suppress(OSError):
+            os.utime(path)
+        return value
+
+    def _write(self, path: Path, key: str, value: object) -> None:
+        payload = pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL)
         data = _MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -111,9 +152,84 @@ class ResultCache:
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
             os.replace(tmp, path)
+            self.written += 1
         except OSError:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+    def prune(self, *, max_bytes: int | None = None, max_age_days: float | None = None) -> Pruned:
+        """Remove leftover temporary files, the entries not used for `max_age_days`,
+        then the least recently used entries until the rest take at most `max_bytes`. Safe while other
+        processes use the cache: an entry removed under a reader is a miss there."""
+        out = Pruned()
+        now = time.time()
+        entries: list[tuple[float, int, Path]] = []
+        # every format's entries: those of another version of lawproof sharing the folder
+        # are never used by this one, so they age out first (and come back if it runs again)
+        for f in (*self.directory.glob("results-*/*/*"), *self.directory.glob("derived-*/*/*")):
+            try:
+                st = f.stat()
+            except OSError:
+                continue
+            if f.name.startswith(".tmp-"):
+                if now - st.st_mtime > _STALE_TEMPORARY_SECONDS:
+                    self._remove(f, st.st_size, out)
+                continue
+            entries.append((st.st_mtime, st.st_size, f))
+        entries.sort(key=lambda e: (e[0], e[2]))  # least recently used first
+        total = sum(size for _, size, _ in entries)
+        for used, size, f in entries:
+            too_old = max_age_days is not None and now - used > max_age_days * 86400
+            if too_old or (max_bytes is not None and total > max_bytes):
+                self._remove(f, size, out)
+                total -= size
+            else:
+                out.kept += 1
+        out.size = total
+        return out
+
+    def prune_if_grown(self) -> Pruned | None:
+        """After a run: prune to `max_bytes` when this object stored entries."""
+        if not self.written or self.max_bytes is None:
+            return None
+        self.written = 0
+        return self.prune(max_bytes=self.max_bytes)
+
+    @staticmethod
+    def _remove(f: Path, size: int, out: Pruned) -> None:
+        try:
+            f.unlink()
+        except OSError:
+            return
+        out.removed += 1
+        out.freed += size
+
+
+class DerivedValues:
+    """Derived values kept in a ResultCache's folder between runs (the symbolic layer's
+    DerivationStore): the key is a SHA-256 of the text the symbolic layer gives (the
+    node and its symbols' domains) and of this installation (`environment`), like a
+    result's; entries are checked and written like results."""
+
+    def __init__(self, cache: ResultCache) -> None:
+        self.cache = cache
+
+    def _key(self, text: str) -> str:
+        return hashlib.sha256(f"format={FORMAT}\n{environment()}\n{text}".encode()).hexdigest()
+
+    def get(self, text: str) -> tuple[sympy.Expr, str] | None:
+        """The value kept for `text`, or None (none, or a damaged entry)."""
+        key = self._key(text)
+        try:
+            value, how = self.cache._read(self.cache._path(key, "derived"), key)
+        except Exception:  # noqa: BLE001 - missing or damaged: a miss
+            return None
+        return value, how
+
+    def put(self, text: str, value: tuple[sympy.Expr, str]) -> None:
+        """Keep `value` for `text` (skipped silently when the folder cannot be written)."""
+        key = self._key(text)
+        self.cache._write(self.cache._path(key, "derived"), key, value)
 
 
 CacheOption = Union[ResultCache, str, os.PathLike, bool, None]
@@ -187,6 +303,11 @@ def claim_key(claim: Claim, theory: Theory, *, derivations: bool = True) -> str 
     parts = [f"format={FORMAT}", environment(), f"derivations={derivations}", own,
              *(entries[name][0] for name in used)]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def names_used(claim: Claim, theory: Theory) -> set[str]:
+    """The symbols and definitions of `theory` that `claim`'s text mentions, transitively."""
+    return _uses(set(_NAME.findall(claim.source or "")), _entries(theory))
 
 
 #: Per theory (by id, with the theory kept to rule out a reused id): its entries.

@@ -24,14 +24,14 @@ import mpmath
 import sympy
 from sympy.core.function import AppliedUndef
 
-from .cache import CacheOption, ResultCache, claim_key, environment, open_cache
+from .cache import CacheOption, ResultCache, claim_key, environment, names_used, open_cache
 from .language import loader
 from .language.claims import Claim, ClaimFile, Table, Theory
 from .language.domain import Domain
 from .language.errors import ClaimInputError, LawproofError, OutsideFragment
 from .language.formula import (Atom, Binder, Bound, Formula, Implies, Not, Optimum, Quantified, Truth, conj,
                                domain_of, free_symbols, nnf, to_text)
-from .language.parser import Optimal
+from .language.parser import Derived, Optimal
 from .verdict import RICH_DISPLAY, Evidence, Result
 
 from .numeric import (Undecided, Undefined, atom_values, exact_sign, exact_truth, exact_value, mp_truth,
@@ -43,6 +43,7 @@ from .proofs.kkt import KktReport, decide_reduced, kkt_normalize
 from .proofs.powers import decide_powers, is_power_claim
 from .regions import region_evidence
 from .symbolic import decide_identity, definedness, derive_optimum, derived_steps, expand, normalize
+from .symbolic.normalize import keeping_derivations
 from .symbolic.reductions import reduce as reduce_claim
 from .language.timeout import LIMIT_MESSAGE, ClaimLimit, SafetyNetHit, net, record, running, watching
 from . import numeric
@@ -136,8 +137,9 @@ def check_files(sources: Iterable[str | Path], *, jobs: int = 1,
     claim's verdict and evidence do not depend on which process checks it or on what it
     checked before (z3 contexts are per query, budgets count work). A worker gets the
     file's text, not its path, so it need not see this machine's files. `cache`,
-    `derivations` and `forms` as for `check_file`; the cache is read and written here
-    only, never by the workers."""
+    `derivations` and `forms` as for `check_file`; results are read from and kept in
+    the cache here only, never by the workers (the workers of the local pool keep
+    derived values there too)."""
     loaded: list[tuple[Path, ClaimFile | ClaimInputError, str]] = []
     for source in sources:
         try:
@@ -147,25 +149,43 @@ def check_files(sources: Iterable[str | Path], *, jobs: int = 1,
             loaded.append((Path(source), e, ""))
     store = open_cache(cache)
     if executor is None and jobs <= 1:
-        return [(path, cf if isinstance(cf, ClaimInputError) else
+        done = [(path, cf if isinstance(cf, ClaimInputError) else
                  check_file(cf, progress=progress, cache=store, derivations=derivations, forms=forms))
                 for path, cf, _ in loaded]
+        if store is not None:
+            store.prune_if_grown()
+        return done
     out: list[tuple[Path, FileResult | ClaimInputError]] = []
+    # this machine's workers keep derived values in the cache folder too; a cluster's
+    # workers may not see it
+    folder = str(store.directory) if store is not None and executor is None else None
     with contextlib.ExitStack() as stack:
         if executor is None:
             executor = stack.enter_context(_process_pool(jobs))
-        pending = {id(cf): [cached(claim, cf.theory, store, derivations=derivations, forms=forms)
-                            or executor.submit(_check_in_worker, text, str(path), k, derivations)
-                            for k, claim in enumerate(cf.claims)]
-                   for path, cf, text in loaded if not isinstance(cf, ClaimInputError)}
+        slots: dict[int, list[Result | None]] = {}
+        tasks: list[tuple[int, tuple[int, ...], str, str]] = []
+        for path, cf, text in loaded:
+            if isinstance(cf, ClaimInputError):
+                continue
+            slots[id(cf)] = [cached(claim, cf.theory, store, derivations=derivations, forms=forms)
+                             for claim in cf.claims]
+            todo = [k for k, hit in enumerate(slots[id(cf)]) if hit is None]
+            tasks += [(id(cf), group, text, str(path)) for group in _claim_groups(cf, todo)]
+        # the largest tasks first: one started last would end last, alone
+        tasks.sort(key=lambda t: -len(t[1]))
+        futures = {}
+        for file, group, text, name in tasks:
+            future = executor.submit(_check_in_worker, text, name, group, derivations, folder)
+            futures.update({(file, k): (future, i) for i, k in enumerate(group)})
         for path, cf, _ in loaded:
             if isinstance(cf, ClaimInputError):
                 out.append((path, cf))
                 continue
             fr = FileResult(cf.theory, errors=list(cf.errors), warnings=list(cf.warnings))
-            for claim, done in zip(cf.claims, pending[id(cf)]):
-                if not isinstance(done, Result):
-                    done, kept = done.result()
+            for k, (claim, done) in enumerate(zip(cf.claims, slots[id(cf)])):
+                if done is None:
+                    future, i = futures[(id(cf), k)]
+                    done, kept = future.result()[i]
                     # a worker of another installation computed it under other inputs
                     if store is not None and kept == environment():
                         _keep(claim, cf.theory, done, store, derivations)
@@ -174,6 +194,8 @@ def check_files(sources: Iterable[str | Path], *, jobs: int = 1,
                     progress(done)
             fr.tables = tabulate(cf, fr.results)
             out.append((path, fr))
+    if store is not None:
+        store.prune_if_grown()
     return out
 
 
@@ -189,9 +211,32 @@ def _process_pool(jobs: int) -> Executor:
 _WORKER_FILES: dict[tuple[str, str], ClaimFile] = {}
 
 
-def _check_in_worker(text: str, path: str, index: int, derivations: bool) -> tuple[Result, str | None]:
-    """Check claim `index` of the claim file `text` (read from `path`). Returns the
-    result and, when it may be kept in a cache, this installation's environment
+def _claim_groups(cf: ClaimFile, todo: list[int]) -> list[tuple[int, ...]]:
+    """The claims `todo` (indices into `cf.claims`) as tasks for the workers. Claims that
+    use a derived definition (solve, argmin, argmax: SymPy's costliest work, which a
+    process does once and keeps) go together, one task per connected set of such
+    definitions, so that one process derives each; every other claim is a task of its
+    own. Only the speed depends on the grouping: a claim's result does not depend on
+    which process checks it, or on what it checked before."""
+    derived = {name for name, d in cf.theory.definitions.items() if d.body.has(Derived)}
+    groups: list[tuple[set[str], list[int]]] = []
+    singles: list[tuple[int, ...]] = []
+    for k in todo:
+        uses = names_used(cf.claims[k], cf.theory) & derived
+        if not uses:
+            singles.append((k,))
+            continue
+        joined = [g for g in groups if g[0] & uses]
+        groups = [g for g in groups if not g[0] & uses]
+        groups.append((uses.union(*(g[0] for g in joined)), sorted([k, *(i for g in joined for i in g[1])])))
+    return sorted(tuple(members) for _, members in groups) + singles
+
+
+def _check_in_worker(text: str, path: str, indices: tuple[int, ...], derivations: bool,
+                     folder: str | None = None) -> list[tuple[Result, str | None]]:
+    """Check the claims `indices` of the claim file `text` (read from `path`), keeping
+    derived values in the cache `folder` when one is given. Returns each result and,
+    when it may be kept in a cache, this installation's environment
     (lawproof.cache.environment), else None."""
     key = (path, hashlib.sha256(text.encode()).hexdigest())
     # One claim at a time per process: a Dask worker runs tasks on several threads, and
@@ -203,8 +248,9 @@ def _check_in_worker(text: str, path: str, index: int, derivations: bool) -> tup
             if len(_WORKER_FILES) > 64:  # a long-lived cluster worker: keep recent files only
                 _WORKER_FILES.clear()
             cf = _WORKER_FILES[key] = loader.loads(text, path)
-        result, keepable = _checked(cf.claims[index], cf.theory, derivations)
-    return result, environment() if keepable else None
+        with keeping_derivations(ResultCache(folder).derivations() if folder else None):
+            checked = [_checked(cf.claims[k], cf.theory, derivations) for k in indices]
+    return [(result, environment() if keepable else None) for result, keepable in checked]
 
 
 _WORKER_LOCK = threading.Lock()
@@ -250,12 +296,13 @@ def check_claim(claim: Claim, theory: Theory, *, derivations: bool = True,
     closed forms behind optimality statements, derived regions); the verdict, its
     method and its counterexample are the same. With a `cache`, a result kept there
     for the same inputs is returned instead, and a new result is kept there (unless
-    it is an error or a safety net fired: those may not recur); `looked_up` says the
-    caller already looked there."""
+    it is an error or a safety net fired: those may not recur), with the derived values
+    it needed; `looked_up` says the caller already looked there."""
     hit = None if looked_up else cached(claim, theory, cache, derivations=derivations)
     if hit is not None:
         return hit
-    result, keepable = _checked(claim, theory, derivations)
+    with keeping_derivations(cache.derivations() if cache is not None else None):
+        result, keepable = _checked(claim, theory, derivations)
     if cache is not None and keepable:
         _keep(claim, theory, result, cache, derivations)
     return result

@@ -153,7 +153,7 @@ def prover(domains: Domains, region: list[Formula], *, timeout: float = 5.0,
                             free_symbols(premise), domains) for op, lhs, rhs in domains[s].constraints(s)]
         goal = condition if conj(hyps) == Truth(True) else Implies(conj(hyps), condition)
         try:
-            out = decide(goal, domains, timeout=timeout, shrink=False, rlimit=rlimit)
+            out = decide(goal, domains, timeout=timeout, shrink=False, rlimit=rlimit, artifact=False)
         except OutsideFragment:
             return None
         return f"proved by z3 on the domains{given}" if out.status == "proved" else None

@@ -72,7 +72,7 @@ def _to_fraction(v: z3.ExprRef) -> Fraction:
 
 def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 5.0,
            shrink: bool = True, fixed: dict[sympy.Symbol, Fraction] | None = None,
-           rlimit: int | None = None, bounds: Callable | None = None) -> SmtOutcome:
+           rlimit: int | None = None, bounds: Callable | None = None, artifact: bool = True) -> SmtOutcome:
     """Prove `f` (free symbols universal over `domains`) or find a counterexample.
 
     The budget is z3's own resource count, deterministic: `rlimit` units, by default
@@ -86,6 +86,8 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
     the fact that the term is undefined there.
     `bounds` (proofs/bounds.py) encloses transcendental terms by certified bounds:
     then only "proved" means anything, a model of the negation is no counterexample.
+    With `artifact` False the outcome's `smt2` is left empty (unless an observer
+    wants it): printing the query is a noticeable part of a small one's cost.
     Raises OutsideFragment when `f` uses something z3 cannot take (exp, log, ...).
     """
     start = time.perf_counter()
@@ -106,7 +108,7 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
     for s, v in (fixed or {}).items():
         solver.add(tr.var(s) == tr.value(v))
     solver.add(tr.formula(negation, scope))
-    smt2 = canonical_smt2(solver.to_smt2())
+    smt2 = canonical_smt2(solver.to_smt2()) if artifact or OBSERVERS else ""
     with interrupting(tr.ctx.interrupt, timeout, "a z3 query") as net:
         verdict = solver.check()
     out = SmtOutcome("unknown", smt2=smt2, negation=negation, witnesses=[b.symbol for b in witnesses],
@@ -243,5 +245,5 @@ def holds_at(f: Formula, values: dict[sympy.Symbol, Fraction], domains: dict[sym
     scope = dict(domains)
     for s in values:
         scope.setdefault(s, Domain(-sympy.oo, sympy.oo, True, True))
-    out = decide(f, scope, timeout=timeout, shrink=False, fixed=values)
+    out = decide(f, scope, timeout=timeout, shrink=False, fixed=values, artifact=False)
     return {"proved": True, "refuted": False}.get(out.status)

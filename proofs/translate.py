@@ -75,6 +75,7 @@ class Translator:
     bounds: "Callable[[Translator, sympy.Expr, dict], sympy.Expr | None] | None" = None
     ctx: z3.Context = field(default_factory=z3.Context)
     variables: dict[sympy.Symbol, z3.ArithRef] = field(default_factory=dict)
+    _names: set[str] = field(default_factory=set)
     _signs: dict[tuple, int] = field(default_factory=dict)
     _fresh: itertools.count = field(default_factory=itertools.count)
 
@@ -82,10 +83,10 @@ class Translator:
     def var(self, s: sympy.Symbol) -> z3.ArithRef:
         v = self.variables.get(s)
         if v is None:
-            taken = {str(x) for x in self.variables.values()}
-            name = s.name if s.name not in taken else f"{s.name}!{len(taken)}"
+            name = s.name if s.name not in self._names else f"{s.name}!{len(self._names)}"
             v = z3.Int(name, self.ctx) if s.is_integer else z3.Real(name, self.ctx)
             self.variables[s] = v
+            self._names.add(name)
         return v
 
     def value(self, q: sympy.Rational | Fraction) -> z3.ArithRef:
@@ -146,7 +147,8 @@ class Translator:
         quantified in both polarities, so that a negated atom adds no universal
         quantifier: it is false exactly when some term is undefined (the first
         failing existence condition) or when all are defined and the relation fails."""
-        if any(not side.is_finite and side.is_number for side in (a.lhs, a.rhs)):
+        # is_number first: it reads the tree, is_finite asks SymPy's assumption system
+        if any(side.is_number and not side.is_finite for side in (a.lhs, a.rhs)):
             raise OutsideFragment("an infinite value in a comparison")
         auxes: dict[sympy.Expr, _Aux] = {}
         # each side on its own: sqrt(x) - sqrt(x) would cancel, and with it x >= 0
@@ -196,15 +198,15 @@ class Translator:
         zero = sympy.Integer(0)
         defined = [self.relation("!=", b, zero, scope, auxes) for b in dens
                    if self.sign(b, scope, auxes) == 0]
-        num, den = sympy.fraction(sympy.together(lhs - rhs))
+        num, den = _over_common_denominator(lhs - rhs)
         sign = self.sign(den, scope, auxes)
-        n = self.term(sympy.expand(num))
+        n = self.term(_expanded(num))
         if sign > 0:
             rel = _compare(op, n)
         elif sign < 0:
             rel = _compare(_FLIP[op], n)
         else:
-            d = self.term(sympy.expand(den))
+            d = self.term(_expanded(den))
             rel = _compare(op, n * d) if op not in ("=", "!=") else _compare(op, n)
         return self.all([*defined, rel]) if defined else rel
 
@@ -213,10 +215,10 @@ class Translator:
         """+1 / -1 when `p` is provably positive / negative on the domains, else 0."""
         if p.is_number:
             return 1 if p > 0 else (-1 if p < 0 else 0)
-        num, den = sympy.fraction(sympy.together(p))
+        num, den = _over_common_denominator(p)
         if den != 1:
             return self.sign(num, scope, auxes) * self.sign(den, scope, auxes)
-        coeff, factors = sympy.factor_list(p)
+        coeff, factors = _factor_list(p)
         total = 1 if coeff > 0 else -1
         for f, k in factors:
             s = self._factor_sign(f, scope, auxes)
@@ -237,30 +239,19 @@ class Translator:
         key = (f, tuple(sorted(((s.name, scope.get(s)) for s in syms), key=str)))
         if key in self._signs:
             return self._signs[key]
-        result, cut = 0, False
+        result, fired = 0, False
         if all(s in scope for s in syms):
-            try:
-                guards = []
-                for s in sorted(syms, key=lambda s: s.name):
-                    if s in by_symbol:
-                        guards.extend(self.constraint(c, scope, auxes)
-                                      for c in by_symbol[s].constraints + by_symbol[s].exists)
-                    else:
-                        guards.extend(self.domain_constraints(s, scope[s], scope))
-                t = self.term(sympy.expand(f))
-                for candidate, rel in ((1, t <= 0), (-1, t >= 0)):
-                    solver = z3.Solver(ctx=self.ctx)
-                    solver.set("rlimit", SIGN_RLIMIT)
-                    solver.add(*guards, rel)
-                    with interrupting(self.ctx.interrupt, SIGN_SECONDS, f"a sign proof for {sympy.sstr(f)}") as net:
-                        answer = solver.check()
-                    cut = cut or bool(net.said)
-                    if answer == z3.unsat:
-                        result = candidate
-                        break
-            except OutsideFragment:
-                result = 0
-        if not cut:  # a sign the net cut short is not known: another query may prove it
+            fact = _sign_fact_key(f, scope, by_symbol)
+            known = _SIGN_FACTS.get(fact)
+            if known is not None:
+                result = known
+            else:
+                result, fired = _prove_sign(f, syms, scope, auxes, by_symbol)
+                if not fired:  # a fact cut short by a safety net is this claim's business only
+                    if len(_SIGN_FACTS) >= _MEMO_SIZE:
+                        _SIGN_FACTS.clear()
+                    _SIGN_FACTS[fact] = result
+        if not fired:  # a sign the net cut short is not known: another query may prove it
             self._signs[key] = result
         return result
 
@@ -366,6 +357,96 @@ def _degree(e: sympy.Expr) -> int:
     if isinstance(e, sympy.Add):
         return max(_degree(a) for a in e.args)
     return 0
+
+
+#: Results of the pure SymPy steps of a translation, shared by every translator of the
+#: process: the claims of a paper translate the same sides, denominators and factors
+#: many times over (two thirds of the calls of `together` repeated one before). A step
+#: depends on its expression alone (a symbol's assumptions and a binding's identity are
+#: part of its equality), never on domains or on a z3 context. Bounded: emptied when full.
+_MEMO_SIZE = 4096
+_COMMON: dict[sympy.Expr, tuple[sympy.Expr, sympy.Expr]] = {}
+_EXPANDED: dict[sympy.Expr, sympy.Expr] = {}
+_FACTORS: dict[sympy.Expr, tuple] = {}
+
+
+def _memo(table: dict, e: sympy.Expr, compute: "Callable[[sympy.Expr], object]"):
+    out = table.get(e)
+    if out is None:
+        if len(table) >= _MEMO_SIZE:
+            table.clear()
+        out = table[e] = compute(e)
+    return out
+
+
+def _over_common_denominator(e: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr]:
+    """Numerator and denominator of `e` over a common denominator (SymPy's `together`)."""
+    return _memo(_COMMON, e, lambda x: sympy.fraction(sympy.together(x)))
+
+
+def _expanded(e: sympy.Expr) -> sympy.Expr:
+    return _memo(_EXPANDED, e, sympy.expand)
+
+
+def _factor_list(e: sympy.Expr) -> tuple:
+    return _memo(_FACTORS, e, lambda x: (lambda coeff, factors: (coeff, tuple(factors)))(*sympy.factor_list(x)))
+
+
+#: Sign facts proved in this process, shared by every translator (the claims of a paper
+#: ask the signs of the same denominators over and over): `_sign_fact_key` -> +1/-1/0.
+_SIGN_FACTS: dict[tuple, int] = {}
+
+
+def _sign_fact_key(f: sympy.Expr, scope: dict[sympy.Symbol, Domain], by_symbol: dict[sympy.Symbol, _Aux]) -> tuple:
+    """Everything a sign proof of `f` reads: `f`, and every symbol it reaches through
+    auxiliary variables' definitions and domain bounds, transitively, each with its
+    domain (two claims with the same factor over other domains never share a fact)
+    and, for an auxiliary variable, its definition (`aux0` of one translator is not
+    `aux0` of another)."""
+    reached: set[sympy.Symbol] = set()
+    todo = list(f.free_symbols)
+    while todo:
+        s = todo.pop()
+        if s in reached:
+            continue
+        reached.add(s)
+        if s in scope:
+            todo.extend(scope[s].free_symbols)
+        if s in by_symbol:
+            todo.extend(t for c in by_symbol[s].constraints + by_symbol[s].exists for t in free_symbols(c))
+    return (f, frozenset((s, scope.get(s)) for s in reached),
+            frozenset((s, tuple(by_symbol[s].constraints), tuple(by_symbol[s].exists))
+                      for s in reached if s in by_symbol))
+
+
+def _prove_sign(f: sympy.Expr, syms: set[sympy.Symbol], scope: dict[sympy.Symbol, Domain],
+                auxes: dict[sympy.Expr, _Aux], by_symbol: dict[sympy.Symbol, _Aux]) -> tuple[int, bool]:
+    """+1 / -1 when z3 proves `f` positive / negative under the domains of `syms` (and
+    the definitions of the auxiliary variables among them), else 0; and whether a
+    safety net fired. Proved in a z3 context of its own, so that the answer depends
+    on the query alone, never on the terms another translator built before."""
+    tr = Translator({})
+    fired = False
+    try:
+        guards = []
+        for s in sorted(syms, key=lambda s: s.name):
+            if s in by_symbol:
+                guards.extend(tr.constraint(c, scope, auxes) for c in by_symbol[s].constraints + by_symbol[s].exists)
+            else:
+                guards.extend(tr.domain_constraints(s, scope[s], scope))
+        t = tr.term(_expanded(f))
+        for candidate, rel in ((1, t <= 0), (-1, t >= 0)):
+            solver = z3.Solver(ctx=tr.ctx)
+            solver.set("rlimit", SIGN_RLIMIT)
+            solver.add(*guards, rel)
+            with interrupting(tr.ctx.interrupt, SIGN_SECONDS, f"a sign proof for {sympy.sstr(f)}") as net:
+                answer = solver.check()
+            fired = fired or bool(net.said)
+            if answer == z3.unsat:
+                return candidate, fired
+    except OutsideFragment:
+        pass
+    return 0, fired
 
 
 def _one_of(y: sympy.Symbol, args: list[sympy.Expr]) -> Atom:

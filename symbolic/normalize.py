@@ -3,7 +3,9 @@ integrals and limits evaluated, `minimized_at` and `approx` spelled out as plain
 quantified formulas, the claim's `assume` made a premise."""
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
+from typing import Iterator, Protocol
 
 import sympy
 
@@ -12,7 +14,7 @@ from lawproof.language.claims import Claim, Theory
 from lawproof.language.definedness import guarded, of_node, shown, unguarded
 from lawproof.language.domain import Domain
 from lawproof.language.errors import BackendTimeout, ClaimInputError, OutsideFragment
-from lawproof.language.formula import (CALCULUS, And, Approx, Atom, Formula, Implies, Optimum, Or, Quantified,
+from lawproof.language.formula import (CALCULUS, And, Approx, Atom, Bound, Formula, Implies, Optimum, Or, Quantified,
                               Truth, conj, disj, domain_of)
 from lawproof.language import functions
 from lawproof.language.functions import NO_SYMPY_LIMIT
@@ -344,6 +346,66 @@ def _near(c: Atom, x: sympy.Symbol, point: sympy.Expr, side: str, domains: Domai
 _DERIVED_CACHE: dict[tuple, tuple[sympy.Expr, str]] = {}
 
 
+class DerivationStore(Protocol):
+    """Where derived values are kept between runs, under a text that says everything
+    the value depends on (the pipeline hands one down: lawproof.cache)."""
+
+    def get(self, text: str) -> tuple[sympy.Expr, str] | None:
+        """The value kept under `text`, or None."""
+
+    def put(self, text: str, value: tuple[sympy.Expr, str]) -> None:
+        """Keep `value` under `text`."""
+
+
+#: The stores of the runs in progress (innermost last); empty: derived values are kept
+#: in this process only.
+_STORES: list[DerivationStore] = []
+
+
+@contextlib.contextmanager
+def keeping_derivations(store: DerivationStore | None) -> Iterator[None]:
+    """Within the block, derived values are also looked up in and kept in `store`."""
+    if store is None:
+        yield
+        return
+    _STORES.append(store)
+    try:
+        yield
+    finally:
+        _STORES.remove(store)
+
+
+def _stored_text(node: Derived, domains: Domains) -> str | None:
+    """What a derived value depends on, as text for a store: the node (symbols with
+    their assumptions) and the domain of each of its symbols. None when two symbols
+    share a name (a bound variable and a free symbol), which the text cannot tell apart."""
+    symbols = sorted(node.atoms(sympy.Symbol), key=lambda s: s.name)
+    if len({s.name for s in symbols}) < len(symbols):
+        return None
+    lines = [f"derived {sympy.srepr(node)}"]
+    for s in symbols:
+        d = domain_of(s, domains)
+        lines.append(f"{s.name} in " + ("none" if d is None else
+                                        f"{sympy.srepr(sympy.Tuple(d.lo, d.hi))} {d.lo_open} {d.hi_open} {d.integer}"))
+    return "\n".join(lines)
+
+
+def _computed(node: Derived, domains: Domains, seconds: float) -> tuple[sympy.Expr, str]:
+    """`_derive` under its safety net, through the run's store when there is one. A
+    value that mentions a bound variable is kept in this process only: a binding's
+    identity does not carry over to another process."""
+    text = _stored_text(node, domains) if _STORES else None
+    if text is not None:
+        kept = _STORES[-1].get(text)
+        if kept is not None:
+            return kept
+    with time_limit(seconds, f"deriving {sympy.sstr(node)}"):
+        value = _derive(node, domains)
+    if text is not None and not value[0].atoms(Bound):
+        _STORES[-1].put(text, value)
+    return value
+
+
 def _derived_value(node: Derived, domains: Domains, seconds: float,
                    steps: list[Step] | None) -> sympy.Expr:
     """The closed form a derived built-in stands for; ClaimInputError if it has none."""
@@ -351,8 +413,7 @@ def _derived_value(node: Derived, domains: Domains, seconds: float,
                               key=lambda kv: kv[0])))
     if key not in _DERIVED_CACHE:
         try:
-            with time_limit(seconds, f"deriving {sympy.sstr(node)}"):
-                _DERIVED_CACHE[key] = _derive(node, domains)
+            _DERIVED_CACHE[key] = _computed(node, domains, seconds)
         except (NotImplementedError, sympy.PolynomialError) as e:
             raise ClaimInputError(f"SymPy cannot compute {sympy.sstr(node)} ({e})",
                                   fix="rewrite the equation, or state the closed form and check it") from None

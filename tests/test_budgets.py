@@ -206,3 +206,39 @@ def test_check_files_in_parallel_gives_the_serial_results():
         return out
 
     assert dicts(1) == dicts(2)
+
+
+def test_claims_sharing_a_derived_definition_form_one_task():
+    # each process derives a definition once: claims that use one (directly or through
+    # another definition) go to the same worker; the others are tasks of their own
+    from lawproof.engine import _claim_groups
+    from lawproof.language import loader
+    cf = loader.loads('''
+[paper]
+id = "groups"
+[symbols]
+x = "(0, oo)"
+a = "(0, 1)"
+[define]
+r = "solve(x^2 = a, x)"
+twice = "2*r"
+m = "argmin(x + a/x, x)"
+[[claim]]
+id = "plain"
+formula = "a <= 1"
+[[claim]]
+id = "root"
+formula = "r > 0"
+[[claim]]
+id = "opt"
+formula = "m > 0"
+[[claim]]
+id = "through"
+formula = "twice > 0"
+[[claim]]
+id = "both"
+formula = "twice + m > 0"
+''', "groups.claims.toml")
+    assert _claim_groups(cf, [0, 1, 2, 3]) == [(1, 3), (2,), (0,)]
+    assert _claim_groups(cf, [0, 1, 2, 3, 4]) == [(1, 2, 3, 4), (0,)]
+    assert _claim_groups(cf, [0, 2]) == [(2,), (0,)]

@@ -2,6 +2,7 @@
 and reports from cached results byte for byte those of a cold run."""
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import os
 from pathlib import Path
@@ -252,3 +253,150 @@ def test_the_source_digest_covers_every_subpackage():
     assert {"lawproof/engine.py", "lawproof/language/parser.py", "lawproof/language/grammar.lark",
             "lawproof/explore/variants.py", "lawproof/report/model.py", "lawproof.symbolic/normalize.py",
             "lawproof.proofs/smt.py", "lawproof.numeric/interval.py"} <= names
+
+
+def _aged(store: ResultCache, days_ago: dict[str, float]) -> dict[str, Path]:
+    """The entries of `store` by claim id, their last use set `days_ago` (10 days for
+    the others: the table's rows)."""
+    cf = load(store.directory.parent / "toy.claims.toml")
+    out = {claim.id: store._path(claim_key(claim, cf.theory, derivations=True)) for claim in cf.claims}
+    for f in _entries(store.directory):
+        claim = next((c for c, g in out.items() if g == f), None)
+        t = f.stat().st_mtime - days_ago.get(claim, 10) * 86400
+        os.utime(f, (t, t))
+    return {c: f for c, f in out.items() if c in days_ago}
+
+
+def test_pruning_removes_the_least_recently_used_first(tmp_path, monkeypatch):
+    path, store = _write(tmp_path), ResultCache(tmp_path / "cache", max_bytes=None)
+    check_file(path, cache=store)
+    files = _aged(store, {"optimum": 3, "always-cache": 2, "square": 1})
+    sizes = {c: f.stat().st_size for c, f in files.items()}
+    # a hit is a use: the oldest entry becomes the newest
+    assert check_file(path, only=["optimum"], cache=store).results[0].verdict == "proved"
+    keep = sizes["optimum"] + sizes["square"]
+    done = store.prune(max_bytes=keep)
+    assert done.removed == 3 and _entries(store.directory) == sorted([files["optimum"], files["square"]])
+    assert done.size == keep and done.kept == 2
+    assert store.prune(max_age_days=0.5).removed == 1 and not files["square"].exists()
+    checked = _counting(monkeypatch)
+    again = check_file(path, cache=store)  # what was pruned is recomputed, the same
+    assert sorted(checked) == ["always-cache", "square", "values-row1", "values-row2"]
+    assert [r.verdict for r in again.results][:3] == ["proved", "refuted", "proved"]
+
+
+def test_pruning_keeps_writes_in_progress_and_removes_leftovers(tmp_path):
+    store = ResultCache(tmp_path / "cache")
+    check_file(_write(tmp_path), only=["square"], cache=store)
+    folder = next(store.directory.glob("results-*/*"))
+    young, old = folder / ".tmp-young", folder / ".tmp-old"
+    young.write_bytes(b"x")
+    old.write_bytes(b"x")
+    os.utime(old, (1, 1))
+    other = store.directory / "results-0" / "ab" / "cdef"  # another version's entry, never read here
+    other.parent.mkdir(parents=True)
+    other.write_bytes(b"old format")
+    os.utime(other, (2, 2))
+    done = store.prune(max_bytes=next(folder.glob("[!.]*")).stat().st_size)
+    assert young.exists() and not old.exists() and not other.exists()
+    assert done.kept == 1
+
+
+def test_a_run_that_keeps_results_prunes_to_the_cap(tmp_path):
+    path = _write(tmp_path)
+    engine.check_files([path], cache=ResultCache(tmp_path / "cache", max_bytes=0))
+    assert _entries(tmp_path / "cache") == []
+    store = ResultCache(tmp_path / "cache")
+    engine.check_files([path], cache=store)
+    assert len(_entries(store.directory)) == 5
+    assert store.written == 0  # pruned after the run (nothing over the cap)
+
+
+def test_cli_prune_cache(tmp_path, capsys):
+    path = str(_write(tmp_path))
+    mine = tmp_path / "mine"
+    assert main(["check", "--jobs", "1", "--cache", str(mine), path]) == 0
+    assert main(["prune-cache", "--cache", str(mine), "--max-age", "1"]) == 0
+    assert len(_entries(mine)) == 5
+    assert main(["prune-cache", "--cache", str(mine), "--max-size", "0"]) == 0
+    assert _entries(mine) == []
+    assert "removed 5 entries" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["prune-cache", "--cache", str(mine), "--max-size", "lots"])
+
+
+DERIVED = '''
+[paper]
+id = "derived-toy"
+
+[symbols]
+x = "(0, oo)"
+a = "{a}"
+
+[define]
+r = "solve(x^2 = {rhs}, x)"
+
+[[claim]]
+id = "positive"
+formula = "r > 0"
+
+[[claim]]
+id = "below-one"
+formula = "r < 1"
+expect = "{expect}"
+'''
+
+
+def _derived_toy(tmp_path: Path, a: str = "(0, 1)", rhs: str = "a", expect: str = "holds") -> Path:
+    return _write(tmp_path, DERIVED.format(a=a, rhs=rhs, expect=expect))
+
+
+def _derive_calls(monkeypatch) -> list:
+    """A new process's view (nothing derived in memory), counting SymPy's derivations."""
+    normalize = importlib.import_module("lawproof.symbolic.normalize")  # the package exports a function of that name
+    normalize._DERIVED_CACHE.clear()
+    normalize._BODY_CACHE.clear()
+    calls: list = []
+    real = normalize._derive
+    monkeypatch.setattr(normalize, "_derive", lambda node, domains: (calls.append(node), real(node, domains))[1])
+    return calls
+
+
+def _derived_entries(store: ResultCache) -> list[Path]:
+    return _entries(store.directory / f"derived-{cache_mod.FORMAT}")
+
+
+def test_derived_values_are_kept_between_runs(tmp_path, monkeypatch):
+    path, store = _derived_toy(tmp_path), ResultCache(tmp_path / "cache")
+    calls = _derive_calls(monkeypatch)
+    assert check_file(path, only=["positive"], cache=store).results[0].verdict == "proved"
+    assert len(calls) == 1 and len(_derived_entries(store)) == 1
+    calls = _derive_calls(monkeypatch)
+    # another claim using the same definition: its result is not kept, the derivation is
+    assert check_file(path, only=["below-one"], cache=store).results[0].verdict == "proved"
+    assert calls == []
+    calls = _derive_calls(monkeypatch)
+    assert check_file(path, only=["below-one"]).results[0].verdict == "proved"  # no cache: derived
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize("change", [{"a": "(1, 4)", "expect": "fails"}, {"rhs": "a/4"}])
+def test_a_changed_domain_or_definition_is_derived_afresh(tmp_path, monkeypatch, change):
+    store = ResultCache(tmp_path / "cache")
+    check_file(_derived_toy(tmp_path), cache=store)
+    calls = _derive_calls(monkeypatch)
+    fr = check_file(_derived_toy(tmp_path, **change), cache=store)
+    assert len(calls) == 1 and len(_derived_entries(store)) == 2
+    assert [r.matches_expect for r in fr.results] == [True, True]
+    verdicts = [r.verdict for r in fr.results]
+    assert verdicts == (["proved", "refuted"] if "a" in change else ["proved", "proved"])
+
+
+def test_a_damaged_derived_value_is_derived_again(tmp_path, monkeypatch):
+    path, store = _derived_toy(tmp_path), ResultCache(tmp_path / "cache")
+    check_file(path, only=["positive"], cache=store)
+    entry, = _derived_entries(store)
+    entry.write_bytes(entry.read_bytes()[:-7] + b"garbage")
+    calls = _derive_calls(monkeypatch)
+    assert check_file(path, only=["below-one"], cache=store).results[0].verdict == "proved"
+    assert len(calls) == 1

@@ -1,5 +1,5 @@
 """The `lawproof` command line: one module per group of subcommands (check.py: check,
-show, report, region; explore.py: counterexample, premises, sweep), what they share in
+show, report, region, prune-cache; explore.py: counterexample, premises, sweep), what they share in
 common.py; this module builds the parser and dispatches."""
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true",
                    help="on an internal error (a bug in lawproof), print the Python traceback")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    check.add_parsers(sub)  # check, show, report, region
+    check.add_parsers(sub)  # check, show, report, region, prune-cache
     explore.add_parsers(sub)  # counterexample, premises, sweep
     return p
 

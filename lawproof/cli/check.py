@@ -1,5 +1,6 @@
-"""The `check`, `show`, `report` and `region` subcommands of `lawproof`: check claim
-files, show one claim, write or verify the reports, derive a claim's region."""
+"""The `check`, `show`, `report`, `region` and `prune-cache` subcommands of `lawproof`:
+check claim files, show one claim, write or verify the reports, derive a claim's
+region, bound the result cache."""
 from __future__ import annotations
 
 import argparse
@@ -9,7 +10,7 @@ import textwrap
 from pathlib import Path
 from typing import Sequence
 
-from ..cache import ResultCache, default_dir
+from ..cache import DEFAULT_MAX_BYTES, ResultCache, default_dir
 from ..engine import FileResult, bundled_papers, check_file, check_files, default_jobs
 from ..language import loader
 from ..language.errors import ClaimInputError
@@ -116,6 +117,53 @@ def _cache(args: argparse.Namespace) -> ResultCache | None:
     return ResultCache(default_dir())
 
 
+_PRUNE_EPILOG = f"""\
+examples:
+  lawproof prune-cache                      # the default folder, down to {DEFAULT_MAX_BYTES // 2**20} MB
+  lawproof prune-cache --max-size 50M       # least recently used entries first
+  lawproof prune-cache --max-age 30         # entries not used for 30 days
+  lawproof prune-cache --cache DIR --max-size 0   # empty the cache in DIR
+
+`lawproof check` and `lawproof report` prune the folder to {DEFAULT_MAX_BYTES // 2**20} MB themselves after
+a run that kept new results. Removing entries never changes a verdict: a missing
+entry is recomputed.
+"""
+
+
+def _nonnegative(text: str, what: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+    if not 0 <= value < float("inf"):  # negative, infinite or nan
+        raise argparse.ArgumentTypeError(f"{text!r}: {what} must be finite and not negative")
+    return value
+
+
+def _size(text: str) -> int:
+    """Bytes from `500K`, `50M`, `2G` or a plain number of bytes."""
+    units = {"K": 2**10, "M": 2**20, "G": 2**30}
+    number, unit = (text[:-1], units[text[-1].upper()]) if text[-1:].upper() in units else (text, 1)
+    return int(_nonnegative(number, "a size (e.g. 50M, 2G, 500K or bytes)") * unit)
+
+
+def _days(text: str) -> float:
+    return _nonnegative(text, "a number of days")
+
+
+def cmd_prune_cache(args: argparse.Namespace) -> int:
+    cache = ResultCache(args.cache or default_dir())
+    limit = args.max_size if args.max_size is not None or args.max_age is not None else DEFAULT_MAX_BYTES
+    done = cache.prune(max_bytes=limit, max_age_days=args.max_age)
+    print(f"{cache.directory}: removed {done.removed} entries ({_shown_size(done.freed)}), "
+          f"kept {done.kept} ({_shown_size(done.size)})")
+    return EXIT_OK
+
+
+def _shown_size(n: int) -> str:
+    return f"{n / 2**20:.1f} MB" if n >= 2**20 else f"{n / 2**10:.0f} KB"
+
+
 def _claim_command(sub, name: str, summary: str, description: str, epilog: str) -> argparse.ArgumentParser:
     """A subcommand about one claim: `lawproof NAME PAPER CLAIM ...`."""
     p = sub.add_parser(name, help=summary, description=description, epilog=epilog,
@@ -126,7 +174,7 @@ def _claim_command(sub, name: str, summary: str, description: str, epilog: str) 
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
-    """Register check, show, report and region on the `lawproof` parser."""
+    """Register check, show, report, region and prune-cache on the `lawproof` parser."""
     c = sub.add_parser("check", help="check claim files and print a table of verdicts",
                        description="Check every claim of the given claim files (default: every "
                                    "bundled paper) and print paper, claim, verdict, method, time.",
@@ -165,6 +213,17 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--timeout", type=float, help="seconds per backend call (default: the claim's timeout)")
     g.add_argument("--qepcad", action="store_true", help="also print QEPCAD B's input and answer")
     g.add_argument("--json", action="store_true", help="print the result as JSON")
+    k = sub.add_parser("prune-cache", help="remove old or least recently used entries of the result cache",
+                       description="Remove entries of the result cache kept by check and report: those "
+                                   "not used for --max-age days, then the least recently used until the "
+                                   "rest fit in --max-size.",
+                       epilog=_PRUNE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    k.add_argument("--cache", metavar="DIR", help="the cache folder (default: $XDG_CACHE_HOME/lawproof, "
+                                                  "else ~/.cache/lawproof)")
+    k.add_argument("--max-size", type=_size, metavar="SIZE",
+                   help=f"keep at most SIZE (50M, 2G, 500K or bytes; default {DEFAULT_MAX_BYTES // 2**20}M "
+                        "when --max-age is not given either)")
+    k.add_argument("--max-age", type=_days, metavar="DAYS", help="remove entries not used for DAYS days")
 
 
 def _files(paths: Sequence[str]) -> list[Path]:
@@ -375,6 +434,7 @@ def cmd_region(args: argparse.Namespace) -> int:
     return EXIT_OK if r.status == "derived" else EXIT_MISMATCH
 
 
-COMMANDS = {"check": cmd_check, "show": cmd_show, "report": cmd_report, "region": cmd_region}
+COMMANDS = {"check": cmd_check, "show": cmd_show, "report": cmd_report, "region": cmd_region,
+            "prune-cache": cmd_prune_cache}
 
-__all__ = ["add_parsers", "COMMANDS", "cmd_check", "cmd_show", "cmd_report", "cmd_region"]
+__all__ = ["add_parsers", "COMMANDS", "cmd_check", "cmd_show", "cmd_report", "cmd_region", "cmd_prune_cache"]
