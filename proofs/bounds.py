@@ -24,11 +24,12 @@ import sympy
 
 from lawproof.language.domain import Domain
 from lawproof.language.errors import OutsideFragment
-from lawproof.language.formula import Formula
+from lawproof.language.formula import Atom, Formula, Or
+from lawproof.language.functions import ELEMENTARY
 from lawproof.language.timeout import watching
 
 from . import exp_log_bounds, trig_bounds
-from .exp_log_bounds import Level, Rule, exp_of
+from .exp_log_bounds import Level, Rule, add_note, exp_of
 from .smt import decide
 from .translate import Translator
 
@@ -37,6 +38,9 @@ LEVELS = (Level(1, 0), Level(2, 1), Level(3, 1), Level(3, 2))
 
 #: The rules by SymPy class (a function, or the constant pi).
 RULES: dict[type, Rule] = {**exp_log_bounds.RULES, **trig_bounds.RULES}
+#: The strictly monotone ones on their domains: +1 increasing, -1 decreasing.
+MONOTONE: dict[type, int] = {sympy.exp: 1, sympy.log: 1, **{
+    f.node: f.monotone for f in ELEMENTARY if f.monotone and f.node in RULES}}
 
 
 @dataclass
@@ -46,11 +50,42 @@ class Enclosure:
     level: Level
     notes: list[str] = field(default_factory=list)
 
+    #: the atom being translated (its auxiliary variables) and its monotone terms so far:
+    #: (function, purified argument, the expression standing for the term)
+    _atom: dict | None = None
+    _seen: list[tuple[type, sympy.Expr, sympy.Expr]] = field(default_factory=list)
+
     def __call__(self, tr: Translator, e: sympy.Expr, auxes: dict) -> sympy.Expr | None:
         if e is sympy.E:
             return exp_of(tr, sympy.Integer(1), auxes, self.level, self.notes)
         rule = RULES.get(type(e))
-        return None if rule is None else rule(tr, e, auxes, self.level, self.notes)
+        if rule is None:
+            return None
+        value = rule(tr, e, auxes, self.level, self.notes)
+        direction = MONOTONE.get(type(e), 0)
+        if value is not None and direction and len(e.args) == 1:
+            self._link(auxes, type(e), direction, tr.purify(e.args[0], auxes), value)
+        return value
+
+    def _link(self, auxes: dict, function: type, direction: int, u: sympy.Expr, value: sympy.Expr) -> None:
+        """Order the values of one strictly monotone function at two arguments of the same
+        atom as their arguments (increasing) or the other way (decreasing): separate
+        enclosures of exp(x) and exp(y) could overlap and lose exp(x) < exp(y) for x < y.
+        The relations hold at the true values wherever both terms are defined, so they are
+        added to the newest auxiliary variable's constraints, which the translation uses
+        only where every variable made before it is defined (translate.Translator.atom)."""
+        if auxes is not self._atom:
+            self._atom, self._seen = auxes, []
+        newest = next(reversed(auxes.values()))
+        below, above = ("<", ">") if direction > 0 else (">", "<")
+        for f, u0, v0 in self._seen:
+            if f is function and u0 != u:
+                newest.constraints.extend([Or((Atom(">=", u, u0), Atom(below, value, v0))),
+                                           Or((Atom("<=", u, u0), Atom(above, value, v0))),
+                                           Or((Atom("!=", u, u0), Atom("=", value, v0)))])
+                add_note(self.notes, f"{function.__name__} is strictly {'in' if direction > 0 else 'de'}"
+                         "creasing: its values at two arguments are ordered as the arguments (equal at equal ones)")
+        self._seen.append((function, u, value))
 
 
 @dataclass

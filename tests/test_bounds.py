@@ -221,6 +221,13 @@ TRUE = [
     ("sin, two variables", forall(x, closed(0, 1), forall(y, closed(0, 1), Atom(
         "<=", sympy.sin(x) * sympy.sin(y), x * y)))),
     ("cube root and cos", forall(x, closed(0, 1), Atom("<=", sympy.cos(x), 1 + Cbrt(x)))),
+    # monotone functions at two arguments (MetiTarski's two-variable-problem-6)
+    ("exp ordered at two points", forall(x, Domain(-oo, oo, True, True), forall(y, Domain(x, oo, True, True), Atom(
+        ">", 1 / (1 + sympy.exp(x)), 1 / (1 + sympy.exp(y)))))),
+    ("arctan ordered, equal at equal points", forall(x, closed(0, 1), forall(y, closed(x, 2), Atom(
+        "<=", sympy.atan(x), sympy.atan(y))))),
+    ("arccos decreasing", forall(x, closed(-1, 1), forall(y, closed(x, 1), Atom(
+        ">=", sympy.acos(x), sympy.acos(y))))),
 ]
 
 FALSE = [
@@ -242,6 +249,12 @@ FALSE = [
     # the wrong way round and gave arctan(v) >= -pi/2 - 1/v (caught by the bound checks)
     ("arctan of negatives, raised", forall(x, closed(-2, -1), Atom(">=", sympy.atan(x), -R(3, 5)))),
     ("tanh above x", forall(x, POSITIVE, Atom(">=", sympy.tanh(x), x))),
+    # monotonicity the wrong way round (or strict where the arguments may be equal)
+    ("exp decreasing", forall(x, closed(0, 1), forall(y, closed(x, 1), Atom("<=", sympy.exp(y), sympy.exp(x))))),
+    ("arccos increasing", forall(x, closed(-1, 1), forall(y, closed(x, 1), Atom(
+        "<=", sympy.acos(x), sympy.acos(y))))),
+    ("arctan strictly ordered at equal points", forall(x, closed(0, 1), forall(y, closed(x, 2), Atom(
+        "<", sympy.atan(x), sympy.atan(y))))),
 ]
 
 
