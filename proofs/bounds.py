@@ -17,7 +17,9 @@ reduction), each level under its own share of the claim's z3 budget (rlimit).
 """
 from __future__ import annotations
 
+import itertools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sympy
@@ -38,6 +40,13 @@ LEVELS = (Level(1, 0), Level(2, 1), Level(3, 1), Level(3, 2))
 
 #: The rules by SymPy class (a function, or the constant pi).
 RULES: dict[type, Rule] = {**exp_log_bounds.RULES, **trig_bounds.RULES}
+#: Addition laws, exact where the terms are defined: (note, how two arguments combine
+#: into a third, the relation between the values at the two and at the third).
+ADDITION: dict[type, tuple[str, Callable, Callable]] = {
+    sympy.exp: ("exp(a) exp(b) = exp(a + b) (exact)", lambda a, b: a + b, lambda va, vb, vc: (va * vb, vc)),
+    sympy.log: ("log(a) + log(b) = log(a b) for a, b > 0 (exact)", lambda a, b: a * b,
+                lambda va, vb, vc: (va + vb, vc)),
+}
 #: The strictly monotone ones on their domains: +1 increasing, -1 decreasing.
 MONOTONE: dict[type, int] = {sympy.exp: 1, sympy.log: 1, **{
     f.node: f.monotone for f in ELEMENTARY if f.monotone and f.node in RULES}}
@@ -62,29 +71,40 @@ class Enclosure:
         if rule is None:
             return None
         value = rule(tr, e, auxes, self.level, self.notes)
-        direction = MONOTONE.get(type(e), 0)
-        if value is not None and direction and len(e.args) == 1:
-            self._link(auxes, type(e), direction, tr.purify(e.args[0], auxes), value)
+        if value is not None and len(e.args) == 1 and (type(e) in MONOTONE or type(e) in ADDITION):
+            self._relate(auxes, type(e), tr.purify(e.args[0], auxes), value)
         return value
 
-    def _link(self, auxes: dict, function: type, direction: int, u: sympy.Expr, value: sympy.Expr) -> None:
-        """Order the values of one strictly monotone function at two arguments of the same
-        atom as their arguments (increasing) or the other way (decreasing): separate
-        enclosures of exp(x) and exp(y) could overlap and lose exp(x) < exp(y) for x < y.
-        The relations hold at the true values wherever both terms are defined, so they are
-        added to the newest auxiliary variable's constraints, which the translation uses
-        only where every variable made before it is defined (translate.Translator.atom)."""
+    def _relate(self, auxes: dict, function: type, u: sympy.Expr, value: sympy.Expr) -> None:
+        """Exact relations between the values of one function at arguments of the same
+        atom, which separate enclosures lose: a strictly monotone function orders its
+        values as its arguments (equal at equal ones), so exp(x) < exp(y) for x < y; exp
+        and log keep their addition laws. They hold at the true values wherever the
+        terms are defined, so they are added to the newest auxiliary variable's
+        constraints, which the translation uses only where every variable made before it
+        is defined (translate.Translator.atom)."""
         if auxes is not self._atom:
             self._atom, self._seen = auxes, []
+        if (function, u, value) in self._seen:
+            return
         newest = next(reversed(auxes.values()))
+        same = [(u0, v0) for f, u0, v0 in self._seen if f is function and u0 != u]
+        direction = MONOTONE.get(function, 0)
         below, above = ("<", ">") if direction > 0 else (">", "<")
-        for f, u0, v0 in self._seen:
-            if f is function and u0 != u:
-                newest.constraints.extend([Or((Atom(">=", u, u0), Atom(below, value, v0))),
-                                           Or((Atom("<=", u, u0), Atom(above, value, v0))),
-                                           Or((Atom("!=", u, u0), Atom("=", value, v0)))])
-                add_note(self.notes, f"{function.__name__} is strictly {'in' if direction > 0 else 'de'}"
-                         "creasing: its values at two arguments are ordered as the arguments (equal at equal ones)")
+        for u0, v0 in same if direction else ():
+            newest.constraints.extend([Or((Atom(">=", u, u0), Atom(below, value, v0))),
+                                       Or((Atom("<=", u, u0), Atom(above, value, v0))),
+                                       Or((Atom("!=", u, u0), Atom("=", value, v0)))])
+            add_note(self.notes, f"{function.__name__} is strictly {'in' if direction > 0 else 'de'}creasing: "
+                     "its values at two arguments are ordered as the arguments (equal at equal ones)")
+        if function in ADDITION:
+            text, combine, law = ADDITION[function]
+            terms = same + [(u, value)]
+            for (a, va), (b, vb) in itertools.combinations_with_replacement(terms, 2):
+                for c, vc in terms:
+                    if (u, value) in ((a, va), (b, vb), (c, vc)) and sympy.expand(combine(a, b) - c) == 0:
+                        newest.constraints.append(Atom("=", *law(va, vb, vc)))
+                        add_note(self.notes, text)
         self._seen.append((function, u, value))
 
 

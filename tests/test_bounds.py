@@ -228,6 +228,12 @@ TRUE = [
         "<=", sympy.atan(x), sympy.atan(y))))),
     ("arccos decreasing", forall(x, closed(-1, 1), forall(y, closed(x, 1), Atom(
         ">=", sympy.acos(x), sympy.acos(y))))),
+    # addition laws (MetiTarski's polypaver-bench-exp)
+    ("exp of a sum", forall(x, closed(0, 1), forall(y, closed(0, 1), Atom(
+        "<=", sympy.exp(x + y), sympy.exp(x) * sympy.exp(y) + R(1, 256))))),
+    ("exp of a double", forall(x, closed(0, 3), Atom("<=", sympy.exp(2 * x), sympy.exp(x) ** 2))),
+    ("log of a product", forall(x, closed(1, 5), forall(y, closed(1, 5), Atom(
+        "<=", sympy.log(x * y), sympy.log(x) + sympy.log(y))))),
 ]
 
 FALSE = [
@@ -253,6 +259,8 @@ FALSE = [
     ("exp decreasing", forall(x, closed(0, 1), forall(y, closed(x, 1), Atom("<=", sympy.exp(y), sympy.exp(x))))),
     ("arccos increasing", forall(x, closed(-1, 1), forall(y, closed(x, 1), Atom(
         "<=", sympy.acos(x), sympy.acos(y))))),
+    ("exp of a sum, lowered", forall(x, closed(0, 1), forall(y, closed(0, 1), Atom(
+        "<=", sympy.exp(x + y), sympy.exp(x) * sympy.exp(y) - R(1, 256))))),
     ("arctan strictly ordered at equal points", forall(x, closed(0, 1), forall(y, closed(x, 2), Atom(
         "<", sympy.atan(x), sympy.atan(y))))),
 ]
