@@ -73,7 +73,30 @@ class Enclosure:
         value = rule(tr, e, auxes, self.level, self.notes)
         if value is not None and len(e.args) == 1 and (type(e) in MONOTONE or type(e) in ADDITION):
             self._relate(auxes, type(e), tr.purify(e.args[0], auxes), value)
+        if value is not None and type(e) in (sympy.sin, sympy.cos):
+            self._angle_sum(tr, auxes, type(e), tr.purify(e.args[0], auxes), value)
         return value
+
+    def _angle_sum(self, tr: Translator, auxes: dict, function: type, u: sympy.Expr, value: sympy.Expr) -> None:
+        """sin(a + b) = sin a cos b + cos a sin b and cos(a + b) = cos a cos b - sin a sin b
+        for an argument that is a sum of two non-constant terms: exact identities (so
+        always true at the true values), which tie sin(x + y) to sin x, cos x, sin y and
+        cos y where separate enclosures are loose. Added to the newest auxiliary
+        variable's constraints, as in `_relate`."""
+        if not (u.is_Add and len(u.args) == 2 and not any(t.is_number for t in u.args)):
+            return
+        (sa, ca), (sb, cb) = (self._sin_cos(tr, auxes, t) for t in u.args)
+        law = sa * cb + ca * sb if function is sympy.sin else ca * cb - sa * sb
+        next(reversed(auxes.values())).constraints.append(Atom("=", value, law))
+        add_note(self.notes, "sin(a + b) = sin a cos b + cos a sin b, cos(a + b) = cos a cos b - sin a sin b (exact)")
+
+    def _sin_cos(self, tr: Translator, auxes: dict, t: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr]:
+        """sin t and cos t, through sin(-t) = -sin t and cos(-t) = cos t for a negated term,
+        so that x - y shares the variables of sin y and cos y."""
+        if t.could_extract_minus_sign():
+            s, c = self._sin_cos(tr, auxes, -t)
+            return -s, c
+        return tuple(trig_bounds.sin_cos_of(tr, t, auxes, self.level, self.notes, which) for which in ("sin", "cos"))
 
     def _relate(self, auxes: dict, function: type, u: sympy.Expr, value: sympy.Expr) -> None:
         """Exact relations between the values of one function at arguments of the same

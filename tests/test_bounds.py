@@ -228,6 +228,11 @@ TRUE = [
         "<=", sympy.atan(x), sympy.atan(y))))),
     ("arccos decreasing", forall(x, closed(-1, 1), forall(y, closed(x, 1), Atom(
         ">=", sympy.acos(x), sympy.acos(y))))),
+    # angle sums: sin(x + y) and cos(x - y) tied to sin and cos of x and y
+    ("sin of a sum", forall(x, Domain(I(0), R(3, 2), True, True), forall(y, Domain(I(0), R(3, 2), True, True), Atom(
+        "<=", sympy.sin(x + y), sympy.sin(x) + sympy.sin(y))))),
+    ("cos of a difference", forall(x, closed(0, 1), forall(y, closed(0, 1), Atom(
+        ">=", sympy.cos(x - y), sympy.cos(x) * sympy.cos(y))))),
     # addition laws (MetiTarski's polypaver-bench-exp)
     ("exp of a sum", forall(x, closed(0, 1), forall(y, closed(0, 1), Atom(
         "<=", sympy.exp(x + y), sympy.exp(x) * sympy.exp(y) + R(1, 256))))),
@@ -261,6 +266,10 @@ FALSE = [
         "<=", sympy.acos(x), sympy.acos(y))))),
     ("exp of a sum, lowered", forall(x, closed(0, 1), forall(y, closed(0, 1), Atom(
         "<=", sympy.exp(x + y), sympy.exp(x) * sympy.exp(y) - R(1, 256))))),
+    # cos(x + y) = cos x cos y - sin x sin y < cos x cos y for x, y > 0 (a sign slip in the
+    # angle-sum law would prove it)
+    ("cos of a sum above the product", forall(x, closed(0, 1), forall(y, closed(0, 1), Atom(
+        ">=", sympy.cos(x + y), sympy.cos(x) * sympy.cos(y))))),
     ("arctan strictly ordered at equal points", forall(x, closed(0, 1), forall(y, closed(x, 2), Atom(
         "<", sympy.atan(x), sympy.atan(y))))),
 ]
