@@ -2,8 +2,9 @@
 lawproof against plain z3 and plain SymPy, each with a per-claim limit.
 
 - lawproof: `check_claim` with the claim's timeout (default 5 s of budget);
-- plain z3: the negated claim in SMT-LIB with z3's own `exp` (a logarithm is a fresh
-  constant L with exp(L) = u), unsat = proved, sat = refuted (z3's model, unchecked);
+- plain z3: the negated claim in SMT-LIB with z3's own `exp`, `sin`, ..., `pi` (a
+  logarithm is a fresh constant L with exp(L) = u), unsat = proved, sat = refuted (z3's
+  model, unchecked);
 - plain SymPy: `minimum`/`maximum` of lhs - rhs over the binder's interval (one
   variable), `solveset` for an existential equation.
 
@@ -32,6 +33,10 @@ LIMIT = 10.0
 
 # --- plain z3 -------------------------------------------------------------------------
 
+#: z3's own transcendental functions (its SMT-LIB extension), by SymPy class.
+_Z3_FUNCTIONS = {sympy.sin: "sin", sympy.cos: "cos", sympy.tan: "tan", sympy.asin: "asin", sympy.acos: "acos",
+                 sympy.atan: "atan", sympy.sinh: "sinh", sympy.cosh: "cosh", sympy.tanh: "tanh"}
+
 def _smt(e: sympy.Expr, logs: dict) -> str:
     if e.is_Symbol:
         return e.name
@@ -41,6 +46,8 @@ def _smt(e: sympy.Expr, logs: dict) -> str:
         return f"(/ {_smt(sympy.Integer(e.p), logs)} {e.q}.0)"
     if e is sympy.E:
         return "(exp 1.0)"
+    if e is sympy.pi:
+        return "pi"
     if isinstance(e, sympy.Add):
         return "(+ " + " ".join(_smt(a, logs) for a in e.args) + ")"
     if isinstance(e, sympy.Mul):
@@ -51,6 +58,8 @@ def _smt(e: sympy.Expr, logs: dict) -> str:
         return f"(^ {_smt(e.base, logs)} {_smt(e.exp, logs)})"
     if isinstance(e, sympy.exp):
         return f"(exp {_smt(e.args[0], logs)})"
+    if type(e) in _Z3_FUNCTIONS:
+        return f"({_Z3_FUNCTIONS[type(e)]} {_smt(e.args[0], logs)})"
     if isinstance(e, sympy.log):
         name = logs.setdefault(e.args[0], f"L{len(logs)}")
         return name

@@ -1,25 +1,11 @@
 """Certified polynomial bounds (the method of MetiTarski): a second sound prover for
-claims with exp, logarithms and real powers.
+claims with exp, logarithms, real powers (proofs/exp_log_bounds.py), trigonometric,
+inverse trigonometric and hyperbolic functions and pi (proofs/trig_bounds.py).
 
 Each transcendental term t = f(u) of a claim becomes an auxiliary variable y held by
 certified bounds, polynomial (or rational, multiplied out) in the purified argument u,
 each valid where it is stated, with a case split where a bound is valid only on part
-of the line:
-
-- exp, Taylor polynomials T_n(v) = sum_{j <= n} v^j / j! with Lagrange remainder
-  e^xi v^(n+1) / (n+1)!:
-  `y >= T_{2k+1}(v)` for every v (an even power in the remainder);
-  `y <= T_{2k}(v)` for v <= 0 (an odd power of a nonpositive number);
-  `y T_{2k+1}(-v) <= 1` where `T_{2k+1}(-v) > 0` (exp(-v) >= T_{2k+1}(-v) > 0);
-  and range reduction `exp(u) = exp(u/M)^M` (M = 2^r, an exact identity), so that
-  v = u/M is small;
-- log, for u > 0 (exactly its definedness): `y <= u - 1`, `u y >= u - 1` (the tangents
-  at 1), and, with s = (r - 1)/(r + 1) in (-1, 1), r = u^(1/M) (an exact root, M = 2^r),
-  log u = 2 M atanh(s), atanh(s) = S_n(s) + R where S_n(s) = sum_{j <= n} s^(2j+1)/(2j+1)
-  and the tail R has the sign of s and |R| <= |s|^(2n+3) / ((2n+3)(1 - s^2)): on s >= 0
-  `2M S_n(s) <= y` and `(1 - s^2)(y - 2M S_n(s)) <= 2M s^(2n+3)/(2n+3)`, mirrored on s <= 0;
-- b^e with an exponent that is not a rational number (b > 0, exactly its definedness):
-  exp(e log b); the constant E: exp(1).
+of the line.
 
 Both sides of every enclosure are kept, whatever direction the claim needs (its
 polarity): each atom's translation then holds wherever the atom, or its negation, does
@@ -28,216 +14,42 @@ whatever the signs of the coefficients, divisions and negations around the term,
 (nlsat) uses the side it needs. A model of the negation is no counterexample: only
 `proved` comes out of here. On failure the bounds are refined (higher degree, more range
 reduction), each level under its own share of the claim's z3 budget (rlimit).
-
-More functions (trigonometric, hyperbolic) plug in through `register`.
 """
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from math import factorial
 
 import sympy
 
 from lawproof.language.domain import Domain
 from lawproof.language.errors import OutsideFragment
-from lawproof.language.formula import And, Atom, Formula, Or
+from lawproof.language.formula import Atom, Formula, Or
+from lawproof.language.functions import ELEMENTARY
 from lawproof.language.timeout import watching
 
+from . import exp_log_bounds, trig_bounds
+from .exp_log_bounds import Level, Rule, add_note, exp_of
 from .smt import decide
-from .translate import Translator, _defined
-
-_ZERO = sympy.Integer(0)
-
-
-@dataclass(frozen=True)
-class Level:
-    """How tight the bounds are: `degree` k (Taylor degrees 2k and 2k+1, k+1 terms of
-    the atanh series) and `reduction` r (arguments scaled by M = 2^r)."""
-
-    degree: int
-    reduction: int
-
-    @property
-    def scale(self) -> int:
-        return 2 ** self.reduction
-
+from .translate import Translator
 
 #: Refinement schedule: each level is tried when the one before could not prove.
 LEVELS = (Level(1, 0), Level(2, 1), Level(3, 1), Level(3, 2))
 
-#: A bounding rule: (translator, the term, the atom's auxiliary variables, the level,
-#: the notes to extend) -> the variable standing for the term.
-Rule = Callable[[Translator, sympy.Expr, dict, Level, list[str]], sympy.Symbol]
-
-#: The rules by SymPy function class (`register` adds more).
-RULES: dict[type, Rule] = {}
-
-
-def register(function: type, rule: Rule) -> None:
-    """Enclose the terms of SymPy class `function` by `rule` (which must state only
-    bounds valid at the term's value, and the term's exact definedness)."""
-    RULES[function] = rule
-
-
-def taylor_exp(v: sympy.Expr, n: int) -> sympy.Expr:
-    """T_n(v) = sum_{j <= n} v^j / j!, the Taylor polynomial of exp at 0."""
-    return sympy.Add(*[v ** j / factorial(j) for j in range(n + 1)])
-
-
-def atanh_partial(s: sympy.Expr, n: int) -> sympy.Expr:
-    """S_n(s) = sum_{j <= n} s^(2j+1) / (2j+1), a partial sum of atanh's series."""
-    return sympy.Add(*[s ** (2 * j + 1) / (2 * j + 1) for j in range(n + 1)])
-
-
-def exp_bounds(y: sympy.Expr, v: sympy.Expr, k: int) -> list[Formula]:
-    """Bounds on y = exp(v), each valid where stated (module docstring)."""
-    odd, even = taylor_exp(v, 2 * k + 1), taylor_exp(v, 2 * k)
-    mirrored = taylor_exp(-v, 2 * k + 1)
-    return [Atom(">", y, _ZERO), Atom(">=", y, odd),
-            Or((Atom(">", v, _ZERO), Atom("<=", y, even))),
-            Or((Atom("<=", mirrored, _ZERO), Atom("<=", y * mirrored, sympy.Integer(1))))]
-
-
-def log_bounds(y: sympy.Expr, u: sympy.Expr, s: sympy.Expr, scale: int, n: int) -> list[Formula]:
-    """Bounds on y = log u = 2 `scale` atanh(s), for u > 0 and s = (r-1)/(r+1) with
-    r = u^(1/scale) (module docstring)."""
-    part = 2 * scale * atanh_partial(s, n)
-    tail = 2 * scale * s ** (2 * n + 3) / (2 * n + 3)
-    gap = (1 - s ** 2) * (y - part)
-    return [Atom("<=", y, u - 1), Atom(">=", u * y, u - 1),
-            Or((Atom("<", s, _ZERO), And((Atom(">=", y, part), Atom("<=", gap, tail))))),
-            Or((Atom(">", s, _ZERO), And((Atom("<=", y, part), Atom(">=", gap, tail)))))]
-
-
-def _constant(tr: Translator, key: tuple, auxes: dict, lo: sympy.Rational, hi: sympy.Rational,
-              bits: int) -> sympy.Symbol:
-    """The variable for a constant (exp or log of a rational number) between `lo` and
-    `hi`, rounded outward to multiples of 2^-bits: two linear constraints with short
-    numbers instead of the bounds' polynomials (nlsat's root isolation slows down on
-    long coefficients, and does not count that work in its rlimit)."""
-    down, up = _rounded(lo, bits, True), _rounded(hi, bits, False)
-    return tr.aux(key, auxes, lambda y: [Atom(">=", y, down), Atom("<=", y, up)])
-
-
-def exp_enclosure(q: sympy.Rational, k: int) -> tuple[sympy.Rational, sympy.Rational]:
-    """Rational bounds on exp(q): the bounds of `exp_bounds` at v = q/M, to the power M,
-    with M = 2^j the least making |q|/M <= 1/2."""
-    m = 1
-    while abs(q) > sympy.Rational(m, 2):
-        m *= 2
-    v = q / m
-    lo = taylor_exp(v, 2 * k + 1)
-    hi = taylor_exp(v, 2 * k) if v <= 0 else 1 / taylor_exp(-v, 2 * k + 1)  # T(-v) >= 1/2 here
-    return lo ** m, hi ** m
-
-
-def log_enclosure(q: sympy.Rational, n: int) -> tuple[sympy.Rational, sympy.Rational]:
-    """Rational bounds on log(q), q > 0: 2 atanh(s), s = (q-1)/(q+1), between the partial
-    sum S_n(s) and that sum plus the tail bound (module docstring)."""
-    s = (q - 1) / (q + 1)
-    part = 2 * atanh_partial(s, n)
-    other = part + 2 * s ** (2 * n + 3) / ((2 * n + 3) * (1 - s ** 2))
-    return min(part, other), max(part, other)
-
-
-def _exp_of(tr: Translator, u: sympy.Expr, auxes: dict, level: Level, notes: list[str]) -> sympy.Symbol:
-    """The variable for exp(u), u purified: exp(u/M) bounded, raised to the power M."""
-    k, m = level.degree, level.scale
-    if u.is_Rational:
-        lo, hi = exp_enclosure(u, 2 * k + 2)
-        _note(notes, f"exp({u}) between {lo.evalf(12)} and {hi.evalf(12)} (Taylor bounds of degree "
-              f"{4 * k + 4}, {4 * k + 5}, exact in rationals, rounded outward to multiples of 2^-{8 + 8 * k})")
-        return _constant(tr, ("exp", u), auxes, lo, hi, 8 + 8 * k)
-    exists = _defined([u])
-    inner = tr.aux(("exp", u / m, k), auxes, lambda y: exp_bounds(y, u / m, k), exists)
-    _note(notes, f"exp(v) >= T_{2 * k + 1}(v) for all v; exp(v) <= T_{2 * k}(v) for v <= 0; "
-          f"exp(v) <= 1/T_{2 * k + 1}(-v) where T_{2 * k + 1}(-v) > 0 (T_n: Taylor polynomial of "
-          "exp of degree n, Lagrange remainder)")
-    if m == 1:
-        return inner
-    _note(notes, f"range reduction exp(u) = exp(u/{m})^{m}")
-    return tr.aux(("exp", u, k, m), auxes, lambda y: [Atom("=", y, inner ** m)], exists)
-
-
-def _exp_rule(tr: Translator, e: sympy.Expr, auxes: dict, level: Level, notes: list[str]) -> sympy.Symbol:
-    return _exp_of(tr, tr.purify(e.args[0], auxes), auxes, level, notes)
-
-
-def _log_rule(tr: Translator, e: sympy.Expr, auxes: dict, level: Level, notes: list[str]) -> sympy.Symbol:
-    if len(e.args) != 1:
-        raise OutsideFragment(f"a logarithm with {len(e.args)} arguments")
-    u = tr.purify(e.args[0], auxes)
-    exists = [Atom(">", u, _ZERO)]
-    n, m = level.degree, level.scale
-    if u.is_Rational and u > 0:
-        lo, hi = log_enclosure(u, 4 * n + 4)
-        _note(notes, f"log({u}) between {lo.evalf(12)} and {hi.evalf(12)} (the atanh series, "
-              f"{4 * n + 5} terms and its tail bound, exact in rationals, rounded outward to multiples "
-              f"of 2^-{8 + 8 * n})")
-        return _constant(tr, ("log", u), auxes, lo, hi, 8 + 8 * n)
-    root = u if m == 1 else tr.aux(("root", u, m), auxes,
-                                   lambda r: [Atom(">", r, _ZERO), Atom("=", r ** m, u)], exists)
-    s = tr.aux(("atanh", root), auxes,
-               lambda s: [Atom("=", s * (root + 1), root - 1), Atom("<", s, sympy.Integer(1)),
-                          Atom(">", s, sympy.Integer(-1))], exists)
-    _note(notes, "log(u) <= u - 1 and log(u) >= 1 - 1/u for u > 0; log(u) = 2 M atanh(s), "
-          f"s = (u^(1/M) - 1)/(u^(1/M) + 1), atanh(s) between S_{n}(s) and S_{n}(s) + s^{2 * n + 3}/"
-          f"({2 * n + 3}(1 - s^2)) (S_n: the first n+1 terms of atanh's series)"
-          + (f"; range reduction M = {m}" if m > 1 else ""))
-    return tr.aux(("log", u, n, m), auxes, lambda y: log_bounds(y, u, s, m, n), exists)
-
-
-def _power_rule(tr: Translator, e: sympy.Expr, auxes: dict, level: Level, notes: list[str]) -> sympy.Symbol | None:
-    base, ex = e.args
-    if ex.is_Rational or (ex.is_number and not ex.is_negative):
-        # rational exponents are exact roots (translate.py); 0^pi = 0 would need b >= 0
-        return None
-    # b^e with e not a number (or a negative irrational number) is defined exactly for
-    # b > 0, where it is exp(e log b): log's definedness is the same condition
-    if not (base.is_Rational and base > 0):
-        return _exp_of(tr, tr.purify(ex * sympy.log(base, evaluate=False), auxes), auxes, level, notes)
-    # a rational base: log b lies in [lo, hi], so b^w lies between exp(w lo) and
-    # exp(w hi) (in that order for w >= 0, the other for w <= 0); their bounds are
-    # polynomials in w alone, where exp(w log b) would give nlsat products of w with a
-    # constant's variable, on which it can stall
-    n = level.degree
-    lo, hi = (_rounded(q, 8 + 8 * n, down) for q, down in zip(log_enclosure(base, 4 * n + 4), (True, False)))
-    w = tr.purify(ex, auxes)
-    low, high = _exp_of(tr, w * lo, auxes, level, notes), _exp_of(tr, w * hi, auxes, level, notes)
-    _note(notes, f"{base}^w between exp(w {lo}) and exp(w {hi}) ({lo} <= log({base}) <= {hi}, the atanh "
-          f"series with {4 * n + 5} terms and its tail bound)")
-    return tr.aux(("pow", base, w, n), auxes, lambda y: [
-        Or((Atom("<", w, _ZERO), And((Atom(">=", y, low), Atom("<=", y, high))))),
-        Or((Atom(">", w, _ZERO), And((Atom(">=", y, high), Atom("<=", y, low)))))], _defined([w]))
-
-
-def _rounded(q: sympy.Rational, bits: int, down: bool) -> sympy.Rational:
-    """The simplest rational (smallest denominator) at most 2^-bits below `q` (above
-    it when not `down`): short coefficients keep nlsat's root isolation cheap."""
-    slack = sympy.Rational(1, 2 ** bits)
-    return _simplest(q - slack, q) if down else _simplest(q, q + slack)
-
-
-def _simplest(a: sympy.Rational, b: sympy.Rational) -> sympy.Rational:
-    """The rational with the smallest denominator in [a, b] (a <= b), by continued
-    fractions (the Stern-Brocot descent)."""
-    fl = sympy.floor(a)
-    if fl == a or fl + 1 <= b:
-        return a if fl == a else fl + 1
-    # a and b share the integer part fl: recurse on the reciprocals of the fractional parts
-    return fl + 1 / _simplest(1 / (b - fl), 1 / (a - fl))
-
-
-def _note(notes: list[str], text: str) -> None:
-    if text not in notes:
-        notes.append(text)
-
-
-register(sympy.exp, _exp_rule)
-register(sympy.log, _log_rule)
-register(sympy.Pow, _power_rule)
+#: The rules by SymPy class (a function, or the constant pi).
+RULES: dict[type, Rule] = {**exp_log_bounds.RULES, **trig_bounds.RULES}
+#: Addition laws, exact where the terms are defined: (note, how two arguments combine
+#: into a third, the relation between the values at the two and at the third).
+ADDITION: dict[type, tuple[str, Callable, Callable]] = {
+    sympy.exp: ("exp(a) exp(b) = exp(a + b) (exact)", lambda a, b: a + b, lambda va, vb, vc: (va * vb, vc)),
+    sympy.log: ("log(a) + log(b) = log(a b) for a, b > 0 (exact)", lambda a, b: a * b,
+                lambda va, vb, vc: (va + vb, vc)),
+}
+#: The strictly monotone ones on their domains: +1 increasing, -1 decreasing.
+MONOTONE: dict[type, int] = {sympy.exp: 1, sympy.log: 1, **{
+    f.node: f.monotone for f in ELEMENTARY if f.monotone and f.node in RULES}}
 
 
 @dataclass
@@ -247,11 +59,76 @@ class Enclosure:
     level: Level
     notes: list[str] = field(default_factory=list)
 
+    #: the atom being translated (its auxiliary variables) and its monotone terms so far:
+    #: (function, purified argument, the expression standing for the term)
+    _atom: dict | None = None
+    _seen: list[tuple[type, sympy.Expr, sympy.Expr]] = field(default_factory=list)
+
     def __call__(self, tr: Translator, e: sympy.Expr, auxes: dict) -> sympy.Expr | None:
         if e is sympy.E:
-            return _exp_of(tr, sympy.Integer(1), auxes, self.level, self.notes)
+            return exp_of(tr, sympy.Integer(1), auxes, self.level, self.notes)
         rule = RULES.get(type(e))
-        return None if rule is None else rule(tr, e, auxes, self.level, self.notes)
+        if rule is None:
+            return None
+        value = rule(tr, e, auxes, self.level, self.notes)
+        if value is not None and len(e.args) == 1 and (type(e) in MONOTONE or type(e) in ADDITION):
+            self._relate(auxes, type(e), tr.purify(e.args[0], auxes), value)
+        if value is not None and type(e) in (sympy.sin, sympy.cos):
+            self._angle_sum(tr, auxes, type(e), tr.purify(e.args[0], auxes), value)
+        return value
+
+    def _angle_sum(self, tr: Translator, auxes: dict, function: type, u: sympy.Expr, value: sympy.Expr) -> None:
+        """sin(a + b) = sin a cos b + cos a sin b and cos(a + b) = cos a cos b - sin a sin b
+        for an argument that is a sum of two non-constant terms: exact identities (so
+        always true at the true values), which tie sin(x + y) to sin x, cos x, sin y and
+        cos y where separate enclosures are loose. Added to the newest auxiliary
+        variable's constraints, as in `_relate`."""
+        if not (u.is_Add and len(u.args) == 2 and not any(t.is_number for t in u.args)):
+            return
+        (sa, ca), (sb, cb) = (self._sin_cos(tr, auxes, t) for t in u.args)
+        law = sa * cb + ca * sb if function is sympy.sin else ca * cb - sa * sb
+        next(reversed(auxes.values())).constraints.append(Atom("=", value, law))
+        add_note(self.notes, "sin(a + b) = sin a cos b + cos a sin b, cos(a + b) = cos a cos b - sin a sin b (exact)")
+
+    def _sin_cos(self, tr: Translator, auxes: dict, t: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr]:
+        """sin t and cos t, through sin(-t) = -sin t and cos(-t) = cos t for a negated term,
+        so that x - y shares the variables of sin y and cos y."""
+        if t.could_extract_minus_sign():
+            s, c = self._sin_cos(tr, auxes, -t)
+            return -s, c
+        return tuple(trig_bounds.sin_cos_of(tr, t, auxes, self.level, self.notes, which) for which in ("sin", "cos"))
+
+    def _relate(self, auxes: dict, function: type, u: sympy.Expr, value: sympy.Expr) -> None:
+        """Exact relations between the values of one function at arguments of the same
+        atom, which separate enclosures lose: a strictly monotone function orders its
+        values as its arguments (equal at equal ones), so exp(x) < exp(y) for x < y; exp
+        and log keep their addition laws. They hold at the true values wherever the
+        terms are defined, so they are added to the newest auxiliary variable's
+        constraints, which the translation uses only where every variable made before it
+        is defined (translate.Translator.atom)."""
+        if auxes is not self._atom:
+            self._atom, self._seen = auxes, []
+        if (function, u, value) in self._seen:
+            return
+        newest = next(reversed(auxes.values()))
+        same = [(u0, v0) for f, u0, v0 in self._seen if f is function and u0 != u]
+        direction = MONOTONE.get(function, 0)
+        below, above = ("<", ">") if direction > 0 else (">", "<")
+        for u0, v0 in same if direction else ():
+            newest.constraints.extend([Or((Atom(">=", u, u0), Atom(below, value, v0))),
+                                       Or((Atom("<=", u, u0), Atom(above, value, v0))),
+                                       Or((Atom("!=", u, u0), Atom("=", value, v0)))])
+            add_note(self.notes, f"{function.__name__} is strictly {'in' if direction > 0 else 'de'}creasing: "
+                     "its values at two arguments are ordered as the arguments (equal at equal ones)")
+        if function in ADDITION:
+            text, combine, law = ADDITION[function]
+            terms = same + [(u, value)]
+            for (a, va), (b, vb) in itertools.combinations_with_replacement(terms, 2):
+                for c, vc in terms:
+                    if (u, value) in ((a, va), (b, vb), (c, vc)) and sympy.expand(combine(a, b) - c) == 0:
+                        newest.constraints.append(Atom("=", *law(va, vb, vc)))
+                        add_note(self.notes, text)
+        self._seen.append((function, u, value))
 
 
 @dataclass
