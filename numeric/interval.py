@@ -49,6 +49,7 @@ from lawproof.language.formula import (And, Atom, Formula, Iff, Implies, Not, Or
 from .elementary import ball
 from .evaluate import Undecided, Undefined, _kleene_and, _kleene_not, _kleene_or, exact_value
 from .sample import mp_truth
+from .taylor import NotSmooth, SeriesTerm, Unsupported as _NoSeries, coefficients, compile_series
 
 #: Working precision (bits) of every arb operation.
 PREC = 128
@@ -655,6 +656,12 @@ def _simplest_dyadic(lo: Fraction, hi: Fraction, near: Fraction) -> Fraction:
 Box = tuple[Side, ...]
 
 
+def _hull(side: Side) -> arb:
+    """The closed side as one arb ball (its ends included, open or not)."""
+    v = side.interval()
+    return v.lo.union(v.hi)
+
+
 def _box_text(symbols: list[sympy.Symbol], box: Box) -> str:
     return ", ".join(f"{s} in {side}" for s, side in zip(symbols, box))
 
@@ -828,7 +835,8 @@ class IntervalResult:
             "lawproof interval certificate",
             f"method: branch and bound, interval arithmetic with arb endpoints rounded outward "
             f"(python-flint {flint.__version__}, {PREC} bits); enclosures: plain, monotone "
-            "(derivative sign), mean value",
+            "(derivative sign), mean value, Taylor forms with Lagrange remainder (forward-mode AD on "
+            "arb balls; exact zeros at tangency points; remainder over a whole unbounded tail)",
             f"claim: {to_text(self.formula)}",
             f"matrix: {to_text(self.matrix)}",
             f"box: {_box_text(self.symbols, self.root)}",
@@ -851,6 +859,15 @@ class _CompiledAtom:
     difference: sympy.Expr
     variables: list[int]
     derivatives: dict[int, Term | None] = field(default_factory=dict)
+    #: lhs - rhs as a function of truncated series (numeric/taylor.py); None when it has
+    #: a node without derivatives (floor, ceiling)
+    series: SeriesTerm | None = None
+    #: d^j/dx_i^j (lhs - rhs), by (i, j): exact checks at tangency points, tails
+    exact_derivatives: dict[tuple[int, int], sympy.Expr] = field(default_factory=dict)
+    #: the same divided by j!, as interval functions (None: not compilable)
+    higher_terms: dict[tuple[int, int], Term | None] = field(default_factory=dict)
+    #: the atom as text, for certificates
+    text: str = ""
     #: d/dx_i of the slope in x_i (for the second-order form of a slope)
     curvatures: dict[int, Term | None] = field(default_factory=dict)
     slopes: dict[int, sympy.Expr] = field(default_factory=dict)
@@ -858,6 +875,39 @@ class _CompiledAtom:
 
 #: Numerators and denominators above this are not tried as exact tangency points.
 EXACT_ZERO_MAX = 2**20
+#: The highest order of the Taylor forms (numeric/taylor.py): a fixed amount of work per
+#: box (four series of this length per variable), not a budget that ends a search.
+TAYLOR_ORDER = 6
+#: A Taylor coefficient at a tangency point is checked for an exact zero only when its
+#: ball is this narrow (a wider one comes from a genuinely nonzero value).
+EXACT_ZERO_RADIUS = arb(2) ** -64
+#: The highest order of the Taylor form on a tail [a, oo) of an unbounded side, whose
+#: derivatives are SymPy's (each order one more differentiation, done once per claim).
+TAIL_ORDER = 4
+
+
+def _offset(side: Side, p: Fraction) -> Interval:
+    """x - p for x on the side (p one of its points): exact where the side's ends are."""
+    lo = None if side.lo is None else Interval.point(side.lo - p).lo
+    hi = None if side.hi is None else Interval.point(side.hi - p).hi
+    return Interval(lo, hi, side.lo_open, side.hi_open)
+
+
+def _taylor_forms(point: list[Interval], over: list[Interval], offset: Interval) -> Interval | None:
+    """The intersection over k = 1 .. len(over) - 1 of the Taylor forms
+    sum_{j<k} point[j] offset^j + over[k] offset^k (None when none can be evaluated)."""
+    best: Interval | None = None
+    partial = ZERO
+    power = ONE  # offset^k
+    try:
+        for k in range(1, min(len(over), len(point) + 1)):
+            partial = add(partial, mul(point[k - 1], power))
+            power = integer_power(offset, k)
+            form = add(partial, mul(over[k], power))
+            best = form if best is None else intersect(best, form)
+    except (_Undefined, _Unclear):
+        pass
+    return best
 
 
 class _Prover:
@@ -875,6 +925,10 @@ class _Prover:
                         sorted(self.index[s] for s in (node.lhs.free_symbols | node.rhs.free_symbols)))
                 except _Unsupported as e:
                     raise OutsideFragment(f"the interval prover does not support {e}") from e
+                try:
+                    self.atoms[node].series = compile_series(node.lhs - node.rhs, self.index)
+                except _NoSeries:
+                    pass
 
     # three-valued truth on a box
     def truth(self, f: Formula, box: Box, env: Env, why: list) -> bool | None:
@@ -900,7 +954,9 @@ class _Prover:
 
     def atom_truth(self, a: Atom, box: Box, env: Env, why: list) -> bool | None:
         c = self.atoms[a]
-        text = f"{sympy.sstr(a.lhs)} {a.op} {sympy.sstr(a.rhs)}"
+        if not c.text:  # printed once: SymPy's printer is slow
+            c.text = f"{sympy.sstr(a.lhs)} {a.op} {sympy.sstr(a.rhs)}"
+        text = c.text
         try:
             g = self._difference(c, env)
         except _Undefined as e:
@@ -913,6 +969,11 @@ class _Prover:
         if t is None and any(not box[i].degenerate for i in c.variables):
             g, form = self._refined(c, box, env, g)
             t = compare(a.op, g)
+        if t is None and any(not box[i].degenerate for i in c.variables):
+            found = self._taylor(c, box)
+            if found is not None:
+                g, form = intersect(g, found[0]), f"{form}; {found[1]}"
+                t = compare(a.op, g)
         if t is not None:
             why.append((text, form, str(g), t))
         return t
@@ -1000,6 +1061,130 @@ class _Prover:
                 pass
         return g, "; ".join(forms) or "plain"
 
+    def _taylor(self, c: _CompiledAtom, box: Box) -> tuple[Interval, str] | None:
+        """Taylor forms with Lagrange remainder in each moving variable x_i, centred at p (an
+        end or the middle of side i), the other variables over their sides:
+
+            lhs - rhs = sum_{j<k} c_j(p) (x_i - p)^j + c_k(xi) (x_i - p)^k,
+
+        c_j = d^j/dx_i^j (lhs - rhs) / j!, xi between p and x_i, so c_k(xi) lies in the
+        enclosure of c_k over the whole side; every order k up to the highest is used
+        and the results intersected. On a bounded box the coefficients come from
+        forward-mode AD on arb balls (numeric/taylor.py), up to TAYLOR_ORDER; at an end
+        where lhs - rhs and its first derivatives vanish (a tangency point) the
+        coefficients whose balls straddle 0 are checked for an exact zero (one variable,
+        short rational points), and the first nonzero order decides the sign: a strict
+        local extremum certified by its remainder. On a side with one infinite end (the
+        tail of an unbounded domain) the form is centred at its finite end, with the
+        remainder enclosed over the whole tail by interval arithmetic on SymPy's
+        derivatives, up to TAIL_ORDER: where the remainder has a sign on the tail and the
+        lower coefficients at the end agree with it, lhs - rhs keeps that sign to
+        infinity. None when no form applies (lhs - rhs not smooth on the closed box)."""
+        moving = [i for i in c.variables if not box[i].degenerate]
+        if any(box[i].lo is None and box[i].hi is None for i in moving):
+            return None
+        best: Interval | None = None
+        names: set[str] = set()
+        for i in moving:
+            found = self._ad_forms(c, box, moving, i) if all(box[j].width() is not None for j in moving) \
+                else self._tail_forms(c, box, i)
+            if found is not None:
+                best = found[0] if best is None else intersect(best, found[0])
+                names.add(found[1])
+        if best is None:
+            return None
+        return best, "; ".join(sorted(names))
+
+    def _ad_forms(self, c: _CompiledAtom, box: Box, moving: list[int], i: int) -> tuple[Interval, str] | None:
+        """The Taylor forms in x_i on a bounded box, coefficients by AD (see `_taylor`)."""
+        if c.series is None:
+            return None
+        balls = [_hull(side) for side in box]
+        side = box[i]
+        try:
+            over = [Interval.of(b) for b in coefficients(c.series, balls, i, balls[i], TAYLOR_ORDER)]
+        except NotSmooth:
+            return None
+        best: Interval | None = None
+        for p, end in ((side.lo, True), (side.hi, True), ((side.lo + side.hi) / 2, False)):
+            try:
+                at = coefficients(c.series, balls, i, _hull(Side(p, p)), TAYLOR_ORDER)
+            except NotSmooth:
+                continue
+            zeros = self._exact_zeros(c, box, i, p, at) if end and moving == [i] else 0
+            point = [ZERO if j < zeros else Interval.of(v) for j, v in enumerate(at)]
+            form = _taylor_forms(point, over, _offset(side, p))
+            if form is not None:
+                best = form if best is None else intersect(best, form)
+        if best is None:
+            return None
+        return best, f"taylor in {self.symbols[i]} (orders 1-{TAYLOR_ORDER}, derivatives by forward-mode AD on arb balls)"
+
+    def _tail_forms(self, c: _CompiledAtom, box: Box, i: int) -> tuple[Interval, str] | None:
+        """The Taylor form in x_i centred at the finite end of an unbounded side (see
+        `_taylor`); the other sides may be unbounded too (interval arithmetic)."""
+        side = box[i]
+        p = side.lo if side.lo is not None else side.hi
+        env = self.env(box)
+        at_end = list(env)
+        at_end[i] = Interval.point(p)
+        point: list[Interval] = []
+        over: list[Interval] = []
+        for j in range(TAIL_ORDER + 1):
+            term = self._higher(c, i, j)
+            if term is None:
+                break
+            try:
+                point.append(term(at_end))
+                over.append(term(env))
+            except (_Undefined, _Unclear):
+                break
+        if len(over) < 2:
+            return None
+        form = _taylor_forms(point, over, _offset(side, p))
+        if form is None:
+            return None
+        return form, f"taylor in {self.symbols[i]} at the end {p} of its unbounded side, remainder over the whole side"
+
+    def _higher(self, c: _CompiledAtom, i: int, j: int) -> Term | None:
+        """d^j/dx_i^j (lhs - rhs) / j! compiled to an interval function (None when it
+        cannot be: a step function, an unsupported node)."""
+        if (i, j) not in c.higher_terms:
+            term = None
+            if not c.difference.has(sympy.floor, sympy.ceiling):
+                try:
+                    term = compile_term(self._derivative_expr(c, i, j) / sympy.factorial(j), self.index)
+                except _Unsupported:
+                    pass
+            c.higher_terms[(i, j)] = term
+        return c.higher_terms[(i, j)]
+
+    def _derivative_expr(self, c: _CompiledAtom, i: int, j: int) -> sympy.Expr:
+        """d^j/dx_i^j (lhs - rhs), each order from the one before (cached)."""
+        if (i, j) not in c.exact_derivatives:
+            c.exact_derivatives[(i, j)] = c.difference if j == 0 else \
+                sympy.diff(self._derivative_expr(c, i, j - 1), self.symbols[i])
+        return c.exact_derivatives[(i, j)]
+
+    def _exact_zeros(self, c: _CompiledAtom, box: Box, i: int, p: Fraction, at: list[arb]) -> int:
+        """How many leading Taylor coefficients of lhs - rhs in x_i at the end p are exactly
+        0 (the others of the atom's variables are points): a ball that is exactly 0, or
+        a narrow ball around 0 whose value exact evaluation of the SymPy derivative
+        shows to be 0 (only at short rationals, as in `_exact_zero`)."""
+        point = {j: box[j].lo for j in c.variables if j != i}
+        point[i] = p
+        count = 0
+        for j, ball_j in enumerate(at[:-1]):
+            if ball_j.is_exact() and ball_j == 0:
+                count += 1
+                continue
+            if not (ball_j.contains(0) and ball_j.rad() < EXACT_ZERO_RADIUS):
+                break
+            if not self._exact_zero(c, point, self._derivative_expr(c, i, j)):
+                break
+            count += 1
+        return count
+
     def _monotone_bound(self, c: _CompiledAtom, box: Box, env: Env, slopes: dict[int, Interval | None],
                         lower: bool) -> tuple[Interval, list[str]] | None:
         """An enclosure whose lower (or upper) end bounds lhs - rhs on the box: each
@@ -1050,14 +1235,15 @@ class _Prover:
             v = replace(v, lo_open=True) if lower else replace(v, hi_open=True)
         return v, notes
 
-    def _exact_zero(self, c: _CompiledAtom, at: dict[int, Fraction]) -> bool:
+    def _exact_zero(self, c: _CompiledAtom, at: dict[int, Fraction], term: sympy.Expr | None = None) -> bool:
         """Whether lhs - rhs is exactly 0 at the rational point `at` (exact evaluation;
         False when it cannot tell). Only at short rationals (tangency points such as 1 or
         1/2): SymPy's exact x^x at a deep box end k/2^40 does not finish."""
         if any(max(abs(v.numerator), v.denominator) > EXACT_ZERO_MAX for v in at.values()):
             return False
         try:
-            return exact_value(c.difference, {self.symbols[i]: v for i, v in at.items()}) == 0
+            return exact_value(c.difference if term is None else term,
+                               {self.symbols[i]: v for i, v in at.items()}) == 0
         except (Undefined, Undecided):
             return False
 
