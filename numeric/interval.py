@@ -656,6 +656,15 @@ def _simplest_dyadic(lo: Fraction, hi: Fraction, near: Fraction) -> Fraction:
 Box = tuple[Side, ...]
 
 
+#: The relation of -lhs to -rhs for each relation of lhs to rhs.
+_FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "!=": "!="}
+
+
+def _sign(v: Interval) -> int:
+    """+1 or -1 when every member of `v` has that sign, else 0."""
+    return 1 if _positive(v) else (-1 if _negative(v) else 0)
+
+
 def _hull(side: Side) -> arb:
     """The closed side as one arb ball (its ends included, open or not)."""
     v = side.interval()
@@ -768,7 +777,7 @@ def _pull(f: Formula, positive: bool, setup: _Setup) -> Formula:
 def _tighten(side: Side, op: str, c: Fraction, symbol_left: bool) -> Side:
     """The side intersected with `x op c` (or `c op x`)."""
     if not symbol_left:
-        op = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "="}[op]
+        op = _FLIPPED[op]
     lo, hi, lo_open, hi_open = side.lo, side.hi, side.lo_open, side.hi_open
     if op in (">", ">=", "=") and (lo is None or c > lo or (c == lo and op == ">")):
         lo, lo_open = c, op == ">"
@@ -868,6 +877,8 @@ class _CompiledAtom:
     higher_terms: dict[tuple[int, int], Term | None] = field(default_factory=dict)
     #: the atom as text, for certificates
     text: str = ""
+    #: other forms of lhs - rhs (Prover._variants), compiled when first needed
+    variants: list | None = None
     #: d/dx_i of the slope in x_i (for the second-order form of a slope)
     curvatures: dict[int, Term | None] = field(default_factory=dict)
     slopes: dict[int, sympy.Expr] = field(default_factory=dict)
@@ -956,27 +967,75 @@ class _Prover:
         c = self.atoms[a]
         if not c.text:  # printed once: SymPy's printer is slow
             c.text = f"{sympy.sstr(a.lhs)} {a.op} {sympy.sstr(a.rhs)}"
-        text = c.text
         try:
-            g = self._difference(c, env)
+            g, form, t = self._enclosure(c, a.op, box, env)
         except _Undefined as e:
-            why.append((text, f"undefined: {e}", "-", False))
+            why.append((c.text, f"undefined: {e}", "-", False))
             return False
         except _Unclear:
             return None
-        t = compare(a.op, g)
-        form = "plain"
-        if t is None and any(not box[i].degenerate for i in c.variables):
+        # lhs - rhs is defined on the whole box: another form of it that equals it
+        # wherever both are defined may decide instead
+        for name, other, denominator in ([] if t is not None else self._variants(c)):
+            try:
+                sign = 1 if denominator is None else _sign(denominator(env))
+                if sign == 0:
+                    continue
+                op = a.op if sign > 0 else _FLIPPED[a.op]
+                g, form, t = self._enclosure(other, op, box, env)
+            except (_Undefined, _Unclear):
+                continue
+            if t is not None:
+                form = f"{name}: {form}"
+                break
+        if t is not None:
+            why.append((c.text, form, str(g), t))
+        return t
+
+    def _enclosure(self, c: _CompiledAtom, op: str, box: Box, env: Env) -> tuple[Interval, str, bool | None]:
+        """An enclosure of lhs - rhs on the box, the forms that gave it, and what it says
+        of `lhs op rhs`: the plain enclosure first, the others only while it cannot tell.
+        Raises _Undefined / _Unclear as the plain enclosure does."""
+        g = self._difference(c, env)
+        t, form = compare(op, g), "plain"
+        moving = any(not box[i].degenerate for i in c.variables)
+        if t is None and moving:
             g, form = self._refined(c, box, env, g)
-            t = compare(a.op, g)
-        if t is None and any(not box[i].degenerate for i in c.variables):
+            t = compare(op, g)
+        if t is None and moving:
             found = self._taylor(c, box)
             if found is not None:
                 g, form = intersect(g, found[0]), f"{form}; {found[1]}"
-                t = compare(a.op, g)
-        if t is not None:
-            why.append((text, form, str(g), t))
-        return t
+                t = compare(op, g)
+        return g, form, t
+
+    def _variants(self, c: _CompiledAtom) -> list[tuple[str, "_CompiledAtom", Term | None]]:
+        """Other forms of lhs - rhs, compiled once: SymPy's expansion when it is shorter
+        (exp(x + y) - exp(x) exp(y) is 0), and numerator over denominator (sin(x)/x - 1
+        is (sin(x) - x)/x, whose numerator is smooth at 0), with the denominator's term:
+        where that has one sign on a box, the numerator's sign decides."""
+        if c.variants is None:
+            c.variants = []
+            expanded = sympy.expand(c.difference)
+            if expanded != c.difference and sympy.count_ops(expanded) < sympy.count_ops(c.difference):
+                self._add_variant(c, "expanded", expanded, None)
+            numerator, denominator = sympy.fraction(sympy.together(c.difference))
+            if denominator.free_symbols:
+                self._add_variant(c, "numerator over a denominator of one sign", numerator, denominator)
+        return c.variants
+
+    def _add_variant(self, c: _CompiledAtom, name: str, expr: sympy.Expr, denominator: sympy.Expr | None) -> None:
+        try:
+            other = _CompiledAtom(compile_term(expr, self.index), lambda env: ZERO, expr,
+                                  sorted(self.index[s] for s in expr.free_symbols))
+            den = None if denominator is None else compile_term(denominator, self.index)
+        except _Unsupported:
+            return
+        try:
+            other.series = compile_series(expr, self.index)
+        except _NoSeries:
+            pass
+        c.variants.append((name, other, den))
 
     def _derivative(self, c: _CompiledAtom, i: int, env: Env) -> Interval | None:
         if i not in c.derivatives:
@@ -1322,7 +1381,7 @@ def sign_on(expr: sympy.Expr, domains: dict[sympy.Symbol, Domain]) -> int:
         return 0
     finally:
         flint.ctx.prec = saved
-    return 1 if _positive(v) else (-1 if _negative(v) else 0)
+    return _sign(v)
 
 
 def defined_between(expr: sympy.Expr, x: sympy.Symbol, a: Fraction, b: Fraction) -> bool:
