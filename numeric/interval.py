@@ -873,6 +873,8 @@ class _CompiledAtom:
     series: SeriesTerm | None = None
     #: d^j/dx_i^j (lhs - rhs), by (i, j): exact checks at tangency points, tails
     exact_derivatives: dict[tuple[int, int], sympy.Expr] = field(default_factory=dict)
+    #: whether d^j/dx_i^j (lhs - rhs) is exactly 0 at a point, by (i, j, point)
+    exact_zeros: dict[tuple, bool] = field(default_factory=dict)
     #: the same divided by j!, as interval functions (None: not compilable)
     higher_terms: dict[tuple[int, int], Term | None] = field(default_factory=dict)
     #: the atom as text, for certificates
@@ -904,14 +906,14 @@ def _offset(side: Side, p: Fraction) -> Interval:
     return Interval(lo, hi, side.lo_open, side.hi_open)
 
 
-def _taylor_forms(point: list[Interval], over: list[Interval], offset: Interval) -> Interval | None:
-    """The intersection over k = 1 .. len(over) - 1 of the Taylor forms
+def _taylor_forms(point: list[Interval], over: list[Interval], offset: Interval, top: int) -> Interval | None:
+    """The intersection over k = 1 .. top of the Taylor forms
     sum_{j<k} point[j] offset^j + over[k] offset^k (None when none can be evaluated)."""
     best: Interval | None = None
     partial = ZERO
     power = ONE  # offset^k
     try:
-        for k in range(1, min(len(over), len(point) + 1)):
+        for k in range(1, min(top + 1, len(over), len(point) + 1)):
             partial = add(partial, mul(point[k - 1], power))
             power = integer_power(offset, k)
             form = add(partial, mul(over[k], power))
@@ -1155,29 +1157,36 @@ class _Prover:
         return best, "; ".join(sorted(names))
 
     def _ad_forms(self, c: _CompiledAtom, box: Box, moving: list[int], i: int) -> tuple[Interval, str] | None:
-        """The Taylor forms in x_i on a bounded box, coefficients by AD (see `_taylor`)."""
+        """The Taylor forms in x_i on a bounded box, coefficients by AD (see `_taylor`).
+        With one moving variable they are centred at both ends and the middle; with more,
+        only at the middle and up to order 2 (no tangency point is exact there, and the
+        forms cost three series per variable and box)."""
         if c.series is None:
             return None
         balls = [_hull(side) for side in box]
         side = box[i]
+        alone = moving == [i]
+        centres = ((side.lo, True), (side.hi, True)) if alone else ()
         try:
-            over = [Interval.of(b) for b in coefficients(c.series, balls, i, balls[i], TAYLOR_ORDER)]
+            over = coefficients(c.series, balls, i, balls[i], TAYLOR_ORDER if alone else 2)
         except NotSmooth:
             return None
         best: Interval | None = None
-        for p, end in ((side.lo, True), (side.hi, True), ((side.lo + side.hi) / 2, False)):
+        for p, end in centres + (((side.lo + side.hi) / 2, False),):
             try:
-                at = coefficients(c.series, balls, i, _hull(Side(p, p)), TAYLOR_ORDER)
+                at = coefficients(c.series, balls, i, _hull(Side(p, p)), len(over) - 1)
             except NotSmooth:
                 continue
-            zeros = self._exact_zeros(c, box, i, p, at) if end and moving == [i] else 0
-            point = [ZERO if j < zeros else Interval.of(v) for j, v in enumerate(at)]
-            form = _taylor_forms(point, over, _offset(side, p))
+            zeros = self._exact_zeros(c, box, i, p, at) if end else 0
+            # orders past the first nonzero coefficient + 1 rarely help and cost the most
+            top = min(zeros + 2, len(over) - 1)
+            point = [ZERO if j < zeros else Interval.of(v) for j, v in enumerate(at[:top])]
+            form = _taylor_forms(point, [Interval.of(v) for v in over[:top + 1]], _offset(side, p), top)
             if form is not None:
                 best = form if best is None else intersect(best, form)
         if best is None:
             return None
-        return best, f"taylor in {self.symbols[i]} (orders 1-{TAYLOR_ORDER}, derivatives by forward-mode AD on arb balls)"
+        return best, f"taylor in {self.symbols[i]} (derivatives by forward-mode AD on arb balls)"
 
     def _tail_forms(self, c: _CompiledAtom, box: Box, i: int) -> tuple[Interval, str] | None:
         """The Taylor form in x_i centred at the finite end of an unbounded side (see
@@ -1200,7 +1209,7 @@ class _Prover:
                 break
         if len(over) < 2:
             return None
-        form = _taylor_forms(point, over, _offset(side, p))
+        form = _taylor_forms(point, over, _offset(side, p), TAIL_ORDER)
         if form is None:
             return None
         return form, f"taylor in {self.symbols[i]} at the end {p} of its unbounded side, remainder over the whole side"
@@ -1239,7 +1248,10 @@ class _Prover:
                 continue
             if not (ball_j.contains(0) and ball_j.rad() < EXACT_ZERO_RADIUS):
                 break
-            if not self._exact_zero(c, point, self._derivative_expr(c, i, j)):
+            key = (i, j, tuple(sorted(point.items())))
+            if key not in c.exact_zeros:
+                c.exact_zeros[key] = self._exact_zero(c, point, self._derivative_expr(c, i, j))
+            if not c.exact_zeros[key]:
                 break
             count += 1
         return count
