@@ -656,6 +656,14 @@ def _simplest_dyadic(lo: Fraction, hi: Fraction, near: Fraction) -> Fraction:
 Box = tuple[Side, ...]
 
 
+#: Nodes SymPy's derivatives bring in that exact evaluation does not know (d/dx |x| is
+#: sign(x)): a derivative with one is never checked for an exact zero.
+_NOT_EXACT = (sympy.sign, sympy.Heaviside, sympy.DiracDelta, sympy.Derivative, sympy.Subs)
+
+#: Irrational bounds of a premise cutting through a box, by variable: the bound's
+#: enclosure, its closed term, and whether it is an upper bound (Prover._guard_clip).
+Clip = dict[int, tuple["Interval", sympy.Expr, bool]]
+
 #: The relation of -lhs to -rhs for each relation of lhs to rhs.
 _FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "!=": "!="}
 
@@ -944,31 +952,61 @@ class _Prover:
                     pass
 
     # three-valued truth on a box
-    def truth(self, f: Formula, box: Box, env: Env, why: list) -> bool | None:
+    def truth(self, f: Formula, box: Box, env: Env, why: list, clip: "Clip | None" = None) -> bool | None:
+        """Kleene truth of `f` on the box; with `clip`, on the part of the box inside the
+        irrational bounds `clip` gives (see `_guard_clip`)."""
         if isinstance(f, Truth):
             return f.value
         if isinstance(f, Atom):
-            return self.atom_truth(f, box, env, why)
+            return self.atom_truth(f, box, env, why, clip)
         if isinstance(f, Not):
-            return _kleene_not(self.truth(f.arg, box, env, why))
+            return _kleene_not(self.truth(f.arg, box, env, why, clip))
         if isinstance(f, And):
-            return _kleene_and(self.truth(a, box, env, why) for a in f.args)
+            return _kleene_and(self.truth(a, box, env, why, clip) for a in f.args)
         if isinstance(f, Or):
-            return _kleene_or(self.truth(a, box, env, why) for a in f.args)
+            return _kleene_or(self.truth(a, box, env, why, clip) for a in f.args)
         if isinstance(f, Implies):
-            return self.truth(Or((Not(f.lhs), f.rhs)), box, env, why)
+            inner = self._guard_clip(f.lhs, box, env) if clip is None else None
+            if inner and self.truth(f.rhs, box, env, why, inner) is True:
+                return True  # the body holds wherever the guard does: the rest is vacuous
+            return self.truth(Or((Not(f.lhs), f.rhs)), box, env, why, clip)
         if isinstance(f, Iff):
-            a, b = self.truth(f.lhs, box, env, why), self.truth(f.rhs, box, env, why)
+            a, b = self.truth(f.lhs, box, env, why, clip), self.truth(f.rhs, box, env, why, clip)
             return None if a is None or b is None else a == b
         raise TypeError(type(f).__name__)
+
+    def _guard_clip(self, guard: Formula, box: Box, env: Env) -> "Clip":
+        """The irrational bounds (x <= pi/2) among the conjuncts of a premise that cut
+        through the box: by variable, the bound, its closed term and whether it is an
+        upper one. The box's rational side ends just outside such a bound (`_side`), so a
+        claim that touches at the bound (sin(x) >= 2x/pi at pi/2) is decided only on the
+        part of the box inside it."""
+        clip: Clip = {}
+        for g in guard.args if isinstance(guard, And) else (guard,):
+            if not isinstance(g, Atom) or g.op not in ("<", "<=") or (g.lhs.free_symbols and g.rhs.free_symbols):
+                continue
+            upper = g.lhs in self.index
+            symbol, bound = (g.lhs, g.rhs) if upper else (g.rhs, g.lhs)
+            if symbol not in self.index or bound.free_symbols or bound.is_Rational:
+                continue
+            i = self.index[symbol]
+            try:
+                value = compile_term(bound, {})([])
+            except (_Undefined, _Unclear, _Unsupported):
+                continue
+            if compare(">", add(value, neg(env[i]))) is None:  # the bound lies inside the side
+                clip[i] = (value, bound, upper)
+        return clip
 
     def _difference(self, c: _CompiledAtom, env: Env) -> Interval:
         return add(c.lhs(env), neg(c.rhs(env)))
 
-    def atom_truth(self, a: Atom, box: Box, env: Env, why: list) -> bool | None:
+    def atom_truth(self, a: Atom, box: Box, env: Env, why: list, clip: "Clip | None" = None) -> bool | None:
         c = self.atoms[a]
         if not c.text:  # printed once: SymPy's printer is slow
             c.text = f"{sympy.sstr(a.lhs)} {a.op} {sympy.sstr(a.rhs)}"
+        if clip and any(i in clip for i in c.variables):
+            return self._clipped_truth(a, c, box, env, why, clip)
         try:
             g, form, t = self._enclosure(c, a.op, box, env)
         except _Undefined as e:
@@ -993,6 +1031,63 @@ class _Prover:
         if t is not None:
             why.append((c.text, form, str(g), t))
         return t
+
+    def _clipped_truth(self, a: Atom, c: _CompiledAtom, box: Box, env: Env, why: list, clip: "Clip") -> bool | None:
+        """The truth of the atom on the part of the box inside the bounds of `clip`, or None:
+        the plain enclosure over the side cut at the bound's ball, then (one variable)
+        the Taylor form centred at the bound itself, whose coefficients there are checked
+        for exact zeros symbolically (sin(pi/2) - 2 (pi/2)/pi is 0)."""
+        cut = list(env)
+        for i, (value, _, upper) in clip.items():
+            cut[i] = intersect(env[i], Interval(None, value.hi) if upper else Interval(value.lo, None))
+        try:
+            g = self._difference(c, cut)
+        except (_Undefined, _Unclear):
+            return None
+        t, form = compare(a.op, g), "plain, inside the premise's irrational bound"
+        moving = [i for i in c.variables if not box[i].degenerate]
+        if t is None and len(moving) == 1 and moving[0] in clip and c.series is not None:
+            i = moving[0]
+            value, bound, upper = clip[i]
+            found = self._taylor_at_bound(c, box, cut, i, value, bound, upper)
+            if found is not None:
+                g, form = intersect(g, found), f"taylor in {self.symbols[i]} at the bound {sympy.sstr(bound)} " \
+                    "of the premise (derivatives by forward-mode AD on arb balls)"
+                t = compare(a.op, g)
+        if t is not None:
+            why.append((c.text, form, str(g), t))
+        return t
+
+    def _taylor_at_bound(self, c: _CompiledAtom, box: Box, cut: Env, i: int, value: Interval, bound: sympy.Expr,
+                         upper: bool) -> Interval | None:
+        """The Taylor forms in x_i centred at the irrational bound, over the side cut there
+        (x_i - bound in [lo - bound, 0] for an upper bound)."""
+        if cut[i].lo is None or cut[i].hi is None:
+            return None
+        hull = self._balls(c, box)
+        hull[i] = cut[i].lo.union(cut[i].hi)
+        centre = value.lo.union(value.hi)
+        try:
+            over = coefficients(c.series, hull, i, hull[i], TAYLOR_ORDER)
+            at = coefficients(c.series, hull, i, centre, TAYLOR_ORDER)
+        except NotSmooth:
+            return None
+        zeros = 0
+        point = {self.symbols[j]: sympy.Rational(box[j].lo.numerator, box[j].lo.denominator)
+                 for j in c.variables if j != i}
+        point[self.symbols[i]] = bound
+        for j, ball_j in enumerate(at[:-1]):
+            # an exact zero: SymPy's own evaluation of the derivative at the bound
+            if not (ball_j.contains(0) and ball_j.rad() < EXACT_ZERO_RADIUS) or \
+                    self._derivative_expr(c, i, j).xreplace(point) != 0:
+                break
+            zeros += 1
+        side = cut[i]
+        offset = add(side, neg(value))
+        offset = Interval(offset.lo, ZERO.hi, side.lo_open) if upper else Interval(ZERO.lo, offset.hi, False, side.hi_open)
+        top = min(zeros + 2, TAYLOR_ORDER)
+        points = [ZERO if j < zeros else Interval.of(v) for j, v in enumerate(at[:top])]
+        return _taylor_forms(points, [Interval.of(v) for v in over[:top + 1]], offset, top)
 
     def _enclosure(self, c: _CompiledAtom, op: str, box: Box, env: Env) -> tuple[Interval, str, bool | None]:
         """An enclosure of lhs - rhs on the box, the forms that gave it, and what it says
@@ -1163,7 +1258,7 @@ class _Prover:
         forms cost three series per variable and box)."""
         if c.series is None:
             return None
-        balls = [_hull(side) for side in box]
+        balls = self._balls(c, box)
         side = box[i]
         alone = moving == [i]
         centres = ((side.lo, True), (side.hi, True)) if alone else ()
@@ -1187,6 +1282,12 @@ class _Prover:
         if best is None:
             return None
         return best, f"taylor in {self.symbols[i]} (derivatives by forward-mode AD on arb balls)"
+
+    @staticmethod
+    def _balls(c: _CompiledAtom, box: Box) -> list[arb]:
+        """The atom's sides as arb balls (its moving sides are bounded); 0 for a variable
+        it does not mention, whose side may be unbounded."""
+        return [_hull(side) if j in c.variables else arb(0) for j, side in enumerate(box)]
 
     def _tail_forms(self, c: _CompiledAtom, box: Box, i: int) -> tuple[Interval, str] | None:
         """The Taylor form in x_i centred at the finite end of an unbounded side (see
@@ -1311,6 +1412,8 @@ class _Prover:
         False when it cannot tell). Only at short rationals (tangency points such as 1 or
         1/2): SymPy's exact x^x at a deep box end k/2^40 does not finish."""
         if any(max(abs(v.numerator), v.denominator) > EXACT_ZERO_MAX for v in at.values()):
+            return False
+        if term is not None and term.has(*_NOT_EXACT):
             return False
         try:
             return exact_value(c.difference if term is None else term,

@@ -43,9 +43,10 @@ def _precision():
 
 
 def _exact(term: sympy.Expr, k: int, at: dict) -> mpmath.mpf:
+    # evalf with subs: no exact power (41/64)^(41/64) is built on the way
+    value = (sympy.diff(term, x, k) / sympy.factorial(k)).evalf(60, subs=at)
     with mpmath.workdps(60):
-        value = sympy.diff(term, x, k).subs(at) / sympy.factorial(k)
-        return mpmath.mpf(sympy.N(value, 60))
+        return mpmath.mpf(str(value))
 
 
 def _contains(ball: arb, value: mpmath.mpf) -> bool:
@@ -137,6 +138,10 @@ def _confirmed(result) -> bool:
     (Atom(">=", sympy.sin(x), x - x**3 / 6), _domain(0, oo, hi_open=True)),
     # order 4: cosh(x) - exp(x^2/2) = -x^4/12 + ...
     (Atom("<=", sympy.cosh(x), sympy.exp(x**2 / 2)), _domain(-1, 1)),
+    # equal at the irrational end pi/2 (Jordan): the form centred at the premise's bound
+    (Atom(">=", sympy.sin(x), 2 * x / sympy.pi), _domain(0, sympy.pi / 2)),
+    # second order at the excluded irrational end pi/2: 1 - cos = 2 sin^2(x/2) <= tan(x/2)
+    (Atom("<=", 1 - sympy.cos(x), sympy.tan(x / 2)), _domain(0, sympy.pi / 2, hi_open=True)),
 ])
 def test_tangency_points_of_any_order_are_certified(atom, domain):
     r = prove(atom, {x: domain})
@@ -153,6 +158,8 @@ def test_tangency_points_of_any_order_are_certified(atom, domain):
     (Atom("<=", sympy.sin(x), x - x**3 / 6 + x**5 / 200), _domain(0, 1)),
     # just below the value at the tangency point 1: e^-1 = 0.36787944...
     (Atom("<=", x * sympy.exp(-x), R(36787, 100000)), _domain(0, oo, hi_open=True)),
+    # crosses before the irrational end: sin(x) < 21 x/(10 pi) next to pi/2
+    (Atom(">=", sympy.sin(x), 21 * x / (10 * sympy.pi)), _domain(0, sympy.pi / 2)),
     # fourth order on both sides of 0: sin(x)^2 = x^2 - x^4/3 + ... > x^2 - x^4/2
     (Atom("<=", sympy.sin(x)**2, x**2 - x**4 / 2), _domain(-1, 1)),
 ])
