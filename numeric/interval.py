@@ -11,7 +11,19 @@ is found on each of which the claim is certainly true. Three enclosures of
   box) has one sign, the variable is replaced by the end of its range that gives
   the bound, so `exp(x) - 1 - x` on [0, 1] is bounded below by its value at 0,
   which arb computes as exactly 0;
-- the mean-value form `g(m) + sum_i dg/dx_i(X) (X_i - m_i)`.
+- the mean-value form `g(m) + sum_i dg/dx_i(X) (X_i - m_i)`;
+- Taylor forms with Lagrange remainder in one variable at a time, centred at the ends
+  and the middle of its side, their coefficients from forward-mode AD on arb balls
+  (numeric/taylor.py): at a box corner where lhs - rhs and its first derivatives vanish
+  exactly (a tangency point of any order up to TAYLOR_ORDER), the first nonzero
+  coefficient's enclosure over the box signs the remainder; on a tail [a, oo) of an
+  unbounded side, the form at a with its remainder enclosed over the whole tail.
+
+Where none decides, two other forms of lhs - rhs, equal to it wherever it is defined,
+are tried on boxes where it is defined: its shorter SymPy expansion, and its
+numerator under a denominator of one sign. An irrational bound of a premise (x <=
+pi/2, from a domain bound) that cuts through a box is used there: the body is decided
+on the part of the box inside it, with a Taylor form centred at the bound.
 
 Boxes are split at the simplest dyadic rational of the middle half of the widest
 side, so a point where an inequality touches zero (0, 1, 1/2, ...) becomes a box
