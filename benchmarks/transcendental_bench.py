@@ -182,9 +182,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=float, default=LIMIT, help="seconds per claim for each baseline")
     parser.add_argument("--only", nargs="*", help="claim ids to run")
+    parser.add_argument("--file", type=Path, default=FILE,
+                        help="the claim file (default: transcendental.claims.toml; "
+                             "interval.claims.toml is the interval prover's)")
     args = parser.parse_args(argv)
     LIMIT = args.limit
-    cf = loader.load(FILE)
+    cf = loader.load(args.file)
     rows = []
     for claim in cf.claims:
         if args.only and claim.id not in args.only:

@@ -11,7 +11,19 @@ is found on each of which the claim is certainly true. Three enclosures of
   box) has one sign, the variable is replaced by the end of its range that gives
   the bound, so `exp(x) - 1 - x` on [0, 1] is bounded below by its value at 0,
   which arb computes as exactly 0;
-- the mean-value form `g(m) + sum_i dg/dx_i(X) (X_i - m_i)`.
+- the mean-value form `g(m) + sum_i dg/dx_i(X) (X_i - m_i)`;
+- Taylor forms with Lagrange remainder in one variable at a time, centred at the ends
+  and the middle of its side, their coefficients from forward-mode AD on arb balls
+  (numeric/taylor.py): at a box corner where lhs - rhs and its first derivatives vanish
+  exactly (a tangency point of any order up to TAYLOR_ORDER), the first nonzero
+  coefficient's enclosure over the box signs the remainder; on a tail [a, oo) of an
+  unbounded side, the form at a with its remainder enclosed over the whole tail.
+
+Where none decides, two other forms of lhs - rhs, equal to it wherever it is defined,
+are tried on boxes where it is defined: its shorter SymPy expansion, and its
+numerator under a denominator of one sign. An irrational bound of a premise (x <=
+pi/2, from a domain bound) that cuts through a box is used there: the body is decided
+on the part of the box inside it, with a Taylor form centred at the bound.
 
 Boxes are split at the simplest dyadic rational of the middle half of the widest
 side, so a point where an inequality touches zero (0, 1, 1/2, ...) becomes a box
@@ -49,6 +61,7 @@ from lawproof.language.formula import (And, Atom, Formula, Iff, Implies, Not, Or
 from .elementary import ball
 from .evaluate import Undecided, Undefined, _kleene_and, _kleene_not, _kleene_or, exact_value
 from .sample import mp_truth
+from .taylor import NotSmooth, SeriesTerm, Unsupported as _NoSeries, coefficients, compile_series
 
 #: Working precision (bits) of every arb operation.
 PREC = 128
@@ -655,6 +668,29 @@ def _simplest_dyadic(lo: Fraction, hi: Fraction, near: Fraction) -> Fraction:
 Box = tuple[Side, ...]
 
 
+#: Nodes SymPy's derivatives bring in that exact evaluation does not know (d/dx |x| is
+#: sign(x)): a derivative with one is never checked for an exact zero.
+_NOT_EXACT = (sympy.sign, sympy.Heaviside, sympy.DiracDelta, sympy.Derivative, sympy.Subs)
+
+#: Irrational bounds of a premise cutting through a box, by variable: the bound's
+#: enclosure, its closed term, and whether it is an upper bound (Prover._guard_clip).
+Clip = dict[int, tuple["Interval", sympy.Expr, bool]]
+
+#: The relation of -lhs to -rhs for each relation of lhs to rhs.
+_FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "!=": "!="}
+
+
+def _sign(v: Interval) -> int:
+    """+1 or -1 when every member of `v` has that sign, else 0."""
+    return 1 if _positive(v) else (-1 if _negative(v) else 0)
+
+
+def _hull(side: Side) -> arb:
+    """The closed side as one arb ball (its ends included, open or not)."""
+    v = side.interval()
+    return v.lo.union(v.hi)
+
+
 def _box_text(symbols: list[sympy.Symbol], box: Box) -> str:
     return ", ".join(f"{s} in {side}" for s, side in zip(symbols, box))
 
@@ -761,7 +797,7 @@ def _pull(f: Formula, positive: bool, setup: _Setup) -> Formula:
 def _tighten(side: Side, op: str, c: Fraction, symbol_left: bool) -> Side:
     """The side intersected with `x op c` (or `c op x`)."""
     if not symbol_left:
-        op = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "="}[op]
+        op = _FLIPPED[op]
     lo, hi, lo_open, hi_open = side.lo, side.hi, side.lo_open, side.hi_open
     if op in (">", ">=", "=") and (lo is None or c > lo or (c == lo and op == ">")):
         lo, lo_open = c, op == ">"
@@ -828,7 +864,8 @@ class IntervalResult:
             "lawproof interval certificate",
             f"method: branch and bound, interval arithmetic with arb endpoints rounded outward "
             f"(python-flint {flint.__version__}, {PREC} bits); enclosures: plain, monotone "
-            "(derivative sign), mean value",
+            "(derivative sign), mean value, Taylor forms with Lagrange remainder (forward-mode AD on "
+            "arb balls; exact zeros at tangency points; remainder over a whole unbounded tail)",
             f"claim: {to_text(self.formula)}",
             f"matrix: {to_text(self.matrix)}",
             f"box: {_box_text(self.symbols, self.root)}",
@@ -851,6 +888,19 @@ class _CompiledAtom:
     difference: sympy.Expr
     variables: list[int]
     derivatives: dict[int, Term | None] = field(default_factory=dict)
+    #: lhs - rhs as a function of truncated series (numeric/taylor.py); None when it has
+    #: a node without derivatives (floor, ceiling)
+    series: SeriesTerm | None = None
+    #: d^j/dx_i^j (lhs - rhs), by (i, j): exact checks at tangency points, tails
+    exact_derivatives: dict[tuple[int, int], sympy.Expr] = field(default_factory=dict)
+    #: whether d^j/dx_i^j (lhs - rhs) is exactly 0 at a point, by (i, j, point)
+    exact_zeros: dict[tuple, bool] = field(default_factory=dict)
+    #: the same divided by j!, as interval functions (None: not compilable)
+    higher_terms: dict[tuple[int, int], Term | None] = field(default_factory=dict)
+    #: the atom as text, for certificates
+    text: str = ""
+    #: other forms of lhs - rhs (Prover._variants), compiled when first needed
+    variants: list | None = None
     #: d/dx_i of the slope in x_i (for the second-order form of a slope)
     curvatures: dict[int, Term | None] = field(default_factory=dict)
     slopes: dict[int, sympy.Expr] = field(default_factory=dict)
@@ -861,6 +911,39 @@ class _CompiledAtom:
 #: sizes.power_bits). Tangency points are short rationals (1, 1/2); a deep box end such
 #: as k/2^72 is not one, and the prover meets thousands of those on a claim like x^x >= c.
 EXACT_ZERO_MAX = 2**20
+#: The highest order of the Taylor forms (numeric/taylor.py): a fixed amount of work per
+#: box (four series of this length per variable), not a budget that ends a search.
+TAYLOR_ORDER = 6
+#: A Taylor coefficient at a tangency point is checked for an exact zero only when its
+#: ball is this narrow (a wider one comes from a genuinely nonzero value).
+EXACT_ZERO_RADIUS = arb(2) ** -64
+#: The highest order of the Taylor form on a tail [a, oo) of an unbounded side, whose
+#: derivatives are SymPy's (each order one more differentiation, done once per claim).
+TAIL_ORDER = 4
+
+
+def _offset(side: Side, p: Fraction) -> Interval:
+    """x - p for x on the side (p one of its points): exact where the side's ends are."""
+    lo = None if side.lo is None else Interval.point(side.lo - p).lo
+    hi = None if side.hi is None else Interval.point(side.hi - p).hi
+    return Interval(lo, hi, side.lo_open, side.hi_open)
+
+
+def _taylor_forms(point: list[Interval], over: list[Interval], offset: Interval, top: int) -> Interval | None:
+    """The intersection over k = 1 .. top of the Taylor forms
+    sum_{j<k} point[j] offset^j + over[k] offset^k (None when none can be evaluated)."""
+    best: Interval | None = None
+    partial = ZERO
+    power = ONE  # offset^k
+    try:
+        for k in range(1, min(top + 1, len(over), len(point) + 1)):
+            partial = add(partial, mul(point[k - 1], power))
+            power = integer_power(offset, k)
+            form = add(partial, mul(over[k], power))
+            best = form if best is None else intersect(best, form)
+    except (_Undefined, _Unclear):
+        pass
+    return best
 
 
 class _Prover:
@@ -878,47 +961,193 @@ class _Prover:
                         sorted(self.index[s] for s in (node.lhs.free_symbols | node.rhs.free_symbols)))
                 except _Unsupported as e:
                     raise OutsideFragment(f"the interval prover does not support {e}") from e
+                try:
+                    self.atoms[node].series = compile_series(node.lhs - node.rhs, self.index)
+                except _NoSeries:
+                    pass
 
     # three-valued truth on a box
-    def truth(self, f: Formula, box: Box, env: Env, why: list) -> bool | None:
+    def truth(self, f: Formula, box: Box, env: Env, why: list, clip: "Clip | None" = None) -> bool | None:
+        """Kleene truth of `f` on the box; with `clip`, on the part of the box inside the
+        irrational bounds `clip` gives (see `_guard_clip`)."""
         if isinstance(f, Truth):
             return f.value
         if isinstance(f, Atom):
-            return self.atom_truth(f, box, env, why)
+            return self.atom_truth(f, box, env, why, clip)
         if isinstance(f, Not):
-            return _kleene_not(self.truth(f.arg, box, env, why))
+            return _kleene_not(self.truth(f.arg, box, env, why, clip))
         if isinstance(f, And):
-            return _kleene_and(self.truth(a, box, env, why) for a in f.args)
+            return _kleene_and(self.truth(a, box, env, why, clip) for a in f.args)
         if isinstance(f, Or):
-            return _kleene_or(self.truth(a, box, env, why) for a in f.args)
+            return _kleene_or(self.truth(a, box, env, why, clip) for a in f.args)
         if isinstance(f, Implies):
-            return self.truth(Or((Not(f.lhs), f.rhs)), box, env, why)
+            inner = self._guard_clip(f.lhs, box, env) if clip is None else None
+            if inner and self.truth(f.rhs, box, env, why, inner) is True:
+                return True  # the body holds wherever the guard does: the rest is vacuous
+            return self.truth(Or((Not(f.lhs), f.rhs)), box, env, why, clip)
         if isinstance(f, Iff):
-            a, b = self.truth(f.lhs, box, env, why), self.truth(f.rhs, box, env, why)
+            a, b = self.truth(f.lhs, box, env, why, clip), self.truth(f.rhs, box, env, why, clip)
             return None if a is None or b is None else a == b
         raise TypeError(type(f).__name__)
+
+    def _guard_clip(self, guard: Formula, box: Box, env: Env) -> "Clip":
+        """The irrational bounds (x <= pi/2) among the conjuncts of a premise that cut
+        through the box: by variable, the bound, its closed term and whether it is an
+        upper one. The box's rational side ends just outside such a bound (`_side`), so a
+        claim that touches at the bound (sin(x) >= 2x/pi at pi/2) is decided only on the
+        part of the box inside it."""
+        clip: Clip = {}
+        for g in guard.args if isinstance(guard, And) else (guard,):
+            if not isinstance(g, Atom) or g.op not in ("<", "<=") or (g.lhs.free_symbols and g.rhs.free_symbols):
+                continue
+            upper = g.lhs in self.index
+            symbol, bound = (g.lhs, g.rhs) if upper else (g.rhs, g.lhs)
+            if symbol not in self.index or bound.free_symbols or bound.is_Rational:
+                continue
+            i = self.index[symbol]
+            try:
+                value = compile_term(bound, {})([])
+            except (_Undefined, _Unclear, _Unsupported):
+                continue
+            if compare(">", add(value, neg(env[i]))) is None:  # the bound lies inside the side
+                clip[i] = (value, bound, upper)
+        return clip
 
     def _difference(self, c: _CompiledAtom, env: Env) -> Interval:
         return add(c.lhs(env), neg(c.rhs(env)))
 
-    def atom_truth(self, a: Atom, box: Box, env: Env, why: list) -> bool | None:
+    def atom_truth(self, a: Atom, box: Box, env: Env, why: list, clip: "Clip | None" = None) -> bool | None:
         c = self.atoms[a]
-        text = f"{sympy.sstr(a.lhs)} {a.op} {sympy.sstr(a.rhs)}"
+        if not c.text:  # printed once: SymPy's printer is slow
+            c.text = f"{sympy.sstr(a.lhs)} {a.op} {sympy.sstr(a.rhs)}"
+        if clip and any(i in clip for i in c.variables):
+            return self._clipped_truth(a, c, box, env, why, clip)
         try:
-            g = self._difference(c, env)
+            g, form, t = self._enclosure(c, a.op, box, env)
         except _Undefined as e:
-            why.append((text, f"undefined: {e}", "-", False))
+            why.append((c.text, f"undefined: {e}", "-", False))
             return False
         except _Unclear:
             return None
-        t = compare(a.op, g)
-        form = "plain"
-        if t is None and any(not box[i].degenerate for i in c.variables):
-            g, form = self._refined(c, box, env, g)
-            t = compare(a.op, g)
+        # lhs - rhs is defined on the whole box: another form of it that equals it
+        # wherever both are defined may decide instead
+        for name, other, denominator in ([] if t is not None else self._variants(c)):
+            try:
+                sign = 1 if denominator is None else _sign(denominator(env))
+                if sign == 0:
+                    continue
+                op = a.op if sign > 0 else _FLIPPED[a.op]
+                g, form, t = self._enclosure(other, op, box, env)
+            except (_Undefined, _Unclear):
+                continue
+            if t is not None:
+                form = f"{name}: {form}"
+                break
         if t is not None:
-            why.append((text, form, str(g), t))
+            why.append((c.text, form, str(g), t))
         return t
+
+    def _clipped_truth(self, a: Atom, c: _CompiledAtom, box: Box, env: Env, why: list, clip: "Clip") -> bool | None:
+        """The truth of the atom on the part of the box inside the bounds of `clip`, or None:
+        the plain enclosure over the side cut at the bound's ball, then (one variable)
+        the Taylor form centred at the bound itself, whose coefficients there are checked
+        for exact zeros symbolically (sin(pi/2) - 2 (pi/2)/pi is 0)."""
+        cut = list(env)
+        for i, (value, _, upper) in clip.items():
+            cut[i] = intersect(env[i], Interval(None, value.hi) if upper else Interval(value.lo, None))
+        try:
+            g = self._difference(c, cut)
+        except (_Undefined, _Unclear):
+            return None
+        t, form = compare(a.op, g), "plain, inside the premise's irrational bound"
+        moving = [i for i in c.variables if not box[i].degenerate]
+        if t is None and len(moving) == 1 and moving[0] in clip and c.series is not None:
+            i = moving[0]
+            value, bound, upper = clip[i]
+            found = self._taylor_at_bound(c, box, cut, i, value, bound, upper)
+            if found is not None:
+                g, form = intersect(g, found), f"taylor in {self.symbols[i]} at the bound {sympy.sstr(bound)} " \
+                    "of the premise (derivatives by forward-mode AD on arb balls)"
+                t = compare(a.op, g)
+        if t is not None:
+            why.append((c.text, form, str(g), t))
+        return t
+
+    def _taylor_at_bound(self, c: _CompiledAtom, box: Box, cut: Env, i: int, value: Interval, bound: sympy.Expr,
+                         upper: bool) -> Interval | None:
+        """The Taylor forms in x_i centred at the irrational bound, over the side cut there
+        (x_i - bound in [lo - bound, 0] for an upper bound)."""
+        if cut[i].lo is None or cut[i].hi is None:
+            return None
+        hull = self._balls(c, box)
+        hull[i] = cut[i].lo.union(cut[i].hi)
+        centre = value.lo.union(value.hi)
+        try:
+            over = coefficients(c.series, hull, i, hull[i], TAYLOR_ORDER)
+            at = coefficients(c.series, hull, i, centre, TAYLOR_ORDER)
+        except NotSmooth:
+            return None
+        zeros = 0
+        point = {self.symbols[j]: sympy.Rational(box[j].lo.numerator, box[j].lo.denominator)
+                 for j in c.variables if j != i}
+        point[self.symbols[i]] = bound
+        for j, ball_j in enumerate(at[:-1]):
+            # an exact zero: SymPy's own evaluation of the derivative at the bound
+            if not (ball_j.contains(0) and ball_j.rad() < EXACT_ZERO_RADIUS) or \
+                    self._derivative_expr(c, i, j).xreplace(point) != 0:
+                break
+            zeros += 1
+        side = cut[i]
+        offset = add(side, neg(value))
+        offset = Interval(offset.lo, ZERO.hi, side.lo_open) if upper else Interval(ZERO.lo, offset.hi, False, side.hi_open)
+        top = min(zeros + 2, TAYLOR_ORDER)
+        points = [ZERO if j < zeros else Interval.of(v) for j, v in enumerate(at[:top])]
+        return _taylor_forms(points, [Interval.of(v) for v in over[:top + 1]], offset, top)
+
+    def _enclosure(self, c: _CompiledAtom, op: str, box: Box, env: Env) -> tuple[Interval, str, bool | None]:
+        """An enclosure of lhs - rhs on the box, the forms that gave it, and what it says
+        of `lhs op rhs`: the plain enclosure first, the others only while it cannot tell.
+        Raises _Undefined / _Unclear as the plain enclosure does."""
+        g = self._difference(c, env)
+        t, form = compare(op, g), "plain"
+        moving = any(not box[i].degenerate for i in c.variables)
+        if t is None and moving:
+            g, form = self._refined(c, box, env, g)
+            t = compare(op, g)
+        if t is None and moving:
+            found = self._taylor(c, box)
+            if found is not None:
+                g, form = intersect(g, found[0]), f"{form}; {found[1]}"
+                t = compare(op, g)
+        return g, form, t
+
+    def _variants(self, c: _CompiledAtom) -> list[tuple[str, "_CompiledAtom", Term | None]]:
+        """Other forms of lhs - rhs, compiled once: SymPy's expansion when it is shorter
+        (exp(x + y) - exp(x) exp(y) is 0), and numerator over denominator (sin(x)/x - 1
+        is (sin(x) - x)/x, whose numerator is smooth at 0), with the denominator's term:
+        where that has one sign on a box, the numerator's sign decides."""
+        if c.variants is None:
+            c.variants = []
+            expanded = sympy.expand(c.difference)
+            if expanded != c.difference and sympy.count_ops(expanded) < sympy.count_ops(c.difference):
+                self._add_variant(c, "expanded", expanded, None)
+            numerator, denominator = sympy.fraction(sympy.together(c.difference))
+            if denominator.free_symbols:
+                self._add_variant(c, "numerator over a denominator of one sign", numerator, denominator)
+        return c.variants
+
+    def _add_variant(self, c: _CompiledAtom, name: str, expr: sympy.Expr, denominator: sympy.Expr | None) -> None:
+        try:
+            other = _CompiledAtom(compile_term(expr, self.index), lambda env: ZERO, expr,
+                                  sorted(self.index[s] for s in expr.free_symbols))
+            den = None if denominator is None else compile_term(denominator, self.index)
+        except _Unsupported:
+            return
+        try:
+            other.series = compile_series(expr, self.index)
+        except _NoSeries:
+            pass
+        c.variants.append((name, other, den))
 
     def _derivative(self, c: _CompiledAtom, i: int, env: Env) -> Interval | None:
         if i not in c.derivatives:
@@ -1003,6 +1232,146 @@ class _Prover:
                 pass
         return g, "; ".join(forms) or "plain"
 
+    def _taylor(self, c: _CompiledAtom, box: Box) -> tuple[Interval, str] | None:
+        """Taylor forms with Lagrange remainder in each moving variable x_i, centred at p (an
+        end or the middle of side i), the other variables over their sides:
+
+            lhs - rhs = sum_{j<k} c_j(p) (x_i - p)^j + c_k(xi) (x_i - p)^k,
+
+        c_j = d^j/dx_i^j (lhs - rhs) / j!, xi between p and x_i, so c_k(xi) lies in the
+        enclosure of c_k over the whole side; every order k up to the highest is used
+        and the results intersected. On a bounded box the coefficients come from
+        forward-mode AD on arb balls (numeric/taylor.py), up to TAYLOR_ORDER; at an end
+        where lhs - rhs and its first derivatives vanish (a tangency point) the
+        coefficients whose balls straddle 0 are checked for an exact zero (one variable,
+        short rational points), and the first nonzero order decides the sign: a strict
+        local extremum certified by its remainder. On a side with one infinite end (the
+        tail of an unbounded domain) the form is centred at its finite end, with the
+        remainder enclosed over the whole tail by interval arithmetic on SymPy's
+        derivatives, up to TAIL_ORDER: where the remainder has a sign on the tail and the
+        lower coefficients at the end agree with it, lhs - rhs keeps that sign to
+        infinity. None when no form applies (lhs - rhs not smooth on the closed box)."""
+        moving = [i for i in c.variables if not box[i].degenerate]
+        if any(box[i].lo is None and box[i].hi is None for i in moving):
+            return None
+        best: Interval | None = None
+        names: set[str] = set()
+        for i in moving:
+            found = self._ad_forms(c, box, moving, i) if all(box[j].width() is not None for j in moving) \
+                else self._tail_forms(c, box, i)
+            if found is not None:
+                best = found[0] if best is None else intersect(best, found[0])
+                names.add(found[1])
+        if best is None:
+            return None
+        return best, "; ".join(sorted(names))
+
+    def _ad_forms(self, c: _CompiledAtom, box: Box, moving: list[int], i: int) -> tuple[Interval, str] | None:
+        """The Taylor forms in x_i on a bounded box, coefficients by AD (see `_taylor`).
+        With one moving variable they are centred at both ends and the middle; with more,
+        only at the middle and up to order 2 (no tangency point is exact there, and the
+        forms cost three series per variable and box)."""
+        if c.series is None:
+            return None
+        balls = self._balls(c, box)
+        side = box[i]
+        alone = moving == [i]
+        centres = ((side.lo, True), (side.hi, True)) if alone else ()
+        try:
+            over = coefficients(c.series, balls, i, balls[i], TAYLOR_ORDER if alone else 2)
+        except NotSmooth:
+            return None
+        best: Interval | None = None
+        for p, end in centres + (((side.lo + side.hi) / 2, False),):
+            try:
+                at = coefficients(c.series, balls, i, _hull(Side(p, p)), len(over) - 1)
+            except NotSmooth:
+                continue
+            zeros = self._exact_zeros(c, box, i, p, at) if end else 0
+            # orders past the first nonzero coefficient + 1 rarely help and cost the most
+            top = min(zeros + 2, len(over) - 1)
+            point = [ZERO if j < zeros else Interval.of(v) for j, v in enumerate(at[:top])]
+            form = _taylor_forms(point, [Interval.of(v) for v in over[:top + 1]], _offset(side, p), top)
+            if form is not None:
+                best = form if best is None else intersect(best, form)
+        if best is None:
+            return None
+        return best, f"taylor in {self.symbols[i]} (derivatives by forward-mode AD on arb balls)"
+
+    @staticmethod
+    def _balls(c: _CompiledAtom, box: Box) -> list[arb]:
+        """The atom's sides as arb balls (its moving sides are bounded); 0 for a variable
+        it does not mention, whose side may be unbounded."""
+        return [_hull(side) if j in c.variables else arb(0) for j, side in enumerate(box)]
+
+    def _tail_forms(self, c: _CompiledAtom, box: Box, i: int) -> tuple[Interval, str] | None:
+        """The Taylor form in x_i centred at the finite end of an unbounded side (see
+        `_taylor`); the other sides may be unbounded too (interval arithmetic)."""
+        side = box[i]
+        p = side.lo if side.lo is not None else side.hi
+        env = self.env(box)
+        at_end = list(env)
+        at_end[i] = Interval.point(p)
+        point: list[Interval] = []
+        over: list[Interval] = []
+        for j in range(TAIL_ORDER + 1):
+            term = self._higher(c, i, j)
+            if term is None:
+                break
+            try:
+                point.append(term(at_end))
+                over.append(term(env))
+            except (_Undefined, _Unclear):
+                break
+        if len(over) < 2:
+            return None
+        form = _taylor_forms(point, over, _offset(side, p), TAIL_ORDER)
+        if form is None:
+            return None
+        return form, f"taylor in {self.symbols[i]} at the end {p} of its unbounded side, remainder over the whole side"
+
+    def _higher(self, c: _CompiledAtom, i: int, j: int) -> Term | None:
+        """d^j/dx_i^j (lhs - rhs) / j! compiled to an interval function (None when it
+        cannot be: a step function, an unsupported node)."""
+        if (i, j) not in c.higher_terms:
+            term = None
+            if not c.difference.has(sympy.floor, sympy.ceiling):
+                try:
+                    term = compile_term(self._derivative_expr(c, i, j) / sympy.factorial(j), self.index)
+                except _Unsupported:
+                    pass
+            c.higher_terms[(i, j)] = term
+        return c.higher_terms[(i, j)]
+
+    def _derivative_expr(self, c: _CompiledAtom, i: int, j: int) -> sympy.Expr:
+        """d^j/dx_i^j (lhs - rhs), each order from the one before (cached)."""
+        if (i, j) not in c.exact_derivatives:
+            c.exact_derivatives[(i, j)] = c.difference if j == 0 else \
+                sympy.diff(self._derivative_expr(c, i, j - 1), self.symbols[i])
+        return c.exact_derivatives[(i, j)]
+
+    def _exact_zeros(self, c: _CompiledAtom, box: Box, i: int, p: Fraction, at: list[arb]) -> int:
+        """How many leading Taylor coefficients of lhs - rhs in x_i at the end p are exactly
+        0 (the others of the atom's variables are points): a ball that is exactly 0, or
+        a narrow ball around 0 whose value exact evaluation of the SymPy derivative
+        shows to be 0 (only at short rationals, as in `_exact_zero`)."""
+        point = {j: box[j].lo for j in c.variables if j != i}
+        point[i] = p
+        count = 0
+        for j, ball_j in enumerate(at[:-1]):
+            if ball_j.is_exact() and ball_j == 0:
+                count += 1
+                continue
+            if not (ball_j.contains(0) and ball_j.rad() < EXACT_ZERO_RADIUS):
+                break
+            key = (i, j, tuple(sorted(point.items())))
+            if key not in c.exact_zeros:
+                c.exact_zeros[key] = self._exact_zero(c, point, self._derivative_expr(c, i, j))
+            if not c.exact_zeros[key]:
+                break
+            count += 1
+        return count
+
     def _monotone_bound(self, c: _CompiledAtom, box: Box, env: Env, slopes: dict[int, Interval | None],
                         lower: bool) -> tuple[Interval, list[str]] | None:
         """An enclosure whose lower (or upper) end bounds lhs - rhs on the box: each
@@ -1053,13 +1422,16 @@ class _Prover:
             v = replace(v, lo_open=True) if lower else replace(v, hi_open=True)
         return v, notes
 
-    def _exact_zero(self, c: _CompiledAtom, at: dict[int, Fraction]) -> bool:
+    def _exact_zero(self, c: _CompiledAtom, at: dict[int, Fraction], term: sympy.Expr | None = None) -> bool:
         """Whether lhs - rhs is exactly 0 at the rational point `at` (exact evaluation;
         False when it cannot tell). Only at short rationals (EXACT_ZERO_MAX)."""
         if any(max(abs(v.numerator), v.denominator) > EXACT_ZERO_MAX for v in at.values()):
             return False
+        if term is not None and term.has(*_NOT_EXACT):
+            return False
         try:
-            return exact_value(c.difference, {self.symbols[i]: v for i, v in at.items()}) == 0
+            return exact_value(c.difference if term is None else term,
+                               {self.symbols[i]: v for i, v in at.items()}) == 0
         except (Undefined, Undecided):
             return False
 
@@ -1138,7 +1510,7 @@ def sign_on(expr: sympy.Expr, domains: dict[sympy.Symbol, Domain]) -> int:
         return 0
     finally:
         flint.ctx.prec = saved
-    return 1 if _positive(v) else (-1 if _negative(v) else 0)
+    return _sign(v)
 
 
 def defined_between(expr: sympy.Expr, x: sympy.Symbol, a: Fraction, b: Fraction) -> bool:
