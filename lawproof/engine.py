@@ -338,7 +338,7 @@ def _checked(claim: Claim, theory: Theory, derivations: bool) -> tuple[Result, b
             result = Result(verdict="error", method="input", seconds=0.0,
                             message=str(e.located(file=theory.path, claim=claim.id)), **base)
         except SafetyNetHit as e:
-            record(str(e))  # (recorded where it fired; this keeps it if that was another watcher's)
+            record(str(e))  # recorded where it fired already (a watcher keeps one of each)
             result = Result(verdict="unknown", method="", seconds=0.0, **base)  # no method reached an end
         except Exception as e:  # noqa: BLE001
             # A failure inside a backend (or a bug of lawproof: AttributeError, IndexError,
@@ -406,7 +406,7 @@ def _safety_net_fired(result: Result, fired: list[str], limit: ClaimLimit) -> Re
     ev.functions = {}
     said = "; ".join(fired)
     if any(what.startswith(LIMIT_MESSAGE) for what in fired):
-        stopped, said = f"stopped at its limit of {limit.seconds:g} CPU seconds", said
+        stopped = f"stopped at its limit of {limit.seconds:g} CPU seconds"
     else:
         stopped, said = "stopped by a safety net", f"a safety net fired ({said})"
     result.verdict, result.method = "unknown", stopped + (f" ({result.method})" if result.method else "")

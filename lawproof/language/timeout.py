@@ -255,8 +255,9 @@ class _Watchdog:
                 now = time.process_time()
                 for w in [w for w in self.watches if now >= w.net.at]:
                     w.tripped = True
-                    w.interrupt()
                     self.watches.discard(w)
+                    with contextlib.suppress(Exception):  # the thread must outlive any one call
+                        w.interrupt()
                 self.cond.wait(WATCH_POLL)
 
 
