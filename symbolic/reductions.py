@@ -37,7 +37,7 @@ import sympy
 
 from lawproof.language.domain import Domain
 from lawproof.language.errors import BackendTimeout, OutsideFragment
-from lawproof.language.formula import And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth, conj
+from lawproof.language.formula import CALCULUS, And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth, conj
 from lawproof.language.functions import NO_SYMPY_LIMIT
 from lawproof.language.timeout import time_limit
 
@@ -335,7 +335,10 @@ def _transform_atom(a: Atom, domains: Domains, exact_only: bool, run: _Run, dept
     repeatedly; unchanged if no rule applies (or only one that is not an equivalence,
     where `exact_only`). The result carries the conditions under which the sides are
     defined, so that it is false wherever the atom is."""
-    if depth >= _DEPTH:
+    if depth >= _DEPTH or a.lhs.has(*CALCULUS) or a.rhs.has(*CALCULUS):
+        # an unevaluated integral or limit: its definedness cannot be stated (below), and
+        # SymPy's sign queries while factoring integrate it numerically, without end
+        # when it diverges (integrate(R, x, 1, oo))
         return a
     try:
         # top level only: expanding inside a power would change the pieces' shape

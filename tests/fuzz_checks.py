@@ -14,7 +14,8 @@ each claim with `timeout = 1`. Findings:
 - `internal`: a claim whose verdict is `error` with method `internal` (a bug caught
   by the engine's per-claim safety net) or an "internal error" of the loader;
 - `over limit`: a claim that took more CPU time than its safety net
-  (SAFETY_FACTOR x timeout) plus `--margin` seconds.
+  (`--limit-factor`, default SAFETY_FACTOR, x timeout) plus `--margin` seconds
+  (`--limit-factor 1 --margin 1`: the issue's "within its limit + 1 s");
 - `killed`: a file still running after `--file-limit` seconds of wall clock.
 
 Exit status 1 when there is any finding. Pin each finding as a regression test
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import json
 import signal
 import sys
 import time
@@ -74,7 +76,8 @@ def _signature(e: BaseException) -> str:
     return f"{type(e).__name__}{where}"
 
 
-def check_one(text: str, summary: Summary, *, file_limit: float, margin: float) -> None:
+def check_one(text: str, summary: Summary, *, file_limit: float, margin: float,
+              limit_factor: float = SAFETY_FACTOR) -> None:
     """Load and check one claim file, adding what goes wrong to `summary`."""
     def alarm(signum, frame):
         raise _Killed
@@ -94,8 +97,8 @@ def check_one(text: str, summary: Summary, *, file_limit: float, margin: float) 
             summary.claims += 1
             if r.verdict == "error" and r.method == "internal":
                 summary.add("internal", (r.message or "").split(":")[0], text)
-            if cpu > SAFETY_FACTOR * claim.timeout + margin:
-                summary.add("over limit", f"{r.method} ({cpu:.0f} s of CPU)", text)
+            if cpu > limit_factor * claim.timeout + margin:
+                summary.add("over limit", f"{r.method} ({cpu:.0f} s of CPU)", f"# claim {claim.id}\n{text}")
     except _Killed:
         summary.add("killed", f"past {file_limit:g} s", text)
     except LawproofError:
@@ -107,7 +110,8 @@ def check_one(text: str, summary: Summary, *, file_limit: float, margin: float) 
         signal.signal(signal.SIGALRM, previous)
 
 
-def run(files: int, seed: int, *, file_limit: float = 120.0, margin: float = 5.0) -> Summary:
+def run(files: int, seed: int, *, file_limit: float = 120.0, margin: float = 5.0,
+        limit_factor: float = SAFETY_FACTOR) -> Summary:
     """Check `files` generated claim files (reproducible for a given `seed`)."""
     summary = Summary()
 
@@ -116,7 +120,7 @@ def run(files: int, seed: int, *, file_limit: float = 120.0, margin: float = 5.0
               suppress_health_check=list(HealthCheck))
     @given(checkable_files())
     def one(text: str) -> None:
-        check_one(text, summary, file_limit=file_limit, margin=margin)
+        check_one(text, summary, file_limit=file_limit, margin=margin, limit_factor=limit_factor)
 
     one()
     return summary
@@ -130,10 +134,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--file-limit", type=float, default=120.0, help="wall-clock seconds per file")
     p.add_argument("--margin", type=float, default=5.0,
                    help="CPU seconds a claim may take beyond its safety net before it counts as over limit")
+    p.add_argument("--limit-factor", type=float, default=SAFETY_FACTOR,
+                   help=f"a claim's safety net in multiples of its timeout (default {SAFETY_FACTOR:g})")
     p.add_argument("--show", type=int, default=1, help="inputs shown per signature")
+    p.add_argument("--dump", type=Path, help="also write every finding's inputs to this JSON file")
     args = p.parse_args(argv)
-    summary = run(args.files, args.seed, file_limit=args.file_limit, margin=args.margin)
+    summary = run(args.files, args.seed, file_limit=args.file_limit, margin=args.margin,
+                  limit_factor=args.limit_factor)
     print("\n".join(summary.lines(args.show)))
+    if args.dump:
+        args.dump.write_text(json.dumps(summary.findings, indent=1))
     return 1 if summary.findings else 0
 
 

@@ -529,11 +529,54 @@ def test_fuzz_mutated_packs_load_cleanly(which, other, edits):
 
 # -- a few full checks ---------------------------------------------------------------------
 
+# Formulas that read without an input error (declared names, right arities), so that a
+# full check reaches the engine's methods; the generated ones above mostly do not.
+clean_leaf = st.one_of(st.sampled_from(["x", "y", "n", "S", "R", "K", "pi"]),
+                       st.sampled_from(["0", "1", "2", "3", "1/2", "10", "0.25", "1e-3", "7/3"]))
+
+
+def _clean_term(inner):
+    return st.one_of(
+        st.tuples(inner, st.sampled_from(["+", "-", "*", "/"]), inner).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+        st.tuples(inner, st.sampled_from(["2", "3", "1/2", "-1", "x", "y", "n", "10"])).map(lambda t: f"({t[0]})^{t[1]}"),
+        st.tuples(st.sampled_from(["sqrt", "exp", "ln", "abs", "f", "Rf", *TRIG]), inner).map(lambda t: f"{t[0]}({t[1]})"),
+        st.tuples(st.sampled_from(["min", "max", "Fn"]), inner, inner).map(lambda t: f"{t[0]}({t[1]}, {t[2]})"),
+        st.tuples(inner, st.sampled_from(["x", "y"])).map(lambda t: f"diff({t[0]}, {t[1]})"),
+        st.tuples(inner, st.sampled_from(["0", "1", "y"]), st.sampled_from(["1", "2", "oo"])).map(
+            lambda t: f"integrate({t[0]}, x, {t[1]}, {t[2]})"),
+        st.tuples(inner, st.sampled_from(["0", "oo", "1"])).map(lambda t: f"limit({t[0]}, x, {t[1]})"),
+        st.tuples(inner, st.sampled_from(["1", "0"]), st.sampled_from(["n", "3", "10"])).map(
+            lambda t: f"sum({t[0]}, k, {t[1]}, {t[2]})"),
+    )
+
+
+clean_term = st.recursive(clean_leaf, _clean_term, max_leaves=6)
+
+
+def _clean_formula(inner):
+    return st.one_of(
+        inner.map(lambda f: f"not ({f})"),
+        st.tuples(inner, st.sampled_from(["and", "or", "->", "<->"]), inner).map(lambda t: f"({t[0]}) {t[1]} ({t[2]})"),
+        st.tuples(st.sampled_from(["forall", "exists"]), st.sampled_from(["z in [0, 1]", "z in (0, oo)", "x", "y, S"]),
+                  inner).map(lambda t: f"{t[0]} {t[1]}: {t[2]}"),
+        st.tuples(st.sampled_from(["minimized_at", "maximized_at"]), clean_term, st.sampled_from(["x", "y"]),
+                  clean_term).map(lambda t: f"{t[0]}({t[1]}, {t[2]}, {t[3]})"),
+        st.tuples(clean_term, clean_term).map(lambda t: f"approx({t[0]}, {t[1]}, rel=0.01)"),
+    )
+
+
+clean_comparison = st.one_of(st.tuples(clean_term, st.sampled_from(RELOPS), clean_term).map(" ".join),
+                             st.tuples(clean_term, st.sampled_from(["<", "<="]), clean_term, st.sampled_from(["<", "<="]),
+                                       clean_term).map(" ".join))
+clean_formula = st.recursive(clean_comparison, _clean_formula, max_leaves=3).map(
+    lambda f: f.replace("z", "x") if "forall z" not in f and "exists z" not in f else f)
+
+
 @st.composite
 def checkable_files(draw) -> str:
     head = ('[paper]\nid = "chk"\n[symbols]\nx = "(0, oo)"\ny = "[0, 1]"\nn = { domain = "[1, 10]", integer = true }\n'
             'S = "[0, 1]"\nR = "(1, oo)"\n' + FUNCTIONS + '[define]\n"f(x)" = "x^2 + 1"\nK = "2"\n')
-    claims = draw(st.lists(st.one_of(formula, mutated(formula)), min_size=1, max_size=3))
+    claims = draw(st.lists(sometimes(clean_formula, 3, st.one_of(formula, mutated(formula))), min_size=1, max_size=3))
     body = "".join(f'[[claim]]\nid = "c{i}"\ntimeout = 1\nformula = {toml_value(f)}\n' for i, f in enumerate(claims))
     return head + body
 
