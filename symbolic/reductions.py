@@ -63,6 +63,8 @@ class Numbers(Protocol):
 
     Undefined: type[Exception]
     Undecided: type[Exception]
+    TooLarge: type[Exception]
+    Unsupported: type[Exception]
 
     def mp_value(self, expr: sympy.Expr, env: dict, dps: int = 50) -> mpmath.mpf: ...
 
@@ -633,6 +635,8 @@ def limit_value(node: sympy.Limit, domains: Domains, *, numbers: Numbers,
                 break
             except numbers.TooLarge:
                 break  # a value too large to evaluate this close: judge by the steps taken
+            except numbers.Unsupported as e:
+                return None, f"the expression cannot be evaluated near the limit point ({e})"
             errors.append(abs(got - want) / max(1, abs(want)))
         if len(errors) < 2:  # no approach to judge by
             continue

@@ -295,3 +295,13 @@ def test_a_limit_of_a_term_undefined_everywhere_is_read_not_an_internal_error(fo
     assert cf.claims[0].error is None
     r = lawproof.check_file(cf).results[0]
     assert r.verdict in ("refuted", "unknown"), (r.verdict, r.message)
+
+
+def test_a_limit_of_a_guarded_function_call_is_undecided_not_an_internal_error():
+    # the limit's body carries the call's domain guard (x > 0), which 50-digit evaluation
+    # does not know: the cross-check gives up (it raised ValueError out of the engine)
+    text = (HEAD.replace("[define]", '[functions.Fn]\nargs = ["u", "v"]\ndomain = ["(0, oo)", "[0, 1]"]\n'
+                                     'shape = ["decreasing in u", "increasing in v"]\n[define]')
+            + '[[claim]]\nid = "c"\ntimeout = 1\nformula = "approx(limit(Fn(x, 0), x, oo), 1, rel=0.01)"\n')
+    r = lawproof.check_file(lawproof.loads(text, "t.claims.toml")).results[0]
+    assert r.verdict == "unknown" and r.method != "internal", (r.verdict, r.method, r.message)
