@@ -39,7 +39,18 @@ def expand(expr: sympy.Expr, theory: Theory, *, seconds: float = 5.0) -> sympy.E
     # the whole expansion, not only each calculus node, under the safety net: SymPy
     # rebuilding min(integrate(1, s, 0, oo), 1) integrates numerically without end
     with time_limit(seconds, "SymPy expanding definitions and calculus"):
-        return _substitute_and_evaluate(expr, _expanded_bodies(theory, seconds), _domains(theory), seconds)
+        try:
+            return _substitute_and_evaluate(expr, _expanded_bodies(theory, seconds), _domains(theory), seconds)
+        except ValueError as e:
+            if "is not comparable" not in str(e):
+                raise
+            # SymPy's Min/Max refuse arguments they cannot order, which a definition put
+            # in may make: min(x, sum(Fn(K, pi), k, 0, 3)) with K = 2 (the parser's check
+            # of min's arguments saw the symbol K)
+            raise ClaimInputError(f"min/max needs real-valued arguments SymPy can compare once the definitions "
+                                  f"are put in ({e})",
+                                  fix="give min/max arguments with a definite real value, or state the claim "
+                                      "without min/max") from None
 
 
 def _domains(theory: Theory) -> Domains:

@@ -305,3 +305,15 @@ def test_a_limit_of_a_guarded_function_call_is_undecided_not_an_internal_error()
             + '[[claim]]\nid = "c"\ntimeout = 1\nformula = "approx(limit(Fn(x, 0), x, oo), 1, rel=0.01)"\n')
     r = lawproof.check_file(lawproof.loads(text, "t.claims.toml")).results[0]
     assert r.verdict == "unknown" and r.method != "internal", (r.verdict, r.method, r.message)
+
+
+def test_min_sympy_cannot_order_once_definitions_are_put_in_is_an_input_error():
+    # under a quantifier the parser sees min(..., sum(Fn(K, pi), ...)) with K a symbol;
+    # expanding K = 2 made SymPy's Min raise ValueError ("... is not comparable")
+    text = (HEAD.replace("[define]", '[functions.Fn]\nargs = ["u", "v"]\ndomain = ["(0, oo)", "[0, 1]"]\n'
+                                     '[define]\nK = "2"')
+            + '[[claim]]\nid = "c"\ntimeout = 1\n'
+              'formula = "forall n: min(limit(x, x, 0), sum(Fn(K, pi), k, 0, 3)) <= 1"\n')
+    r = lawproof.check_file(lawproof.loads(text, "t.claims.toml")).results[0]
+    assert r.verdict == "error" and r.method == "input", (r.verdict, r.method, r.message)
+    assert "min/max needs real-valued arguments SymPy can compare" in r.message
