@@ -191,6 +191,16 @@ _NON_SMOOTH = (sympy.Abs, sympy.Min, sympy.Max, sympy.sign, sympy.Heaviside, sym
 MAX_SUM_TERMS = 200
 
 
+class DivergentIntegral(sympy.Integral):
+    """An integral whose value is infinite, kept unevaluated (it is no real number, and
+    not settled as undefined either). SymPy never evaluates it numerically: its
+    quadrature of a divergent integral does not end, and any sign question SymPy asks
+    while building a term with it (Abs, factor_terms) would start one."""
+
+    def _eval_evalf(self, prec: int) -> None:
+        return None
+
+
 def _evaluate_calculus(expr: sympy.Expr, domains: Domains, seconds: float) -> sympy.Expr:
     """Evaluate derivatives, integrals, limits and sums, innermost first, with the
     semantics of docs/calculus-semantics.md and docs/claim-language-extensions.md. A node SymPy cannot evaluate, or whose value these
@@ -213,7 +223,7 @@ def _evaluate_calculus(expr: sympy.Expr, domains: Domains, seconds: float) -> sy
         if value.has(sympy.oo, -sympy.oo):
             # a divergent integral is no real value, and not settled as undefined
             # either (like an infinite limit): left as it is, min(oo, 1) cannot become 1
-            return node
+            return DivergentIntegral(*node.args) if type(node) is sympy.Integral else node
         return node if _undefined(value) or _case_split(value) else value
 
     return expr.replace(lambda e: isinstance(e, CALCULUS), one)

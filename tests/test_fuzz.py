@@ -3,14 +3,16 @@
 Three generators feed `lawproof.loads`/`lawproof.load`:
 
 - grammar-aware whole claim files: random formulas from the claim language
-  (quantifiers, optima, approx, calculus, solve/argmin, LaTeX definitions, huge and tiny
-  numbers, deep nesting, text mutations of all of these) inside [paper], [symbols],
-  [define], [[claim]], [[table]] and [[variant]] tables whose values are often of the
-  wrong TOML type (a table where a string belongs, a number where a list does, nan,
-  inf, dates, 5000-digit integers);
+  (quantifiers, optima, approx, calculus, sums, solve/argmin, trigonometric and other
+  built-ins, function symbols, LaTeX definitions, huge and tiny numbers, deep nesting,
+  text mutations of all of these) inside [paper], [symbols], [functions.NAME],
+  [define], [[claim]], [[table]] and [[variant]] tables whose values are now and then
+  of the wrong TOML type (a table where a string belongs, a number where a list does,
+  nan, inf, dates, 5000-digit integers);
 - byte-level mutations of the bundled packs in papers/ (bit flips, non-UTF-8 bytes,
   deleted, duplicated and spliced ranges), read from a file with `lawproof.load`;
-- deep nesting of every recursive construct, up to far beyond the documented limit.
+- deep nesting of every recursive construct, up to far beyond the documented limit;
+- `[[plot]]` tables, drawn as a report would (`report.plots.draw_plots`).
 
 The property: loading raises nothing but `LawproofError` subclasses, and a returned
 ClaimFile carries only `ClaimInputError`s (on the file or on single claims), none of
@@ -34,7 +36,11 @@ Full checks at scale, each file within a limit, with findings summarized by sign
 
     python tests/fuzz_checks.py --files 2000 --seed 7
 
-(a few files of it run here, `test_fuzz_check_run_finds_nothing`).
+(a few files of it run here, `test_fuzz_check_run_finds_nothing`; `--limit-factor 1
+--margin 1` measures "every claim within its limit + 1 s"), and the CLI on generated,
+mutated and hostile files, any traceback a finding::
+
+    python tests/cli_fuzz.py --runs 300 --seed 7
 """
 from __future__ import annotations
 
