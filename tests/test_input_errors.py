@@ -317,3 +317,15 @@ def test_min_sympy_cannot_order_once_definitions_are_put_in_is_an_input_error():
     r = lawproof.check_file(lawproof.loads(text, "t.claims.toml")).results[0]
     assert r.verdict == "error" and r.method == "input", (r.verdict, r.method, r.message)
     assert "min/max needs real-valued arguments SymPy can compare" in r.message
+
+
+@pytest.mark.parametrize("options, message", [
+    (["--grid", "S=nan:1:2", "--random", "3"], "needs finite ends"),
+    (["--grid", "S=-1e308:1e308:2", "--random", "3"], "needs finite ends"),
+    (["--grid", "S=0:1:3", "--random", "-1"], "number of random points must be positive"),
+])
+def test_sweep_options_numpy_cannot_use_are_input_errors(capsys, options, message):
+    # found by tests/cli_fuzz.py: OverflowError and ValueError out of numpy's sampling
+    amdahl = os.path.join(os.path.dirname(__file__), "..", "papers", "amdahl_modernized.claims.toml")
+    code, err = run_cli(capsys, "sweep", amdahl, "collapse-sufficient", *options, "--workers", "1", "--quiet")
+    assert code == 2 and message in err, err
