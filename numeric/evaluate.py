@@ -51,6 +51,11 @@ class TooLarge(ValueError):
     """A value beyond 2^(+-MAX_MAGNITUDE_BITS): numeric evaluation does not go on."""
 
 
+class Unsupported(ValueError):
+    """A term numeric evaluation does not know (an unevaluated integral, a relation
+    inside a guard): it has no value here, defined or not."""
+
+
 #: Numeric evaluation refuses values beyond 2^(+-2^20) (about 10^(+-315,000)):
 #: reducing exp(y) needs log(2) to as many bits as y has, so exp(exp(exp(exp(10))))
 #: would run for ever and fill the memory.
@@ -283,7 +288,7 @@ def _walk(expr: sympy.Expr, env: Env, ctx) -> Value:
     if expr in _NOT_FINITE:
         raise Undefined(f"the term contains {expr}")
     if isinstance(expr, CALCULUS):
-        raise ValueError(f"numeric evaluation does not support an unevaluated {type(expr).__name__} "
+        raise Unsupported(f"numeric evaluation does not support an unevaluated {type(expr).__name__} "
                          f"(in {sympy.sstr(expr)})")
     args = [_walk(a, env, ctx) for a in expr.args]
     if isinstance(expr, sympy.Pow):
@@ -327,7 +332,7 @@ def _walk(expr: sympy.Expr, env: Env, ctx) -> Value:
         return _elementary(ctx, f, args[0])
     if isinstance(expr, (sympy.floor, sympy.ceiling)):
         return _step(ctx, args[0], isinstance(expr, sympy.floor))
-    raise ValueError(f"numeric evaluation does not support {type(expr).__name__} "
+    raise Unsupported(f"numeric evaluation does not support {type(expr).__name__} "
                      f"(in {sympy.sstr(expr)}); supported: symbols, rationals, pi, E, "
                      f"+, *, powers, exp, log, Abs, Min, Max, floor, ceiling, LambertW (principal branch), {_NAMES}")
 

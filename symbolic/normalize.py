@@ -41,7 +41,18 @@ def expand(expr: sympy.Expr, theory: Theory, *, seconds: float = 5.0) -> sympy.E
     # the whole expansion, not only each calculus node, under the safety net: SymPy
     # rebuilding min(integrate(1, s, 0, oo), 1) integrates numerically without end
     with time_limit(seconds, "SymPy expanding definitions and calculus"):
-        return _substitute_and_evaluate(expr, _expanded_bodies(theory, seconds), _domains(theory), seconds)
+        try:
+            return _substitute_and_evaluate(expr, _expanded_bodies(theory, seconds), _domains(theory), seconds)
+        except ValueError as e:
+            if "is not comparable" not in str(e):
+                raise
+            # SymPy's Min/Max refuse arguments they cannot order, which a definition put
+            # in may make: min(x, sum(Fn(K, pi), k, 0, 3)) with K = 2 (the parser's check
+            # of min's arguments saw the symbol K)
+            raise ClaimInputError(f"min/max needs real-valued arguments SymPy can compare once the definitions "
+                                  f"are put in ({e})",
+                                  fix="give min/max arguments with a definite real value, or state the claim "
+                                      "without min/max") from None
 
 
 def _domains(theory: Theory) -> Domains:
@@ -182,6 +193,16 @@ _NON_SMOOTH = (sympy.Abs, sympy.Min, sympy.Max, sympy.sign, sympy.Heaviside, sym
 MAX_SUM_TERMS = 200
 
 
+class DivergentIntegral(sympy.Integral):
+    """An integral whose value is infinite, kept unevaluated (it is no real number, and
+    not settled as undefined either). SymPy never evaluates it numerically: its
+    quadrature of a divergent integral does not end, and any sign question SymPy asks
+    while building a term with it (Abs, factor_terms) would start one."""
+
+    def _eval_evalf(self, prec: int) -> None:
+        return None
+
+
 def _evaluate_calculus(expr: sympy.Expr, domains: Domains, seconds: float) -> sympy.Expr:
     """Evaluate derivatives, integrals, limits and sums, innermost first, with the
     semantics of docs/calculus-semantics.md and docs/claim-language-extensions.md. A node SymPy cannot evaluate, or whose value these
@@ -206,7 +227,7 @@ def _evaluate_calculus(expr: sympy.Expr, domains: Domains, seconds: float) -> sy
         if value.has(sympy.oo, -sympy.oo):
             # a divergent integral is no real value, and not settled as undefined
             # either (like an infinite limit): left as it is, min(oo, 1) cannot become 1
-            return node
+            return DivergentIntegral(*node.args) if type(node) is sympy.Integral else node
         return node if _undefined(value) or _case_split(value) else value
 
     return expr.replace(lambda e: isinstance(e, CALCULUS), one)

@@ -37,7 +37,7 @@ import sympy
 
 from lawproof.language.domain import Domain
 from lawproof.language.errors import BackendTimeout, OutsideFragment
-from lawproof.language.formula import And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth, conj
+from lawproof.language.formula import CALCULUS, And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth, conj
 from lawproof.language.functions import NO_SYMPY_LIMIT
 from lawproof.language.timeout import time_limit
 
@@ -63,6 +63,8 @@ class Numbers(Protocol):
 
     Undefined: type[Exception]
     Undecided: type[Exception]
+    TooLarge: type[Exception]
+    Unsupported: type[Exception]
 
     def mp_value(self, expr: sympy.Expr, env: dict, dps: int = 50) -> mpmath.mpf: ...
 
@@ -335,7 +337,10 @@ def _transform_atom(a: Atom, domains: Domains, exact_only: bool, run: _Run, dept
     repeatedly; unchanged if no rule applies (or only one that is not an equivalence,
     where `exact_only`). The result carries the conditions under which the sides are
     defined, so that it is false wherever the atom is."""
-    if depth >= _DEPTH:
+    if depth >= _DEPTH or a.lhs.has(*CALCULUS) or a.rhs.has(*CALCULUS):
+        # an unevaluated integral or limit: its definedness cannot be stated (below), and
+        # SymPy's sign queries while factoring integrate it numerically, without end
+        # when it diverges (integrate(R, x, 1, oo))
         return a
     try:
         # top level only: expanding inside a power would change the pieces' shape
@@ -630,6 +635,8 @@ def limit_value(node: sympy.Limit, domains: Domains, *, numbers: Numbers,
                 break
             except numbers.TooLarge:
                 break  # a value too large to evaluate this close: judge by the steps taken
+            except numbers.Unsupported as e:
+                return None, f"the expression cannot be evaluated near the limit point ({e})"
             errors.append(abs(got - want) / max(1, abs(want)))
         if len(errors) < 2:  # no approach to judge by
             continue

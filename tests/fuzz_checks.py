@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import json
 import signal
 import sys
 import time
@@ -73,7 +74,8 @@ def _signature(e: BaseException) -> str:
     return f"{type(e).__name__}{where}"
 
 
-def check_one(text: str, summary: Summary, *, file_limit: float, margin: float) -> None:
+def check_one(text: str, summary: Summary, *, file_limit: float, margin: float,
+              limit_factor: float = SAFETY_FACTOR) -> None:
     """Load and check one claim file, adding what goes wrong to `summary`."""
     def alarm(signum, frame):
         raise _Killed
@@ -94,7 +96,7 @@ def check_one(text: str, summary: Summary, *, file_limit: float, margin: float) 
             if r.verdict == "error" and r.method == "internal":
                 summary.add("internal", (r.message or "").split(":")[0], text)
             if cpu > claim.timeout + margin:
-                summary.add("over limit", f"{r.method} ({cpu:.0f} s of CPU)", text)
+                summary.add("over limit", f"{r.method} ({cpu:.0f} s of CPU)", f"# claim {claim.id}\n{text}")
     except _Killed:
         summary.add("killed", f"past {file_limit:g} s", text)
     except LawproofError:
@@ -115,7 +117,7 @@ def run(files: int, seed: int, *, file_limit: float = 120.0, margin: float = 1.0
               suppress_health_check=list(HealthCheck))
     @given(checkable_files())
     def one(text: str) -> None:
-        check_one(text, summary, file_limit=file_limit, margin=margin)
+        check_one(text, summary, file_limit=file_limit, margin=margin, limit_factor=limit_factor)
 
     one()
     return summary
@@ -130,9 +132,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--margin", type=float, default=1.0,
                    help="CPU seconds a claim may take beyond its limit before it counts as over limit")
     p.add_argument("--show", type=int, default=1, help="inputs shown per signature")
+    p.add_argument("--dump", type=Path, help="also write every finding's inputs to this JSON file")
     args = p.parse_args(argv)
     summary = run(args.files, args.seed, file_limit=args.file_limit, margin=args.margin)
     print("\n".join(summary.lines(args.show)))
+    if args.dump:
+        args.dump.write_text(json.dumps(summary.findings, indent=1))
     return 1 if summary.findings else 0
 
 

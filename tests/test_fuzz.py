@@ -3,14 +3,16 @@
 Three generators feed `lawproof.loads`/`lawproof.load`:
 
 - grammar-aware whole claim files: random formulas from the claim language
-  (quantifiers, optima, approx, calculus, solve/argmin, LaTeX definitions, huge and tiny
-  numbers, deep nesting, text mutations of all of these) inside [paper], [symbols],
-  [define], [[claim]], [[table]] and [[variant]] tables whose values are often of the
-  wrong TOML type (a table where a string belongs, a number where a list does, nan,
-  inf, dates, 5000-digit integers);
+  (quantifiers, optima, approx, calculus, sums, solve/argmin, trigonometric and other
+  built-ins, function symbols, LaTeX definitions, huge and tiny numbers, deep nesting,
+  text mutations of all of these) inside [paper], [symbols], [functions.NAME],
+  [define], [[claim]], [[table]] and [[variant]] tables whose values are now and then
+  of the wrong TOML type (a table where a string belongs, a number where a list does,
+  nan, inf, dates, 5000-digit integers);
 - byte-level mutations of the bundled packs in papers/ (bit flips, non-UTF-8 bytes,
   deleted, duplicated and spliced ranges), read from a file with `lawproof.load`;
-- deep nesting of every recursive construct, up to far beyond the documented limit.
+- deep nesting of every recursive construct, up to far beyond the documented limit;
+- `[[plot]]` tables, drawn as a report would (`report.plots.draw_plots`).
 
 The property: loading raises nothing but `LawproofError` subclasses, and a returned
 ClaimFile carries only `ClaimInputError`s (on the file or on single claims), none of
@@ -34,7 +36,11 @@ Full checks at scale, each file within a limit, with findings summarized by sign
 
     python tests/fuzz_checks.py --files 2000 --seed 7
 
-(a few files of it run here, `test_fuzz_check_run_finds_nothing`).
+(a few files of it run here, `test_fuzz_check_run_finds_nothing`; `--limit-factor 1
+--margin 1` measures "every claim within its limit + 1 s"), and the CLI on generated,
+mutated and hostile files, any traceback a finding::
+
+    python tests/cli_fuzz.py --runs 300 --seed 7
 """
 from __future__ import annotations
 
@@ -529,11 +535,54 @@ def test_fuzz_mutated_packs_load_cleanly(which, other, edits):
 
 # -- a few full checks ---------------------------------------------------------------------
 
+# Formulas that read without an input error (declared names, right arities), so that a
+# full check reaches the engine's methods; the generated ones above mostly do not.
+clean_leaf = st.one_of(st.sampled_from(["x", "y", "n", "S", "R", "K", "pi"]),
+                       st.sampled_from(["0", "1", "2", "3", "1/2", "10", "0.25", "1e-3", "7/3"]))
+
+
+def _clean_term(inner):
+    return st.one_of(
+        st.tuples(inner, st.sampled_from(["+", "-", "*", "/"]), inner).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+        st.tuples(inner, st.sampled_from(["2", "3", "1/2", "-1", "x", "y", "n", "10"])).map(lambda t: f"({t[0]})^{t[1]}"),
+        st.tuples(st.sampled_from(["sqrt", "exp", "ln", "abs", "f", "Rf", *TRIG]), inner).map(lambda t: f"{t[0]}({t[1]})"),
+        st.tuples(st.sampled_from(["min", "max", "Fn"]), inner, inner).map(lambda t: f"{t[0]}({t[1]}, {t[2]})"),
+        st.tuples(inner, st.sampled_from(["x", "y"])).map(lambda t: f"diff({t[0]}, {t[1]})"),
+        st.tuples(inner, st.sampled_from(["0", "1", "y"]), st.sampled_from(["1", "2", "oo"])).map(
+            lambda t: f"integrate({t[0]}, x, {t[1]}, {t[2]})"),
+        st.tuples(inner, st.sampled_from(["0", "oo", "1"])).map(lambda t: f"limit({t[0]}, x, {t[1]})"),
+        st.tuples(inner, st.sampled_from(["1", "0"]), st.sampled_from(["n", "3", "10"])).map(
+            lambda t: f"sum({t[0]}, k, {t[1]}, {t[2]})"),
+    )
+
+
+clean_term = st.recursive(clean_leaf, _clean_term, max_leaves=6)
+
+
+def _clean_formula(inner):
+    return st.one_of(
+        inner.map(lambda f: f"not ({f})"),
+        st.tuples(inner, st.sampled_from(["and", "or", "->", "<->"]), inner).map(lambda t: f"({t[0]}) {t[1]} ({t[2]})"),
+        st.tuples(st.sampled_from(["forall", "exists"]), st.sampled_from(["z in [0, 1]", "z in (0, oo)", "x", "y, S"]),
+                  inner).map(lambda t: f"{t[0]} {t[1]}: {t[2]}"),
+        st.tuples(st.sampled_from(["minimized_at", "maximized_at"]), clean_term, st.sampled_from(["x", "y"]),
+                  clean_term).map(lambda t: f"{t[0]}({t[1]}, {t[2]}, {t[3]})"),
+        st.tuples(clean_term, clean_term).map(lambda t: f"approx({t[0]}, {t[1]}, rel=0.01)"),
+    )
+
+
+clean_comparison = st.one_of(st.tuples(clean_term, st.sampled_from(RELOPS), clean_term).map(" ".join),
+                             st.tuples(clean_term, st.sampled_from(["<", "<="]), clean_term, st.sampled_from(["<", "<="]),
+                                       clean_term).map(" ".join))
+clean_formula = st.recursive(clean_comparison, _clean_formula, max_leaves=3).map(
+    lambda f: f.replace("z", "x") if "forall z" not in f and "exists z" not in f else f)
+
+
 @st.composite
 def checkable_files(draw) -> str:
     head = ('[paper]\nid = "chk"\n[symbols]\nx = "(0, oo)"\ny = "[0, 1]"\nn = { domain = "[1, 10]", integer = true }\n'
             'S = "[0, 1]"\nR = "(1, oo)"\n' + FUNCTIONS + '[define]\n"f(x)" = "x^2 + 1"\nK = "2"\n')
-    claims = draw(st.lists(st.one_of(formula, mutated(formula)), min_size=1, max_size=3))
+    claims = draw(st.lists(sometimes(clean_formula, 3, st.one_of(formula, mutated(formula))), min_size=1, max_size=3))
     body = "".join(f'[[claim]]\nid = "c{i}"\ntimeout = 1\nformula = {toml_value(f)}\n' for i, f in enumerate(claims))
     return head + body
 

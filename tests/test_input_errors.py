@@ -440,3 +440,37 @@ def test_a_limit_of_a_term_undefined_everywhere_is_read_not_an_internal_error(fo
     assert cf.claims[0].error is None
     r = lawproof.check_file(cf).results[0]
     assert r.verdict in ("refuted", "unknown"), (r.verdict, r.message)
+
+
+def test_a_limit_of_a_guarded_function_call_is_undecided_not_an_internal_error():
+    # the limit's body carries the call's domain guard (x > 0), which 50-digit evaluation
+    # does not know: the cross-check gives up (it raised ValueError out of the engine)
+    text = (HEAD.replace("[define]", '[functions.Fn]\nargs = ["u", "v"]\ndomain = ["(0, oo)", "[0, 1]"]\n'
+                                     'shape = ["decreasing in u", "increasing in v"]\n[define]')
+            + '[[claim]]\nid = "c"\ntimeout = 1\nformula = "approx(limit(Fn(x, 0), x, oo), 1, rel=0.01)"\n')
+    r = lawproof.check_file(lawproof.loads(text, "t.claims.toml")).results[0]
+    assert r.verdict == "unknown" and r.method != "internal", (r.verdict, r.method, r.message)
+
+
+def test_min_sympy_cannot_order_once_definitions_are_put_in_is_an_input_error():
+    # under a quantifier the parser sees min(..., sum(Fn(K, pi), ...)) with K a symbol;
+    # expanding K = 2 made SymPy's Min raise ValueError ("... is not comparable")
+    text = (HEAD.replace("[define]", '[functions.Fn]\nargs = ["u", "v"]\ndomain = ["(0, oo)", "[0, 1]"]\n'
+                                     '[define]\nK = "2"')
+            + '[[claim]]\nid = "c"\ntimeout = 1\n'
+              'formula = "forall n: min(limit(x, x, 0), sum(Fn(K, pi), k, 0, 3)) <= 1"\n')
+    r = lawproof.check_file(lawproof.loads(text, "t.claims.toml")).results[0]
+    assert r.verdict == "error" and r.method == "input", (r.verdict, r.method, r.message)
+    assert "min/max needs real-valued arguments SymPy can compare" in r.message
+
+
+@pytest.mark.parametrize("options, message", [
+    (["--grid", "S=nan:1:2", "--random", "3"], "needs finite ends"),
+    (["--grid", "S=-1e308:1e308:2", "--random", "3"], "needs finite ends"),
+    (["--grid", "S=0:1:3", "--random", "-1"], "number of random points must be positive"),
+])
+def test_sweep_options_numpy_cannot_use_are_input_errors(capsys, options, message):
+    # found by tests/cli_fuzz.py: OverflowError and ValueError out of numpy's sampling
+    amdahl = os.path.join(os.path.dirname(__file__), "..", "papers", "amdahl_modernized.claims.toml")
+    code, err = run_cli(capsys, "sweep", amdahl, "collapse-sufficient", *options, "--workers", "1", "--quiet")
+    assert code == 2 and message in err, err

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 from pathlib import Path
@@ -95,6 +96,9 @@ def _axes(items: list[str]) -> dict[str, tuple[float, float, int]]:
         except (ValueError, IndexError):
             raise ClaimInputError(f"cannot read the grid axis '{name}={spec}'",
                                   fix="write --grid NAME=lo:hi:n, e.g. --grid S=0:1:100") from None
+        if not math.isfinite(hi - lo):  # nan, inf, or a range beyond floats: numpy cannot sample it
+            raise ClaimInputError(f"the grid axis '{name}={spec}' needs finite ends",
+                                  fix="write --grid NAME=lo:hi:n with numbers, e.g. --grid S=0:1:100")
         if n < 1 or hi < lo:
             raise ClaimInputError(f"empty grid axis '{name}={spec}'", fix="use lo <= hi and n >= 1")
         out[name] = (lo, hi, n)
@@ -242,6 +246,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     settings = _pairs(args.set, "--set")
     if args.family and not args.param:
         raise ClaimInputError("--family needs --param", fix="add --param R")
+    if args.random is not None and args.random < 1:
+        raise ClaimInputError(f"--random {args.random}: the number of random points must be positive",
+                              fix="write --random 1000, or leave it out for a grid")
     if args.random:
         box = {n: (lo, hi) for n, (lo, hi, _) in axes.items()}
         points, lines = sw.random_points(box, args.random, args.seed), []
