@@ -74,8 +74,7 @@ def _signature(e: BaseException) -> str:
     return f"{type(e).__name__}{where}"
 
 
-def check_one(text: str, summary: Summary, *, file_limit: float, margin: float,
-              limit_factor: float = SAFETY_FACTOR) -> None:
+def check_one(text: str, summary: Summary, *, file_limit: float, margin: float) -> None:
     """Load and check one claim file, adding what goes wrong to `summary`."""
     def alarm(signum, frame):
         raise _Killed
@@ -117,7 +116,7 @@ def run(files: int, seed: int, *, file_limit: float = 120.0, margin: float = 1.0
               suppress_health_check=list(HealthCheck))
     @given(checkable_files())
     def one(text: str) -> None:
-        check_one(text, summary, file_limit=file_limit, margin=margin, limit_factor=limit_factor)
+        check_one(text, summary, file_limit=file_limit, margin=margin)
 
     one()
     return summary
