@@ -38,14 +38,14 @@ from .numeric import (Undecided, Undefined, atom_values, exact_sign, exact_truth
                       mp_value, recheck, search, shown_value)
 from .proofs import decide, holds_at
 from .proofs.functions import Abstraction, abstract, concrete_functions, uses_functions, with_functions
-from .proofs.bounds import prove as certified_bounds
+from .proofs.bounds import LEVELS, BoundsOutcome, prove as certified_bounds
 from .proofs.kkt import KktReport, decide_reduced, kkt_normalize
 from .proofs.powers import decide_powers, is_power_claim
 from .regions import region_evidence
 from .symbolic import decide_identity, definedness, derive_optimum, derived_steps, expand, normalize
 from .symbolic.normalize import keeping_derivations
 from .symbolic.reductions import reduce as reduce_claim
-from .language.timeout import LIMIT_MESSAGE, ClaimLimit, SafetyNetHit, net, record, running, watching
+from .language.timeout import LIMIT_MESSAGE, SAFETY_FACTOR, ClaimLimit, SafetyNetHit, net, record, running, watching
 from . import numeric
 from .numeric import interval
 from .numeric.sample import RECHECK_DIGITS
@@ -821,6 +821,20 @@ def _prove_beyond_smt(normalized: Formula, domains: dict, claim: Claim,
     proved_by, refuted_by = _decide_by_powers(normalized, domains, claim, ev)
     if proved_by or refuted_by:
         return proved_by, refuted_by
+    # The certified bounds' first level before the interval prover: it proves a claim
+    # tight at a point (a tangency, where the interval prover splits without end) in a
+    # fraction of a second. Its net is a quarter of the claim's limit, so that a stall
+    # of z3 where its rlimit does not count leaves the interval prover time to refute.
+    try:
+        with watching(isolated=True) as stall:
+            early = _prove_by_bounds(normalized, domains, claim, ev, levels=LEVELS[:1],
+                                     net_seconds=claim.timeout / (4 * SAFETY_FACTOR))
+    except SafetyNetHit:
+        for what in stall:  # the claim's limit ran out: that counts at once
+            record(what)
+        raise
+    if early is not None and early.status == "proved":
+        return BOUNDS_METHOD, None
     # The interval prover, first on reductions over the same variables (simpler atoms: a
     # point where the claim touches at second order can become one of first order; each
     # implies the claim), then on the claim itself, whose violations are the ones
@@ -848,23 +862,34 @@ def _prove_beyond_smt(normalized: Formula, domains: dict, claim: Claim,
         if red is None and found.status == "violation" and \
                 _confirm_point(found.matrix, found.point, domains, claim, ev):
             return None, "interval branch and bound (arb), violation re-checked exactly"
-    return _prove_by_bounds(normalized, domains, claim, ev), None
+    # A stalled first level might have proved the claim on a faster machine; it cannot
+    # have refuted it (it only proves), so only now, undecided, does its net count.
+    for what in stall:
+        record(what)
+    if early is None or stall:  # not applicable, or finer bounds would only stall longer
+        return None, None
+    rest = _prove_by_bounds(normalized, domains, claim, ev, levels=LEVELS[1:])
+    return (BOUNDS_METHOD if rest is not None and rest.status == "proved" else None), None
 
 
-def _prove_by_bounds(normalized: Formula, domains: dict, claim: Claim, ev: Evidence) -> str | None:
-    """The certified-bounds prover (MetiTarski's method), after the others: it only proves."""
-    method = "certified polynomial bounds + SMT (z3)"
+BOUNDS_METHOD = "certified polynomial bounds + SMT (z3)"
+
+
+def _prove_by_bounds(normalized: Formula, domains: dict, claim: Claim, ev: Evidence,
+                     levels: tuple = LEVELS, net_seconds: float | None = None) -> BoundsOutcome | None:
+    """The certified-bounds prover (MetiTarski's method) on `levels`: it only proves.
+    None when it does not apply; a proof's bounds and artifact go into `ev`."""
     try:
-        found = certified_bounds(normalized, domains, timeout=claim.timeout)
+        found = certified_bounds(normalized, domains, timeout=claim.timeout, levels=levels,
+                                 net_seconds=net_seconds)
     except OutsideFragment as e:
-        ev.tried.append(f"{method}: not applicable - {e}")
+        ev.tried.append(f"{BOUNDS_METHOD}: not applicable - {e}")
         return None
-    ev.tried.append(f"{method}: {found.status} - {found.detail} [{found.seconds:.3f} s]")
-    if found.status != "proved":
-        return None
-    ev.chain = ev.chain + [("certified bound", b) for b in found.bounds]
-    ev.artifact = found.artifact()
-    return method
+    ev.tried.append(f"{BOUNDS_METHOD}: {found.status} - {found.detail} [{found.seconds:.3f} s]")
+    if found.status == "proved":
+        ev.chain = ev.chain + [("certified bound", b) for b in found.bounds]
+        ev.artifact = found.artifact()
+    return found
 
 
 def _decide_by_powers(normalized: Formula, domains: dict, claim: Claim,

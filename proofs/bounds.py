@@ -28,7 +28,7 @@ from lawproof.language.domain import Domain
 from lawproof.language.errors import OutsideFragment
 from lawproof.language.formula import Atom, Formula, Or
 from lawproof.language.functions import ELEMENTARY
-from lawproof.language.timeout import watching
+from lawproof.language.timeout import rlimit_for, watching
 
 from . import exp_log_bounds, trig_bounds
 from .exp_log_bounds import Level, Rule, add_note, exp_of
@@ -140,29 +140,37 @@ class BoundsOutcome:
     bounds: list[str] = field(default_factory=list)
     smt2: str = ""
     seconds: float = 0.0
+    #: a safety net stopped the refinement (z3 stalled where its rlimit does not count)
+    stalled: bool = False
 
     def artifact(self) -> str:
         """The bounds used, as SMT-LIB2 comments, then the replayable query."""
         return "".join(f"; certified bound: {b}\n" for b in self.bounds) + self.smt2
 
 
-def prove(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 5.0) -> BoundsOutcome:
+def prove(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 5.0,
+          levels: tuple[Level, ...] = LEVELS, net_seconds: float | None = None) -> BoundsOutcome:
     """Prove `f` (free symbols universal over `domains`) by certified bounds, refining
-    them level by level (LEVELS); each level's z3 query has an equal share of the z3
-    budget of `timeout` (and of its CPU safety net). Raises OutsideFragment when a term has no rule (or the claim
-    has no transcendental term: plain SMT decides it)."""
+    them level by level (`levels`, by default all of LEVELS); each level's z3 query has
+    the z3 budget of `timeout / len(LEVELS)`, so a level asks the same of z3 whether
+    tried alone or in turn, and the CPU safety net above `net_seconds` (default: the
+    seconds of that budget). `stalled` on the outcome says a net stopped the refinement.
+    Raises OutsideFragment when a term has no rule (or the claim has no transcendental
+    term: plain SMT decides it)."""
     start = time.perf_counter()
-    share = timeout / len(LEVELS)  # its z3 budget (rlimit) and its safety net
+    share = timeout / len(LEVELS)
+    rlimit = rlimit_for(share)
+    net = share if net_seconds is None else net_seconds  # the seconds its safety net stands for
     tried: list[str] = []
-    for level in LEVELS:
+    for level in levels:
         hook = Enclosure(level)
         with watching() as fired:
-            out = decide(f, domains, timeout=share, shrink=False, bounds=hook)
+            out = decide(f, domains, timeout=net, rlimit=rlimit, shrink=False, bounds=hook)
         if fired:
             # z3 stalled where its rlimit does not count (nlsat's root isolation): finer
             # bounds, of higher degree, would only stall longer
             tried.append(f"degree {level.degree}, reduction {level.scale}: {out.detail}; not refined further")
-            break
+            return BoundsOutcome("unknown", "; ".join(tried), seconds=time.perf_counter() - start, stalled=True)
         if not hook.notes:
             raise OutsideFragment("no transcendental term to enclose")
         if out.status == "proved":

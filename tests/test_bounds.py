@@ -308,3 +308,58 @@ def test_the_evidence_names_the_trig_bounds(claim: Formula, names: list[str]):
     text = out.artifact()
     for name in names:
         assert name in text, (name, out.bounds)
+
+
+# --- the first level before the interval prover (lawproof/engine.py) ---------------------
+
+STALL_FILE = '''[paper]
+id = "stall"
+[symbols]
+x = "[0, 1]"
+[[claim]]
+id = "true-tangent"
+formula = "ln(1 + x) >= x - x^2/2"
+[[claim]]
+id = "false-bound"
+formula = "exp(x) <= 1 + x + x^2/3"
+'''
+
+
+def _stalling(monkeypatch):
+    """The engine's certified-bounds prover stalls at once, as z3 does where its rlimit
+    does not count: a net fires (recorded) and nothing is proved."""
+    from lawproof import engine
+    from lawproof.language.timeout import record
+    from lawproof.proofs.bounds import BoundsOutcome
+
+    def stalled(f, domains, **kw):
+        record("a z3 query ran past the safety net (simulated stall)")
+        return BoundsOutcome("unknown", "simulated stall", stalled=True)
+
+    monkeypatch.setattr(engine, "certified_bounds", stalled)
+
+
+def test_the_first_level_proves_a_tangent_before_the_interval_prover():
+    import lawproof
+    r = {x.claim: x for x in lawproof.check_file(lawproof.loads(STALL_FILE, "s.claims.toml")).results}
+    assert r["true-tangent"].verdict == "proved"
+    assert r["true-tangent"].method == "certified polynomial bounds + SMT (z3)"
+    assert r["false-bound"].verdict == "refuted"
+
+
+def test_a_stalled_first_level_leaves_a_refutation_and_undecides_the_rest(monkeypatch):
+    import lawproof
+    _stalling(monkeypatch)
+    r = {x.claim: x for x in lawproof.check_file(lawproof.loads(STALL_FILE, "s.claims.toml")).results}
+    # it only proves, so its stall cannot matter to an exact counterexample found later
+    assert r["false-bound"].verdict == "refuted"
+    x = Fraction(r["false-bound"].evidence.counterexample["x"])
+    q = sympy.Rational(x.numerator, x.denominator)
+    assert not (sympy.exp(q) <= 1 + q + q**2 / 3)
+    # a claim the interval prover proves anyway keeps its proof; none stays undecided silently
+    tangent = r["true-tangent"]
+    assert tangent.verdict in ("proved", "unknown")
+    if tangent.verdict == "proved":
+        assert tangent.method.startswith("interval") or tangent.method.startswith("reduction")
+    else:
+        assert "simulated stall" in tangent.message

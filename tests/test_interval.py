@@ -204,11 +204,14 @@ def test_claim_file_is_proved_by_the_interval_method_and_the_mutant_refuted():
     for name in ("exp-tangent", "log-tangent"):
         r = results[name]
         assert r.verdict == "proved", (name, r.evidence.tried)
-        # log coordinates (proofs/powers.py) may prove exp's tangent before the interval
-        # prover is asked; where the interval prover decides, it leaves its certificate
-        assert r.method in ("interval branch and bound (arb)", "log coordinates + power atoms + SMT (z3)")
+        # log coordinates (proofs/powers.py) or the certified bounds' first level may
+        # prove a tangent before the interval prover is asked; each leaves its artifact
+        assert r.method in ("interval branch and bound (arb)", "log coordinates + power atoms + SMT (z3)",
+                            "certified polynomial bounds + SMT (z3)")
         if r.method.startswith("interval"):
             assert r.evidence.artifact.startswith("lawproof interval certificate")
+        if r.method.startswith("certified"):
+            assert r.evidence.artifact.startswith("; certified bound: ")
     mutant = results["exp-tangent-mutant"]
     assert mutant.verdict == "refuted", mutant.evidence.tried
     point = Fraction(mutant.evidence.counterexample["x"])
