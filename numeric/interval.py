@@ -1637,7 +1637,9 @@ def _search(prover: _Prover, root: Box, result: IntervalResult, max_boxes: int,
                 result.status, result.point = "violation", point
                 result.detail = f"the claim fails at {_point_text(point)} (interval arithmetic and 50 digits)"
                 return
-        widths = [(side.width() is None, side.width() or 0) for side in box]
+        # unbounded sides first, the one split least (its finite end nearest its anchor)
+        # first: always splitting the first would push one side's end to 2^k forever
+        widths = [(True, -_reach(side)) if side.width() is None else (False, side.width()) for side in box]
         choices = [i for i, side in enumerate(box) if not side.degenerate]
         if not choices:
             result.detail = f"undecided at the point {_point_text(point)}"
@@ -1648,6 +1650,12 @@ def _search(prover: _Prover, root: Box, result: IntervalResult, max_boxes: int,
         queue.append(box[:i] + (right,) + box[i + 1:])
     result.status = "proved"
     result.detail = f"{len(result.cover)} boxes cover the domain ({result.boxes} examined)"
+
+
+def _reach(side: Side) -> Fraction:
+    """How far an unbounded side's finite end lies from its anchor (0 for no finite end)."""
+    end = side.lo if side.lo is not None else side.hi
+    return Fraction(0) if end is None else abs(end - side.anchor)
 
 
 def _point_text(point: dict[sympy.Symbol, Fraction]) -> str:

@@ -308,3 +308,11 @@ def test_a_mutant_at_a_tangency_point_is_refuted():
     claim = Atom(">=", sympy.exp(x), 1 + x + R(3, 5) * x ** 2)
     result = prove(claim, {x: closed(-1, 1)}, max_boxes=200)
     assert result.status == "violation" and confirmed(result)
+
+
+def test_two_unbounded_sides_are_split_in_turn():
+    """ln(xy) <= x + y - 2 on the open quadrant touches at (1, 1); splitting only the
+    first unbounded side would push its end to 2^k while the other stayed (0, oo)."""
+    r = prove(Atom("<=", sympy.log(x * y), x + y - 2), {x: from_zero(True), y: from_zero(True)})
+    assert r.status == "proved"
+    assert r.boxes < 100
