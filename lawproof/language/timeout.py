@@ -253,9 +253,10 @@ class _Watchdog:
                     self.cond.wait()
                     continue
                 now = time.process_time()
+                # again at every look until the call returns: z3 forgets an interrupt
+                # that comes before its query has started
                 for w in [w for w in self.watches if now >= w.net.at]:
                     w.tripped = True
-                    self.watches.discard(w)
                     with contextlib.suppress(Exception):  # the thread must outlive any one call
                         w.interrupt()
                 self.cond.wait(WATCH_POLL)
