@@ -242,3 +242,27 @@ formula = "twice + m > 0"
     assert _claim_groups(cf, [0, 1, 2, 3]) == [(1, 3), (2,), (0,)]
     assert _claim_groups(cf, [0, 1, 2, 3, 4]) == [(1, 2, 3, 4), (0,)]
     assert _claim_groups(cf, [0, 2]) == [(2,), (0,)]
+
+
+def test_the_limit_never_raises_inside_a_finalizer_or_an_exception_report():
+    """A SIGPROF raise under a finalizer, a gc callback or while a traceback is formatted
+    would be handed to sys.unraisablehook (or break that report): the signal waits."""
+    import types
+
+    from lawproof.language.timeout import _unsafe_to_raise
+
+    def inner():
+        return sys._getframe()
+
+    def __del__():
+        return inner()
+
+    def gc_callback():
+        return inner()
+
+    assert not _unsafe_to_raise(inner())
+    assert _unsafe_to_raise(__del__())
+    assert _unsafe_to_raise(gc_callback())
+    # the same code run as a function of the linecache module (formatting a report)
+    in_linecache = types.FunctionType(inner.__code__, {"__name__": "linecache", "sys": sys})
+    assert _unsafe_to_raise(in_linecache())

@@ -303,17 +303,31 @@ REFIRE = 0.5
 CLAIM_REFIRE = 0.02
 
 
+#: Code an exception must not interrupt wherever it sits on the stack: finalizers and
+#: garbage-collector callbacks (an exception there is "ignored" and handed to
+#: sys.unraisablehook) and the formatting of such a report (traceback, linecache), where
+#: a second one makes Python give up on the report (pytest fails the test then).
+_NEVER_UNDER = ("__del__", "gc_callback")
+_NEVER_IN_MODULES = ("traceback", "linecache")
+
+
 def _unsafe_to_raise(frame: object) -> bool:
     """Is `frame` bookkeeping that must finish (this module restoring timers and
-    stacks, a context manager's exit, a finalizer) or z3's Python API, whose objects
-    an exception half-way leaves broken (a Context without its `owner`, a context
-    never deleted)? The signal then comes again, soon after."""
+    stacks, a context manager's exit, a finalizer or anything it calls) or z3's Python
+    API, whose objects an exception half-way leaves broken (a Context without its
+    `owner`, a context never deleted)? The signal then comes again, soon after."""
     code = getattr(frame, "f_code", None)
     if code is None:
         return False
-    module = getattr(frame, "f_globals", {}).get("__name__", "")
-    return (code.co_filename in (__file__, contextlib.__file__) or code.co_name == "__del__"
-            or module == "z3" or module.startswith("z3."))
+    if code.co_filename in (__file__, contextlib.__file__):
+        return True
+    while frame is not None:
+        module = frame.f_globals.get("__name__", "")
+        if frame.f_code.co_name in _NEVER_UNDER or module in _NEVER_IN_MODULES \
+                or module == "z3" or module.startswith("z3."):
+            return True
+        frame = frame.f_back
+    return False
 
 
 @contextlib.contextmanager
