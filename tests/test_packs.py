@@ -12,6 +12,7 @@ import pytest
 import sympy
 
 import lawproof
+from lawproof.language.definedness import unguarded
 from lawproof.symbolic import expand
 
 PACKS = {p.stem.removesuffix(".claims"): p for p in lawproof.bundled_papers()}
@@ -119,7 +120,9 @@ def test_integral_solve_and_limit_give_the_stated_closed_forms():
     pos = {s: sympy.Symbol(s.name, positive=True) for s in (b, t, E0, P0)}
     assert sympy.simplify((c_int - stated).xreplace(pos)) == 0
 
-    doublings = _defined("unreasonable_effectiveness", "doublings", f)
+    # guarded by n's domain [0, oo), which SymPy cannot settle for log(f)/(kappa log 2)
+    doublings, guards = unguarded(_defined("unreasonable_effectiveness", "doublings", f))
+    assert [(g.op, g.lhs, g.rhs) for g in guards] == [(">=", doublings, 0)]
     pos = {s: sympy.Symbol(s.name, positive=True) for s in (f, kappa)}
     assert sympy.simplify((doublings * kappa * sympy.log(2) - sympy.log(f)).xreplace(pos)) == 0
 
