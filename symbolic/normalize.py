@@ -491,7 +491,16 @@ def _derive(node: Derived, domains: Domains) -> tuple[sympy.Expr, str]:
     root = kept[0]
     if not isinstance(node, Solve):
         how += "; " + _second_order(node, args[0], x, root)
-    return root.xreplace(back), how
+    # where SymPy cannot settle that the root lies in the domain (1 <= T for t in [0, T]),
+    # the value exists only where it does: a guard, which makes an atom using it false
+    # elsewhere (docs/semantics.md), never a value taken outside the domain
+    value = root.xreplace(back)
+    guards = [] if domain is None else [
+        Atom(op, lo, hi) for (op, lo, hi), (_, a, b) in zip(domain.constraints(value), domain.constraints(root))
+        if _relation(op, a.xreplace(rename), b.xreplace(rename)) is not sympy.true]
+    if guards:
+        how += "; kept only where it lies in " + where
+    return (guarded(value, guards) if guards else value), how
 
 
 def _roots(equation: sympy.Expr, x: sympy.Symbol) -> tuple[list[sympy.Expr], str]:
@@ -535,14 +544,16 @@ def _may_lie_in(root: sympy.Expr, inside: list[tuple[str, sympy.Expr, sympy.Expr
     relations `inside` (such as `0 < root`)."""
     if root.is_real is False:
         return False
-    for op, lo, hi in inside:
-        try:
-            holds = sympy.Lt(lo, hi) if op == "<" else sympy.Le(lo, hi)
-        except TypeError:  # SymPy refuses to order a non-real number
-            return False
-        if holds is sympy.false:
-            return False
-    return True
+    return all(_relation(op, lo, hi) is not sympy.false for op, lo, hi in inside)
+
+
+def _relation(op: str, lo: sympy.Expr, hi: sympy.Expr) -> sympy.Basic:
+    """SymPy's reading of `lo op hi` (op `<` or `<=`): true, false, or a relation it
+    cannot settle; false for a non-real side, which SymPy refuses to order."""
+    try:
+        return sympy.Lt(lo, hi) if op == "<" else sympy.Le(lo, hi)
+    except TypeError:
+        return sympy.false
 
 
 def _second_order(node: Derived, f: sympy.Expr, x: sympy.Symbol, root: sympy.Expr) -> str:

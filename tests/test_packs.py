@@ -12,6 +12,7 @@ import pytest
 import sympy
 
 import lawproof
+from lawproof.language.definedness import unguarded
 from lawproof.symbolic import expand
 
 PACKS = {p.stem.removesuffix(".claims"): p for p in lawproof.bundled_papers()}
@@ -23,6 +24,10 @@ NEW = ("unreasonable_effectiveness", "race_to_efficiency", "scaling_anchors", "s
 #: prover close today (it follows from two claims that are proved).
 AWAITING_RIGOROUS_METHODS = {
     "serial_scaling": {"vote-runs-suffice"},
+    # t_hit(x) = solve(X(t) = x, t) lies in t's domain [0, oo) only where
+    # log(1 + b ln2 (x^(-1/kappa) - 1)) >= 0, which SymPy cannot settle: the value is
+    # guarded by it, and no method proves that guard within the claim's limit yet
+    "unreasonable_effectiveness": {"time-to-target"},
 }
 
 
@@ -51,7 +56,8 @@ def test_every_decided_verdict_matches_its_expectation(checked, pack):
             continue
         if r.claim in waiting:
             # undecided today, never contradicted; proved once a rigorous method lands
-            assert r.verdict == "consistent" or r.matches_expect is True, (r.claim, r.verdict, r.message)
+            assert r.verdict in ("consistent", "unknown") or r.matches_expect is True, \
+                (r.claim, r.verdict, r.message)
             continue
         assert r.matches_expect is True, (r.claim, r.verdict, r.method, r.message)
         if r.verdict == "proved":
@@ -114,7 +120,9 @@ def test_integral_solve_and_limit_give_the_stated_closed_forms():
     pos = {s: sympy.Symbol(s.name, positive=True) for s in (b, t, E0, P0)}
     assert sympy.simplify((c_int - stated).xreplace(pos)) == 0
 
-    doublings = _defined("unreasonable_effectiveness", "doublings", f)
+    # guarded by n's domain [0, oo), which SymPy cannot settle for log(f)/(kappa log 2)
+    doublings, guards = unguarded(_defined("unreasonable_effectiveness", "doublings", f))
+    assert [(g.op, g.lhs, g.rhs) for g in guards] == [(">=", doublings, 0)]
     pos = {s: sympy.Symbol(s.name, positive=True) for s in (f, kappa)}
     assert sympy.simplify((doublings * kappa * sympy.log(2) - sympy.log(f)).xreplace(pos)) == 0
 
