@@ -396,22 +396,27 @@ def _declined(e: Exception, base: dict) -> Result | None:
 def _safety_net_fired(result: Result, fired: list[str], limit: ClaimLimit) -> Result:
     """A safety net, or the claim's limit, cut something short while the claim was
     checked: what came after depends on the machine, so the claim is unknown, and the
-    evidence says what ran past which net (docs/budgets.md)."""
+    evidence says what ran past which net (docs/budgets.md). When the claim's limit
+    ended it, even what ran when, and what had finished by then, depend on the
+    machine's speed: the evidence then says only that the limit ran out, so that
+    reports stay the same from run to run."""
     ev = result.evidence
+    ev.counterexample, ev.witnesses, ev.values, ev.instances, ev.artifact = {}, [], [], [], ""
+    ev.functions = {}
+    if any(what.startswith(LIMIT_MESSAGE) for what in fired):
+        ev.tried, ev.chain = [f"the claim's limit of {limit.seconds:g} CPU seconds ran out"], []
+        result.verdict, result.method = "unknown", f"stopped at its limit of {limit.seconds:g} CPU seconds"
+        result.message = (f"the claim's limit of {limit.seconds:g} CPU seconds ran out before a method "
+                          "decided it: raise its timeout or simplify it")
+        return result
     ev.tried.extend(f"safety net: {what}" for what in fired)
     if result.verdict != "unknown":
         ev.tried.append(f"the verdict reached past the safety net ({result.verdict}"
                         + (f": {result.message}" if result.message else "") + ") is not given")
-    ev.counterexample, ev.witnesses, ev.values, ev.instances, ev.artifact = {}, [], [], [], ""
-    ev.functions = {}
-    said = "; ".join(fired)
-    if any(what.startswith(LIMIT_MESSAGE) for what in fired):
-        stopped = f"stopped at its limit of {limit.seconds:g} CPU seconds"
-    else:
-        stopped, said = "stopped by a safety net", f"a safety net fired ({said})"
-    result.verdict, result.method = "unknown", stopped + (f" ({result.method})" if result.method else "")
-    result.message = (f"{said}; the result would depend on the machine's speed and load, so the claim is "
-                      "left undecided: raise its timeout or simplify it")
+    result.verdict = "unknown"
+    result.method = "stopped by a safety net" + (f" ({result.method})" if result.method else "")
+    result.message = (f"a safety net fired ({'; '.join(fired)}); the result would depend on the machine's "
+                      "speed and load, so the claim is left undecided: raise its timeout or simplify it")
     return result
 
 

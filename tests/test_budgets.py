@@ -111,9 +111,10 @@ def test_a_claim_past_its_limit_is_unknown_and_says_so():
         "[[claim]]", "[[claim]]\ntimeout = 0.001")
     r = lawproof.check_file(lawproof.loads(text, "b.toml")).results[0]
     assert r.verdict == "unknown"
-    assert r.method.startswith("stopped at its limit of 0.001 CPU seconds")
-    assert r.message.startswith("the claim's limit of 0.001 CPU seconds ran out during ")
-    assert any(t.startswith("safety net: the claim's limit") for t in r.evidence.tried)
+    assert r.method == "stopped at its limit of 0.001 CPU seconds"
+    assert r.message.startswith("the claim's limit of 0.001 CPU seconds ran out before a method decided it")
+    # what ran when the limit struck depends on the machine: the evidence does not say
+    assert r.evidence.tried == ["the claim's limit of 0.001 CPU seconds ran out"]
 
 
 def test_report_only_evidence_past_the_limit_is_left_out_and_the_verdict_stands(monkeypatch, tmp_path):

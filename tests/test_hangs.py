@@ -117,8 +117,7 @@ def test_a_hard_claim_ends_within_its_limit(formula, verdicts, phrase):
     if r.verdict == "unknown" or phrase:
         assert r.evidence.tried or r.method == "input", "an unknown says what was tried"
     if r.method.startswith("stopped at its limit"):
-        assert f"the claim's limit of {TIMEOUT:g} CPU seconds ran out during " in r.message
-        assert any(t.startswith("safety net: the claim's limit") for t in r.evidence.tried)
+        assert r.evidence.tried == [f"the claim's limit of {TIMEOUT:g} CPU seconds ran out"]
     elif phrase and "safety net" not in r.method:
         assert phrase in said, said
 
@@ -147,7 +146,6 @@ def test_the_watchdog_interrupts_a_z3_query_at_the_claims_limit():
     # SIGPROF cannot reach into z3's C code: the watchdog thread interrupts it
     r, cpu = _checked(NLSAT, TIMEOUT)
     assert r.verdict == "unknown" and r.method.startswith(f"stopped at its limit of {TIMEOUT:g} CPU seconds")
-    assert "ran out during a z3 query" in r.message, r.message
     assert cpu <= TIMEOUT + MARGIN, f"{cpu:.2f} s of CPU"
 
 
