@@ -310,8 +310,11 @@ def check_claim(claim: Claim, theory: Theory, *, derivations: bool = True,
 
 def _checked(claim: Claim, theory: Theory, derivations: bool) -> tuple[Result, bool]:
     """The claim's result, and whether a cache may keep it: not an error (which may
-    come from a bug or a backend's failure), and no safety net or limit fired (its
-    result depends on the machine).
+    come from a bug or a backend's failure), and no safety net fired (its result
+    depends on the machine). A claim stopped at its limit is kept: the limit counts
+    CPU seconds, which other work on the machine does not change, and its evidence says
+    nothing else, so a warm run need not spend the limit again (a new `timeout` is a new
+    key).
 
     The claim's `timeout` is also the CPU seconds its whole check may take (its
     ClaimLimit): the verdict's checks first, then the evidence only reports show, with
@@ -348,7 +351,8 @@ def _checked(claim: Claim, theory: Theory, derivations: bool) -> tuple[Result, b
     if fired:
         result = _safety_net_fired(result, fired, limit)
     result.seconds = time.perf_counter() - start
-    return result, not fired and not left_out and result.verdict != "error"
+    only_the_limit = all(what.startswith(LIMIT_MESSAGE) for what in fired)
+    return result, only_the_limit and not left_out and result.verdict != "error"
 
 
 def _add_report_evidence(result: Result, claim: Claim, theory: Theory, limit: ClaimLimit) -> list[str]:

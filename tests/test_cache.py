@@ -400,3 +400,30 @@ def test_a_damaged_derived_value_is_derived_again(tmp_path, monkeypatch):
     calls = _derive_calls(monkeypatch)
     assert check_file(path, only=["below-one"], cache=store).results[0].verdict == "proved"
     assert len(calls) == 1
+
+
+STOPPED = '''[paper]
+id = "stopped"
+[symbols]
+x = "(0, oo)"
+y = "(0, oo)"
+z = "(0, oo)"
+[[claim]]
+id = "hard"
+timeout = 0.3
+formula = "x^120*y^77 + y^190 - 7*x^3*y^100*z^31 + z^199/3 > 1/7 or x + y + z < 1"
+'''
+
+
+def test_a_claim_stopped_at_its_limit_is_kept_and_served_warm(tmp_path, monkeypatch):
+    # the limit counts CPU seconds, which other work on the machine does not change
+    path, store = _write(tmp_path, STOPPED), ResultCache(tmp_path / "cache")
+    first = check_file(path, cache=store).results[0]
+    assert first.verdict == "unknown" and first.method == "stopped at its limit of 0.3 CPU seconds"
+    checked = _counting(monkeypatch)
+    warm = check_file(path, cache=store).results[0]
+    assert checked == [] and warm.to_dict() | {"seconds": 0} == first.to_dict() | {"seconds": 0}
+    # a new timeout is a new key: tried afresh
+    _write(tmp_path, STOPPED.replace("timeout = 0.3", "timeout = 0.4"))
+    assert check_file(path, cache=store).results[0].method == "stopped at its limit of 0.4 CPU seconds"
+    assert checked == ["hard"]
