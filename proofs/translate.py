@@ -403,17 +403,7 @@ def _sign_fact_key(f: sympy.Expr, scope: dict[sympy.Symbol, Domain], by_symbol: 
     domain (two claims with the same factor over other domains never share a fact)
     and, for an auxiliary variable, its definition (`aux0` of one translator is not
     `aux0` of another)."""
-    reached: set[sympy.Symbol] = set()
-    todo = list(f.free_symbols)
-    while todo:
-        s = todo.pop()
-        if s in reached:
-            continue
-        reached.add(s)
-        if s in scope:
-            todo.extend(scope[s].free_symbols)
-        if s in by_symbol:
-            todo.extend(t for c in by_symbol[s].constraints + by_symbol[s].exists for t in free_symbols(c))
+    reached = _closure(set(f.free_symbols), scope, by_symbol)
     return (f, frozenset((s, scope.get(s)) for s in reached),
             frozenset((s, tuple(by_symbol[s].constraints), tuple(by_symbol[s].exists))
                       for s in reached if s in by_symbol))
@@ -473,9 +463,11 @@ def _denominators(e: sympy.Expr) -> list[sympy.Expr]:
     return out
 
 
-def _closure(syms: set[sympy.Symbol], scope: dict[sympy.Symbol, Domain]) -> set[sympy.Symbol]:
-    """The symbols and, transitively, those their domain bounds mention."""
-    out = set()
+def _closure(syms: set[sympy.Symbol], scope: dict[sympy.Symbol, Domain],
+             by_symbol: dict[sympy.Symbol, _Aux] | None = None) -> set[sympy.Symbol]:
+    """The symbols and, transitively, those their domain bounds mention (and, with
+    `by_symbol`, those an auxiliary variable's definition mentions)."""
+    out: set[sympy.Symbol] = set()
     todo = list(syms)
     while todo:
         s = todo.pop()
@@ -484,6 +476,8 @@ def _closure(syms: set[sympy.Symbol], scope: dict[sympy.Symbol, Domain]) -> set[
         out.add(s)
         if s in scope:
             todo.extend(scope[s].free_symbols)
+        if by_symbol and s in by_symbol:
+            todo.extend(t for c in by_symbol[s].constraints + by_symbol[s].exists for t in free_symbols(c))
     return out
 
 
