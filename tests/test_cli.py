@@ -114,7 +114,7 @@ def test_report_writes_markdown_json_and_artifacts(tmp_path):
     assert main(["report", write(tmp_path, GOOD), "--out", str(out)]) == 0
     assert (out / "toy.md").exists() and (out / "index.md").exists()
     doc = json.loads((out / "toy.json").read_text())
-    assert doc["schema"] == "lawproof-report/2" and doc["counts"]["proved"] == 1
+    assert doc["schema"] == "lawproof-report/3" and doc["counts"]["proved"] == 1
     assert (out / "artifacts" / "toy" / "threshold.smt2").read_text().count("(check-sat)") == 1
 
 

@@ -3,6 +3,7 @@ an uncaught exception or hanging: each is now a ClaimInputError naming the file 
 the claim and position where known) with a fix, in the API and the CLI alike."""
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -365,6 +366,11 @@ def test_an_unknown_paper_key_is_a_warning_with_the_key_it_may_mean(tmp_path, ca
     assert warning.fix.startswith("did you mean 'title'?")
     code, out = run_cli(capsys, "check", str(path), "--no-cache")
     assert code == 0 and "warning: " in out and "did you mean 'title'?" in out
+    code, _ = run_cli(capsys, "report", str(path), "--no-cache", "--out", str(tmp_path / "out"))
+    shown = warning.message.replace("'", "&#x27;")
+    assert code == 0 and shown in (tmp_path / "out" / "p.html").read_text()
+    assert warning.message in (tmp_path / "out" / "p.md").read_text()
+    assert json.loads((tmp_path / "out" / "p.json").read_text())["input_warnings"] == [str(warning)]
 
 
 def test_an_unknown_key_of_a_symbol_or_definition_is_a_warning():

@@ -126,6 +126,8 @@ def _paper_body(p: PaperReport, claim_file_link: str | None) -> str:
            f'<a href="{escape(p.id)}.json">JSON</a>, <a href="index.html">index</a></dd></dl>']
     if p.input_errors:
         out.append("<h2>Input errors</h2>\n<ul>" + "".join(f"<li>{escape(e)}</li>" for e in p.input_errors) + "</ul>")
+    if p.input_warnings:
+        out.append("<h2>Warnings</h2>\n<ul>" + "".join(f"<li>{escape(w)}</li>" for w in p.input_warnings) + "</ul>")
     out.append(_ledger(p))
     if p.plots:
         out.append("<h2>Plots</h2>")

@@ -54,7 +54,7 @@ def render_paper(p: PaperReport) -> str:
                          "latex": f"{LATEX.term(d.head_expr)} = {LATEX.term(d.body)}"} for d in p.definitions],
         "parameters": p.parameters,
         "assumptions": [{"claim": r.claim, "latex": LATEX.formula(r.assume_tree)} for r in p.assumptions]},
-        "counts": p.counts, "input_errors": p.input_errors,
+        "counts": p.counts, "input_errors": p.input_errors, "input_warnings": p.input_warnings,
         "plots": [{"id": q.id, "title": q.title, "caption": q.caption, "file": q.file} for q in p.plots],
         "tables": [_table(tr) for tr in p.tables],
         "results": [_result(p, r) for r in p.results]}

@@ -68,6 +68,8 @@ def render_paper(p: PaperReport, *, claim_file_link: str | None = None) -> str:
            f"- also as [HTML]({p.id}.html) and [JSON]({p.id}.json)", ""]
     if p.input_errors:
         out += ["## Input errors", ""] + [f"- {_tcell(e)}" for e in p.input_errors] + [""]
+    if p.input_warnings:
+        out += ["## Warnings", ""] + [f"- {_tcell(w)}" for w in p.input_warnings] + [""]
     out += _ledger(p)
     if p.plots:
         out += ["## Plots", ""]

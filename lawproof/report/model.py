@@ -18,7 +18,7 @@ from ..verdict import RICH_DISPLAY, VERDICTS, Result
 from .plots import Plot, draw_plots
 
 #: Version of the JSON report's shape (docs/report-schema.md); bump on any change.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Parts of `Evidence.tried` that depend on the machine's speed: timings, and how far
 #: a search got before a safety net fired (numeric/interval.py; such a claim
@@ -51,6 +51,7 @@ class PaperReport:
     definitions: list[LedgerDefinition] = field(default_factory=list)
     results: list[Result] = field(default_factory=list)
     input_errors: list[str] = field(default_factory=list)
+    input_warnings: list[str] = field(default_factory=list)
     plots: list[Plot] = field(default_factory=list)
     tables: list[TableResult] = field(default_factory=list)
 
@@ -108,7 +109,8 @@ def build_report(files: list[FileResult], *, plots: bool = True) -> Report:
             id=t.id, title=t.title, source=t.source, path=portable_path(t.path),
             symbols=list(t.symbols.values()),
             definitions=_definitions(t), results=list(fr.results),
-            input_errors=[str(e) for e in fr.errors], tables=list(fr.tables))
+            input_errors=[str(e) for e in fr.errors], input_warnings=[str(w) for w in fr.warnings],
+            tables=list(fr.tables))
         if plots:
             drawn, problems = draw_plots(t)
             paper.plots = drawn
