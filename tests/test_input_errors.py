@@ -356,6 +356,14 @@ def test_a_paper_id_that_is_not_a_string_says_so():
         lawproof.loads('[paper]\ntitle = "t"\n', "t.claims.toml")
 
 
+def test_a_claim_id_that_is_not_a_string_says_so_and_the_other_claims_run():
+    cf = lawproof.loads(HEAD + '[[claim]]\nid = 5\nformula = "x > 0"\n[[claim]]\nid = "ok"\nformula = "x > 0"\n',
+                        "t.claims.toml")
+    bad, good = cf.claims
+    assert bad.error.message == "the claim id must be a string (got an integer)"
+    assert bad.error.fix == 'write id = "5"' and bad.id == "#1" and good.error is None
+
+
 def test_an_unknown_paper_key_is_a_warning_with_the_key_it_may_mean(tmp_path, capsys):
     path = tmp_path / "w.claims.toml"
     path.write_text(HEAD.replace('id = "p"\n', 'id = "p"\ntitel = "A paper"\n') + '[[claim]]\nid = "c"\nformula = "x > 0"\n')

@@ -649,6 +649,10 @@ def _load_claim(raw: Any, index: int, theory: Theory, src: _Source) -> Claim:
 
     if "id" not in raw:
         return fail("the claim has no id", 'add id = "short-name"')
+    if not isinstance(raw["id"], str):  # as for the paper id: `5` and `"5"` would both name claim 5
+        claim.id = cid = f"#{index + 1}"
+        return fail(f"the claim id must be a string (got {type_name(raw['id'])})",
+                    f'write id = "{suggest_id(str(raw["id"]))}"', "id")
     if (problem := id_problem(cid)) is not None:  # the id names the claim's artifact file
         claim.id = cid = f"#{index + 1}"
         return fail(f"the claim id {problem}", f'write id = "{suggest_id(str(raw["id"]))}"', "id")
