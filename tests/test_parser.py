@@ -143,6 +143,13 @@ def test_conditions_that_sympy_simplifies_away_are_kept():
         assert isinstance(f, Atom), text
 
 
+def test_a_base_for_log_is_not_guessed():
+    with pytest.raises(lawproof.ClaimInputError) as caught:
+        parse("log(R, 2) > 0")
+    err = caught.value
+    assert "log takes 1 argument(s), got 2" in err.message and "ln(x)/ln(b)" in err.fix
+
+
 def test_to_text_round_trips():
     f, cf = parse("forall x in [0, 1]: minimized_at(T(a), a, 0) -> approx(S, 1/2, abs=0.1)")
     again = parse_formula(to_text(f), cf.theory.namespace)
@@ -161,6 +168,7 @@ def test_to_text_round_trips():
     ("S + (S < 1)", "statement", None),
     ("S", "not a statement", 1),
     ("sqrt(1, 2) > 0", "sqrt takes 1", 1),
+    ("log(S, 2) > 0", "log takes 1", 1),
     ("forall x in [1, 0]: x > 0", "empty", None),
     ("approx(S, 1, tol=2)", "rel=", None),
     # the doubled operator is the mistake, not the comparison after it

@@ -724,8 +724,12 @@ class _Builder:
                              + ", ".join(sorted(set(BUILTINS) | set(functions.BY_NAME))))
         if len(args) not in BUILTINS[name]:
             want = " or ".join(str(n) for n in BUILTINS[name])
-            raise self.error(t, f"{name} takes {want} argument(s), got {len(args)}",
-                             "see the built-in functions in the claim-language spec")
+            # log(x, b) is base b in SymPy and Python, log(b, x) in Mathematica: not guessed
+            fix = ("write a logarithm to base b as ln(x)/ln(b) (or log2(x), log10(x)): a second "
+                   "argument of log means the base in some systems and the argument in others"
+                   if name in ("ln", "log") and len(args) == 2
+                   else "see the built-in functions in the claim-language spec")
+            raise self.error(t, f"{name} takes {want} argument(s), got {len(args)}", fix)
         if name in ("diff", "integrate", "limit"):
             return self.calculus(t, name, args)
         if name == "sum":
