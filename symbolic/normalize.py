@@ -271,8 +271,16 @@ def _limit(node: sympy.Limit, domains: Domains) -> sympy.Expr:
     body, x, point, _ = node.args
     if body.has(*NO_SYMPY_LIMIT):
         return node
-    direction = limit_direction(domain_of(x, domains) or Domain(-sympy.oo, sympy.oo, True, True), point)
+    domain = domain_of(x, domains) or Domain(-sympy.oo, sympy.oo, True, True)
+    direction = limit_direction(domain, point)
     if direction is None:
+        return node
+    # Over an integer variable the limit is a sequence's, and SymPy's limit is the real
+    # function's: where that exists the sequence has the same limit, but a real function
+    # without one (sin(pi*2^x)) or undefined between the integers may still give a
+    # convergent sequence (sin(pi*2^n) = 0), so "undefined" is never concluded there.
+    sequence = domain.integer
+    if sequence and point not in (sympy.oo, -sympy.oo):
         return node
     body, conditions = unguarded(body) or (body, [])
     conditions = conditions + shown([body])
@@ -284,7 +292,7 @@ def _limit(node: sympy.Limit, domains: Domains) -> sympy.Expr:
     for side in sides:
         for c in dict.fromkeys(conditions):
             near = _near(c, x, point, side, domains)
-            if near is None:
+            if near is None or (sequence and near is not True):
                 return node
             if near is False:
                 return sympy.nan
@@ -293,11 +301,11 @@ def _limit(node: sympy.Limit, domains: Domains) -> sympy.Expr:
     try:
         values = [sympy.limit(renamed, x_renamed, point_renamed, side) for side in sides]
     except ValueError:  # SymPy: the one-sided limits differ
-        return sympy.nan
+        return node if sequence else sympy.nan
     if any(v.has(sympy.Limit) for v in values) or any(v.has(sympy.nan, sympy.zoo) for v in values):
         return node
     if any(v.has(sympy.AccumBounds) for v in values) or len(set(values)) > 1:
-        return sympy.nan  # oscillates, or the sides disagree
+        return node if sequence else sympy.nan  # oscillates, or the sides disagree
     if values[0].has(sympy.oo, -sympy.oo):
         return node  # an infinite limit: not a real value, and not settled as undefined either
     value = values[0].xreplace(back)
