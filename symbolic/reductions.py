@@ -254,6 +254,10 @@ def _monotone(term: sympy.Expr, domains: Domains, run: _Run) -> _Monotone | None
     sign = run.sign(p, domains)
     if sign == 0:
         return None
+    if p.is_integer and run.sign(base, domains) <= 0:
+        # an integer-valued exponent (n, 2n) is defined at a base <= 0 too, where x^n
+        # is not monotone ((-3)^2 > (-2)^2) and no condition of definedness() excludes it
+        return None
     r = _value_range(p, domains)
     # definedness() asks base > 0 for a symbolic exponent: the semantics exactly when the
     # base is positive anyway, or the exponent is negative and never an integer
