@@ -275,6 +275,8 @@ def _limit(node: sympy.Limit, domains: Domains) -> sympy.Expr:
     if direction is None:
         return node
     body, conditions = unguarded(body) or (body, [])
+    if not _uniform(body, x, point, domains):
+        return node
     conditions = conditions + shown([body])
     # x approaches c within its domain, so the signs the domain gives x hold too
     pair, back = _assumed(sympy.Tuple(body, point), domains)
@@ -302,6 +304,77 @@ def _limit(node: sympy.Limit, domains: Domains) -> sympy.Expr:
         return node  # an infinite limit: not a real value, and not settled as undefined either
     value = values[0].xreplace(back)
     return guarded(value, guards) if guards else value
+
+
+#: Jumps: where one sits depends on the parameters (floor(v) at v = a jumps for integer a).
+_DISCONTINUOUS = (sympy.floor, sympy.ceiling, sympy.sign, sympy.Heaviside, sympy.Piecewise, sympy.frac)
+#: Derivatives of a denominator tried for the order of its zero at the limit point.
+_ZERO_ORDERS = 4
+
+
+def _uniform(body: sympy.Expr, x: sympy.Symbol, point: sympy.Expr, domains: Domains) -> bool:
+    """Whether SymPy's limit of `body` at `point` may be taken for every value of the
+    other symbols. SymPy treats them as generic: limit((v - a)/(v^2 - 1), v, a) is 0,
+    but 1/2 at a = 1, and limit(floor(v), v, a) is floor(a), but has no value at an
+    integer a. Without other symbols, or at oo, as before; with them, no jump may
+    depend on them, and every power b^e of a term b in x, e not a positive integer (a
+    denominator, a real power), must behave alike for all of them: b's limit is
+    nonzero on the domains (positive under a real power), or it is 0 and e > 0 on the
+    domains, or it is 0 with a zero of one order for all of them under a negative
+    integer power (its first derivative at the point that is not identically 0 is
+    nonzero on the domains)."""
+    if not (body.free_symbols | point.free_symbols) - {x}:
+        return True
+    if body.has(*_DISCONTINUOUS):
+        return False
+    if not point.is_finite:
+        return True
+    zero = sympy.Integer(0)
+    for node in sympy.preorder_traversal(body):
+        if not (isinstance(node, sympy.Pow) and x in node.base.free_symbols) or \
+                (node.exp.is_Integer and node.exp > 0):
+            continue
+        base, ex = node.args
+        at = sympy.simplify(sympy.limit(base, x, point))
+        if at.has(sympy.oo, -sympy.oo, sympy.zoo, sympy.nan, sympy.Limit, sympy.AccumBounds):
+            return False
+        if _settled(Atom("!=" if ex.is_integer else ">", at, zero), domains):
+            continue
+        if at != 0:
+            return False
+        if _settled(Atom(">", ex, zero), domains):
+            continue
+        if not (ex.is_Integer and _one_order(base, x, point, domains)):
+            return False
+    return True
+
+
+def _one_order(b: sympy.Expr, x: sympy.Symbol, point: sympy.Expr, domains: Domains) -> bool:
+    """Whether `b`, 0 at `point`, has a zero there of the same order for every value of
+    the other symbols: its first derivative there that is not identically 0 is nonzero."""
+    for k in range(1, _ZERO_ORDERS + 1):
+        at = sympy.simplify(sympy.diff(b, x, k).subs(x, point))
+        if at != 0:
+            return _settled(Atom("!=", at, sympy.Integer(0)), domains)
+    return False
+
+
+def limit_well_posed(node: sympy.Limit, domains: Domains) -> bool:
+    """Whether SymPy's value of `node` is the limit for every value of its parameters,
+    as far as the conditions `_limit` asks can be settled without guards: the point is
+    approached within the variable's domain from the node's sides, the body is defined
+    near it on each of them, and SymPy's generic answer is uniform in the parameters
+    (`_uniform`). For the reductions, which put a value in without a guard."""
+    body, x, point, direction = node.args
+    side = limit_direction(domain_of(x, domains) or Domain(-sympy.oo, sympy.oo, True, True), point)
+    if side is None or side != str(direction):
+        return False
+    body, conditions = unguarded(body) or (body, [])
+    if not _uniform(body, x, point, domains):
+        return False
+    sides = ("+", "-") if side == "+-" else (side,)
+    return all(_near(c, x, point, s, domains) is True
+               for s in sides for c in dict.fromkeys(conditions + shown([body])))
 
 
 def _positive_core(g: sympy.Expr) -> sympy.Expr:
