@@ -275,14 +275,15 @@ def _limit(node: sympy.Limit, domains: Domains) -> sympy.Expr:
     if direction is None:
         return node
     body, conditions = unguarded(body) or (body, [])
-    if not _uniform(body, x, point, domains):
+    uniform = _uniform(body, x, point, domains)
+    if uniform is None:
         return node
     conditions = conditions + shown([body])
     # x approaches c within its domain, so the signs the domain gives x hold too
     pair, back = _assumed(sympy.Tuple(body, point), domains)
     (renamed, point_renamed), x_renamed = pair.args, {v: k for k, v in back.items()}.get(x, x)
     sides = ("+", "-") if direction == "+-" else (direction,)
-    guards: list[Atom] = []
+    guards: list[Atom] = list(uniform)
     for side in sides:
         for c in dict.fromkeys(conditions):
             near = _near(c, x, point, side, domains)
@@ -292,61 +293,87 @@ def _limit(node: sympy.Limit, domains: Domains) -> sympy.Expr:
                 return sympy.nan
             if near is not True:
                 guards += [g for g in near if g not in guards]
+    # with parameters, "no limit" is SymPy's generic answer too: (v - a)/v at 0 has none
+    # for a != 0, but 1 at a = 0
+    none = node if _parametric(body, x, point) else sympy.nan
     try:
         values = [sympy.limit(renamed, x_renamed, point_renamed, side) for side in sides]
     except ValueError:  # SymPy: the one-sided limits differ
-        return sympy.nan
+        return none
     if any(v.has(sympy.Limit) for v in values) or any(v.has(sympy.nan, sympy.zoo) for v in values):
         return node
     if any(v.has(sympy.AccumBounds) for v in values) or len(set(values)) > 1:
-        return sympy.nan  # oscillates, or the sides disagree
+        return none  # oscillates, or the sides disagree
     if values[0].has(sympy.oo, -sympy.oo):
         return node  # an infinite limit: not a real value, and not settled as undefined either
     value = values[0].xreplace(back)
     return guarded(value, guards) if guards else value
 
 
-#: Jumps: where one sits depends on the parameters (floor(v) at v = a jumps for integer a).
-_DISCONTINUOUS = (sympy.floor, sympy.ceiling, sympy.sign, sympy.Heaviside, sympy.Piecewise, sympy.frac)
+#: Jumps and kinks: where one sits may depend on the parameters (floor(v) at v = a jumps
+#: for an integer a, min(v, a)/v at 0 has one limit for a > 0 and none for a = 0).
+_NOT_SMOOTH = (sympy.floor, sympy.ceiling, sympy.sign, sympy.Heaviside, sympy.Piecewise, sympy.frac,
+               sympy.Abs, sympy.Min, sympy.Max)
 #: Derivatives of a denominator tried for the order of its zero at the limit point.
 _ZERO_ORDERS = 4
 
 
-def _uniform(body: sympy.Expr, x: sympy.Symbol, point: sympy.Expr, domains: Domains) -> bool:
+def _parametric(body: sympy.Expr, x: sympy.Symbol, point: sympy.Expr) -> bool:
+    """Whether a limit has parameters: symbols besides its variable."""
+    return bool((body.free_symbols | point.free_symbols) - {x})
+
+
+def _uniform(body: sympy.Expr, x: sympy.Symbol, point: sympy.Expr, domains: Domains) -> list[Atom] | None:
     """Whether SymPy's limit of `body` at `point` may be taken for every value of the
     other symbols. SymPy treats them as generic: limit((v - a)/(v^2 - 1), v, a) is 0,
     but 1/2 at a = 1, and limit(floor(v), v, a) is floor(a), but has no value at an
-    integer a. Without other symbols, or at oo, as before; with them, no jump may
-    depend on them, and every power b^e of a term b in x, e not a positive integer (a
-    denominator, a real power), must behave alike for all of them: b's limit is
-    nonzero on the domains (positive under a real power), or it is 0 and e > 0 on the
-    domains, or it is 0 with a zero of one order for all of them under a negative
-    integer power (its first derivative at the point that is not identically 0 is
-    nonzero on the domains)."""
-    if not (body.free_symbols | point.free_symbols) - {x}:
-        return True
-    if body.has(*_DISCONTINUOUS):
-        return False
-    if not point.is_finite:
-        return True
+    integer a. With parameters, no jump or kink may be in the body, and every power b^e
+    with parameters, of a term b in x and e not a positive integer (a denominator, a
+    real power), must behave alike for all of them: b's limit is nonzero on the
+    domains (positive when e is not an integer number), or it is 0 under a negative
+    integer power with a zero of one order for all of them, or 0 under an exponent
+    positive on the domains (then with no such zero of a denominator). At oo only a rational
+    function of x is checked, by its denominator's leading coefficient (other terms:
+    SymPy's value). Returns the conditions on the parameters under which the value
+    holds, exactly (the limit has no value where they fail), or None: not uniform."""
+    if not _parametric(body, x, point):
+        return []
+    if body.has(*_NOT_SMOOTH):
+        return None
     zero = sympy.Integer(0)
+    if not point.is_finite:
+        if not body.is_rational_function(x):
+            return []
+        # a leading coefficient of the denominator that vanishes for some of them changes
+        # its degree there (v/((a - 1) v^2 + v) tends to 0, but to 1 at a = 1); where the
+        # numerator's degree is the same and its leading coefficient nonzero, the limit
+        # is infinite there, no value (n/((1 - p) n + p) at p = 1)
+        top, bottom = (sympy.Poly(p, x) for p in sympy.fraction(sympy.cancel(sympy.together(body))))
+        nonzero = Atom("!=", bottom.LC(), zero)
+        if top.degree() > bottom.degree() or _settled(nonzero, domains):
+            return None if top.degree() > bottom.degree() else []
+        same = top.degree() == bottom.degree() and _settled(Atom("!=", top.LC(), zero), domains)
+        return [nonzero] if same else None
+    vanishing = dividing = False
     for node in sympy.preorder_traversal(body):
         if not (isinstance(node, sympy.Pow) and x in node.base.free_symbols) or \
-                (node.exp.is_Integer and node.exp > 0):
+                (node.exp.is_Integer and node.exp > 0) or not _parametric(node, x, point):
             continue
         base, ex = node.args
         at = sympy.simplify(sympy.limit(base, x, point))
         if at.has(sympy.oo, -sympy.oo, sympy.zoo, sympy.nan, sympy.Limit, sympy.AccumBounds):
-            return False
-        if _settled(Atom("!=" if ex.is_integer else ">", at, zero), domains):
+            return None
+        if _settled(Atom("!=" if ex.is_integer and ex.is_number else ">", at, zero), domains):
             continue
-        if at != 0:
-            return False
-        if _settled(Atom(">", ex, zero), domains):
-            continue
-        if not (ex.is_Integer and _one_order(base, x, point, domains)):
-            return False
-    return True
+        if at == 0 and _settled(Atom(">", ex, zero), domains):
+            vanishing = True  # u^a -> 0 for every a > 0, but at an order that depends on a
+        elif at == 0 and ex.is_Integer and _one_order(base, x, point, domains):
+            dividing = True
+        else:
+            return None
+    # an order that depends on the parameters against a denominator's zero: sin(w)^b/w
+    # tends to 0 for b > 1 but to 1 at b = 1
+    return None if vanishing and dividing else []
 
 
 def _one_order(b: sympy.Expr, x: sympy.Symbol, point: sympy.Expr, domains: Domains) -> bool:
@@ -370,7 +397,7 @@ def limit_well_posed(node: sympy.Limit, domains: Domains) -> bool:
     if side is None or side != str(direction):
         return False
     body, conditions = unguarded(body) or (body, [])
-    if not _uniform(body, x, point, domains):
+    if _uniform(body, x, point, domains) != []:
         return False
     sides = ("+", "-") if side == "+-" else (side,)
     return all(_near(c, x, point, s, domains) is True
