@@ -228,9 +228,24 @@ def _evaluate_calculus(expr: sympy.Expr, domains: Domains, seconds: float) -> sy
             # a divergent integral is no real value, and not settled as undefined
             # either (like an infinite limit): left as it is, min(oo, 1) cannot become 1
             return DivergentIntegral(*node.args) if type(node) is sympy.Integral else node
+        if isinstance(node, sympy.Integral) and not _holds_throughout(node, value, domains):
+            return node
         return node if _undefined(value) or _case_split(value) else value
 
     return expr.replace(lambda e: isinstance(e, CALCULUS), one)
+
+
+def _holds_throughout(node: sympy.Integral, value: sympy.Expr, domains: Domains) -> bool:
+    """Whether SymPy's value of an integral with parameters is its value for every one of
+    them. SymPy integrates for generic parameters: integrate(a/(t^2 + a^2), t, 0, 1) is
+    atan(1/a), undefined at a = 0, where the integral is 0. Taken only where the value
+    is defined on the whole domains and has no jump or kink (whose place could move with
+    the parameters); a value that is, is continuous in them, as the integral is."""
+    if not node.free_symbols:
+        return True
+    if value.has(*_NOT_SMOOTH):
+        return False
+    return all(_settled(c, domains) for c in shown([value]))
 
 
 def _sum(node: sympy.Sum, domains: Domains) -> sympy.Expr:
