@@ -164,7 +164,14 @@ def _power_rule(tr: Translator, e: sympy.Expr, auxes: dict, level: Level, notes:
         # rational exponents are exact roots (translate.py); 0^pi = 0 would need b >= 0
         return None
     # b^e with e not a number (or a negative irrational number) is defined exactly for
-    # b > 0, where it is exp(e log b): log's definedness is the same condition
+    # b > 0, where it is exp(e log b): log's definedness is the same condition. An
+    # integer-valued e (n, 2n) is defined at b <= 0 too (docs/semantics.md), where
+    # exp(e log b) would be undefined and so make a negated atom true: enclosed only
+    # where the base is provably positive
+    if ex.is_integer and not (base.is_Rational and base > 0):
+        b = tr.purify(base, auxes)
+        if tr.sign(b, tr.domains, auxes) <= 0:
+            return None
     if not (base.is_Rational and base > 0):
         return exp_of(tr, tr.purify(ex * sympy.log(base, evaluate=False), auxes), auxes, level, notes)
     # a rational base: log b lies in [lo, hi], so b^w lies between exp(w lo) and

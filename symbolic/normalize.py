@@ -228,9 +228,24 @@ def _evaluate_calculus(expr: sympy.Expr, domains: Domains, seconds: float) -> sy
             # a divergent integral is no real value, and not settled as undefined
             # either (like an infinite limit): left as it is, min(oo, 1) cannot become 1
             return DivergentIntegral(*node.args) if type(node) is sympy.Integral else node
+        if isinstance(node, sympy.Integral) and not _holds_throughout(node, value, domains):
+            return node
         return node if _undefined(value) or _case_split(value) else value
 
     return expr.replace(lambda e: isinstance(e, CALCULUS), one)
+
+
+def _holds_throughout(node: sympy.Integral, value: sympy.Expr, domains: Domains) -> bool:
+    """Whether SymPy's value of an integral with parameters is its value for every one of
+    them. SymPy integrates for generic parameters: integrate(a/(t^2 + a^2), t, 0, 1) is
+    atan(1/a), undefined at a = 0, where the integral is 0. Taken only where the value
+    is defined on the whole domains and has no jump or kink (whose place could move with
+    the parameters); a value that is, is continuous in them, as the integral is."""
+    if not node.free_symbols:
+        return True
+    if value.has(*_NOT_SMOOTH):
+        return False
+    return all(_settled(c, domains) for c in shown([value]))
 
 
 def _sum(node: sympy.Sum, domains: Domains) -> sympy.Expr:
@@ -283,12 +298,15 @@ def _limit(node: sympy.Limit, domains: Domains) -> sympy.Expr:
     if sequence and point not in (sympy.oo, -sympy.oo):
         return node
     body, conditions = unguarded(body) or (body, [])
+    uniform = _uniform(body, x, point, domains)
+    if uniform is None:
+        return node
     conditions = conditions + shown([body])
     # x approaches c within its domain, so the signs the domain gives x hold too
     pair, back = _assumed(sympy.Tuple(body, point), domains)
     (renamed, point_renamed), x_renamed = pair.args, {v: k for k, v in back.items()}.get(x, x)
     sides = ("+", "-") if direction == "+-" else (direction,)
-    guards: list[Atom] = []
+    guards: list[Atom] = list(uniform)
     for side in sides:
         for c in dict.fromkeys(conditions):
             near = _near(c, x, point, side, domains)
@@ -298,18 +316,115 @@ def _limit(node: sympy.Limit, domains: Domains) -> sympy.Expr:
                 return sympy.nan
             if near is not True:
                 guards += [g for g in near if g not in guards]
+    # with parameters, "no limit" is SymPy's generic answer too: (v - a)/v at 0 has none
+    # for a != 0, but 1 at a = 0
+    none = node if sequence or _parametric(body, x, point) else sympy.nan
     try:
         values = [sympy.limit(renamed, x_renamed, point_renamed, side) for side in sides]
     except ValueError:  # SymPy: the one-sided limits differ
-        return node if sequence else sympy.nan
+        return none
     if any(v.has(sympy.Limit) for v in values) or any(v.has(sympy.nan, sympy.zoo) for v in values):
         return node
     if any(v.has(sympy.AccumBounds) for v in values) or len(set(values)) > 1:
-        return node if sequence else sympy.nan  # oscillates, or the sides disagree
+        return none  # oscillates, or the sides disagree
     if values[0].has(sympy.oo, -sympy.oo):
         return node  # an infinite limit: not a real value, and not settled as undefined either
     value = values[0].xreplace(back)
     return guarded(value, guards) if guards else value
+
+
+#: Jumps and kinks: where one sits may depend on the parameters (floor(v) at v = a jumps
+#: for an integer a, min(v, a)/v at 0 has one limit for a > 0 and none for a = 0).
+_NOT_SMOOTH = (sympy.floor, sympy.ceiling, sympy.sign, sympy.Heaviside, sympy.Piecewise, sympy.frac,
+               sympy.Abs, sympy.Min, sympy.Max)
+#: Derivatives of a denominator tried for the order of its zero at the limit point.
+_ZERO_ORDERS = 4
+
+
+def _parametric(body: sympy.Expr, x: sympy.Symbol, point: sympy.Expr) -> bool:
+    """Whether a limit has parameters: symbols besides its variable."""
+    return bool((body.free_symbols | point.free_symbols) - {x})
+
+
+def _uniform(body: sympy.Expr, x: sympy.Symbol, point: sympy.Expr, domains: Domains) -> list[Atom] | None:
+    """Whether SymPy's limit of `body` at `point` may be taken for every value of the
+    other symbols. SymPy treats them as generic: limit((v - a)/(v^2 - 1), v, a) is 0,
+    but 1/2 at a = 1, and limit(floor(v), v, a) is floor(a), but has no value at an
+    integer a. With parameters, no jump or kink may be in the body, and every power b^e
+    with parameters, of a term b in x and e not a positive integer (a denominator, a
+    real power), must behave alike for all of them: b's limit is nonzero on the
+    domains (positive when e is not an integer number), or it is 0 under a negative
+    integer power with a zero of one order for all of them, or 0 under an exponent
+    positive on the domains (then with no such zero of a denominator). At oo only a rational
+    function of x is checked, by its denominator's leading coefficient (other terms:
+    SymPy's value). Returns the conditions on the parameters under which the value
+    holds, exactly (the limit has no value where they fail), or None: not uniform."""
+    if not _parametric(body, x, point):
+        return []
+    if body.has(*_NOT_SMOOTH):
+        return None
+    zero = sympy.Integer(0)
+    if not point.is_finite:
+        if not body.is_rational_function(x):
+            return []
+        # a leading coefficient of the denominator that vanishes for some of them changes
+        # its degree there (v/((a - 1) v^2 + v) tends to 0, but to 1 at a = 1); where the
+        # numerator's degree is the same and its leading coefficient nonzero, the limit
+        # is infinite there, no value (n/((1 - p) n + p) at p = 1)
+        top, bottom = (sympy.Poly(p, x) for p in sympy.fraction(sympy.cancel(sympy.together(body))))
+        nonzero = Atom("!=", bottom.LC(), zero)
+        if top.degree() > bottom.degree() or _settled(nonzero, domains):
+            return None if top.degree() > bottom.degree() else []
+        same = top.degree() == bottom.degree() and _settled(Atom("!=", top.LC(), zero), domains)
+        return [nonzero] if same else None
+    vanishing = dividing = False
+    for node in sympy.preorder_traversal(body):
+        if not (isinstance(node, sympy.Pow) and x in node.base.free_symbols) or \
+                (node.exp.is_Integer and node.exp > 0) or not _parametric(node, x, point):
+            continue
+        base, ex = node.args
+        at = sympy.simplify(sympy.limit(base, x, point))
+        if at.has(sympy.oo, -sympy.oo, sympy.zoo, sympy.nan, sympy.Limit, sympy.AccumBounds):
+            return None
+        if _settled(Atom("!=" if ex.is_integer and ex.is_number else ">", at, zero), domains):
+            continue
+        if at == 0 and _settled(Atom(">", ex, zero), domains):
+            vanishing = True  # u^a -> 0 for every a > 0, but at an order that depends on a
+        elif at == 0 and ex.is_Integer and _one_order(base, x, point, domains):
+            dividing = True
+        else:
+            return None
+    # an order that depends on the parameters against a denominator's zero: sin(w)^b/w
+    # tends to 0 for b > 1 but to 1 at b = 1
+    return None if vanishing and dividing else []
+
+
+def _one_order(b: sympy.Expr, x: sympy.Symbol, point: sympy.Expr, domains: Domains) -> bool:
+    """Whether `b`, 0 at `point`, has a zero there of the same order for every value of
+    the other symbols: its first derivative there that is not identically 0 is nonzero."""
+    for k in range(1, _ZERO_ORDERS + 1):
+        at = sympy.simplify(sympy.diff(b, x, k).subs(x, point))
+        if at != 0:
+            return _settled(Atom("!=", at, sympy.Integer(0)), domains)
+    return False
+
+
+def limit_well_posed(node: sympy.Limit, domains: Domains) -> bool:
+    """Whether SymPy's value of `node` is the limit for every value of its parameters,
+    as far as the conditions `_limit` asks can be settled without guards: the point is
+    approached within the variable's domain from the node's sides, the body is defined
+    near it on each of them, and SymPy's generic answer is uniform in the parameters
+    (`_uniform`). For the reductions, which put a value in without a guard."""
+    body, x, point, direction = node.args
+    side = limit_direction(domain_of(x, domains) or Domain(-sympy.oo, sympy.oo, True, True), point)
+    if side is None or side != str(direction):
+        return False
+    body, conditions = unguarded(body) or (body, [])
+    if _uniform(body, x, point, domains) != []:
+        return False
+    sides = ("+", "-") if side == "+-" else (side,)
+    return all(_near(c, x, point, s, domains) is True
+               for s in sides for c in dict.fromkeys(conditions + shown([body])))
 
 
 def _positive_core(g: sympy.Expr) -> sympy.Expr:

@@ -42,7 +42,7 @@ from lawproof.language.functions import NO_SYMPY_LIMIT
 from lawproof.language.timeout import time_limit
 
 from .identity import _assumed
-from .normalize import definedness
+from .normalize import definedness, limit_well_posed
 
 Domains = dict[sympy.Symbol, Domain]
 
@@ -253,6 +253,10 @@ def _monotone(term: sympy.Expr, domains: Domains, run: _Run) -> _Monotone | None
                          f"x^({sympy.sstr(p)}) is {'increasing' if up else 'decreasing'} {where}")
     sign = run.sign(p, domains)
     if sign == 0:
+        return None
+    if p.is_integer and run.sign(base, domains) <= 0:
+        # an integer-valued exponent (n, 2n) is defined at a base <= 0 too, where x^n
+        # is not monotone ((-3)^2 > (-2)^2) and no condition of definedness() excludes it
         return None
     r = _value_range(p, domains)
     # definedness() asks base > 0 for a symbolic exponent: the semantics exactly when the
@@ -609,6 +613,15 @@ def limit_value(node: sympy.Limit, domains: Domains, *, numbers: Numbers,
     expr, x, point, direction = node.args
     if expr.has(*NO_SYMPY_LIMIT):
         return None, "SymPy's limit does not know the real cube root (functions.NO_SYMPY_LIMIT)"
+    try:
+        with time_limit(seconds, "SymPy limit"):
+            posed = limit_well_posed(node, domains)
+    except (BackendTimeout, NotImplementedError, ValueError, TypeError) as e:
+        return None, f"SymPy could not settle where the limit is defined ({type(e).__name__})"
+    if not posed:
+        # a value put in without a guard must hold for every parameter value: numbers
+        # at a few points cannot see limit((v - 1)/(v - a), v, 1) jump at a = 1
+        return None, "not settled that the limit is defined, and SymPy's value holds, for every parameter value"
     assumed, back = _assumed(expr, {s: d for s, d in domains.items() if s != x})
     # a bound x carries its own domain, so it may be renamed too: take the limit in its name
     x_renamed = {v: k for k, v in back.items()}.get(x, x)

@@ -142,6 +142,43 @@ def test_editing_a_claim_or_what_it_uses_changes_its_key_only(tmp_path):
     assert keys(PAPER.replace('id      = "square"', 'id = "square"   # a comment')) == before
 
 
+FUNCTIONS = """
+[paper]
+id = "cache-functions"
+
+[symbols]
+x = "[0, 1]"
+y = "[0, 1]"
+
+[functions.f]
+args   = ["t"]
+domain = "[0, 1]"
+shape  = ["increasing"]
+
+[[claim]]
+id      = "monotone"
+formula = "x < y -> f(x) < f(y)"
+
+[[claim]]
+id      = "plain"
+formula = "x^2 <= x"
+"""
+
+
+def test_an_edited_shape_hypothesis_is_checked_afresh(tmp_path):
+    """A function symbol's hypotheses are part of the key of the claims that use it: the
+    proof under `increasing` must not be served once f is declared `decreasing`."""
+    path = tmp_path / "functions.claims.toml"
+    path.write_text(FUNCTIONS)
+    folder = tmp_path / "cache"
+    assert [r.verdict for r in check_file(path, cache=folder).results] == ["proved", "proved"]
+    before = {c.id: claim_key(c, load(path).theory) for c in load(path).claims}
+    path.write_text(FUNCTIONS.replace('["increasing"]', '["decreasing"]'))
+    after = {c.id: claim_key(c, load(path).theory) for c in load(path).claims}
+    assert {k for k in before if before[k] != after[k]} == {"monotone"}
+    assert [r.verdict for r in check_file(path, cache=folder).results] == ["refuted", "proved"]
+
+
 def test_key_covers_the_installation(tmp_path, monkeypatch):
     cf = load(_write(tmp_path))
     claim = cf.claims[2]

@@ -446,6 +446,9 @@ def _load_functions(raw: Any, theory: Theory, out: ClaimFile, src: _Source) -> N
         try:
             with _read_limit(f"the function '{name}'"):
                 theory.functions[name] = _function(name, spec, theory)
+            # part of the result cache's key of every claim that uses it: an edited
+            # shape hypothesis must not serve a verdict proved under the old one
+            theory.sources[name] = canonical({"functions": spec})
         except ClaimInputError as e:
             e.message = f"in [functions.{name}]: {e.message}"
             if e.line is None and len(lines):

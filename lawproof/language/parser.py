@@ -909,10 +909,10 @@ def limit_direction(domain: Domain, point: sympy.Expr) -> str | None:
     """From which side `limit(e, x, point)` approaches `point` within x's domain: both
     ('+-') inside it, one at an end of it ('+' at the lower, '-' at the upper); None
     when the domain's and the point's values do not tell."""
-    if point == sympy.oo:
-        return "-"
-    if point == -sympy.oo:
-        return "+"
+    if point in (sympy.oo, -sympy.oo):
+        # approached within the domain only when it is unbounded on that side
+        return ("-" if domain.hi == sympy.oo else None) if point == sympy.oo else \
+            ("+" if domain.lo == -sympy.oo else None)
     if point == domain.lo:
         return "+"
     if point == domain.hi:
