@@ -939,11 +939,12 @@ def _between(lo: sympy.Expr, hi: sympy.Expr, integer: bool) -> Domain:
 def limit_direction(domain: Domain, point: sympy.Expr) -> str | None:
     """From which side `limit(e, x, point)` approaches `point` within x's domain: both
     ('+-') inside it, one at an end of it ('+' at the lower, '-' at the upper); None
-    when the domain's and the point's values do not tell."""
+    when the domain's and the point's values do not tell, or when x cannot approach the
+    point within its domain (oo for x in [0, 1])."""
     if point == sympy.oo:
-        return "-"
+        return "-" if domain.hi == sympy.oo else None
     if point == -sympy.oo:
-        return "+"
+        return "+" if domain.lo == -sympy.oo else None
     if point == domain.lo:
         return "+"
     if point == domain.hi:
