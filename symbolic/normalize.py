@@ -762,15 +762,32 @@ def _fold_infinite(a: Atom) -> Formula:
     may itself be infinite or that no later layer can read (an unevaluated limit or
     integral) leaves the atom as it is: every backend refuses it, so it stays undecided."""
     finite = [side for side in (a.lhs, a.rhs) if side not in _INFINITIES]
-    if finite and finite[0].has(*CALCULUS, Derived, Optimal):
-        return a
     if finite and finite[0].is_number and finite[0].is_extended_real is False:
         return Truth(False)  # sqrt(-1) written where SymPy made it I: no real number
+    if finite and not all(_stated_in_full(n) for n in sympy.preorder_traversal(finite[0])):
+        return a
     # -oo, a real number, oo in order: -1, 0, 1
     rank = [0 if side not in _INFINITIES else (1 if side == sympy.oo else -1) for side in (a.lhs, a.rhs)]
     d = rank[0] - rank[1]
     holds = {"=": d == 0, "!=": d != 0, "<": d < 0, "<=": d <= 0, ">": d > 0, ">=": d >= 0}[a.op]
     return conj([*shown(finite), Truth(holds)])
+
+
+#: Nodes that are a real number wherever `shown` says they are defined (with the
+#: arguments' conditions): what `_fold_infinite` may put below oo.
+_ARITHMETIC = (sympy.Add, sympy.Mul, sympy.Pow, sympy.exp, sympy.log, sympy.Abs, sympy.Min, sympy.Max,
+               sympy.floor, sympy.ceiling)
+
+
+def _stated_in_full(node: sympy.Basic) -> bool:
+    """Whether `shown` states every condition for `node` to be a real number: plain
+    arithmetic, the functions of lawproof.language.functions, a function symbol (its
+    domain is a conjunct from the parser). Not calculus, a derived value, nor a special
+    function of a closed form SymPy computed (LambertW, gamma, erf), whose definedness
+    no rule here states."""
+    return (node.is_Symbol or node.is_Rational or node in (sympy.pi, sympy.E) or isinstance(node, _ARITHMETIC)
+            or functions.of(node) is not None
+            or isinstance(node, sympy.core.function.AppliedUndef))
 
 
 def normalize(claim: Claim, theory: Theory, *, seconds: float = 5.0) -> Formula:

@@ -13,6 +13,7 @@ from hypothesis import given, strategies as st
 import lawproof
 from lawproof.language.errors import ClaimInputError
 from lawproof.language.formula import And, Atom, Truth
+from lawproof.language.parser import Namespace, parse_bound
 from lawproof.numeric.evaluate import Unsupported, exact_truth, exact_value
 from lawproof.numeric.interval import _Unsupported, compile_term
 from lawproof.symbolic.normalize import fold
@@ -60,6 +61,13 @@ def test_oo_where_it_means_one_thing_is_accepted(formula):
     assert claim(formula).error is None
 
 
+def test_a_bound_given_on_the_command_line_may_be_infinite():
+    # lawproof counterexample --lemma-lower -oo
+    assert parse_bound("-oo", Namespace()) == -sympy.oo and parse_bound("1/2", Namespace()) == sympy.Rational(1, 2)
+    with pytest.raises(ClaimInputError):
+        parse_bound("oo/2", Namespace())
+
+
 @given(st.fractions(max_denominator=50), st.sampled_from(OPS), st.sampled_from((1, -1)), st.booleans())
 def test_a_rational_against_an_infinity_follows_the_extended_real_order(q, op, sign, infinity_left):
     t, inf = sympy.Rational(q.numerator, q.denominator), sign * sympy.oo
@@ -78,9 +86,11 @@ def test_a_comparison_with_oo_keeps_the_other_sides_definedness(op):
         or folded == (Atom(">=", X, sympy.Integer(0)) if holds else Truth(False))
 
 
-def test_a_side_that_may_be_infinite_is_left_undecided():
-    # an unevaluated limit may be oo itself: no relation to oo is settled
-    t = sympy.Limit(sympy.Function("g")(X), X, sympy.oo) + 1
+@pytest.mark.parametrize("t", [
+    sympy.Limit(sympy.Function("g")(X), X, sympy.oo) + 1,   # may be oo itself
+    sympy.LambertW(X), sympy.gamma(X),                        # definedness no rule here states
+])
+def test_a_side_that_may_be_infinite_or_undefined_unseen_is_left_undecided(t):
     assert fold(Atom("<", t, sympy.oo)) == Atom("<", t, sympy.oo)
 
 
