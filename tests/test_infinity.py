@@ -61,6 +61,11 @@ def test_oo_where_it_means_one_thing_is_accepted(formula):
     assert claim(formula).error is None
 
 
+def test_a_binder_named_oo_is_a_variable_everywhere_in_its_body():
+    body = '[[claim]]\nid = "c"\nformula = "forall oo in [0, 1]: oo < 2 and oo + 1 < 3"\n'
+    assert lawproof.check_file(claim_file(body, HEAD)).results[0].verdict == "proved"
+
+
 def test_a_bound_given_on_the_command_line_may_be_infinite():
     # lawproof counterexample --lemma-lower -oo
     assert parse_bound("-oo", Namespace()) == -sympy.oo and parse_bound("1/2", Namespace()) == sympy.Rational(1, 2)

@@ -454,7 +454,8 @@ class _Builder:
         sign = 1
         while isinstance(t, lark.Tree) and t.data == "neg":
             sign, t = -sign, t.children[0]
-        if isinstance(t, lark.Tree) and t.data == "name" and str(t.children[0]) == "oo":
+        if isinstance(t, lark.Tree) and t.data == "name" and str(t.children[0]) == "oo" \
+                and self.lookup_symbol("oo") is None:  # a binder may name its variable oo
             return sign * sympy.oo
         return None
 
