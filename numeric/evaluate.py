@@ -7,7 +7,10 @@ zero, positive?" look at whether a value is a point or an interval.
 
 Definedness follows `lawproof.language.formula`: a term is undefined where a denominator is
 zero, a non-integer power has a negative base, a logarithm's argument is not
-positive, or a value is infinite. An atom with an undefined side is false.
+positive, or a value is infinite. An atom with an undefined side is false. `oo` and
+`-oo` written in a term are no values here (Unsupported): the symbolic layer decides
+the comparisons with them (docs/semantics.md, "Infinity"), and a layer that read them
+as undefined would refute `x < oo`.
 """
 from __future__ import annotations
 
@@ -34,6 +37,7 @@ Value = object  # mpmath.mpf under `mp`, mpmath.iv.mpf under `iv`
 SIGN_DPS = (60, 120, 240, 1200)
 
 _NOT_FINITE = (sympy.nan, sympy.zoo, sympy.oo, -sympy.oo)
+_INFINITE = (sympy.oo, -sympy.oo)
 
 
 class Undefined(Exception):
@@ -285,6 +289,8 @@ def _walk(expr: sympy.Expr, env: Env, ctx) -> Value:
         return ctx.pi
     if expr is sympy.E:
         return ctx.e
+    if expr in _INFINITE:
+        raise Unsupported(f"numeric evaluation gives {expr} no value (in a term it is no number)")
     if expr in _NOT_FINITE:
         raise Undefined(f"the term contains {expr}")
     if isinstance(expr, CALCULUS):
@@ -556,6 +562,8 @@ def _exact(expr: sympy.Expr, env: Env) -> sympy.Expr:
         return sympy.Rational(q.numerator, q.denominator)
     if expr.is_Rational or expr is sympy.pi or expr is sympy.E:
         return expr
+    if expr in _INFINITE:
+        raise Unsupported(f"exact evaluation gives {expr} no value (in a term it is no number)")
     if expr in _NOT_FINITE:
         raise Undefined(f"the term contains {expr}")
     if isinstance(expr, CALCULUS):

@@ -537,7 +537,10 @@ def compile_term(expr: sympy.Expr, index: dict[sympy.Symbol, int]) -> Term:
             raise _Unsupported(f"the symbol {expr} has no range")
         i = index[expr]
         return lambda env: env[i]
-    if expr in (sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
+    if expr in (sympy.oo, -sympy.oo):
+        # no value here, not an undefined one: the symbolic layer decides comparisons with oo
+        raise _Unsupported(f"the term contains {expr}")
+    if expr in (sympy.nan, sympy.zoo):
         def undefined(env: Env) -> Interval:
             raise _Undefined(f"the term contains {expr}")
         return undefined

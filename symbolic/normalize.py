@@ -199,8 +199,58 @@ class DivergentIntegral(sympy.Integral):
     quadrature of a divergent integral does not end, and any sign question SymPy asks
     while building a term with it (Abs, factor_terms) would start one."""
 
+    #: oo or -oo where SymPy's value is exactly that, which a whole side of a
+    #: comparison compares as (docs/semantics.md, "Infinity"); None otherwise
+    infinity: sympy.Expr | None = None
+
     def _eval_evalf(self, prec: int) -> None:
         return None
+
+
+class IntegralToInfinity(DivergentIntegral):
+    """An improper integral SymPy evaluates to exactly oo."""
+
+    infinity = sympy.oo
+
+
+class IntegralToMinusInfinity(DivergentIntegral):
+    """An improper integral SymPy evaluates to exactly -oo."""
+
+    infinity = -sympy.oo
+
+
+class InfiniteLimit(sympy.Limit):
+    """A limit SymPy evaluates to exactly oo or -oo on every side approached, where the
+    function is defined near the point whatever the other symbols are: kept
+    unevaluated inside a term, compared as that infinity as a whole side of a
+    comparison (docs/semantics.md, "Infinity")."""
+
+    infinity: sympy.Expr
+
+
+class LimitToInfinity(InfiniteLimit):
+    """A limit that is exactly oo."""
+
+    infinity = sympy.oo
+
+
+class LimitToMinusInfinity(InfiniteLimit):
+    """A limit that is exactly -oo."""
+
+    infinity = -sympy.oo
+
+
+_DIVERGENT = {sympy.oo: IntegralToInfinity, -sympy.oo: IntegralToMinusInfinity}
+_INFINITE_LIMIT = {sympy.oo: LimitToInfinity, -sympy.oo: LimitToMinusInfinity}
+_INFINITIES = (sympy.oo, -sympy.oo)
+
+
+def whole_side(e: sympy.Expr) -> sympy.Expr:
+    """A whole side of a comparison: oo or -oo for a limit or integral SymPy evaluates
+    to exactly that infinity (with its definedness settled), else `e` itself."""
+    if isinstance(e, (DivergentIntegral, InfiniteLimit)) and e.infinity is not None:
+        return e.infinity
+    return e
 
 
 def _evaluate_calculus(expr: sympy.Expr, domains: Domains, seconds: float) -> sympy.Expr:
@@ -227,7 +277,7 @@ def _evaluate_calculus(expr: sympy.Expr, domains: Domains, seconds: float) -> sy
         if value.has(sympy.oo, -sympy.oo):
             # a divergent integral is no real value, and not settled as undefined
             # either (like an infinite limit): left as it is, min(oo, 1) cannot become 1
-            return DivergentIntegral(*node.args) if type(node) is sympy.Integral else node
+            return _DIVERGENT.get(value, DivergentIntegral)(*node.args) if type(node) is sympy.Integral else node
         if isinstance(node, sympy.Integral) and not _holds_throughout(node, value, domains):
             return node
         return node if _undefined(value) or _case_split(value) else value
@@ -282,7 +332,21 @@ def _limit(node: sympy.Limit, domains: Domains) -> sympy.Expr:
     value is SymPy's, taken only where e is defined near c on every side approached:
     `nan` (undefined) when e is undefined there or the sides disagree; a condition on
     the other symbols that decides it is kept as a guard, `Piecewise((value, guard),
-    (nan, True))`, which `normalize` turns into a conjunct of the atom."""
+    (nan, True))`, which `normalize` turns into a conjunct of the atom. An infinite
+    limit is no real value: it stays unevaluated, as an InfiniteLimit when it is
+    exactly oo or -oo with no guard (a whole side of a comparison compares as that)."""
+    found = _limit_value(node, domains)
+    if not isinstance(found, tuple):
+        return found
+    value, guards = found
+    if value.has(*_INFINITIES):
+        return _INFINITE_LIMIT[value](*node.args) if value in _INFINITIES and not guards else node
+    return guarded(value, guards) if guards else value
+
+
+def _limit_value(node: sympy.Limit, domains: Domains) -> tuple[sympy.Expr, list[Atom]] | sympy.Expr:
+    """SymPy's value of the limit (possibly infinite) and the guards it needs, or what
+    the limit is when it has no value: `nan` (undefined) or the node (undecided)."""
     body, x, point, _ = node.args
     if body.has(*NO_SYMPY_LIMIT):
         return node
@@ -327,10 +391,7 @@ def _limit(node: sympy.Limit, domains: Domains) -> sympy.Expr:
         return node
     if any(v.has(sympy.AccumBounds) for v in values) or len(set(values)) > 1:
         return none  # oscillates, or the sides disagree
-    if values[0].has(sympy.oo, -sympy.oo):
-        return node  # an infinite limit: not a real value, and not settled as undefined either
-    value = values[0].xreplace(back)
-    return guarded(value, guards) if guards else value
+    return values[0].xreplace(back), guards
 
 
 #: Jumps and kinks: where one sits may depend on the parameters (floor(v) at v = a jumps
@@ -794,15 +855,54 @@ def _undefined(e: sympy.Expr) -> bool:
 
 def fold(a: Atom) -> Formula:
     """An atom between two exact rational numbers becomes true or false; an atom with
-    a side that is not a real number (a limit that does not exist) is false."""
+    a side that is not a real number (a limit that does not exist) is false; an atom
+    with a side oo or -oo follows the extended real order (`_fold_infinite`)."""
     if _undefined(a.lhs) or _undefined(a.rhs):
         return Truth(False)
+    if a.lhs in _INFINITIES or a.rhs in _INFINITIES:
+        return _fold_infinite(a)
     if not (a.lhs.is_Rational and a.rhs.is_Rational):
         return a
     d = a.lhs - a.rhs
     # bool(): SymPy's comparisons give its own true/false, which `is True` tests miss
     return Truth(bool({"=": d == 0, "!=": d != 0, "<": d < 0, "<=": d <= 0,
                        ">": d > 0, ">=": d >= 0}[a.op]))
+
+
+def _fold_infinite(a: Atom) -> Formula:
+    """An atom with a side oo or -oo, in the extended real order (docs/semantics.md,
+    "Infinity"): a real number t lies strictly between -oo and oo, so `t < oo` holds
+    exactly where t is defined and `t = oo` nowhere. The result carries t's
+    definedness conditions as conjuncts (its other conditions already are). A t that
+    may itself be infinite or that no later layer can read (an unevaluated limit or
+    integral) leaves the atom as it is: every backend refuses it, so it stays undecided."""
+    finite = [side for side in (a.lhs, a.rhs) if side not in _INFINITIES]
+    if finite and finite[0].is_number and finite[0].is_extended_real is False:
+        return Truth(False)  # sqrt(-1) written where SymPy made it I: no real number
+    if finite and not all(_stated_in_full(n) for n in sympy.preorder_traversal(finite[0])):
+        return a
+    # -oo, a real number, oo in order: -1, 0, 1
+    rank = [0 if side not in _INFINITIES else (1 if side == sympy.oo else -1) for side in (a.lhs, a.rhs)]
+    d = rank[0] - rank[1]
+    holds = {"=": d == 0, "!=": d != 0, "<": d < 0, "<=": d <= 0, ">": d > 0, ">=": d >= 0}[a.op]
+    return conj([*shown(finite), Truth(holds)])
+
+
+#: Nodes that are a real number wherever `shown` says they are defined (with the
+#: arguments' conditions): what `_fold_infinite` may put below oo.
+_ARITHMETIC = (sympy.Add, sympy.Mul, sympy.Pow, sympy.exp, sympy.log, sympy.Abs, sympy.Min, sympy.Max,
+               sympy.floor, sympy.ceiling)
+
+
+def _stated_in_full(node: sympy.Basic) -> bool:
+    """Whether `shown` states every condition for `node` to be a real number: plain
+    arithmetic, the functions of lawproof.language.functions, a function symbol (its
+    domain is a conjunct from the parser). Not calculus, a derived value, nor a special
+    function of a closed form SymPy computed (LambertW, gamma, erf), whose definedness
+    no rule here states."""
+    return (node.is_Symbol or node.is_Rational or node in (sympy.pi, sympy.E) or isinstance(node, _ARITHMETIC)
+            or functions.of(node) is not None
+            or isinstance(node, sympy.core.function.AppliedUndef))
 
 
 def normalize(claim: Claim, theory: Theory, *, seconds: float = 5.0) -> Formula:
@@ -827,7 +927,7 @@ def expand_formula(f: Formula, theory: Theory, seconds: float = 5.0) -> Formula:
         return expand(e, theory, seconds=seconds)
 
     if isinstance(f, Atom):
-        atom = Atom(f.op, ex(f.lhs), ex(f.rhs))
+        atom = Atom(f.op, whole_side(ex(f.lhs)), whole_side(ex(f.rhs)))
         return conj(_hidden([f.lhs, f.rhs], [atom.lhs, atom.rhs], theory, ex) + [atom])
     if isinstance(f, Approx):
         # all of them: approx subtracts its sides, where any condition may cancel
@@ -922,6 +1022,10 @@ def _fold_all(f: Formula, numbers: bool = True, domains: Domains | None = None) 
         if domains is not None and f.rhs == 0 and f.op in (">", ">=", "!=") and f.lhs.free_symbols \
                 and _settled(f, domains) and all(_settled(c, domains) for c in shown([f.lhs])):
             return Truth(True)
+        if f.lhs in _INFINITIES or f.rhs in _INFINITIES:
+            # also in a table row: no later layer gives oo a value; t's conditions fold in turn
+            decided = fold(f)
+            return decided if decided == f else _fold_all(decided, numbers, domains)
         return fold(f) if numbers or _undefined(f.lhs) or _undefined(f.rhs) else f
     if not f.children():
         return f

@@ -37,8 +37,10 @@ import sympy
 
 from lawproof.language.domain import Domain
 from lawproof.language.errors import BackendTimeout, OutsideFragment
-from lawproof.language.formula import CALCULUS, And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth, conj
+from lawproof.language.formula import CALCULUS, And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth, conj, \
+    domain_of
 from lawproof.language.functions import NO_SYMPY_LIMIT
+from lawproof.language.parser import limit_direction
 from lawproof.language.timeout import time_limit
 
 from .identity import _assumed
@@ -683,9 +685,11 @@ def limits(formula: Formula, domains: Domains, *, numbers: Numbers) -> Reduction
         return None
     steps, values = [], {}
     for n in nodes:
-        point = n.args[2]
+        x, point = n.args[1:3]
         if not (point.is_Rational or point in (sympy.oo, -sympy.oo)):
             return None
+        if limit_direction(domain_of(x, domains) or Domain(-sympy.oo, sympy.oo, True, True), point) is None:
+            return None  # x cannot approach the point within its domain (oo for x in [0, 1])
         value, why = limit_value(n, domains, numbers=numbers)
         if value is None:
             return None

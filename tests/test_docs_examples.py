@@ -63,7 +63,7 @@ def _stated(block: str) -> dict[str, tuple[str, str | None]]:
 
 
 def test_every_example_block_is_covered():
-    assert len(BLOCKS) == 11
+    assert len(BLOCKS) == 12
     assert all("[paper]" in b or any(k in b for k in PRELUDES) for b in BLOCKS)
 
 

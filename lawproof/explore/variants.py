@@ -30,7 +30,8 @@ from ..language.domain import Domain
 from ..language.errors import ClaimInputError
 from ..language.formula import (And, Approx, Atom, Binder, Bound, Formula, Iff, Implies, Not, Optimum, Or,
                       Quantified, free_symbols, nnf, to_text)
-from ..language.parser import BUILTINS, CONSTANTS, ELEMENTARY_NAMES, KEYWORDS, Namespace, make_symbol, parse_interval, parse_term
+from ..language.parser import BUILTINS, CONSTANTS, ELEMENTARY_NAMES, KEYWORDS, Namespace, make_symbol, parse_bound, \
+    parse_interval, parse_term
 from ..language.variant_specs import FAMILIES, Family, VariantSpec, read_specs
 from ..symbolic import desugar, expand, expand_formula
 
@@ -167,7 +168,7 @@ def lemma(source: str | Path | ClaimFile, claim_id: str, param: str = "R", *,
     if lower is None:
         lo, lo_open = p_info.domain.lo, p_info.domain.lo_open
     else:
-        lo, lo_open = parse_term(lower, theory.namespace), True
+        lo, lo_open = parse_bound(lower, theory.namespace), True
     ra = _new_symbol(extended, f"{p.name}{x.name}", Domain(lo, p0, lo_open, False),
                      f"the value {p.name}({x.name})", site)
     body = site.formula if site.assume is None else Implies(site.assume, site.formula)

@@ -224,6 +224,11 @@ def parse_definition(text: str, ns: Namespace, local: dict[str, sympy.Symbol]) -
     return body, definedness.lost(recorded, [body])
 
 
+def parse_bound(text: str, ns: Namespace) -> sympy.Expr:
+    """Parse an interval's end: a term, or `oo` / `-oo`."""
+    return _Builder(ns, text, None).end(_parse(text, "formula"))
+
+
 def parse_interval(text: str, ns: Namespace) -> tuple[sympy.Expr, sympy.Expr, bool, bool]:
     """Parse interval notation such as `[0, 1)` or `(1, oo)`: (lo, hi, lo_open, hi_open)."""
     tree = _parse(text, "interval")
@@ -416,6 +421,12 @@ class _Builder:
                 raise self.error(token, f"'{name}' is a function of {self.ns.functions[name]} argument(s)",
                                  f"call it, e.g. {name}(...)")
             return self.definition_call(name, ())
+        if name == "oo":
+            raise self.error(token, "oo (infinity) is not a number: it cannot stand inside arithmetic, "
+                                    "min/max or a function's argument",
+                             "use oo only as a limit's point, an integral's or interval's bound, or a whole "
+                             "side of a comparison (x < oo); for a value that grows without bound write its "
+                             "limit, e.g. limit(f(x), x, oo) = oo")
         if name in CONSTANTS:
             return CONSTANTS[name]
         if name in BUILTINS or name in ELEMENTARY_NAMES:
@@ -435,6 +446,24 @@ class _Builder:
             return call
         olds = sorted(rebound, key=lambda s: s.name)
         return Rebind(call, sympy.Tuple(*olds), sympy.Tuple(*(rebound[o] for o in olds)))
+
+    def infinity(self, t: lark.Tree | lark.Token) -> sympy.Expr | None:
+        """`oo` or `-oo` when the node is written as one of them (under any signs and
+        parentheses), else None. Only the places where infinity means one thing call
+        this (docs/semantics.md, "Infinity"): elsewhere `name` refuses `oo`."""
+        sign = 1
+        while isinstance(t, lark.Tree) and t.data == "neg":
+            sign, t = -sign, t.children[0]
+        if isinstance(t, lark.Tree) and t.data == "name" and str(t.children[0]) == "oo" \
+                and self.lookup_symbol("oo") is None:  # a binder may name its variable oo
+            return sign * sympy.oo
+        return None
+
+    def end(self, t: lark.Tree | lark.Token) -> sympy.Expr:
+        """A term that may also be `oo` or `-oo`: a whole side of a comparison, an
+        interval's or integral's bound, a limit's point."""
+        infinite = self.infinity(t)
+        return self.expr(t) if infinite is None else infinite
 
     # -- formulas -----------------------------------------------------------
     def formula(self, t: lark.Tree | lark.Token) -> Formula:
@@ -470,7 +499,7 @@ class _Builder:
     def comparison(self, t: lark.Tree) -> Formula:
         kids = t.children
         with self.recording() as recorded:
-            terms = [self.expr(k) for k in kids[0::2]]
+            terms = [self.end(k) for k in kids[0::2]]
         ops = ["=" if str(o) == "==" else str(o) for o in kids[1::2]]
         assert all(o in RELOPS for o in ops)
         return conj(definedness.lost(recorded, terms) + [Atom(op, terms[i], terms[i + 1])
@@ -536,7 +565,7 @@ class _Builder:
         return Domain(lo, hi, lo_open or lo == -sympy.oo, hi_open or hi == sympy.oo, integer)
 
     def interval(self, t: lark.Tree) -> tuple[sympy.Expr, sympy.Expr, bool, bool]:
-        lo, hi = (self.expr(c) for c in t.children)
+        lo, hi = (self.end(c) for c in t.children)
         for bound in (lo, hi):
             if bound is sympy.nan or (bound.is_number and bound.is_extended_real is False):
                 raise self.error(t, f"the bound {_short(sympy.sstr(bound))} of the interval is not a real number",
@@ -793,7 +822,7 @@ class _Builder:
             self.note(conditions)
             return sympy.Derivative(body, (var, order))
         if name == "integrate":
-            lo, hi = self.expr(args[2]), self.expr(args[3])
+            lo, hi = self.end(args[2]), self.end(args[3])
             var = Bound(vname, _between(lo, hi, self.outer_integer(vname)))
             body, conditions = self.scoped_term(args[0], vname, var)
             if conditions:
@@ -805,7 +834,7 @@ class _Builder:
                 self.note([Quantified("forall", (Binder(every, every.domain),),
                                       conj(conditions).map_exprs(lambda e: e.xreplace({var: every})))])
             return sympy.Integral(body, (var, lo, hi))
-        point = self.expr(args[2])
+        point = self.end(args[2])
         known = self.ns.symbols.get(vname)
         domain = known[1] if known is not None else Domain(-sympy.oo, sympy.oo, True, True)
         var = Bound(vname, domain)
@@ -842,8 +871,11 @@ class _Builder:
         vname = str(var_node.children[0])
         if vname in self.ns.functions or vname in CONSTANTS or vname in KEYWORDS or vname in BUILTINS:
             raise self.error(var_node, f"'{vname}' is not a variable", "use a new name such as k")
-        lo, hi = self.expr(args[2]), self.expr(args[3])
+        lo, hi = self.end(args[2]), self.end(args[3])
         for bound, node in ((lo, args[2]), (hi, args[3])):
+            if bound in (sympy.oo, -sympy.oo):
+                raise self.error(node, "a sum to oo (a series) is not supported",
+                                 "state the series' value as a number or a definition instead")
             if bound.is_integer is not True:
                 raise self.error(node, f"the bound {_short(sympy.sstr(bound))} of sum is not known to be a "
                                        "whole number",
@@ -908,11 +940,12 @@ def _between(lo: sympy.Expr, hi: sympy.Expr, integer: bool) -> Domain:
 def limit_direction(domain: Domain, point: sympy.Expr) -> str | None:
     """From which side `limit(e, x, point)` approaches `point` within x's domain: both
     ('+-') inside it, one at an end of it ('+' at the lower, '-' at the upper); None
-    when the domain's and the point's values do not tell."""
-    if point in (sympy.oo, -sympy.oo):
-        # approached within the domain only when it is unbounded on that side
-        return ("-" if domain.hi == sympy.oo else None) if point == sympy.oo else \
-            ("+" if domain.lo == -sympy.oo else None)
+    when the domain's and the point's values do not tell, or when x cannot approach the
+    point within its domain (oo for x in [0, 1])."""
+    if point == sympy.oo:
+        return "-" if domain.hi == sympy.oo else None
+    if point == -sympy.oo:
+        return "+" if domain.lo == -sympy.oo else None
     if point == domain.lo:
         return "+"
     if point == domain.hi:

@@ -1,0 +1,5 @@
+; benchmark generated from python API
+(set-info :status unknown)
+(assert
+ false)
+(check-sat)
