@@ -15,6 +15,10 @@ a justification.
   become variables ranging over a rational enclosure. The reduced claim quantifies
   those variables independently, so it is stronger: proving it proves the claim,
   while a counterexample to it need not be one to the claim.
+- Power substitution: a positive variable `x` used only as powers `x^(r*core)` (r
+  rational, one symbolic core of certified sign) and `log(x)` becomes `y = x^core`
+  over the exact image of x's domain: `y^r` and `log(y)/core` in their places, an
+  equivalence (docs/exponents.md).
 - Limits: a `limit` SymPy can evaluate (with the signs the domains give) is replaced
   by its value once 50-digit evaluation at points approaching the limit point
   agrees; any disagreement leaves the claim unreduced.
@@ -799,8 +803,8 @@ def reduce(formula: Formula, domains: Domains, *, numbers: Numbers,
            sign: SignOracle | None = None) -> list[Reduction]:
     """Reduced forms of a normalized claim, most faithful first: limits evaluated,
     then monotone transforms (exact where possible), then exponentials and constants
-    substituted. Each is a candidate for the SMT path; an empty list means no
-    reduction applies."""
+    substituted; then the power substitution, followed by both again. Each is a
+    candidate for the SMT path; an empty list means no reduction applies."""
     out: list[Reduction] = []
     start = limits(formula, domains, numbers=numbers)
     current = start if start is not None else Reduction("none", formula, dict(domains), (), True)
