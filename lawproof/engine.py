@@ -907,7 +907,7 @@ def _certified_counterexample(normalized: Formula, domains: dict, claim: Claim, 
         return None
     ev.tried.append("certified counterexample: " + ", ".join(f"{s.name} = {v}" for s, v in witness.point.items())
                     + " (the claim's body fails there exactly)")
-    return "certified counterexample (exact evaluation)"
+    return "certified counterexample (witness of the negation), re-checked exactly"
 
 
 def _prove_by_bounds(normalized: Formula, domains: dict, claim: Claim, ev: Evidence,
