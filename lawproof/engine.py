@@ -794,9 +794,11 @@ def _point_in_domain(arg: sympy.Expr, domain: Domain, env: dict) -> Fraction | N
 
 def _prove_beyond_smt(normalized: Formula, domains: dict, claim: Claim,
                       ev: Evidence) -> tuple[str | None, str | None]:
-    """For what z3 cannot take (exp, log, real powers): reductions to the SMT fragment,
-    then log coordinates with power atoms (proofs/powers.py), then the interval prover. Returns (method that proved the claim, method that
-    refuted it with an exactly re-checked counterexample), or (None, None)."""
+    """For what z3 cannot take (exp, log, real powers): exact witnesses of a closed
+    claim or of its negation, reductions to the SMT fragment, then log coordinates with
+    power atoms (proofs/powers.py), then the interval prover. Returns (method that
+    proved the claim, method that refuted it with an exactly re-checked
+    counterexample), or (None, None)."""
     witness = find_witness(normalized)
     if witness is not None:
         ev.tried.append(f"certified witness: {witness.text()}")

@@ -87,7 +87,8 @@ def test_a_closed_universal_claim_is_refuted_at_an_exact_end_of_its_domain():
     results = {r.claim: r for r in lawproof.check_file(lawproof.loads(CLOSED, "closed.claims.toml")).results}
     wrong = results["log-negative-up-to-one"]
     # log(1) = 0 is not < 0: the tie at the closed end, which interval boxes only straddle
-    assert wrong.verdict == "refuted" and wrong.method == "certified counterexample (witness of the negation), re-checked exactly"
+    assert wrong.verdict == "refuted"
+    assert wrong.method == "certified counterexample (witness of the negation), re-checked exactly"
     assert wrong.evidence.counterexample == {"x": "1"} and wrong.evidence.witnesses == ["x"]
     # the same claims without the end, or with the tie allowed, are not refuted
     assert results["log-negative-below-one"].verdict != "refuted"
