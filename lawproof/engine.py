@@ -794,15 +794,20 @@ def _point_in_domain(arg: sympy.Expr, domain: Domain, env: dict) -> Fraction | N
 
 def _prove_beyond_smt(normalized: Formula, domains: dict, claim: Claim,
                       ev: Evidence) -> tuple[str | None, str | None]:
-    """For what z3 cannot take (exp, log, real powers): reductions to the SMT fragment,
-    then log coordinates with power atoms (proofs/powers.py), then the interval prover. Returns (method that proved the claim, method that
-    refuted it with an exactly re-checked counterexample), or (None, None)."""
+    """For what z3 cannot take (exp, log, real powers): exact witnesses of a closed
+    claim or of its negation, reductions to the SMT fragment, then log coordinates with
+    power atoms (proofs/powers.py), then the interval prover. Returns (method that
+    proved the claim, method that refuted it with an exactly re-checked
+    counterexample), or (None, None)."""
     witness = find_witness(normalized)
     if witness is not None:
         ev.tried.append(f"certified witness: {witness.text()}")
         ev.chain = ev.chain + [("certified witness", witness.text())]
         return "certified witness (exact evaluation)" if witness.segment is None else \
             "certified witness (sign change, intermediate value theorem)", None
+    refuted_by = _certified_counterexample(normalized, domains, claim, ev)
+    if refuted_by:
+        return None, refuted_by
     reductions = reduce_claim(normalized, domains, numbers=numeric, sign=interval.sign_on)
     for red in reductions:
         try:
@@ -882,6 +887,29 @@ def _prove_beyond_smt(normalized: Formula, domains: dict, claim: Claim,
 
 
 BOUNDS_METHOD = "certified polynomial bounds + SMT (z3)"
+
+
+def _certified_counterexample(normalized: Formula, domains: dict, claim: Claim, ev: Evidence) -> str | None:
+    """A closed `forall x in I: body` is false at a point of I where the body fails: the
+    witness search (numeric/witness.py) on its negation, `exists x in I: not body`, and
+    the point re-checked exactly and at 50 digits like any counterexample. Catches a
+    violation at an end of I (`log(x) < 0` at x = 1 of (0, 1]) that the interval
+    prover, whose boxes there straddle the tie, never isolates."""
+    negation = nnf(Not(normalized))
+    witness = find_witness(negation)
+    if witness is None or witness.segment is not None or not isinstance(negation, Quantified):
+        return None
+    inside = conj([Atom(op, lo, hi) for b in negation.binders for op, lo, hi in b.domain.constraints(b.symbol)])
+    own = {b.symbol: b.domain for b in negation.binders}
+    ok, problem = _recheck_into(conj([inside, negation.body]), witness.point, list(witness.point),
+                                {**domains, **own}, claim, ev, own)
+    if not ok:
+        ev.counterexample, ev.witnesses, ev.values = {}, [], []
+        ev.tried.append(f"certified counterexample: {problem}")
+        return None
+    ev.tried.append("certified counterexample: " + ", ".join(f"{s.name} = {v}" for s, v in witness.point.items())
+                    + " (the claim's body fails there exactly)")
+    return "certified counterexample (witness of the negation), re-checked exactly"
 
 
 def _prove_by_bounds(normalized: Formula, domains: dict, claim: Claim, ev: Evidence,

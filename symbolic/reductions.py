@@ -15,6 +15,10 @@ a justification.
   become variables ranging over a rational enclosure. The reduced claim quantifies
   those variables independently, so it is stronger: proving it proves the claim,
   while a counterexample to it need not be one to the claim.
+- Power substitution: a positive variable `x` used only as powers `x^(r*core)` (r
+  rational, one symbolic core of certified sign) and `log(x)` becomes `y = x^core`
+  over the exact image of x's domain: `y^r` and `log(y)/core` in their places, an
+  equivalence (docs/exponents.md).
 - Limits: a `limit` SymPy can evaluate (with the signs the domains give) is replaced
   by its value once 50-digit evaluation at points approaching the limit point
   agrees; any disagreement leaves the claim unreduced.
@@ -605,6 +609,109 @@ def _transcendental(e: sympy.Expr) -> bool:
         isinstance(n, sympy.Pow) and not n.exp.is_Rational for n in sympy.preorder_traversal(e))
 
 
+# --- power substitution ------------------------------------------------------------------
+
+#: Formula nodes the power substitution rewrites through (anything else: it declines).
+_PLAIN = (Atom, Truth, Not, And, Or, Implies, Iff, Quantified)
+#: The rational multiplier of a power's core, in the evidence's text.
+_R = sympy.Symbol("r")
+
+
+def _power_uses(e: sympy.Expr, x: sympy.Symbol, cores: list[sympy.Expr]) -> bool:
+    """Whether every occurrence of `x` in `e` is a power `x^(r*core)` (r rational, core
+    symbolic and free of x) or `log(x)`; the cores go into `cores`."""
+    if not e.has(x):
+        return True
+    if isinstance(e, sympy.Pow) and e.base == x and not e.exp.is_number and not e.exp.has(x):
+        cores.append(e.exp.as_coeff_Mul()[1])
+        return True
+    if isinstance(e, sympy.log) and e.args[0] == x:
+        return True
+    if e == x or isinstance(e, CALCULUS):
+        return False
+    return all(_power_uses(a, x, cores) for a in e.args)
+
+
+def _image(end: sympy.Expr, increasing: bool) -> sympy.Expr | None:
+    """The end `end^core` of y's domain for an end of x's, when it does not depend on
+    core (0, 1, oo: the ends the map fixes or swaps); None otherwise."""
+    if end == 1:
+        return end
+    if end in (0, sympy.oo):
+        return end if increasing else ({0: sympy.oo, sympy.oo: 0}[end])
+    return None
+
+
+def _root_of(x: sympy.Symbol, formula: Formula, domains: Domains, run: _Run,
+             taken: set[str]) -> tuple[Formula, Domains, sympy.Symbol, sympy.Expr, str] | None:
+    """The claim in `y = x^core` for one positive variable `x` that the claim uses only
+    as powers `x^(r*core)` (r rational) and `log(x)`: x = y^(1/core), so `x^(r*core)`
+    becomes `y^r` and `log(x)` becomes `log(y)/core`. None where that is not an
+    equivalence the domains prove."""
+    d = domains[x]
+    if d.integer or not d.lo.is_number or not (d.lo > 0 or (d.lo == 0 and d.lo_open)) \
+            or any(x in other.free_symbols for s, other in domains.items() if s != x):
+        return None  # x^core is one-to-one only on (0, oo), and no other domain may move
+    cores: list[sympy.Expr] = []
+    if not all(_power_uses(e, x, cores) for node in formula.walk() for e in node.exprs()) or not cores:
+        return None
+    core = min(cores, key=sympy.default_sort_key)
+    ratios = [sympy.cancel(c / core) for c in cores]
+    binders = {b.symbol for node in formula.walk() if isinstance(node, Quantified) for b in node.binders}
+    sign = run.sign(core, domains) if core.free_symbols <= set(domains) else 0
+    if sign == 0 or not all(r.is_Rational for r in ratios) or binders & (core.free_symbols | {x}) \
+            or definedness(core, domains):
+        return None  # core of unknown sign, powers not of one core, or a name captured
+    lo, hi = _image(d.lo, sign > 0), _image(d.hi, sign > 0)
+    if lo is None or hi is None:
+        return None
+    image = Domain(lo, hi, d.lo_open, d.hi_open) if sign > 0 else Domain(hi, lo, d.hi_open, d.lo_open)
+    y = _fresh("y", taken)
+
+    def rewrite(e: sympy.Expr) -> sympy.Expr:
+        if isinstance(e, sympy.Pow) and e.base == x:
+            return y ** sympy.cancel(e.exp / core)
+        if isinstance(e, sympy.log) and e.args[0] == x:
+            return sympy.log(y) / core
+        return e.func(*[rewrite(a) for a in e.args]) if e.has(x) else e
+
+    out = formula.map_exprs(rewrite)
+    if any(e.has(x) for node in out.walk() for e in node.exprs()):
+        return None
+    step = (f"{y} = {sympy.sstr(x ** core)} maps {x}'s domain {d} one-to-one onto {image} "
+            f"({sympy.sstr(core)} is {'positive' if sign > 0 else 'negative'} on the domains); "
+            f"{x} = {sympy.sstr(y ** (1 / core))}, so every {sympy.sstr(x ** (_R * core))} (r rational) becomes "
+            f"{y}**r and log({x}) becomes {sympy.sstr(sympy.log(y) / core)}, each defined wherever it was")
+    return out, {(y if s == x else s): (image if s == x else dd) for s, dd in domains.items()}, y, core, step
+
+
+def powers(formula: Formula, domains: Domains, *, sign: SignOracle | None = None) -> Reduction | None:
+    """Each positive variable `x` that the claim uses only as powers `x^(r*core)` (r
+    rational, one symbolic `core` of certified sign) and `log(x)` replaced by `y =
+    x^core`: an equivalence, since x -> x^core maps x's domain one-to-one onto y's
+    (computed exactly; declined unless its ends are 0, 1 or oo, which do not depend on
+    core) and `x^(r*core) = y^r`, `log(x) = log(y)/core` hold and are defined wherever
+    x > 0. A claim with `x^(1/kappa)`, `x^(-1/kappa)` and `log(x)` becomes one with
+    `y`, `1/y` and `kappa*log(y)`, which the monotone transform and z3 can take. None
+    when no variable qualifies."""
+    if not all(isinstance(node, _PLAIN) for node in formula.walk()):
+        return None
+    run = _Run(sign)
+    taken = {s.name for node in formula.walk() for e in node.exprs() for s in e.free_symbols}
+    taken |= {s.name for s in domains}
+    stands_for: dict[sympy.Symbol, sympy.Expr] = {}
+    steps: list[str] = []
+    for x in sorted(domains, key=lambda s: s.name):
+        found = _root_of(x, formula, domains, run, taken)
+        if found is not None:
+            formula, domains, y, core, step = found
+            stands_for[y] = x ** core
+            steps.append(step)
+    if not steps:
+        return None
+    return Reduction("power substitution", formula, domains, tuple(steps), True, stands_for)
+
+
 # --- limits ------------------------------------------------------------------------------
 
 def limit_value(node: sympy.Limit, domains: Domains, *, numbers: Numbers,
@@ -713,16 +820,30 @@ def reduce(formula: Formula, domains: Domains, *, numbers: Numbers,
            sign: SignOracle | None = None) -> list[Reduction]:
     """Reduced forms of a normalized claim, most faithful first: limits evaluated,
     then monotone transforms (exact where possible), then exponentials and constants
-    substituted. Each is a candidate for the SMT path; an empty list means no
-    reduction applies."""
+    substituted; then the power substitution, followed by both again. Each is a
+    candidate for the SMT path; an empty list means no reduction applies."""
     out: list[Reduction] = []
     start = limits(formula, domains, numbers=numbers)
     current = start if start is not None else Reduction("none", formula, dict(domains), (), True)
     if start is not None:
         out.append(start)
+    out += _monotone_then_substitute(current, numbers, sign)
+    # the power substitution last: it renames variables, so the reductions before it
+    # (over the claim's own variables) stay the interval prover's targets and evidence
+    root = powers(current.formula, current.domains, sign=sign)
+    if root is not None:
+        root = _chain(current, root) if current.steps else root
+        out += [root, *_monotone_then_substitute(root, numbers, sign)]
+    return out
+
+
+def _monotone_then_substitute(current: Reduction, numbers: Numbers, sign: SignOracle | None) -> list[Reduction]:
+    """The monotone transform of `current`'s claim, then its substitution, each chained
+    to `current` (whose own steps, if any, come first)."""
+    out: list[Reduction] = []
     mono = monotone(current.formula, current.domains, sign=sign)
     if mono is not None:
-        current = _chain(current, mono) if start is not None else mono
+        current = _chain(current, mono) if current.steps else mono
         out.append(current)
     sub = substitute(current.formula, current.domains, numbers=numbers, sign=sign)
     if sub is not None:
@@ -730,4 +851,4 @@ def reduce(formula: Formula, domains: Domains, *, numbers: Numbers,
     return out
 
 
-__all__ = ["Reduction", "Numbers", "reduce", "monotone", "substitute", "limits", "limit_value"]
+__all__ = ["Reduction", "Numbers", "reduce", "monotone", "powers", "substitute", "limits", "limit_value"]

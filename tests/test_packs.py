@@ -24,10 +24,6 @@ NEW = ("unreasonable_effectiveness", "race_to_efficiency", "scaling_anchors", "s
 #: prover close today (it follows from two claims that are proved).
 AWAITING_RIGOROUS_METHODS = {
     "serial_scaling": {"vote-runs-suffice"},
-    # t_hit(x) = solve(X(t) = x, t) lies in t's domain [0, oo) only where
-    # log(1 + b ln2 (x^(-1/kappa) - 1)) >= 0, which SymPy cannot settle: the value is
-    # guarded by it, and no method proves that guard within the claim's limit yet
-    "unreasonable_effectiveness": {"time-to-target"},
 }
 
 

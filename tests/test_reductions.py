@@ -14,11 +14,12 @@ from hypothesis import strategies as st
 import lawproof
 import lawproof.numeric as numeric
 from lawproof.language.domain import Domain
-from lawproof.language.formula import Atom, Formula, Implies, Not, nnf
+from lawproof.language.errors import OutsideFragment
+from lawproof.language.formula import Atom, Binder, Formula, Implies, Not, Quantified, nnf
 from lawproof.numeric import exact_value, mp_truth, mp_value, recheck
 from lawproof.proofs import decide
 from lawproof.numeric.interval import prove, sign_on
-from lawproof.symbolic.reductions import Reduction, limits, monotone, reduce, substitute
+from lawproof.symbolic.reductions import Reduction, limits, monotone, powers, reduce, substitute
 
 x, y, b, t, t1, t2, k, K, E0, C1, C2 = (sympy.Symbol(n, real=True) for n in
                                         ("x", "y", "b", "t", "t1", "t2", "k", "K", "E0", "C1", "C2"))
@@ -201,6 +202,97 @@ def test_log_substitution_proves_the_vote_bound():
     (v, meaning), = red.stands_for.items()
     assert meaning == sympy.log(delta) and red.domains[v] == Domain(-oo, I(0), True, True)
     assert decide(red.formula, red.domains).status == "proved"
+
+
+# --- power substitution y = x^core ------------------------------------------------------------
+
+a, s = sympy.Symbol("a", real=True), sympy.Symbol("s", real=True)
+#: The guard of time-to-target (papers/unreasonable_effectiveness): t_hit's root lies in [0, oo).
+GUARD = Atom(">=", (k * sympy.log(b * sympy.log(2) + x ** (1 / k) * (1 - b * sympy.log(2))) - sympy.log(x))
+             / (b * k * sympy.log(2)), I(0))
+GUARD_DOMAINS = {x: UNIT, b: POS, k: POS}
+NEGATIVE = Domain(I(-3), R(-1, 3), True, True)
+#: y = x^a with a < 0: y >= 1 + log(y); and a definedness condition inside (log of y - 1/2).
+ROOT_CLAIMS = (GUARD, Atom(">=", x ** a, 1 + a * sympy.log(x)),
+               Atom(">", sympy.log(x ** (1 / k) - R(1, 2)) + sympy.log(x) / 3, x ** (-2 / k) - 4))
+
+
+def at_root(red: Reduction, point: dict) -> dict:
+    """The point of the reduced claim for `point` of the original: each new variable at
+    a rational within 10^-60 of the power it stands for."""
+    values = {sym: v for sym, v in point.items() if sym in red.domains}
+    for sym, meaning in red.stands_for.items():
+        lo, hi = numeric.enclosure(exact_value(meaning, point))
+        values[sym] = (lo + hi) / 2
+    return values
+
+
+def sides(f: Formula) -> list[sympy.Expr]:
+    return [e for node in f.walk() if isinstance(node, Atom) for e in (node.lhs, node.rhs)]
+
+
+@SETTINGS
+@given(unit(), positive(), positive(8), st.fractions(min_value=Fraction(-47, 16), max_value=Fraction(-1, 3),
+                                                     max_denominator=16))
+def test_power_substitution_keeps_every_value_and_definedness_at_50_digits(xv, bv, kv, av):
+    domains = {**GUARD_DOMAINS, a: NEGATIVE}
+    point = {x: xv, b: bv, k: kv, a: av}
+    for claim in ROOT_CLAIMS:
+        red = powers(claim, domains, sign=sign_on)
+        assert red is not None and red.exact and not any(e.has(x) for e in sides(red.formula))
+        used = {sym: v for sym, v in point.items() if sym in domains and any(e.has(sym) for e in sides(claim))}
+        root = at_root(red, used)
+        for before, after in zip(sides(claim), sides(red.formula)):
+            try:
+                want = mp_value(before, used)
+            except numeric.Undefined:
+                with pytest.raises(numeric.Undefined):  # undefined exactly where it was
+                    mp_value(after, root)
+                continue
+            assert abs(mp_value(after, root) - want) <= mpmath.mpf(10) ** -40 * max(1, abs(want))
+
+
+def test_power_substitution_maps_the_domain_exactly():
+    red = powers(GUARD, GUARD_DOMAINS, sign=sign_on)
+    (y0, meaning), = red.stands_for.items()
+    assert meaning == x ** (1 / k) and red.domains[y0] == UNIT and x not in red.domains
+    assert "x = y**k" in red.steps[0] and "log(x) becomes k*log(y)" in red.steps[0]
+    # a negative core swaps the ends: x in (0, 1] gives y = x^a in [1, oo)
+    red = powers(Atom(">=", x ** a, I(1)), {x: Domain(I(0), I(1), True, False), a: NEGATIVE}, sign=sign_on)
+    assert red.domains[next(iter(red.stands_for))] == Domain(I(1), oo, False, True)
+    red = powers(Atom(">=", x ** (2 / k) + x ** (-1 / (3 * k)), I(1)), {x: POS, k: POS}, sign=sign_on)
+    y0 = next(iter(red.stands_for))
+    assert red.formula == Atom(">=", y0 ** 2 + y0 ** R(-1, 3), I(1))
+
+
+def test_power_substitution_declines_where_it_would_not_be_an_equivalence():
+    def declined(claim: Formula, **changed: Domain) -> bool:
+        domains = {x: UNIT, b: POS, k: POS, s: Domain(I(-2), I(2), True, True)}
+        domains.update({sympy.Symbol(n, real=True): d for n, d in changed.items()})
+        return powers(claim, domains, sign=sign_on) is None
+
+    with_s = GUARD.map_exprs(lambda e: e.xreplace({k: s}))
+    assert declined(with_s)  # 1/s has no sign on (-2, 2) (nor a value at 0)
+    assert declined(GUARD, x=Domain(I(0), I(1), False, True))  # 0 in x's domain
+    assert declined(GUARD, x=Domain(I(-1), I(1), True, True))  # negative values
+    assert declined(GUARD, x=Domain(I(0), I(2), True, True))  # 2^k depends on k
+    assert declined(Atom(">", x ** (1 / k) + x, I(0)))  # x itself is no power of one core
+    assert declined(Atom(">", x ** (1 / k) + x ** b, I(0)))  # two cores, no rational ratio
+    assert declined(Quantified("forall", (Binder(k, POS),), GUARD))  # kappa rebound inside
+    assert not declined(GUARD)
+
+
+def test_the_guard_is_proved_through_the_power_substitution_and_its_flips_are_not():
+    last = reduce(GUARD, GUARD_DOMAINS, numbers=numeric, sign=sign_on)[-1]
+    assert last.name == "power substitution + monotone transform + substitution"
+    assert decide(last.formula, last.domains).status == "proved"
+    for op in ("<", "<="):
+        flipped = Atom(op, GUARD.lhs, GUARD.rhs)
+        for red in reduce(flipped, GUARD_DOMAINS, numbers=numeric, sign=sign_on):
+            try:
+                assert decide(red.formula, red.domains).status != "proved", red.name
+            except OutsideFragment:
+                pass
 
 
 # --- limits -------------------------------------------------------------------------------

@@ -236,8 +236,9 @@ def test_an_unconfirmed_sampled_violation_says_why_in_words():
     # false at s = 1/2, a point of the inner quantifier over reals, which exact evaluation
     # does not decide: the 50-digit sampler's candidate is neither confirmed nor cleared
     # exactly, and the evidence says so without Python's None (an undefined sum, once the
-    # example here, is now refuted exactly: test_docs_examples.py)
-    r = check("1 > 0 and (forall s in [0, 1]: sin(s) != sin(1/2))")
+    # example here, is now refuted exactly: test_docs_examples.py). The free y keeps the
+    # claim open: a closed one is refuted at the witness s = 1/2 of its negation.
+    r = check("y^2 - y + 1 > 0 and (forall s in [0, 1]: sin(s) != sin(1/2))")
     lines = [t for t in r.evidence.tried if t.startswith("sampled violation")]
     assert r.verdict != "proved" and lines and all("None" not in t for t in lines)
     assert any("exact evaluation cannot decide it there" in t for t in lines)

@@ -6,6 +6,8 @@ from fractions import Fraction
 
 import sympy
 
+import lawproof
+
 from lawproof.language.domain import Domain
 from lawproof.language.formula import Atom, Binder, Quantified
 from lawproof.numeric import search
@@ -56,3 +58,38 @@ def test_a_fifty_digit_artefact_is_not_a_violation():
     # a real violation stays one
     wrong = Atom(">", sympy.sqrt(x ** 2 - sympy.Rational(1, 10 ** 90)), x)
     assert search(wrong, {x: Domain(I(1), I(2))}, 8).violation is not None
+
+
+CLOSED = '''
+[paper]
+id = "closed"
+title = "Closed universal claims"
+
+[symbols]
+x = "(-oo, oo)"
+
+[[claim]]
+id = "log-negative-up-to-one"
+formula = "forall x in (0, 1]: log(x) < 0"
+expect = "fails"
+
+[[claim]]
+id = "log-negative-below-one"
+formula = "forall x in (0, 1): log(x) < 0"
+
+[[claim]]
+id = "log-nonpositive-up-to-one"
+formula = "forall x in (0, 1]: log(x) <= 0"
+'''
+
+
+def test_a_closed_universal_claim_is_refuted_at_an_exact_end_of_its_domain():
+    results = {r.claim: r for r in lawproof.check_file(lawproof.loads(CLOSED, "closed.claims.toml")).results}
+    wrong = results["log-negative-up-to-one"]
+    # log(1) = 0 is not < 0: the tie at the closed end, which interval boxes only straddle
+    assert wrong.verdict == "refuted"
+    assert wrong.method == "certified counterexample (witness of the negation), re-checked exactly"
+    assert wrong.evidence.counterexample == {"x": "1"} and wrong.evidence.witnesses == ["x"]
+    # the same claims without the end, or with the tie allowed, are not refuted
+    assert results["log-negative-below-one"].verdict != "refuted"
+    assert results["log-nonpositive-up-to-one"].verdict != "refuted"
