@@ -146,3 +146,27 @@ def test_the_working_folder_is_written_in_place_not_swapped(tmp_path, monkeypatc
     write_reports([fr], Path("."))
     assert tmp_path.stat().st_ino == inode and (tmp_path / "p.md").is_file()
     assert (tmp_path / "notes.txt").read_text() == "mine" and leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("repository", [False, True])
+def test_reports_do_not_depend_on_the_working_folder(tmp_path, monkeypatch, repository):
+    # issue 16: reports made from another folder differed (claim-file paths were relative
+    # to the working folder), so `report --check` run from there saw false drift
+    work = tmp_path / "work"
+    (work / "papers").mkdir(parents=True)
+    path = claim_file(work / "papers", "p.claims.toml", "p", "T", {"c": "x + 1 > x"})
+    if repository:
+        (work / ".git").mkdir()  # paths are relative to the repository, wherever --out is
+    out = work / "build" / "reports" if repository else work / "reports"
+    monkeypatch.chdir(work)
+    write_reports([lawproof.check_file(os.path.relpath(path))], out)
+    made = tree(out)
+    assert '"path": "papers/p.claims.toml"' in made["p.json"].decode()
+    link = "../../papers/p.claims.toml" if repository else "../papers/p.claims.toml"
+    assert f"[papers/p.claims.toml]({link})" in made["p.md"].decode()
+    for cwd in (work / "papers", out, tmp_path, Path("/")):
+        monkeypatch.chdir(cwd)
+        fr = lawproof.check_file(os.path.relpath(path))
+        assert check_reports([fr], Path(os.path.relpath(out))) == [], cwd
+        write_reports([fr], out)
+        assert tree(out) == made, cwd
