@@ -289,12 +289,23 @@ def _row(r: Result) -> str:
     return "\n".join([first] + [indent + more for more in method[1:]])
 
 
-def _print_problems(files: list[FileResult], errors: list[ClaimInputError]) -> None:
-    """The files' warnings (they change no exit status), then the input errors."""
+def _print_problems(files: list[FileResult], errors: list[ClaimInputError], debug: bool = False) -> None:
+    """The files' warnings (they change no exit status), then the input errors (with
+    `debug`, an internal error's traceback under it)."""
     for w in (w for f in files for w in f.warnings):
         print(f"warning: {w}", file=sys.stderr)
     for e in errors:
         print(f"input error: {e}", file=sys.stderr)
+        _print_trace(e.trace, debug)
+
+
+def _print_trace(trace: str, debug: bool) -> None:
+    """An internal error's traceback (a bug in lawproof), indented, only with --debug;
+    without it, where to find it."""
+    if debug and trace:
+        print(textwrap.indent(trace.rstrip("\n"), "    "), file=sys.stderr)
+    elif trace:
+        print("    (an internal error, a bug in lawproof: run with --debug for its traceback)", file=sys.stderr)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -309,12 +320,12 @@ def cmd_check(args: argparse.Namespace) -> int:
                    "warnings": [str(w) for f in files for w in f.warnings]}
         print(json.dumps(payload, indent=2, sort_keys=True))
     else:
-        _summary(files, args.strict)
-        _print_problems(files, errors)
+        _summary(files, args.strict, args.debug)
+        _print_problems(files, errors, args.debug)
     return _exit_code(files, errors, args.strict)
 
 
-def _summary(files: list[FileResult], strict: bool = False) -> None:
+def _summary(files: list[FileResult], strict: bool = False, debug: bool = False) -> None:
     results = [r for f in files for r in f.results]
     counts: dict[str, int] = {}
     for r in results:
@@ -325,6 +336,7 @@ def _summary(files: list[FileResult], strict: bool = False) -> None:
     for r in against:
         why = r.message or f"verdict {r.verdict}, file expects it {r.expect}"
         print(f"! {r.paper}/{r.claim}: {why}")
+        _print_trace(r.trace, debug)
     if strict:
         # --strict fails on these too: name them, as the exit code alone does not
         for r in results:
@@ -347,6 +359,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(f"  {'verdict':<11} {r.verdict} ({r.method}, {r.seconds:.2f} s)")
     if r.message:
         print(f"  {'message':<11} {r.message}")
+    _print_trace(r.trace, args.debug)
     if r.reason:
         print(f"  {'reason':<11} {r.reason}")
     if ev.counterexample:
@@ -390,8 +403,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     print(f"  {'paper':<26} {'claim':<30} {'verdict':<14} {'method':<40} {'time':>7}")
     files, errors = _run(args.paths, lambda r: print(_row(r), flush=True), args)
-    _summary(files, args.strict)
-    _print_problems(files, errors)
+    _summary(files, args.strict, args.debug)
+    _print_problems(files, errors, args.debug)
     code = _exit_code(files, errors, args.strict)
     if find_qepcad() is None:
         print("note: QEPCAD B is not installed, so claims with a `region` key are reported without "

@@ -12,6 +12,7 @@ import re
 import stat
 import threading
 import tomllib
+import traceback
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -342,7 +343,8 @@ def _internal(e: Exception, what: str, **where: Any) -> ClaimInputError:
     """The safety net: an unexpected exception while reading one part of a file (a bug
     of lawproof, not of the file) becomes that part's error; the rest is still read."""
     return ClaimInputError(f"internal error while reading {what} ({type(e).__name__}: {_shown(str(e))[1:-1]}); "
-                           "this is a bug in lawproof", fix="please report it with the claim file", **where)
+                           "this is a bug in lawproof", fix="please report it with the claim file",
+                           trace="".join(traceback.format_exception(e)), **where)
 
 
 #: The largest `timeout` a claim may ask for, in seconds (a day).
