@@ -85,9 +85,12 @@ def test_a_file_over_the_claim_limit_is_refused_and_loading_is_not_quadratic():
 def test_wrong_toml_types_in_sections_are_input_errors():
     errors = file_errors('claim = "not a table"\n[paper]\nid = "p"\n')
     assert any("[[claim]]" in e for e in errors)
-    errors = file_errors('[paper]\nid = "p"\n[symbols]\nx = { domain = "[0, 1]", integer = "yes" }\ny = 3\n')
+    errors = file_errors('[paper]\nid = "p"\n[symbols]\nx = { domain = "[0, 1]", integer = "yes" }\ny = 3\n'
+                         'z = { text = "z" }\nw = { domain = { a = 1 } }\n')
     assert any("integer of symbol 'x' must be true or false" in e for e in errors)
-    assert any("symbol 'y' has no domain" in e for e in errors)
+    assert any("symbol 'y' has a domain that is an integer, not a string" in e for e in errors)
+    assert any("symbol 'z' has no domain" in e for e in errors)
+    assert any(":7: symbol 'w' has a domain that is a table, not a string" in e for e in errors), errors
 
 
 @pytest.mark.parametrize("variant,message", [
