@@ -113,8 +113,10 @@ def test_inside_refuses_paths_that_leave_the_folder(tmp_path):
     (out / "link").symlink_to(tmp_path / "elsewhere")
     assert inside(out, "artifacts/p/c.smt2") == (out / "artifacts/p/c.smt2").resolve()
     for rel in ("../x", "a/../../x", "/etc/passwd", str(tmp_path / "x"), "link/x", "", "."):
-        with pytest.raises(ClaimInputError, match="outside the output folder"):
+        with pytest.raises(ClaimInputError, match="outside the output folder") as err:
             inside(out, rel)
+        assert str(err.value).startswith(f"{out}: ")
+        assert ("symbolic link" in err.value.fix) == (rel == "link/x")
 
 
 def test_writer_refuses_an_unsafe_id_even_past_the_loader(tmp_path, monkeypatch):
