@@ -14,6 +14,7 @@ import re
 import textwrap
 import threading
 import time
+import traceback
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -325,7 +326,8 @@ def _checked(claim: Claim, theory: Theory, derivations: bool) -> tuple[Result, b
                 else f"({claim.assume_text}) -> ({claim.text})",
                 formula_tree=claim.formula, assume_tree=claim.assume)
     if claim.error is not None:
-        return Result(verdict="error", method="input", seconds=0.0, message=str(claim.error), **base), False
+        return Result(verdict="error", method="input", seconds=0.0, message=str(claim.error),
+                      trace=claim.error.trace, **base), False
     if not claim.check:
         return Result(verdict="not-checkable", method="declared by the file", seconds=0.0,
                       reason=claim.reason, **base), False
@@ -347,7 +349,8 @@ def _checked(claim: Claim, theory: Theory, derivations: bool) -> tuple[Result, b
             # A failure inside a backend (or a bug of lawproof: AttributeError, IndexError,
             # SymPy's GeneratorsError, ...) is reported on this claim; the others still run.
             result = _declined(e, base) or Result(verdict="error", method="internal", seconds=0.0,
-                                                  message=f"{type(e).__name__}: {e}", **base)
+                                                  message=f"{type(e).__name__}: {e}",
+                                                  trace="".join(traceback.format_exception(e)), **base)
     if fired:
         result = _safety_net_fired(result, fired, limit)
     result.seconds = time.perf_counter() - start

@@ -56,7 +56,9 @@ class Result:
     `formula_tree`, `assume_tree` and `normalized_tree` are the structured forms of
     `formula` and `normalized` (the claim as parsed, its `assume`, the formula the
     backends decided), kept for renderers that print math; they are None where the
-    claim did not parse, and are not part of `to_dict`.
+    claim did not parse, and are not part of `to_dict`. `trace` is the Python traceback
+    of an internal error (a bug in lawproof), printed only by the CLI's `--debug`; it is
+    not part of `to_dict` or of any report (it names this machine's files).
     """
 
     paper: str
@@ -75,6 +77,7 @@ class Result:
     formula_tree: Formula | None = field(default=None, repr=False, compare=False)
     assume_tree: Formula | None = field(default=None, repr=False, compare=False)
     normalized_tree: Formula | None = field(default=None, repr=False, compare=False)
+    trace: str = field(default="", repr=False, compare=False)
 
     @property
     def matches_expect(self) -> bool | None:
@@ -93,7 +96,7 @@ class Result:
         plain = replace(self, formula_tree=None, assume_tree=None, normalized_tree=None,
                         evidence=replace(self.evidence, closed_forms=[]))
         d = asdict(plain)
-        for key in ("formula_tree", "assume_tree", "normalized_tree"):
+        for key in ("formula_tree", "assume_tree", "normalized_tree", "trace"):
             del d[key]
         del d["evidence"]["closed_forms"]
         d["matches_expect"] = self.matches_expect

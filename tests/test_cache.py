@@ -464,3 +464,70 @@ def test_a_claim_stopped_at_its_limit_is_kept_and_served_warm(tmp_path, monkeypa
     _write(tmp_path, STOPPED.replace("timeout = 0.3", "timeout = 0.4"))
     assert check_file(path, cache=store).results[0].method == "stopped at its limit of 0.4 CPU seconds"
     assert checked == ["hard"]
+
+
+#: `lawproof check --cache DIR` killing itself (SIGKILL) while it keeps an entry, at the
+#: moment KILL_AT names: "replace-K" (the K-th entry written whole to its temporary file,
+#: not yet renamed into place), "half-K" (half of the K-th entry written).
+KILLING_CHECK = """
+import os, signal, sys
+from lawproof.cli import main
+
+at, count = os.environ["KILL_AT"].split("-")
+left = [int(count)]
+die = lambda: os.kill(os.getpid(), signal.SIGKILL)
+replace, fdopen = os.replace, os.fdopen
+
+def replacing(*args):
+    left[0] -= 1
+    return die() if left[0] < 0 else replace(*args)
+
+class Half:
+    def __init__(self, f):
+        self.f = f
+    def __enter__(self):
+        return self
+    def __exit__(self, *exc):
+        self.f.close()
+    def write(self, data):
+        left[0] -= 1
+        if left[0] < 0:
+            self.f.write(data[: len(data) // 2])
+            self.f.flush()
+            die()
+        return self.f.write(data)
+
+def opening(fd, *args, **kwargs):
+    f = fdopen(fd, *args, **kwargs)
+    return Half(f) if ".tmp-" in os.readlink(f"/proc/self/fd/{fd}") else f
+
+if at == "replace":
+    os.replace = replacing
+else:
+    os.fdopen = opening
+sys.exit(main())
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
+@pytest.mark.parametrize("at", ["replace-0", "replace-2", "half-0", "half-3"])
+def test_a_run_killed_while_keeping_results_leaves_no_entry_that_is_believed(tmp_path, at):
+    """issue 16: a run killed at any moment leaves each entry old or new, never a mix;
+    a partial entry is never read back, and the next run gives a cold run's results."""
+    import signal
+    import subprocess
+    import sys
+    path, folder = _write(tmp_path), tmp_path / "cache"
+    cold = {r.claim: (r.verdict, r.method, r.evidence.artifact) for r in check_file(load(path)).results}
+    run = subprocess.run([sys.executable, "-c", KILLING_CHECK, "check", "--jobs", "1", "--cache", str(folder),
+                          str(path)], env={**os.environ, "KILL_AT": at}, capture_output=True)
+    assert run.returncode == -signal.SIGKILL, run.stderr.decode()[-2000:]
+    kept = [p for p in _entries(folder) if not p.name.startswith(".tmp-")]
+    assert len(kept) == int(at.split("-")[1])  # the entries renamed into place before the kill
+    assert any(p.name.startswith(".tmp-") for p in _entries(folder))  # the one being written
+    cf, store = load(path), ResultCache(folder)
+    for claim in cf.claims:
+        got = store.get(claim_key(claim, cf.theory))
+        assert got is None or (got.verdict, got.method, got.evidence.artifact) == cold[claim.id]
+    warm = {r.claim: (r.verdict, r.method, r.evidence.artifact) for r in check_file(cf, cache=store).results}
+    assert warm == cold

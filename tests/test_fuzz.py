@@ -36,8 +36,8 @@ Full checks at scale, each file within a limit, with findings summarized by sign
 
     python tests/fuzz_checks.py --files 2000 --seed 7
 
-(a few files of it run here, `test_fuzz_check_run_finds_nothing`; `--limit-factor 1
---margin 1` measures "every claim within its limit + 1 s"), and the CLI on generated,
+(a few files of it run here, `test_fuzz_check_run_finds_nothing`; its default `--margin 1`
+measures "every claim within its limit + 1 s"), and the CLI on generated,
 mutated and hostile files, any traceback a finding::
 
     python tests/cli_fuzz.py --runs 300 --seed 7

@@ -1,7 +1,8 @@
 """The hang corpus (issue 16): claims that once ran far past their limit or filled the
 memory (degree-1000 roots, exp towers, huge exponents, deep roots, divergent integrals
-inside min, optima over many variables, ...). Each now ends with a correct verdict or
-`unknown` and says what it tried.
+inside min, SymPy's solve/simplify/integrate/limit on awkward terms, optima over many
+variables, ...). Each now ends with a correct verdict or `unknown` and says what it
+tried.
 
 The checks count work, not seconds, where they can: the evidence names the bound that
 stopped a step (z3's degree bound, the numeric magnitude bound, the exact-size bound).
@@ -35,6 +36,8 @@ n = { domain = "[1, 1000]", integer = true }
 ''' + "".join(f'a{i} = "[-1, 1]"\n' for i in range(1, 7)) + '''[define]
 "f(y)" = "y^y"
 g = "integrate(1, s, 0, oo)"
+w = "solve(exp(x) + x^(1/3) + sqrt(x) = 7 + sin(x), x)"
+v = "argmax(ln(x)*exp(-x^2) + x^(3/2)*exp(-x), x)"
 '''
 #: Each claim's timeout: the CPU seconds its check may take.
 TIMEOUT = 0.3
@@ -68,6 +71,11 @@ CORPUS = [
     ("integrate(s^x * ln(s)^3, s, 0, 1) <= 0", TRUE, None),
     ("limit(x^(x^x) - 1, x, 0) = 0", FALSE, None),
     ("diff(exp(exp(exp(x))), x, 3) > 0", TRUE, None),
+    # ... solve and simplify: derived values without a closed form, a trigonometric
+    # identity whose expansion SymPy grinds through
+    ("w > 0", ("error", *TRUE), None),
+    ("v > 0", ("error", *TRUE), None),
+    ("(sin(t)^2 + cos(t)^2)^50 = 1", TRUE, None),
     # no closed form: an optimizer term, decided only once strict convexity is proved
     ("argmin(x^7 - 3*x^2 + exp(x), x) > 0", ("unknown",), "was not proved"),
     # a divergent integral inside min, written out and through a definition
@@ -125,6 +133,7 @@ def test_a_hard_claim_ends_within_its_limit(formula, verdicts, phrase):
 #: Claims that run into a larger limit too (SymPy calculus, z3 on many variables,
 #: shrinking, the interval prover).
 AT_TWO_SECONDS = ["integrate(s^x * ln(s)^3, s, 0, 1) <= 0", "diff(exp(exp(exp(x))), x, 3) > 0",
+                  "w > 0", "v > 0", "(sin(t)^2 + cos(t)^2)^50 = 1",
                   "x*y*z != 1 or x + y + z > 3 + 1/10^30", "exp(exp(exp(exp(exp(t))))) >= exp(t)",
                   "maximized_at(a1*a2*a3 - a4*a5*a6 + a1^3*a4, (a1, a2, a3, a4, a5, a6), (1, 1, 1, -1, 1, 1))"]
 

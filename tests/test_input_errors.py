@@ -86,9 +86,12 @@ def test_a_file_over_the_claim_limit_is_refused_and_loading_is_not_quadratic():
 def test_wrong_toml_types_in_sections_are_input_errors():
     errors = file_errors('claim = "not a table"\n[paper]\nid = "p"\n')
     assert any("[[claim]]" in e for e in errors)
-    errors = file_errors('[paper]\nid = "p"\n[symbols]\nx = { domain = "[0, 1]", integer = "yes" }\ny = 3\n')
+    errors = file_errors('[paper]\nid = "p"\n[symbols]\nx = { domain = "[0, 1]", integer = "yes" }\ny = 3\n'
+                         'z = { text = "z" }\nw = { domain = { a = 1 } }\n')
     assert any("integer of symbol 'x' must be true or false" in e for e in errors)
-    assert any("symbol 'y' has no domain" in e for e in errors)
+    assert any("symbol 'y' has a domain that is an integer, not a string" in e for e in errors)
+    assert any("symbol 'z' has no domain" in e for e in errors)
+    assert any(":7: symbol 'w' has a domain that is a table, not a string" in e for e in errors), errors
 
 
 @pytest.mark.parametrize("variant,message", [
@@ -269,6 +272,33 @@ def test_an_internal_error_in_the_cli_is_one_line_and_debug_shows_the_traceback(
     assert code == 1 and "internal error: KeyError" in err and "--debug" in err
     with pytest.raises(KeyError):
         main(["--debug", "check", "x.claims.toml"])
+
+
+@pytest.mark.parametrize("where", ["checking", "reading"])
+def test_a_claims_internal_error_shows_its_traceback_only_with_debug(tmp_path, capsys, monkeypatch, where):
+    # issue 16: an internal failure on one claim is that claim's error, in a line; its
+    # traceback, which a bug report needs, only with --debug; the other claims still run
+    from lawproof import engine
+    path = tmp_path / "t.claims.toml"
+    path.write_text(HEAD + '[[claim]]\nid = "a"\nformula = "x > 0"\n[[claim]]\nid = "b"\nformula = "x + 1 > 0"\n')
+    if where == "checking":
+        original = engine._check
+        monkeypatch.setattr(engine, "_check", lambda claim, *args: original(claim, *args) if claim.id == "b"
+                            else {}["a bug"])
+    else:
+        original = loader.parse_formula
+        monkeypatch.setattr(loader, "parse_formula", lambda text, ns, **kw: original(text, ns, **kw)
+                            if text != "x > 0" else {}["a bug"])
+    for debug in ([], ["--debug"]):
+        code = main([*debug, "check", "--jobs", "1", "--no-cache", str(path)])
+        out = capsys.readouterr()
+        assert code in (1, 2) and "a/b" not in out.out and "b " in out.out and "proved" in out.out
+        assert "KeyError" in out.out + out.err and "'a bug'" in out.out + out.err
+        assert ("Traceback (most recent call last)" in out.err) == bool(debug), out.err
+        assert ("{}[\"a bug\"]" in out.err) == bool(debug)  # the line that failed
+        assert "Traceback" not in out.out  # nor in the table or the reports' text
+    r = lawproof.check_file(lawproof.load(path)).results[0]
+    assert r.verdict == "error" and "Traceback" in r.trace and "trace" not in r.to_dict()
 
 
 # -- the wording of a message --------------------------------------------------------------

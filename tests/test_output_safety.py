@@ -15,7 +15,7 @@ from lawproof.language import loader
 from lawproof.cli import main
 from lawproof.language.errors import ClaimInputError
 from lawproof.language.files import atomic_write, id_problem, inside
-from lawproof.report.text import markdown_text
+from lawproof.report.text import markdown_text, terminal_safe
 from lawproof.report.writer import write_reports
 
 HEAD = '''
@@ -113,8 +113,10 @@ def test_inside_refuses_paths_that_leave_the_folder(tmp_path):
     (out / "link").symlink_to(tmp_path / "elsewhere")
     assert inside(out, "artifacts/p/c.smt2") == (out / "artifacts/p/c.smt2").resolve()
     for rel in ("../x", "a/../../x", "/etc/passwd", str(tmp_path / "x"), "link/x", "", "."):
-        with pytest.raises(ClaimInputError, match="outside the output folder"):
+        with pytest.raises(ClaimInputError, match="outside the output folder") as err:
             inside(out, rel)
+        assert str(err.value).startswith(f"{out}: ")
+        assert ("symbolic link" in err.value.fix) == (rel == "link/x")
 
 
 def test_writer_refuses_an_unsafe_id_even_past_the_loader(tmp_path, monkeypatch):
@@ -247,3 +249,18 @@ def test_cli_fuzz_run_finds_no_traceback():
 
     summary = run(runs=4, seed=16, run_limit=120)
     assert summary.files == 4 and not summary.findings, "\n".join(summary.lines(3))
+
+
+def test_show_and_check_print_no_terminal_escape_sequences_from_a_claim_file(tmp_path, capsys):
+    # a claim's `says` reached the terminal raw: ESC ] 0 ; ... BEL retitles the window,
+    # other sequences rewrite what was printed
+    path = tmp_path / "t.claims.toml"
+    path.write_text(claim_text(says="s \\u001b]0;TITLE\\u0007 \\u009b2J", where="w \\u001b[2K",
+                               extra='[[claim]]\nid = "d"\nformula = "x > 0 \\u001b[31m"\n'))
+    assert main(["show", str(path), "c"]) == 0
+    assert main(["check", "--no-cache", "--jobs", "1", str(path)]) == 2
+    out = capsys.readouterr()
+    printed = out.out + out.err
+    assert not any(ch in printed for ch in "\x1b\x07\x9b"), printed
+    assert "s \\x1b]0;TITLE\\x07 \\x9b2J" in printed and "w \\x1b[2K" in printed
+    assert terminal_safe("tab\tnew\nline é ∞") == "tab\tnew\nline é ∞"

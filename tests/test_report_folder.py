@@ -8,7 +8,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -86,7 +85,55 @@ def test_check_notices_what_an_interrupted_run_left(tmp_path):
 
 # -- separate processes -----------------------------------------------------------------
 
+#: A `lawproof report` that kills itself (SIGKILL) at one moment of writing, named by
+#: KILL_AT: "fill" (the copy made, nothing written), "replace-K" (the K-th file written
+#: to its temporary name, not yet renamed over the old one), "swap" (every file written,
+#: before the folders are swapped), "swapped" (just after the swap, the old contents not
+#: yet removed), "renamed" (no renameat2: between the two renames).
+KILLING_REPORT = """
+import os, signal, sys
+from lawproof.cli import main
+from lawproof.language import files
+from lawproof.report import writer
+
+at = os.environ["KILL_AT"]
+die = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)
+if at == "fill":
+    writer._fill = die
+elif at.startswith("replace-"):
+    left, replace = [int(at.split("-")[1])], os.replace
+    def counting(*args):
+        left[0] -= 1
+        return die() if left[0] < 0 else replace(*args)
+    os.replace = counting
+elif at == "swap":
+    files._exchange = die
+elif at == "swapped":
+    exchange = files._exchange
+    files._exchange = lambda a, b: exchange(a, b) and die()
+elif at == "renamed":
+    files._exchange = lambda a, b: False
+    calls, rename = [0], os.rename
+    def renaming(*args):
+        calls[0] += 1
+        rename(*args)
+        if calls[0] == 1:
+            die()
+    os.rename = renaming
+sys.exit(main())
+"""
+
+
+def killed_report(path: Path, out: Path, at: str) -> int:
+    """`lawproof report` of `path` into `out`, killed at the moment `at`; its exit status."""
+    return subprocess.run([sys.executable, "-c", KILLING_REPORT, "report", path.name, "--out", out.name,
+                           "--no-cache", "--jobs", "1"], cwd=path.parent, env={**os.environ, "KILL_AT": at},
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+
+
 def test_a_report_run_killed_at_any_moment_leaves_old_or_new(tmp_path):
+    """Killed at each step of writing (not at moments guessed from a clock): the folder
+    is the old reports or the new ones, and `report --check` names anything left over."""
     work = tmp_path / "work"
     work.mkdir()
     old_file = claim_file(work, "p.claims.toml", "p", "Old", {f"old{i}": f"x + {i} + 1 > x" for i in range(3)})
@@ -95,24 +142,24 @@ def test_a_report_run_killed_at_any_moment_leaves_old_or_new(tmp_path):
     old = tree(out)
     saved = shutil.copytree(out, work / "saved")
     new_file = claim_file(work, "p.claims.toml", "p", "New", {f"new{i}": f"x + {i} + 1 > x" for i in range(4)})
-    start = time.monotonic()
+    fr = lawproof.check_file(new_file)
     assert report(new_file, out).wait() == 0
-    whole = time.monotonic() - start
     new = tree(out)
     assert old != new and set(old) != set(new)
-    seen = set()
-    # kill moments spread over the run, most of them near its end, where it writes
-    for fraction in (0.4, 0.85, 0.95, 1.0):
+    moments = ["fill", "replace-0", f"replace-{len(new) // 2}", f"replace-{len(new) - 1}", "swap", "swapped",
+               "renamed"]
+    for at in moments:
         shutil.rmtree(out)
         shutil.copytree(saved, out)
-        run = report(new_file, out)
-        time.sleep(whole * fraction)
-        run.send_signal(signal.SIGKILL)
-        run.wait()
-        now = tree(out)
-        assert now in (old, new), sorted(set(now) ^ set(old))
-        seen.add("new" if now == new else "old")
-    assert "old" in seen  # the early kills at least
+        assert killed_report(new_file, out, at) == -signal.SIGKILL, at
+        if at == "renamed":  # the old folder was moved aside: the next run puts it back
+            assert not out.exists() and [p.name[:9] for p in leftovers(out)] == [".out.new-", ".out.old-"]
+        else:
+            assert tree(out) == (new if at == "swapped" else old), at
+        problems = check_reports([fr], out)
+        assert problems and (at == "swapped") == all(p.startswith("leftover:") for p in problems), (at, problems)
+        assert report(new_file, out).wait() == 0  # the next run ends the interruption
+        assert tree(out) == new and leftovers(out) == [] and check_reports([fr], out) == [], at
 
 
 def test_two_runs_at_once_leave_a_consistent_folder(tmp_path):
@@ -146,3 +193,27 @@ def test_the_working_folder_is_written_in_place_not_swapped(tmp_path, monkeypatc
     write_reports([fr], Path("."))
     assert tmp_path.stat().st_ino == inode and (tmp_path / "p.md").is_file()
     assert (tmp_path / "notes.txt").read_text() == "mine" and leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("repository", [False, True])
+def test_reports_do_not_depend_on_the_working_folder(tmp_path, monkeypatch, repository):
+    # issue 16: reports made from another folder differed (claim-file paths were relative
+    # to the working folder), so `report --check` run from there saw false drift
+    work = tmp_path / "work"
+    (work / "papers").mkdir(parents=True)
+    path = claim_file(work / "papers", "p.claims.toml", "p", "T", {"c": "x + 1 > x"})
+    if repository:
+        (work / ".git").mkdir()  # paths are relative to the repository, wherever --out is
+    out = work / "build" / "reports" if repository else work / "reports"
+    monkeypatch.chdir(work)
+    write_reports([lawproof.check_file(os.path.relpath(path))], out)
+    made = tree(out)
+    assert '"path": "papers/p.claims.toml"' in made["p.json"].decode()
+    link = "../../papers/p.claims.toml" if repository else "../papers/p.claims.toml"
+    assert f"[papers/p.claims.toml]({link})" in made["p.md"].decode()
+    for cwd in (work / "papers", out, tmp_path, Path("/")):
+        monkeypatch.chdir(cwd)
+        fr = lawproof.check_file(os.path.relpath(path))
+        assert check_reports([fr], Path(os.path.relpath(out))) == [], cwd
+        write_reports([fr], out)
+        assert tree(out) == made, cwd

@@ -259,7 +259,7 @@ def _replay(path: Path) -> str:
 
 def test_reports_are_byte_identical_under_another_hash_seed(toy_path, out, tmp_path):
     seed = "2" if os.environ.get("PYTHONHASHSEED") == "1" else "1"
-    again = tmp_path / "again"
+    again = out.with_name(f"{out.name}-again")  # beside `out`: the claim file's path is relative to their folder
     proc = subprocess.run([sys.executable, "-m", "lawproof.cli", "report", str(toy_path), "--out", str(again)],
                           capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed},
                           cwd=tmp_path, timeout=300)
@@ -285,7 +285,7 @@ def test_what_depends_on_machine_speed_is_left_out_of_reports():
 
 
 def test_check_names_changed_missing_and_extra_files(toy, toy_path, out, tmp_path, capsys):
-    committed = tmp_path / "committed"
+    committed = out.with_name(f"{out.name}-committed")  # beside `out`, so the claim file is where it was
     shutil.copytree(out, committed)
     assert check_reports([toy], committed) == []
     (committed / "toy-report.md").write_text("edited by hand\n")

@@ -14,6 +14,7 @@ from ..cache import DEFAULT_MAX_BYTES, ResultCache, default_dir
 from ..engine import FileResult, bundled_papers, check_file, check_files, default_jobs
 from ..language import loader
 from ..language.errors import ClaimInputError
+from ..report.text import terminal_safe
 from ..verdict import Result
 from .cluster import add_scheduler_option, scheduler_executor
 from .common import EXIT_INPUT, EXIT_MISMATCH, EXIT_OK, find_paper
@@ -289,12 +290,23 @@ def _row(r: Result) -> str:
     return "\n".join([first] + [indent + more for more in method[1:]])
 
 
-def _print_problems(files: list[FileResult], errors: list[ClaimInputError]) -> None:
-    """The files' warnings (they change no exit status), then the input errors."""
+def _print_problems(files: list[FileResult], errors: list[ClaimInputError], debug: bool = False) -> None:
+    """The files' warnings (they change no exit status), then the input errors (with
+    `debug`, an internal error's traceback under it)."""
     for w in (w for f in files for w in f.warnings):
-        print(f"warning: {w}", file=sys.stderr)
+        print(terminal_safe(f"warning: {w}"), file=sys.stderr)
     for e in errors:
-        print(f"input error: {e}", file=sys.stderr)
+        print(terminal_safe(f"input error: {e}"), file=sys.stderr)
+        _print_trace(e.trace, debug)
+
+
+def _print_trace(trace: str, debug: bool) -> None:
+    """An internal error's traceback (a bug in lawproof), indented, only with --debug;
+    without it, where to find it."""
+    if debug and trace:
+        print(textwrap.indent(trace.rstrip("\n"), "    "), file=sys.stderr)
+    elif trace:
+        print("    (an internal error, a bug in lawproof: run with --debug for its traceback)", file=sys.stderr)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -309,12 +321,12 @@ def cmd_check(args: argparse.Namespace) -> int:
                    "warnings": [str(w) for f in files for w in f.warnings]}
         print(json.dumps(payload, indent=2, sort_keys=True))
     else:
-        _summary(files, args.strict)
-        _print_problems(files, errors)
+        _summary(files, args.strict, args.debug)
+        _print_problems(files, errors, args.debug)
     return _exit_code(files, errors, args.strict)
 
 
-def _summary(files: list[FileResult], strict: bool = False) -> None:
+def _summary(files: list[FileResult], strict: bool = False, debug: bool = False) -> None:
     results = [r for f in files for r in f.results]
     counts: dict[str, int] = {}
     for r in results:
@@ -324,7 +336,8 @@ def _summary(files: list[FileResult], strict: bool = False) -> None:
     print(f"\n{len(results)} claims" + (f": {breakdown}" if breakdown else ""))
     for r in against:
         why = r.message or f"verdict {r.verdict}, file expects it {r.expect}"
-        print(f"! {r.paper}/{r.claim}: {why}")
+        print(terminal_safe(f"! {r.paper}/{r.claim}: {why}"))
+        _print_trace(r.trace, debug)
     if strict:
         # --strict fails on these too: name them, as the exit code alone does not
         for r in results:
@@ -339,48 +352,53 @@ def cmd_show(args: argparse.Namespace) -> int:
     fr = check_file(cf, only=[claim.id])
     r = fr.results[0]
     ev = r.evidence
-    print(f"{r.paper} / {r.claim}")
+
+    def say(line: str) -> None:
+        print(terminal_safe(line))  # text from the claim file: no terminal escape sequences
+
+    say(f"{r.paper} / {r.claim}")
     for label, value in (("says", r.says), ("where", r.where), ("formula", r.formula),
                          ("normalized", r.normalized), ("expect", r.expect)):
         if value:
-            print(f"  {label:<11} {value}")
-    print(f"  {'verdict':<11} {r.verdict} ({r.method}, {r.seconds:.2f} s)")
+            say(f"  {label:<11} {value}")
+    say(f"  {'verdict':<11} {r.verdict} ({r.method}, {r.seconds:.2f} s)")
     if r.message:
-        print(f"  {'message':<11} {r.message}")
+        say(f"  {'message':<11} {r.message}")
+    _print_trace(r.trace, args.debug)
     if r.reason:
-        print(f"  {'reason':<11} {r.reason}")
+        say(f"  {'reason':<11} {r.reason}")
     if ev.counterexample:
-        print("  counterexample (exact):")
+        say("  counterexample (exact):")
         for k, v in ev.counterexample.items():
-            print(f"    {k} = {v}" + ("   (witness of an inner quantifier)" if k in ev.witnesses else ""))
+            say(f"    {k} = {v}" + ("   (witness of an inner quantifier)" if k in ev.witnesses else ""))
     for k, v in ev.functions.items():
-        print(f"  with {k} = {v}   (meets every declared hypothesis on its whole domain)")
+        say(f"  with {k} = {v}   (meets every declared hypothesis on its whole domain)")
     if ev.values:
-        print("  at the counterexample (50 digits):")
+        say("  at the counterexample (50 digits):")
         for lhs, op, rhs, lv, rv in ev.values:
-            print(f"    {lhs} {op} {rhs}:  {lv} {op} {rv}")
+            say(f"    {lhs} {op} {rhs}:  {lv} {op} {rv}")
     for inst in ev.instances:
-        print(f"  instance {inst['for']}: counterexample {inst['counterexample']}")
+        say(f"  instance {inst['for']}: counterexample {inst['counterexample']}")
     if ev.chain:
-        print("  simplification chain:")
+        say("  simplification chain:")
         for what, expr in ev.chain:
-            print(f"    {what}: {expr}")
+            say(f"    {what}: {expr}")
     if ev.derivation:
-        print("  derivation:")
+        say("  derivation:")
         for what, expr in ev.derivation:
-            print(f"    {what}: {expr}")
+            say(f"    {what}: {expr}")
     if ev.samples:
-        print(f"  samples: {ev.samples}")
+        say(f"  samples: {ev.samples}")
     if ev.tried:
-        print("  tried:")
+        say("  tried:")
         for t in ev.tried:
-            print(f"    - {t}")
+            say(f"    - {t}")
     if ev.artifact:
         lines = ev.artifact.splitlines()
         shown = lines if args.smt2 else lines[:25]
-        print("  SMT-LIB2" + ("" if args.smt2 or len(lines) <= 25 else f" (first 25 of {len(lines)} lines; --smt2 for all)") + ":")
+        say("  SMT-LIB2" + ("" if args.smt2 or len(lines) <= 25 else f" (first 25 of {len(lines)} lines; --smt2 for all)") + ":")
         for ln in shown:
-            print("    " + ln)
+            say("    " + ln)
     return EXIT_OK if r.matches_expect is not False else EXIT_MISMATCH
 
 
@@ -390,8 +408,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     print(f"  {'paper':<26} {'claim':<30} {'verdict':<14} {'method':<40} {'time':>7}")
     files, errors = _run(args.paths, lambda r: print(_row(r), flush=True), args)
-    _summary(files, args.strict)
-    _print_problems(files, errors)
+    _summary(files, args.strict, args.debug)
+    _print_problems(files, errors, args.debug)
     code = _exit_code(files, errors, args.strict)
     if find_qepcad() is None:
         print("note: QEPCAD B is not installed, so claims with a `region` key are reported without "

@@ -13,12 +13,14 @@ class ClaimInputError(LawproofError):
     """A claim file (or one claim in it) cannot be read as written.
 
     Carries where the problem is (file, claim id, line, column) and how to fix it,
-    so that the CLI can print one precise line per problem.
+    so that the CLI can print one precise line per problem; `trace`, for the loader's
+    "internal error" (a bug in lawproof, not in the file), the Python traceback that
+    only the CLI's `--debug` prints.
     """
 
     def __init__(self, message: str, *, fix: str = "", file: str | None = None,
                  claim: str | None = None, line: int | None = None,
-                 column: int | None = None) -> None:
+                 column: int | None = None, trace: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.fix = fix
@@ -26,6 +28,7 @@ class ClaimInputError(LawproofError):
         self.claim = claim
         self.line = line
         self.column = column
+        self.trace = trace
 
     def located(self, *, file: str | None = None, claim: str | None = None,
                 line: int | None = None, column: int | None = None) -> "ClaimInputError":

@@ -52,8 +52,13 @@ def inside(folder: Path, rel: str | Path) -> Path:
     root = Path(folder).resolve()
     path = (root / rel).resolve()
     if path == root or not path.is_relative_to(root):
+        written = Path(os.path.normpath(root / rel))
+        # a path that stays inside as written leaves it through a symbolic link on the way
+        fix = ("a symbolic link under the output folder leads out of it: remove it, or write the reports elsewhere"
+               if written != root and written.is_relative_to(root)
+               else "use paper, claim and plot ids made of letters, digits, '.', '_' and '-'")
         raise ClaimInputError(f"refusing to write {str(rel)!r}: it lies outside the output folder {folder}",
-                              fix="use paper, claim and plot ids made of letters, digits, '.', '_' and '-'")
+                              fix=fix, file=str(folder))
     return path
 
 

@@ -12,6 +12,7 @@ import re
 import stat
 import threading
 import tomllib
+import traceback
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -342,7 +343,8 @@ def _internal(e: Exception, what: str, **where: Any) -> ClaimInputError:
     """The safety net: an unexpected exception while reading one part of a file (a bug
     of lawproof, not of the file) becomes that part's error; the rest is still read."""
     return ClaimInputError(f"internal error while reading {what} ({type(e).__name__}: {_shown(str(e))[1:-1]}); "
-                           "this is a bug in lawproof", fix="please report it with the claim file", **where)
+                           "this is a bug in lawproof", fix="please report it with the claim file",
+                           trace="".join(traceback.format_exception(e)), **where)
 
 
 #: The largest `timeout` a claim may ask for, in seconds (a day).
@@ -402,8 +404,11 @@ def _load_symbols(raw: Any, theory: Theory, out: ClaimFile, src: _Source) -> Non
             _warn_unknown_keys(spec, SYMBOL_KEYS, f"symbol '{name}'", out,
                                lambda k, name=name: src.entry("symbols", name, k)[0])
         else:
+            given = spec.get("domain") if isinstance(spec, dict) else spec
+            # a domain of the wrong TOML type is named as such, not as missing
+            problem = "has no domain" if given is None else f"has a domain that is {type_name(given)}, not a string"
             out.errors.append(ClaimInputError(
-                f"symbol '{name}' has no domain", fix=f'write {name} = "[0, 1]" or {name} = {{ domain = "[0, 1]" }}',
+                f"symbol '{name}' {problem}", fix=f'write {name} = "[0, 1]" or {name} = {{ domain = "[0, 1]" }}',
                 file=theory.path, line=at[0]))
             continue
         problem = _check_new_name(name, theory) if re.fullmatch(r"[A-Za-z_]\w*", name) else \

@@ -54,6 +54,8 @@ class PaperReport:
     input_warnings: list[str] = field(default_factory=list)
     plots: list[Plot] = field(default_factory=list)
     tables: list[TableResult] = field(default_factory=list)
+    #: the claim file where it was read (absolute), for links only: never rendered
+    file: Path | None = field(default=None, repr=False, compare=False)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -99,18 +101,19 @@ class Report:
         return RICH_DISPLAY["html"](self)
 
 
-def build_report(files: list[FileResult], *, plots: bool = True) -> Report:
+def build_report(files: list[FileResult], *, plots: bool = True, anchor: Path | None = None) -> Report:
     """Collect what the renderers need from checked files (and draw the plots the
-    claim files ask for, unless `plots` is False)."""
+    claim files ask for, unless `plots` is False). Claim-file paths are shown
+    relative to `anchor` (default: the working folder; see portable_path)."""
     report = Report()
     for fr in sorted(files, key=lambda f: f.theory.id):
         t = fr.theory
         paper = PaperReport(
-            id=t.id, title=t.title, source=t.source, path=portable_path(t.path),
+            id=t.id, title=t.title, source=t.source, path=portable_path(t.path, anchor),
             symbols=list(t.symbols.values()),
             definitions=_definitions(t), results=list(fr.results),
             input_errors=[str(e) for e in fr.errors], input_warnings=[str(w) for w in fr.warnings],
-            tables=list(fr.tables))
+            tables=list(fr.tables), file=Path(t.path).resolve() if t.path else None)
         if plots:
             drawn, problems = draw_plots(t)
             paper.plots = drawn
@@ -128,14 +131,24 @@ def _definitions(t: Theory) -> list[LedgerDefinition]:
     return out
 
 
-def portable_path(path: str) -> str:
-    """The claim file's path relative to the working folder when inside it, so that
-    reports do not depend on where the repository was cloned."""
+def portable_path(path: str, anchor: Path | None = None) -> str:
+    """The claim file's path relative to `anchor` (default: the working folder) when
+    inside it, else its bare name, so that reports do not depend on where the
+    repository was cloned."""
     p = Path(path).resolve()
     try:
-        return p.relative_to(Path.cwd().resolve()).as_posix()
+        return p.relative_to((anchor or Path.cwd()).resolve()).as_posix()
     except ValueError:
         return p.name
+
+
+def report_anchor(home: Path) -> Path:
+    """What the claim-file paths in the reports of the folder `home` are relative to:
+    the repository that holds `home` (the nearest folder from `home` upward with a
+    `.git`), else the folder that holds `home`. Not the working folder: reports made,
+    or checked with `report --check`, from another folder are the same."""
+    home = Path(home).resolve()
+    return next((f for f in (home, *home.parents) if (f / ".git").exists()), home.parent)
 
 
 def claim_parameters(r: Result) -> list[str]:

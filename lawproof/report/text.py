@@ -15,6 +15,17 @@ def xml_safe(text: str) -> str:
                         else f"\\u{ord(m.group()):04x}", text)
 
 
+#: control characters a terminal acts on (C0 but tab and newline, DEL, C1): an escape
+#: sequence in a claim's `says` could retitle the window or rewrite what was printed
+_TERMINAL_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with every control character a terminal would act on written as a
+    visible escape (`\\x1b`), for printing text from claim files."""
+    return _TERMINAL_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def markdown_text(text: str) -> str:
     """Plain text for a Markdown line: no HTML gets through (a `<script>` in a claim's
     `says` is shown, not run) and line breaks become spaces (a value cannot start a

@@ -9,16 +9,16 @@ from pathlib import Path
 from ..engine import FileResult
 from ..language.files import atomic_write, folder_lock, inside, leftovers, replace_folder
 from . import html, json_report, junit, markdown
-from .model import PaperReport, build_report
+from .model import PaperReport, build_report, report_anchor
 
 
-def _claim_file_link(p: PaperReport, home: Path) -> str | None:
-    """The claim file relative to the report folder `home`, when both are known
-    relative to the working folder (so the link does not depend on the clone)."""
-    path = Path(p.path)
-    if path.is_absolute() or not path.is_file():
+def _claim_file_link(p: PaperReport, home: Path, anchor: Path) -> str | None:
+    """The claim file relative to the report folder `home`, when both lie inside
+    `anchor` (so the link does not depend on the clone)."""
+    path = p.file
+    if path is None or not path.is_file() or not path.is_relative_to(anchor):
         return None
-    link = Path(os.path.relpath(path, home)).as_posix()
+    link = Path(os.path.relpath(path, Path(home).resolve())).as_posix()
     # a file named `javascript:x.claims.toml` must not read as a URL scheme
     return f"./{link}" if ":" in link.split("/")[0] else link
 
@@ -26,10 +26,11 @@ def _claim_file_link(p: PaperReport, home: Path) -> str | None:
 def render_files(files: list[FileResult], *, home: Path) -> dict[str, str]:
     """Every report file and artifact as `relative path -> text`, for a report
     folder that will live at `home` (used for links to the claim files)."""
-    report = build_report(files)
+    anchor = report_anchor(home)
+    report = build_report(files, anchor=anchor)
     out: dict[str, str] = {}
     for p in report.papers:
-        link = _claim_file_link(p, home)
+        link = _claim_file_link(p, home, anchor)
         out[f"{p.id}.md"] = markdown.render_paper(p, claim_file_link=link)
         out[f"{p.id}.html"] = html.render_paper(p, claim_file_link=link)
         out[f"{p.id}.json"] = json_report.render_paper(p)
