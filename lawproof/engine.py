@@ -897,14 +897,20 @@ def _interval_targets(targets: list[tuple], domains: dict, claim: Claim, ev: Evi
         method = "interval branch and bound (arb)" + (f" on the reduction ({red.name})" if red else "")
         found = searches.get(k)
         if found is None:
-            try:
-                guard = net(claim.timeout, method)
-                with running(method):
-                    found = interval.prove(target, domains, max_boxes=boxes, deadline=guard.at)
-                    if guard.claim is not None and guard.left() <= 0:
-                        guard.fired()  # the claim's limit, not the search's own net, ended it
-            except OutsideFragment as e:
-                found = e
+            guard = net(claim.timeout, method)
+            with running(method):
+                try:
+                    with watching(isolated=True) as cut:
+                        found = interval.prove(target, domains, max_boxes=boxes, deadline=guard.at)
+                except OutsideFragment as e:
+                    found = e
+                if guard.claim is not None and guard.left() <= 0:
+                    # the claim's limit ended it, not the search's own net: only the limit is
+                    # said, as when it ends a z3 query (a claim stopped at its limit is kept)
+                    guard.fired()
+                else:
+                    for what in cut:
+                        record(what)
             if isinstance(found, OutsideFragment) or not found.stopped:
                 searches[k] = found
         if isinstance(found, OutsideFragment):
