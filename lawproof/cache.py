@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Union
 
 import sympy
 
+from .language.files import default_dir
 from .language.formula import Formula, to_text
 
 if TYPE_CHECKING:
@@ -73,12 +74,6 @@ class Pruned:
     freed: int = 0
     kept: int = 0
     size: int = 0
-
-
-def default_dir() -> Path:
-    """`$XDG_CACHE_HOME/lawproof`, else `~/.cache/lawproof`."""
-    base = os.environ.get("XDG_CACHE_HOME")
-    return Path(base if base and os.path.isabs(base) else Path.home() / ".cache") / "lawproof"
 
 
 class ResultCache:

@@ -60,6 +60,10 @@ SEARCH_POINTS = 160
 #: depend on machine speed; the CPU-time deadline (`safety_seconds` of the claim's
 #: timeout per target, or the claim's limit) is only a safety net.
 INTERVAL_BOXES = 4000
+#: The interval prover's first budget, before the certified bounds' first level: the
+#: bundled claims it settles at all take at most 4 boxes, the textbook bounds of
+#: benchmarks/interval.claims.toml at most 23.
+EARLY_BOXES = 32
 #: Precisions for a counterexample whose violation is below the 50-digit tolerance.
 MORE_DIGITS = (100, 200)
 #: The note in a claim's evidence when its report-only evidence was left out.
@@ -838,10 +842,30 @@ def _prove_beyond_smt(normalized: Formula, domains: dict, claim: Claim,
     proved_by, refuted_by = _decide_by_powers(normalized, domains, claim, ev)
     if proved_by or refuted_by:
         return proved_by, refuted_by
-    # The certified bounds' first level before the interval prover: it proves a claim
-    # tight at a point (a tangency, where the interval prover splits without end) in a
-    # fraction of a second. Its net is a quarter of the claim's limit, so that a stall
-    # of z3 where its rlimit does not count leaves the interval prover time to refute.
+    # The interval prover, first on reductions over the same variables (simpler atoms: a
+    # point where the claim touches at second order can become one of first order; each
+    # implies the claim), then on the claim itself, whose violations are the ones
+    # re-checked; each gets a share of the time.
+    targets = [(red, red.formula) for red in reductions if red.domains.keys() == domains.keys()]
+    targets.append((None, normalized))
+    searches: dict[int, interval.IntervalResult | OutsideFragment] = {}
+    # First under a small budget: a claim it settles there (a strict margin, a violation
+    # met at once) cannot gain from the certified bounds below, which pay off only where
+    # it splits without end (a tangency); skipping a prover can only lose a proof. The
+    # searches that ended are kept: under the whole budget they end the same way.
+    mark = len(ev.tried)
+    try:
+        decided = _interval_targets(targets, domains, claim, ev, searches, EARLY_BOXES)
+    except _Unsettled:
+        decided = None
+    if decided is not None:
+        return decided
+    del ev.tried[mark:]  # the same lines come again below, in their place
+    # The certified bounds' first level before the interval prover's whole budget: it
+    # proves a claim tight at a point (a tangency, where the interval prover splits
+    # without end) in a fraction of a second. Its net is a quarter of the claim's limit,
+    # so that a stall of z3 where its rlimit does not count leaves the interval prover
+    # time to refute.
     try:
         with watching(isolated=True) as stall:
             early = _prove_by_bounds(normalized, domains, claim, ev, levels=LEVELS[:1],
@@ -852,23 +876,56 @@ def _prove_beyond_smt(normalized: Formula, domains: dict, claim: Claim,
         raise
     if early is not None and early.status == "proved":
         return BOUNDS_METHOD, None
-    # The interval prover, first on reductions over the same variables (simpler atoms: a
-    # point where the claim touches at second order can become one of first order; each
-    # implies the claim), then on the claim itself, whose violations are the ones
-    # re-checked; each gets a share of the time.
-    targets = [(red, red.formula) for red in reductions if red.domains.keys() == domains.keys()]
-    targets.append((None, normalized))
-    for red, target in targets:
+    decided = _interval_targets(targets, domains, claim, ev, searches, INTERVAL_BOXES)
+    if decided is not None:
+        return decided
+    # A stalled first level might have proved the claim on a faster machine; it cannot
+    # have refuted it (it only proves), so only now, undecided, does its net count.
+    for what in stall:
+        record(what)
+    if early is None or stall:  # not applicable, or finer bounds would only stall longer
+        return None, None
+    rest = _prove_by_bounds(normalized, domains, claim, ev, levels=LEVELS[1:])
+    return (BOUNDS_METHOD if rest is not None and rest.status == "proved" else None), None
+
+
+class _Unsettled(Exception):
+    """A search of the interval prover ran out of its small first budget."""
+
+
+def _interval_targets(targets: list[tuple], domains: dict, claim: Claim, ev: Evidence,
+                      searches: dict[int, interval.IntervalResult | OutsideFragment],
+                      boxes: int) -> tuple[str | None, str | None] | None:
+    """The interval prover on each target in turn, with `boxes` boxes each: the first
+    proof, or a violation of the claim itself re-checked exactly, decides (the method
+    that proved, the method that refuted); None when none does. `searches` holds the
+    searches that ended by themselves, by target, reused here; below the whole budget,
+    a search that runs out of boxes raises _Unsettled."""
+    for k, (red, target) in enumerate(targets):
         method = "interval branch and bound (arb)" + (f" on the reduction ({red.name})" if red else "")
-        try:
+        found = searches.get(k)
+        if found is None:
             guard = net(claim.timeout, method)
             with running(method):
-                found = interval.prove(target, domains, max_boxes=INTERVAL_BOXES, deadline=guard.at)
+                try:
+                    with watching(isolated=True) as cut:
+                        found = interval.prove(target, domains, max_boxes=boxes, deadline=guard.at)
+                except OutsideFragment as e:
+                    found = e
                 if guard.claim is not None and guard.left() <= 0:
-                    guard.fired()  # the claim's limit, not the search's own net, ended it
-        except OutsideFragment as e:
-            ev.tried.append(f"{method}: not applicable - {e}")
+                    # the claim's limit ended it, not the search's own net: only the limit is
+                    # said, as when it ends a z3 query (a claim stopped at its limit is kept)
+                    guard.fired()
+                else:
+                    for what in cut:
+                        record(what)
+            if isinstance(found, OutsideFragment) or not found.stopped:
+                searches[k] = found
+        if isinstance(found, OutsideFragment):
+            ev.tried.append(f"{method}: not applicable - {found}")
             continue
+        if found.stopped and boxes < INTERVAL_BOXES:
+            raise _Unsettled(method)
         ev.tried.append(f"{method}: {found.status} - {found.detail} [{found.seconds:.3f} s]")
         if found.status == "proved":
             ev.artifact = found.certificate()
@@ -879,14 +936,7 @@ def _prove_beyond_smt(normalized: Formula, domains: dict, claim: Claim,
         if red is None and found.status == "violation" and \
                 _confirm_point(found.matrix, found.point, domains, claim, ev):
             return None, "interval branch and bound (arb), violation re-checked exactly"
-    # A stalled first level might have proved the claim on a faster machine; it cannot
-    # have refuted it (it only proves), so only now, undecided, does its net count.
-    for what in stall:
-        record(what)
-    if early is None or stall:  # not applicable, or finer bounds would only stall longer
-        return None, None
-    rest = _prove_by_bounds(normalized, domains, claim, ev, levels=LEVELS[1:])
-    return (BOUNDS_METHOD if rest is not None and rest.status == "proved" else None), None
+    return None
 
 
 BOUNDS_METHOD = "certified polynomial bounds + SMT (z3)"

@@ -859,6 +859,10 @@ class IntervalResult:
     point: dict[sympy.Symbol, Fraction] | None = None
     boxes: int = 0
     seconds: float = 0.0
+    #: the box budget or the safety net ended the search before it reached an end (a
+    #: larger budget could end it otherwise); a search that ended by itself ends the same
+    #: way under any larger budget, since the boxes are examined in a fixed order
+    stopped: bool = False
 
     def certificate(self) -> str:
         """The proof as text: the claim, the box, and every box of the cover with the
@@ -1617,11 +1621,13 @@ def _search(prover: _Prover, root: Box, result: IntervalResult, max_boxes: int,
     queue = deque([root])  # breadth first: a violation anywhere is met early
     while queue:
         if result.boxes >= max_boxes:
+            result.stopped = True
             result.detail = (f"box budget exhausted after {result.boxes} boxes: {len(result.cover)} proved, "
                              f"{len(queue)} undecided")
             return
         if deadline is not None and time.process_time() > deadline:
             # only a safety net: the box budget is what normally ends a search
+            result.stopped = True
             result.detail = (f"the CPU-time safety net (deadline) fired after {result.boxes} boxes: "
                              f"{len(result.cover)} proved, {len(queue)} undecided")
             record("the interval prover's search, before its box budget was spent")

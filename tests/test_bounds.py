@@ -6,6 +6,7 @@ functions), known-false ones are not (nor claims through a pole of tan or outsid
 arcsin's domain), and the artifact replays in z3."""
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 
 import flint
@@ -320,6 +321,9 @@ x = "[0, 1]"
 id = "true-tangent"
 formula = "ln(1 + x) >= x - x^2/2"
 [[claim]]
+id = "tangent-plane"
+formula = "forall y in [-3, 3]: forall z in [-3, 3]: exp(y + z) >= 1 + y + z"
+[[claim]]
 id = "false-bound"
 formula = "exp(x) <= 1 + x + x^2/3"
 '''
@@ -341,9 +345,21 @@ def _stalling(monkeypatch):
 
 def test_the_first_level_proves_a_tangent_before_the_interval_prover():
     import lawproof
+    from lawproof.engine import EARLY_BOXES
     r = {x.claim: x for x in lawproof.check_file(lawproof.loads(STALL_FILE, "s.claims.toml")).results}
-    assert r["true-tangent"].verdict == "proved"
-    assert r["true-tangent"].method == "certified polynomial bounds + SMT (z3)"
+    # a tangent plane the interval prover does not settle in its first boxes: the bounds prove it
+    plane = r["tangent-plane"]
+    assert plane.verdict == "proved"
+    assert plane.method == "certified polynomial bounds + SMT (z3)"
+    assert not any(t.startswith("interval") for t in plane.evidence.tried)
+    # one it settles there (Taylor forms close the touching point at once): the bounds are not asked
+    tangent = r["true-tangent"]
+    assert tangent.verdict == "proved"
+    assert tangent.method == "interval branch and bound (arb)"
+    assert not any("certified polynomial bounds" in t for t in tangent.evidence.tried)
+    line = next(t for t in tangent.evidence.tried if t.startswith("interval"))
+    boxes = int(re.search(r"\((\d+) examined\)", line).group(1))
+    assert boxes <= EARLY_BOXES
     assert r["false-bound"].verdict == "refuted"
 
 
@@ -357,9 +373,9 @@ def test_a_stalled_first_level_leaves_a_refutation_and_undecides_the_rest(monkey
     q = sympy.Rational(x.numerator, x.denominator)
     assert not (sympy.exp(q) <= 1 + q + q**2 / 3)
     # a claim the interval prover proves anyway keeps its proof; none stays undecided silently
-    tangent = r["true-tangent"]
-    assert tangent.verdict in ("proved", "unknown")
-    if tangent.verdict == "proved":
-        assert tangent.method.startswith("interval") or tangent.method.startswith("reduction")
-    else:
-        assert "simulated stall" in tangent.message
+    for tangent in (r["true-tangent"], r["tangent-plane"]):
+        assert tangent.verdict in ("proved", "unknown")
+        if tangent.verdict == "proved":
+            assert tangent.method.startswith("interval") or tangent.method.startswith("reduction")
+        else:
+            assert "simulated stall" in tangent.message

@@ -196,3 +196,48 @@ def test_random_cubics_both_encodings_agree(coeffs, lo, width, at):
     cf = claim_file(body, head=head)
     quantified, first_order, _ = both_encodings(cf.claims[0], cf.theory)
     assert quantified == first_order != "unknown"
+
+
+# --- side conditions: a large one false at a point of the domains is not sent to z3 ----------
+
+A, S = sympy.symbols("a s", real=True)
+#: a in [0, 1) (closed at 0), s in (0, oo)
+SIDE_DOMAINS = {A: Domain(sympy.Integer(0), sympy.Integer(1), False, True),
+                S: Domain(sympy.Integer(0), sympy.oo, True, True)}
+#: (a + s)^4 - s^4 + a > 0: true for a > 0, false at the closed end a = 0 only
+FALSE_AT_AN_END = Atom(">", sympy.expand((A + S) ** 4) - S**4 + A, sympy.Integer(0))
+TRUE_EVERYWHERE = Atom(">=", sympy.expand((A + S) ** 4) - S**4 + A, sympy.Integer(0))
+
+
+@pytest.fixture
+def small_is_large(monkeypatch):
+    """These conditions count as large (z3 settles them fast, so the test is quick)."""
+    from lawproof.proofs import kkt
+    monkeypatch.setattr(kkt, "LARGE_CONDITION", 10)
+
+
+def test_a_large_side_condition_false_at_an_end_is_not_proved_and_not_sent_to_z3(monkeypatch, small_is_large):
+    from lawproof.proofs import kkt
+    assert kkt._false_at_a_point(FALSE_AT_AN_END, SIDE_DOMAINS)
+    # no prover may prove it: z3 refutes it too
+    assert decide(FALSE_AT_AN_END, SIDE_DOMAINS, shrink=False).status == "refuted"
+    monkeypatch.setattr(kkt, "decide", lambda *args, **kw: pytest.fail("z3 was asked"))
+    assert kkt.prover(SIDE_DOMAINS, [])(FALSE_AT_AN_END) is None
+
+
+def test_a_large_true_side_condition_is_still_proved_by_z3(small_is_large):
+    from lawproof.proofs import kkt
+    assert not kkt._false_at_a_point(TRUE_EVERYWHERE, SIDE_DOMAINS)
+    assert kkt.prover(SIDE_DOMAINS, [])(TRUE_EVERYWHERE) is not None
+
+
+def test_small_or_symbolic_side_conditions_are_not_evaluated(monkeypatch):
+    from lawproof.proofs import kkt
+    # false at a = 0, but small: z3 settles it at once
+    assert not kkt._false_at_a_point(Atom(">", A, sympy.Integer(0)), SIDE_DOMAINS)
+    monkeypatch.setattr(kkt, "LARGE_CONDITION", 10)
+    assert kkt._false_at_a_point(FALSE_AT_AN_END, SIDE_DOMAINS)
+    # a symbolic end (s in [a, 2]), an integer domain: no points are tried
+    assert not kkt._false_at_a_point(FALSE_AT_AN_END, {**SIDE_DOMAINS, S: Domain(A, sympy.Integer(2))})
+    assert not kkt._false_at_a_point(
+        FALSE_AT_AN_END, {**SIDE_DOMAINS, A: Domain(sympy.Integer(0), sympy.Integer(1), integer=True)})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import lark
 import pytest
 import sympy
 from hypothesis import given, settings, strategies as st
@@ -313,3 +314,42 @@ def test_a_files_own_sum_floor_or_ceil_keeps_its_meaning():
                         '[[claim]]\nid = "a"\nformula = "floor(sum) <= 1/2"\n', "old.claims.toml")
     assert not cf.errors and cf.claims[0].error is None
     assert [r.verdict for r in lawproof.check_file(cf).results] == ["proved"]  # the built-in: 1 at sum = 1
+
+
+# --- the parser's tables, kept in the cache folder ------------------------------------------
+
+def test_the_parser_tables_are_kept_read_back_and_rebuilt_when_damaged(tmp_path, monkeypatch):
+    from lawproof.language import parser as P
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    built = P._lalr()
+    [kept] = (tmp_path / "lawproof" / "grammar").iterdir()
+    text = "forall x in [0, 1]: x^2 <= x -> S >= 1 - 1/R0"
+    assert P._lalr().parse(text, start="formula") == built.parse(text, start="formula")
+    # a damaged file is rebuilt, never believed: flip a byte of its tables
+    blob = bytearray(kept.read_bytes())
+    blob[len(blob) // 2] ^= 0xFF
+    kept.write_bytes(bytes(blob))
+    assert P._lalr().parse(text, start="formula") == built.parse(text, start="formula")
+    assert kept.read_bytes() != bytes(blob)  # written again, whole
+    kept.write_bytes(b"")  # truncated
+    assert P._lalr().parse(text, start="formula") == built.parse(text, start="formula")
+
+
+def test_another_grammar_is_not_served_the_kept_tables(tmp_path, monkeypatch):
+    from lawproof.language import parser as P
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    P._lalr()
+    monkeypatch.setattr(P, "_GRAMMAR", 'formula: "a"\ninterval: "b"\n')
+    other = P._lalr()
+    assert other.parse("a", start="formula") is not None
+    with pytest.raises(lark.exceptions.UnexpectedInput):
+        other.parse("x <= 1", start="formula")
+    assert len(list((tmp_path / "lawproof" / "grammar").iterdir())) == 2
+
+
+def test_a_cache_folder_that_cannot_be_written_costs_only_time(tmp_path, monkeypatch):
+    from lawproof.language import parser as P
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    assert P._lalr().parse("x <= 1", start="formula") is not None

@@ -62,6 +62,13 @@ def inside(folder: Path, rel: str | Path) -> Path:
     return path
 
 
+def default_dir() -> Path:
+    """`$XDG_CACHE_HOME/lawproof`, else `~/.cache/lawproof`: the result cache's default
+    folder, where the parser keeps its tables too."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    return Path(base if base and os.path.isabs(base) else Path.home() / ".cache") / "lawproof"
+
+
 def atomic_write(path: str | Path, data: bytes) -> None:
     """Write `data` to `path` through a temporary file in the same folder, then
     `os.replace` it over `path`."""

@@ -8,6 +8,8 @@ namespace, so text such as `__import__('os')` is an unknown name or a syntax err
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import io
 import re
 import sys
 from dataclasses import dataclass, field, replace
@@ -21,12 +23,40 @@ import sympy
 from . import definedness, functions, sizes
 from .domain import Domain
 from .errors import FormulaSyntaxError
+from .files import atomic_write, default_dir
 from .formula import (RELOPS, Approx, Atom, Binder, Bound, Formula, Iff, Implies, Not,
                       Optimum, Quantified, Truth, conj, disj)
 
 _GRAMMAR = (Path(__file__).with_name("grammar.lark")).read_text(encoding="utf-8")
-_PARSER = lark.Lark(_GRAMMAR, start=["formula", "interval"], parser="lalr",
-                    propagate_positions=True, maybe_placeholders=False)
+_OPTIONS = dict(start=["formula", "interval"], parser="lalr", propagate_positions=True, maybe_placeholders=False)
+
+
+def _lalr() -> lark.Lark:
+    """lark's LALR parser of the grammar. Building its tables costs more than the rest of
+    lawproof's own import (45 ms, in every process), so they are kept in the default cache
+    folder (files.default_dir, whatever a run's --cache says: they are no results), named
+    by a digest of the grammar, the options and the versions of lark and Python, with a
+    checksum: a damaged file is rebuilt, never believed; one that cannot be written costs
+    only the time. The file is a pickle: the folder is as trusted as the Python
+    environment (lawproof.cache)."""
+    name = hashlib.sha256(repr((_GRAMMAR, sorted(_OPTIONS.items()), lark.__version__,
+                                sys.version_info[:2])).encode()).hexdigest()[:32]
+    path = default_dir() / "grammar" / f"{name}.pickle"
+    with contextlib.suppress(OSError):
+        blob = path.read_bytes()
+        checksum, payload = blob[:32], blob[32:]
+        if hashlib.sha256(payload).digest() == checksum:
+            return lark.Lark.load(io.BytesIO(payload))
+    parser = lark.Lark(_GRAMMAR, **_OPTIONS)
+    out = io.BytesIO()
+    parser.save(out)
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        atomic_write(path, hashlib.sha256(out.getvalue()).digest() + out.getvalue())
+    return parser
+
+
+_PARSER = _lalr()
 
 #: Built-in functions and how many arguments each takes.
 BUILTINS: dict[str, tuple[int, ...]] = {
