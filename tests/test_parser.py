@@ -255,7 +255,7 @@ def test_file_level_problems():
     cf = lawproof.loads('[paper]\nid = "p"\n[symbols]\nx = "[1, 0]"\ny = 3\n[define]\n"f(x)" = "f(x) + 1"\n'
                         '"g(x)" = "h(x)"\n"h(x)" = "x"\n', "p.toml")
     text = " | ".join(str(e) for e in cf.errors)
-    assert "empty" in text and "'y' has no domain" in text
+    assert "empty" in text and "'y' has a domain that is an integer, not a string" in text
     assert "refers to itself" in text and "define it above 'g'" in text
 
 
