@@ -15,7 +15,8 @@ import z3
 from lawproof.language.domain import Domain
 from lawproof.language.errors import OutsideFragment
 from lawproof.language.formula import Binder, Formula, Not, Quantified, free_symbols, nnf
-from lawproof.language.timeout import RLIMIT_PER_SECOND, interrupting, rlimit_for
+from lawproof.language.killable import in_child
+from lawproof.language.timeout import RLIMIT_PER_SECOND, interrupting, net, rlimit_for
 
 from .shrink import candidates
 from .translate import Translator, lift_existentials
@@ -109,7 +110,7 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
         solver.add(tr.var(s) == tr.value(v))
     solver.add(tr.formula(negation, scope))
     smt2 = canonical_smt2(solver.to_smt2()) if artifact or OBSERVERS else ""
-    with interrupting(tr.ctx.interrupt, timeout, "a z3 query") as net:
+    with interrupting(tr.ctx.interrupt, timeout, "a z3 query") as guard:
         verdict = solver.check()
     out = SmtOutcome("unknown", smt2=smt2, negation=negation, witnesses=[b.symbol for b in witnesses],
                      witness_domains={b.symbol: b.domain for b in witnesses})
@@ -119,9 +120,15 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
         out.status = "refuted"
         order = free + [b.symbol for b in witnesses]
         inside = {b.symbol: tr.domain_constraints(b.symbol, b.domain, scope) for b in witnesses}
-        model = _shrunk(solver, tr, order, inside) if shrink else solver.model()
-        out.values = _model_values(model, tr, order)
-        out.irrational = [s for s in order if z3.is_algebraic_value(model.eval(tr.var(s), model_completion=True))]
+        if shrink:
+            # in a child process the net can kill: z3 ignores interrupts in some of the
+            # incremental queries shrinking makes (lawproof.language.killable)
+            point = in_child(lambda: _point(_shrunk(solver, tr, order, inside), tr, order),
+                             net(timeout, "shrinking a counterexample"))
+        else:
+            point = _point(solver.model(), tr, order)
+        out.values = {s: v for s, (v, _) in zip(order, point)}
+        out.irrational = [s for s, (_, irrational) in zip(order, point) if irrational]
         if out.irrational:
             out.detail = ("z3: the negation has a model only at irrational values of "
                           + ", ".join(s.name for s in out.irrational))
@@ -133,8 +140,8 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
                 ", ".join(b.symbol.name for b in f.binders)
     else:
         why = solver.reason_unknown()
-        if net.said:
-            out.detail = f"z3 was interrupted before its budget of {budget} resource units ran out: {net.said}"
+        if guard.said:
+            out.detail = f"z3 was interrupted before its budget of {budget} resource units ran out: {guard.said}"
         elif "resource limit" in why or "canceled" in why:  # z3 says either when the rlimit runs out
             out.detail = f"z3 returned unknown: its budget of {budget} resource units ran out"
         else:
@@ -156,8 +163,11 @@ def canonical_smt2(text: str) -> str:
     return re.sub(r"([$?])x\d+", rename, text)
 
 
-def _model_values(model: z3.ModelRef, tr: Translator, order: list[sympy.Symbol]) -> dict[sympy.Symbol, Fraction]:
-    return {s: _to_fraction(model.eval(tr.var(s), model_completion=True)) for s in order}
+def _point(model: z3.ModelRef, tr: Translator, order: list[sympy.Symbol]) -> list[tuple[Fraction, bool]]:
+    """The model's value of each symbol of `order` (an algebraic one as a rational
+    approximation) and whether it is irrational: plain values, which a child can send."""
+    values = [model.eval(tr.var(s), model_completion=True) for s in order]
+    return [(_to_fraction(v), z3.is_algebraic_value(v)) for v in values]
 
 
 def _shrunk(solver: z3.Solver, tr: Translator, order: list[sympy.Symbol],
@@ -171,6 +181,12 @@ def _shrunk(solver: z3.Solver, tr: Translator, order: list[sympy.Symbol],
     whenever that stays satisfiable, so no reported value lies outside its domain."""
     model = solver.model()
     solver.set("rlimit", SHRINK_CHECK_RLIMIT)
+    # the steps are incremental queries, which z3 sends to its core without simplifying
+    # them first: a variable pinned to a value stays a variable, and the nonlinear
+    # solver's LP optimization of bounds then tightens monomial bounds by integer roots
+    # of rationals thousands of digits long, uncounted in the rlimit and deaf to
+    # interrupts (4 s past a 1 s limit, issue 16); without it such a step takes 10 ms
+    solver.set("arith.nl.optimize_bounds", False)
 
     def check() -> z3.CheckSatResult:
         with interrupting(tr.ctx.interrupt, SHRINK_CHECK_SECONDS, "a step of shrinking a counterexample"):
