@@ -70,7 +70,7 @@ def test_the_worker_is_killed_at_its_net_its_cpu_charged_and_replaced():
     start = cpu()
     with watching() as fired, pytest.raises(SafetyNetHit):
         in_child(_burn_forever, (), net(0.02, "a busy loop"))  # the net: 10 x 0.02 s
-    assert 0.2 <= cpu() - start <= 0.2 + SLACK  # the worker's seconds, on this clock
+    assert 0.2 - 0.05 <= cpu() - start <= 0.2 + SLACK  # the worker's seconds, on this clock
     assert fired == ["a busy loop ran past the safety net of 0.2 CPU seconds (10 x its budget of 0.02 s)"]
     assert in_child(_pid, (), net(1, "a step")) != before
 
@@ -81,7 +81,7 @@ def test_a_workers_cpu_counts_against_the_claims_limit():
     with pytest.raises(SafetyNetHit), ClaimLimit(0.4).active("a test"):
         assert in_child(_burn, (0.2,), net(100, "half")) == 0.2
         _burn_forever()
-    assert 0.4 <= cpu() - start <= 0.4 + SLACK
+    assert 0.4 - 0.05 <= cpu() - start <= 0.4 + SLACK  # (CPU timers tick at a few ms)
 
 
 def test_z3_deaf_to_interrupts_is_killed_at_the_claims_limit():

@@ -12,12 +12,14 @@ A claim's `timeout` (seconds, default 5) is turned into work budgets by fixed ru
 On top of every budget sits a *safety net*, `SAFETY_FACTOR` times the seconds the
 budget stands for, so that a runaway computation still ends; and the claim as a whole
 has a *limit*: its `timeout` is also the CPU seconds its whole check may take
-(`ClaimLimit`), and every net is clipped to what is left of it. Nets and limit count
-this process's CPU seconds (z3 solves on the calling thread, so its work counts too),
+(`ClaimLimit`), and every net is clipped to what is left of it. Nets and limit read one
+CPU clock (`cpu`): this process's CPU seconds (z3 solves on the calling thread, so its
+work counts too) plus those of the worker process that did work for it (`charge`),
 which other processes on the machine do not inflate: Python work is stopped by SIGPROF
 (`time_limit`), z3 by a watchdog thread that interrupts the query (`interrupting`),
-the interval prover by a deadline (`Net.at`), and QEPCAD, a child process, by a CPU
-limit of its own (`Net.left`). When a net or the limit fires, `record` notes it, the
+z3 work deaf to interrupts (shrinking a counterexample) by killing the worker process
+it runs in (lawproof.language.killable), the interval prover by a deadline (`Net.at`),
+and QEPCAD, a child process, by a CPU limit of its own (`Net.left`). When a net or the limit fires, `record` notes it, the
 engine says so in the claim's evidence and the claim is `unknown` (never a proved or
 refuted that another machine might not give).
 """
