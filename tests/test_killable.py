@@ -15,8 +15,6 @@ from lawproof.language.errors import OutsideFragment
 from lawproof.language.killable import in_child
 from lawproof.language.timeout import ClaimLimit, SafetyNetHit, cpu, interrupting, net, watching
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the worker is a fork")
-
 #: What a kill may take beyond the net: the kernel's signal, the worker's end, the answer.
 SLACK = 0.2
 

@@ -12,9 +12,7 @@ The child is one worker, forked from this process when first needed and kept: a 
 per call would cost more than most calls (7 ms and more for a process of 200 MB). It
 has every module this process had imported, so a call is sent as a module-level
 function and plain arguments (pickled: strings, numbers, Fractions, lists), and only
-its result comes back. A worker killed at a net is replaced at the next call. Where
-there is no fork (Windows) the function runs in this process, bounded by its own
-budgets only.
+its result comes back. A worker killed at a net is replaced at the next call.
 """
 from __future__ import annotations
 
@@ -57,17 +55,20 @@ def in_child(call: Callable[..., T], args: tuple[Any, ...], guard: Net) -> T:
     global _worker
     if guard.left() <= 0:
         raise SafetyNetHit(guard.fired())
-    if not hasattr(os, "fork"):
-        return call(*args)
     request = pickle.dumps((call, args, guard.left()))
     worker = _worker = _worker or _start()
     try:
-        _send(worker.requests, request)
-    except BrokenPipeError:  # it ended between two calls
+        try:
+            _send(worker.requests, request)
+        except BrokenPipeError:  # it ended between two calls
+            _stop(worker)
+            worker = _worker = _start()
+            _send(worker.requests, request)
+        answer = _receive(worker.answers, time.monotonic() + wall_safety_seconds(guard.left()))
+    except BaseException:
+        # (Ctrl-C) its answer would be read as the next call's
         _stop(worker)
-        worker = _worker = _start()
-        _send(worker.requests, request)
-    answer = _receive(worker.answers, time.monotonic() + wall_safety_seconds(guard.left()))
+        raise
     if not answer:
         _stop(worker)
         raise SafetyNetHit(guard.fired())
@@ -113,8 +114,7 @@ def _forget_worker() -> None:
         _worker = None
 
 
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_worker)
+os.register_at_fork(after_in_child=_forget_worker)
 
 
 def _serve(requests: int, answers: int) -> None:
