@@ -16,7 +16,7 @@ from lawproof.language.killable import in_child
 from lawproof.language.timeout import ClaimLimit, SafetyNetHit, cpu, interrupting, net, watching
 
 #: What a kill may take beyond the net: the kernel's signal, the worker's end, the answer.
-SLACK = 0.2
+SLACK = 0.5
 
 
 def _burn_forever() -> None:
