@@ -54,7 +54,7 @@ from flint import arb, fmpq
 from lawproof.language import functions
 from lawproof.language.domain import Domain
 from lawproof.language.errors import OutsideFragment
-from lawproof.language.timeout import record
+from lawproof.language.timeout import cpu, record
 from lawproof.language.formula import (And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth, conj,
                               free_symbols, to_text)
 
@@ -1468,7 +1468,7 @@ def prove(formula: Formula, domains: dict[sympy.Symbol, Domain], *, max_boxes: i
     all be universal) by branch and bound, or find a candidate violation.
 
     At most `max_boxes` boxes are examined: that budget is what ends a search.
-    `deadline`, a `time.process_time()` value (CPU seconds), is only a safety net; when
+    `deadline`, a `timeout.cpu()` value (CPU seconds), is only a safety net; when
     it fires first the result is unknown and the firing is `record`ed. Raises OutsideFragment for a claim outside the prover's reach (an
     existential quantifier, integer variables, a function it does not know).
     """
@@ -1625,7 +1625,7 @@ def _search(prover: _Prover, root: Box, result: IntervalResult, max_boxes: int,
             result.detail = (f"box budget exhausted after {result.boxes} boxes: {len(result.cover)} proved, "
                              f"{len(queue)} undecided")
             return
-        if deadline is not None and time.process_time() > deadline:
+        if deadline is not None and cpu() > deadline:
             # only a safety net: the box budget is what normally ends a search
             result.stopped = True
             result.detail = (f"the CPU-time safety net (deadline) fired after {result.boxes} boxes: "

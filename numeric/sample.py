@@ -22,6 +22,7 @@ import sympy
 
 from lawproof.language.domain import Domain
 from lawproof.language.formula import And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth, free_symbols
+from lawproof.language.timeout import cpu
 
 from .evaluate import _DECIDE, Env, Undecided, Undefined, enclosure, exact_value, integer_points, mp_value
 
@@ -336,7 +337,7 @@ def search(f: Formula, domains: Domains, n: int = 128, *, seed: int = 0,
            dps: int = 50, inner: int = 16, deadline: float | None = None) -> SampleReport:
     """Look for a point of the domain box where `f` (its free symbols universally
     quantified over `domains`) is false at `dps` digits; stop at the first, or when
-    `time.process_time()` passes `deadline`. Inner quantifiers are approximated with
+    the CPU clock (`timeout.cpu()`) passes `deadline`. Inner quantifiers are approximated with
     `inner` points each (see mp_truth). A point false at `dps` digits but true at
     RECHECK_DIGITS is a rounding artefact: noted in `artefacts`, and the search goes on.
     """
@@ -346,7 +347,7 @@ def search(f: Formula, domains: Domains, n: int = 128, *, seed: int = 0,
     violation = None
     artefacts: list[Point] = []
     for p in points(free, domains, n, seed=seed):
-        if deadline is not None and time.process_time() > deadline:
+        if deadline is not None and cpu() > deadline:
             break
         count += 1
         if not mp_truth(f, p, dps, inner):

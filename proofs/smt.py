@@ -15,17 +15,18 @@ import z3
 from lawproof.language.domain import Domain
 from lawproof.language.errors import OutsideFragment
 from lawproof.language.formula import Binder, Formula, Not, Quantified, free_symbols, nnf
-from lawproof.language.timeout import RLIMIT_PER_SECOND, interrupting, rlimit_for
+from lawproof.language.killable import in_child
+from lawproof.language.timeout import RLIMIT_PER_SECOND, interrupting, net, rlimit_for
 
 from .shrink import candidates
 from .translate import Translator, lift_existentials
 
 #: Budget per shrinking step, in z3 resource units (deterministic: the same
 #: counterexample on a busy machine as on an idle one; the bundled papers' largest step
-#: uses 0.19 million). Its CPU safety net is `safety_seconds` of the seconds this
-#: budget stands for, or the claim's limit if sooner.
+#: uses 0.19 million). The steps run in the worker process (lawproof.language.killable),
+#: killed at the shrinking's CPU net: `safety_seconds` of the claim's timeout, or the
+#: claim's limit if sooner.
 SHRINK_CHECK_RLIMIT = 2_000_000
-SHRINK_CHECK_SECONDS = SHRINK_CHECK_RLIMIT / RLIMIT_PER_SECOND
 
 #: Called with every outcome `decide` returns (its SMT-LIB2 text and z3's answer on
 #: it): the test suite registers one to replay every query lawproof writes with a
@@ -109,7 +110,7 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
         solver.add(tr.var(s) == tr.value(v))
     solver.add(tr.formula(negation, scope))
     smt2 = canonical_smt2(solver.to_smt2()) if artifact or OBSERVERS else ""
-    with interrupting(tr.ctx.interrupt, timeout, "a z3 query") as net:
+    with interrupting(tr.ctx.interrupt, timeout, "a z3 query") as guard:
         verdict = solver.check()
     out = SmtOutcome("unknown", smt2=smt2, negation=negation, witnesses=[b.symbol for b in witnesses],
                      witness_domains={b.symbol: b.domain for b in witnesses})
@@ -118,10 +119,16 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
     elif verdict == z3.sat:
         out.status = "refuted"
         order = free + [b.symbol for b in witnesses]
-        inside = {b.symbol: tr.domain_constraints(b.symbol, b.domain, scope) for b in witnesses}
-        model = _shrunk(solver, tr, order, inside) if shrink else solver.model()
-        out.values = _model_values(model, tr, order)
-        out.irrational = [s for s in order if z3.is_algebraic_value(model.eval(tr.var(s), model_completion=True))]
+        variables = [tr.var(s) for s in order]
+        point = _point(solver.model(), variables)
+        if shrink and order:
+            inside = [tr.domain_constraints(b.symbol, b.domain, scope) for b in witnesses]
+            # in the worker process, which the net can kill: z3 ignores interrupts in
+            # some of the incremental queries shrinking makes
+            point = in_child(_shrink, _shrink_call(solver, variables, [[]] * len(free) + inside, point),
+                             net(timeout, "shrinking a counterexample"))
+        out.values = {s: v for s, (v, _) in zip(order, point)}
+        out.irrational = [s for s, (_, irrational) in zip(order, point) if irrational]
         if out.irrational:
             out.detail = ("z3: the negation has a model only at irrational values of "
                           + ", ".join(s.name for s in out.irrational))
@@ -133,8 +140,8 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
                 ", ".join(b.symbol.name for b in f.binders)
     else:
         why = solver.reason_unknown()
-        if net.said:
-            out.detail = f"z3 was interrupted before its budget of {budget} resource units ran out: {net.said}"
+        if guard.said:
+            out.detail = f"z3 was interrupted before its budget of {budget} resource units ran out: {guard.said}"
         elif "resource limit" in why or "canceled" in why:  # z3 says either when the rlimit runs out
             out.detail = f"z3 returned unknown: its budget of {budget} resource units ran out"
         else:
@@ -156,44 +163,85 @@ def canonical_smt2(text: str) -> str:
     return re.sub(r"([$?])x\d+", rename, text)
 
 
-def _model_values(model: z3.ModelRef, tr: Translator, order: list[sympy.Symbol]) -> dict[sympy.Symbol, Fraction]:
-    return {s: _to_fraction(model.eval(tr.var(s), model_completion=True)) for s in order}
+def _point(model: z3.ModelRef, variables: list[z3.ArithRef]) -> list[tuple[Fraction, bool]]:
+    """The model's value of each variable (an algebraic one as a rational approximation)
+    and whether it is irrational: plain values, which the worker can send."""
+    values = [model.eval(v, model_completion=True) for v in variables]
+    return [(_to_fraction(v), z3.is_algebraic_value(v)) for v in values]
 
 
-def _shrunk(solver: z3.Solver, tr: Translator, order: list[sympy.Symbol],
-            inside: dict[sympy.Symbol, list[z3.BoolRef]] | None = None) -> z3.ModelRef:
+def _shrink_call(solver: z3.Solver, variables: list[z3.ArithRef], inside: list[list[z3.BoolRef]],
+                 point: list[tuple[Fraction, bool]]) -> tuple:
+    """The arguments of `_shrink` in the worker: the negation and then each variable's
+    `inside` constraints as one SMT-LIB2 script, the variables' names and sorts."""
+    whole = z3.Solver(ctx=solver.ctx)
+    whole.add(*solver.assertions())
+    for constraints in inside:
+        whole.add(*constraints)
+    return (whole.to_smt2(), [v.decl().name() for v in variables], [v.is_int() for v in variables],
+            [len(c) for c in inside], point)
+
+
+def _shrink(script: str, names: list[str], ints: list[bool], groups: list[int],
+            point: list[tuple[Fraction, bool]]) -> list[tuple[Fraction, bool]]:
+    """In the worker (lawproof.language.killable): `point`, a model of the negation in
+    `script`, shrunk (`_shrunk`); `point` itself if the script does not read back."""
+    ctx = z3.Context()
+    try:
+        asserted = list(z3.parse_smt2_string(script, ctx=ctx))
+    except z3.Z3Exception:
+        return point
+    base = len(asserted) - sum(groups)
+    if base < 0:
+        return point
+    solver = z3.Solver(ctx=ctx)
+    solver.add(*asserted[:base])
+    variables = [z3.Int(n, ctx) if i else z3.Real(n, ctx) for n, i in zip(names, ints)]
+    inside = []
+    for size in groups:
+        inside.append(asserted[base:base + size])
+        base += size
+    return _shrunk(solver, variables, inside, point)
+
+
+def _shrunk(solver: z3.Solver, variables: list[z3.ArithRef], inside: list[list[z3.BoolRef]],
+            point: list[tuple[Fraction, bool]]) -> list[tuple[Fraction, bool]]:
     """Fix variables one at a time to the simplest rational that keeps the negation
-    satisfiable; the final model is rational wherever one of the candidates was.
+    satisfiable, starting from `point` (a model's values); the final point is rational
+    wherever one of the candidates was.
 
     A witness whose quantifier sits in a disjunct the model does not need is left
     unconstrained by the negation (its domain guards that disjunct only), so z3 may give
     it any value, e.g. 0 for `u` in [2, 5]: it is first kept in its domain (`inside`)
-    whenever that stays satisfiable, so no reported value lies outside its domain."""
-    model = solver.model()
-    solver.set("rlimit", SHRINK_CHECK_RLIMIT)
+    whenever that stays satisfiable, so no reported value lies outside its domain.
 
-    def check() -> z3.CheckSatResult:
-        with interrupting(tr.ctx.interrupt, SHRINK_CHECK_SECONDS, "a step of shrinking a counterexample"):
-            return solver.check()
-    for s in order:
-        if inside and inside.get(s):
+    Runs in the worker, which the claim's limit kills (z3 ignores interrupts in some of
+    these incremental queries): each step has its budget, no CPU net of its own."""
+    solver.set("rlimit", SHRINK_CHECK_RLIMIT)
+    # the steps are incremental queries, which z3 sends to its core without simplifying
+    # them first: a variable pinned to a value stays a variable, and the nonlinear
+    # solver's LP optimization of bounds then tightens monomial bounds by integer roots
+    # of rationals thousands of digits long, uncounted in the rlimit and deaf to
+    # interrupts (4 s past a 1 s limit, issue 16); without it such a step takes 10 ms
+    solver.set("arith.nl.optimize_bounds", False)
+    for i, v in enumerate(variables):
+        if inside[i]:
             solver.push()
-            solver.add(*inside[s])
-            if check() == z3.sat:
-                model = solver.model()
+            solver.add(*inside[i])
+            if solver.check() == z3.sat:
+                point = _point(solver.model(), variables)
             else:
                 solver.pop()
-        current = _to_fraction(model.eval(tr.var(s), model_completion=True))
-        for c in candidates(current):
-            if s.is_integer and c.denominator != 1:
+        for c in candidates(point[i][0]):
+            if v.is_int() and c.denominator != 1:
                 continue
             solver.push()
-            solver.add(tr.var(s) == tr.value(c))
-            if check() == z3.sat:
-                model = solver.model()
+            solver.add(v == z3.RealVal(f"{c.numerator}/{c.denominator}", solver.ctx))
+            if solver.check() == z3.sat:
+                point = _point(solver.model(), variables)
                 break
             solver.pop()
-    return model
+    return point
 
 
 def _instances(f: Quantified, domains: dict[sympy.Symbol, Domain], timeout: float) -> list:

@@ -45,7 +45,7 @@ from ..numeric import Undecided, Undefined, exact_truth, exact_value, interval, 
 from ..proofs import decide, holds_at, lift_existentials
 from ..proofs.shrink import candidates
 from ..symbolic import expand, normalize
-from ..language.timeout import record, safety_seconds, watching
+from ..language.timeout import cpu, record, safety_seconds, watching
 from ..verdict import Result
 
 #: Points drawn by the guided search (each also projected onto premise boundaries).
@@ -198,7 +198,7 @@ def search(target: Target, *, seed: int = 0, n: int = SEARCH_POINTS,
     batches: list[tuple[sympy.Symbol | None, sympy.Expr | None]] = [(None, None)]
     batches += _boundaries(target)
     for sym, bound in batches:
-        if deadline is not None and time.process_time() > deadline:
+        if deadline is not None and cpu() > deadline:
             record("the guided search for a witness, before its last batch")
             break
         trial = dict(env)
@@ -352,7 +352,7 @@ def _check_variant(variant: variants.Variant, *, seed: int, budget: float, scan:
     found = None
     if not _in_smt_fragment(target.formula):
         # the batches are the budget; the deadline is only a safety net
-        found = search(target, seed=seed, deadline=time.process_time() + safety_seconds(budget))
+        found = search(target, seed=seed, deadline=cpu() + safety_seconds(budget))
         if found is not None:
             out.verdict, out.method = "refuted", "guided search (outside z3's fragment), re-checked exactly"
     if found is None:
@@ -406,7 +406,7 @@ def _lemma_premise(variant: variants.Variant, timeout: float, lower: sympy.Expr 
     except OutsideFragment:
         pass
     try:
-        found = interval.prove(formula, domains, deadline=time.process_time() + safety_seconds(timeout))
+        found = interval.prove(formula, domains, deadline=cpu() + safety_seconds(timeout))
     except OutsideFragment as e:
         return f"not decided ({e}): {text}"
     except (ValueError, ArithmeticError) as e:  # a failure inside the prover decides nothing

@@ -12,12 +12,14 @@ A claim's `timeout` (seconds, default 5) is turned into work budgets by fixed ru
 On top of every budget sits a *safety net*, `SAFETY_FACTOR` times the seconds the
 budget stands for, so that a runaway computation still ends; and the claim as a whole
 has a *limit*: its `timeout` is also the CPU seconds its whole check may take
-(`ClaimLimit`), and every net is clipped to what is left of it. Nets and limit count
-this process's CPU seconds (z3 solves on the calling thread, so its work counts too),
+(`ClaimLimit`), and every net is clipped to what is left of it. Nets and limit read one
+CPU clock (`cpu`): this process's CPU seconds (z3 solves on the calling thread, so its
+work counts too) plus those of the worker process that did work for it (`charge`),
 which other processes on the machine do not inflate: Python work is stopped by SIGPROF
 (`time_limit`), z3 by a watchdog thread that interrupts the query (`interrupting`),
-the interval prover by a deadline (`Net.at`), and QEPCAD, a child process, by a CPU
-limit of its own (`Net.left`). When a net or the limit fires, `record` notes it, the
+z3 work deaf to interrupts (shrinking a counterexample) by killing the worker process
+it runs in (lawproof.language.killable), the interval prover by a deadline (`Net.at`),
+and QEPCAD, a child process, by a CPU limit of its own (`Net.left`). When a net or the limit fires, `record` notes it, the
 engine says so in the claim's evidence and the claim is `unknown` (never a proved or
 refuted that another machine might not give).
 """
@@ -48,6 +50,36 @@ SAFETY_FLOOR = 8.0
 
 class SafetyNetHit(BackendTimeout):
     """A safety net fired: what it cut short depends on the machine."""
+
+
+# -- the clock: this process's CPU seconds and those of the children run in its place ------
+
+#: CPU seconds of the children this process ran in its place (`charge`; lawproof.language.
+#: killable); in a forked child, also its parent's clock at the fork
+_charged = 0.0
+_clock_at_fork = 0.0
+
+
+def cpu() -> float:
+    """The CPU clock every net and limit reads: this process's CPU seconds
+    (`time.process_time()`) plus those of the children that did its work (`charge`), so
+    that work moved into a child still counts against the claim's limit."""
+    return time.process_time() + _charged
+
+
+def charge(seconds: float) -> None:
+    """Count `seconds` a child spent on this process's work on its clock (`cpu`). The armed
+    CPU timer (SIGPROF, `_cpu_net`) counts this process only: it is brought forward."""
+    global _charged
+    _charged += seconds
+    if _sigprof_usable():
+        left, refire = signal.getitimer(signal.ITIMER_PROF)
+        if left:
+            signal.setitimer(signal.ITIMER_PROF, max(1e-3, left - seconds), refire)
+
+
+def _sigprof_usable() -> bool:
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
 
 def rlimit_for(seconds: float) -> int:
@@ -151,7 +183,7 @@ class ClaimLimit:
     @contextlib.contextmanager
     def active(self, what: str | None = None) -> Iterator[None]:
         """Run the block under the limit (`what` names the block's work)."""
-        now = time.process_time()
+        now = cpu()
         if self.end is None:
             self.end = now + self.seconds
         previous = getattr(_local, "claim", None)
@@ -179,7 +211,7 @@ def _fire(message: str) -> None:
 class Net:
     """The CPU net of one piece of work: its own safety net (`SAFETY_FACTOR` x the
     seconds its budget stands for) or the end of the claim's limit, whichever comes
-    first; `at` is a `time.process_time()` value."""
+    first; `at` is a `cpu()` value."""
 
     what: str
     seconds: float
@@ -190,7 +222,7 @@ class Net:
 
     def left(self) -> float:
         """CPU seconds until the net."""
-        return self.at - time.process_time()
+        return self.at - cpu()
 
     def message(self) -> str:
         """What the net's firing cut short."""
@@ -205,7 +237,7 @@ class Net:
 
 def net(seconds: float, what: str) -> Net:
     """The CPU net of work named `what` whose budget stands for `seconds`."""
-    at = time.process_time() + safety_seconds(seconds)
+    at = cpu() + safety_seconds(seconds)
     claim = _claim()
     if claim is not None and claim.end is not None and claim.end < at:
         return Net(what, seconds, claim.end, claim)
@@ -252,7 +284,7 @@ class _Watchdog:
                 if not self.watches:
                     self.cond.wait()
                     continue
-                now = time.process_time()
+                now = cpu()
                 # again at every look until the call returns: z3 forgets an interrupt
                 # that comes before its query has started
                 for w in [w for w in self.watches if now >= w.net.at]:
@@ -265,13 +297,20 @@ class _Watchdog:
 _WATCHDOG = _Watchdog()
 
 
+def _before_fork() -> None:
+    global _clock_at_fork
+    _clock_at_fork = cpu()
+
+
 def _after_fork() -> None:
-    # the child has no watchdog thread, and the lock may have been held at the fork
-    global _WATCHDOG
+    # the child has no watchdog thread, and the lock may have been held at the fork; its
+    # own CPU seconds start at 0, and its clock goes on from its parent's
+    global _WATCHDOG, _charged
     _WATCHDOG = _Watchdog()
+    _charged = _clock_at_fork - time.process_time()
 
 
-os.register_at_fork(after_in_child=_after_fork)
+os.register_at_fork(before=_before_fork, after_in_child=_after_fork)
 
 
 @contextlib.contextmanager
@@ -311,15 +350,26 @@ _NEVER_UNDER = ("__del__", "gc_callback")
 _NEVER_IN_MODULES = ("traceback", "linecache")
 
 
+#: Modules whose code is bookkeeping that must finish (`bookkeeping`).
+_BOOKKEEPING = {__file__, contextlib.__file__}
+
+
+def bookkeeping(module_file: str) -> None:
+    """Mark the code of the module at `module_file` as bookkeeping that SIGPROF must not
+    interrupt (restoring timers and stacks, collecting a child process)."""
+    _BOOKKEEPING.add(module_file)
+
+
 def _unsafe_to_raise(frame: object) -> bool:
     """Is `frame` bookkeeping that must finish (this module restoring timers and
-    stacks, a context manager's exit, a finalizer or anything it calls) or z3's Python
-    API, whose objects an exception half-way leaves broken (a Context without its
-    `owner`, a context never deleted)? The signal then comes again, soon after."""
+    stacks, a context manager's exit, `bookkeeping` modules, a finalizer or anything it
+    calls) or z3's Python API, whose objects an exception half-way leaves broken (a
+    Context without its `owner`, a context never deleted)? The signal then comes again,
+    soon after."""
     code = getattr(frame, "f_code", None)
     if code is None:
         return False
-    if code.co_filename in (__file__, contextlib.__file__):
+    if code.co_filename in _BOOKKEEPING:
         return True
     while frame is not None:
         module = frame.f_globals.get("__name__", "")
@@ -337,8 +387,7 @@ def _cpu_net(net_seconds: float, message: Callable[[], str], *, refire: float = 
     comparisons, may catch the first one and carry on). Only on the main thread of a
     Unix process; elsewhere the block runs unlimited. Keeps an enclosing net armed, and
     arms nothing when the enclosing one fires first."""
-    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable:
+    if not _sigprof_usable():
         yield
         return
     outer_left, outer_refire = signal.getitimer(signal.ITIMER_PROF)
@@ -356,7 +405,7 @@ def _cpu_net(net_seconds: float, message: Callable[[], str], *, refire: float = 
         raise SafetyNetHit(what)
 
     said: list[str] = []
-    start = time.process_time()
+    start = cpu()
     previous = signal.signal(signal.SIGPROF, on_signal)
     signal.setitimer(signal.ITIMER_PROF, max(net_seconds, 1e-3), refire)
     try:
@@ -365,7 +414,7 @@ def _cpu_net(net_seconds: float, message: Callable[[], str], *, refire: float = 
         signal.setitimer(signal.ITIMER_PROF, 0)
         signal.signal(signal.SIGPROF, previous)
         if outer_left:
-            signal.setitimer(signal.ITIMER_PROF, max(1e-3, outer_left - (time.process_time() - start)),
+            signal.setitimer(signal.ITIMER_PROF, max(1e-3, outer_left - (cpu() - start)),
                              outer_refire)
 
 
