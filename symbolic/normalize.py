@@ -623,7 +623,8 @@ def desugar(f: Formula) -> Formula:
         at_point = f.objective.xreplace(sub)
         better = Atom(">=" if f.kind == "min" else "<=", f.objective, at_point)
         body = Implies(constraint, better) if constraint is not None else better
-        return conj([fold(a) for a in feasible] + [Quantified("forall", f.binders, body)])
+        # the constraint may be any formula (`x >= 0 and x <= 1`), not an atom
+        return conj([_fold_all(a) for a in feasible] + [Quantified("forall", f.binders, body)])
     if isinstance(f, Approx):
         gap = sympy.Abs(f.expr - f.target)
         parts: list[Formula] = []
