@@ -496,3 +496,21 @@ def test_sweep_options_numpy_cannot_use_are_input_errors(capsys, options, messag
     amdahl = os.path.join(os.path.dirname(__file__), "..", "papers", "amdahl_modernized.claims.toml")
     code, err = run_cli(capsys, "sweep", amdahl, "collapse-sufficient", *options, "--workers", "1", "--quiet")
     assert code == 2 and message in err, err
+
+
+def test_a_negative_seed_of_the_guided_search_is_an_input_error(capsys):
+    # found by tests/cli_fuzz.py (seed 22005): `counterexample --seed -5` started the Halton
+    # sequence at a negative index, whose digits never run out (killed past 300 s)
+    amdahl = os.path.join(os.path.dirname(__file__), "..", "papers", "amdahl_modernized.claims.toml")
+    code, err = run_cli(capsys, "counterexample", amdahl, "collapse-sufficient", "--seed", "-5")
+    assert code == 2 and "--seed -5: the seed of the guided search must be 0 or more" in err, err
+
+
+def test_sample_points_refuse_a_negative_seed():
+    import sympy
+    from lawproof.language.domain import Domain
+    from lawproof.numeric.sample import points
+    x = sympy.Symbol("x")
+    with pytest.raises(ValueError, match="must be 0 or more"):
+        points([x], {x: Domain(sympy.Integer(0), sympy.Integer(1))}, 8, seed=-1)
+    assert len(points([x], {x: Domain(sympy.Integer(0), sympy.Integer(1))}, 8, seed=0)) == 8
