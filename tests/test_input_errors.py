@@ -514,3 +514,19 @@ def test_sample_points_refuse_a_negative_seed():
     with pytest.raises(ValueError, match="must be 0 or more"):
         points([x], {x: Domain(sympy.Integer(0), sympy.Integer(1))}, 8, seed=-1)
     assert len(points([x], {x: Domain(sympy.Integer(0), sympy.Integer(1))}, 8, seed=0)) == 8
+
+
+@pytest.mark.parametrize("formula", [
+    # a power of an unevaluated sum: the exponential substitution asked whether its base is
+    # below 1 (TypeError: cannot determine truth value of Relational)
+    "(sum(sum(7/3, k, 1, 3), k, 1, 10))^n != 2",
+    # a divergent integral left oo as a coefficient in log coordinates (TypeError: Mul + None)
+    "not ((integrate(7/3, x, y, 2))^y < sum(ln(integrate(K, x, y, oo)), k, 1, n) "
+    "<= Fn((y)^10, diff(integrate(7/3, x, 0, 1), x)))"])
+def test_calculus_left_in_a_power_is_undecided_not_an_internal_error(formula):
+    # found by tests/fuzz_checks.py (seeds 20031, 20035)
+    text = (HEAD.replace("[define]", 'y = "[0, 1]"\n[functions.Fn]\nargs = ["u", "v"]\n'
+                                     'domain = ["(0, oo)", "[0, 1]"]\n[define]\nK = "2"')
+            + f'[[claim]]\nid = "c"\ntimeout = 1\nformula = "{formula}"\n')
+    r = lawproof.check_file(lawproof.loads(text, "t.claims.toml")).results[0]
+    assert r.verdict == "unknown" and r.method != "internal", (r.verdict, r.method, r.message)
