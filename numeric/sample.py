@@ -234,6 +234,10 @@ def points(symbols: list[sympy.Symbol], domains: Domains, n: int, *,
     domain is empty are skipped, so fewer than `n` points can come back.
     Deterministic: the same arguments give the same points.
     """
+    if seed < 0:
+        # the Halton index 1 + seed * n would be 0 (the point u = 0, an end) or negative,
+        # whose digits never run out (_radical_inverse did not end on --seed -5)
+        raise ValueError(f"the seed of the sample points must be 0 or more, not {seed}")
     outer = dict(env or {})
     order = _dependency_order(list(symbols), domains, outer)
     if n <= 0:

@@ -182,7 +182,8 @@ class _Logs:
                                                      log=False))
             split = [t.as_coeff_Mul() for t in terms if t != 0]
             logs = [self.log_of(m) for _, m in split]
-            if len(split) <= 2 and all(log is not None for log in logs):
+            # coefficients are rationals (not an oo a divergent integral left in the atom)
+            if len(split) <= 2 and all(log is not None for log in logs) and all(c.is_Rational for c, _ in split):
                 return self._compare_monomials(a.op, [(c, log) for (c, _), log in zip(split, logs)])
         return Atom(a.op, self.substitute(a.lhs), self.substitute(a.rhs))
 

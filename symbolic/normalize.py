@@ -48,9 +48,10 @@ def expand(expr: sympy.Expr, theory: Theory, *, seconds: float = 5.0) -> sympy.E
                 raise
             # SymPy's Min/Max refuse arguments they cannot order, which a definition put
             # in may make: min(x, sum(Fn(K, pi), k, 0, 3)) with K = 2 (the parser's check
-            # of min's arguments saw the symbol K)
+            # of min's arguments saw the symbol K); the parser leaves arguments with
+            # calculus to be ordered here: min(integrate(1, s, 0, oo), 1)
             raise ClaimInputError(f"min/max needs real-valued arguments SymPy can compare once the definitions "
-                                  f"are put in ({e})",
+                                  f"are put in and the calculus evaluated ({e})",
                                   fix="give min/max arguments with a definite real value, or state the claim "
                                       "without min/max") from None
 
@@ -807,7 +808,8 @@ def desugar(f: Formula) -> Formula:
         at_point = f.objective.xreplace(sub)
         better = Atom(">=" if f.kind == "min" else "<=", f.objective, at_point)
         body = Implies(constraint, better) if constraint is not None else better
-        return conj([fold(a) for a in feasible] + [Quantified("forall", f.binders, body)])
+        # the constraint may be any formula (`x >= 0 and x <= 1`), not an atom
+        return conj([_fold_all(a) for a in feasible] + [Quantified("forall", f.binders, body)])
     if isinstance(f, Approx):
         gap = sympy.Abs(f.expr - f.target)
         parts: list[Formula] = []

@@ -429,11 +429,12 @@ def _fresh(name: str, taken: set[str]) -> sympy.Symbol:
 def _exponential(term: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr] | None:
     """(base, exponent) of `b^w` with a positive constant base b != 1, or exp(w); an
     integer base that is a perfect power is written as its root (4^w = 2^(2w)), so
-    that powers of one number share one variable."""
+    that powers of one number share one variable. Not a base with an unevaluated sum,
+    integral or limit: SymPy cannot compare it with 1 without evaluating it."""
     if isinstance(term, sympy.exp) and not term.args[0].is_number:
         return sympy.E, term.args[0]
     if isinstance(term, sympy.Pow) and term.base.is_number and not term.exp.is_number \
-            and term.base.is_positive and term.base != 1:
+            and not term.base.has(*CALCULUS) and term.base.is_positive and term.base != 1:
         base, w = term.base, term.exp
         if base.is_Integer:
             root = sympy.perfect_power(int(base))

@@ -130,7 +130,7 @@ def test_a_limit_sympy_cannot_state_is_an_input_error_not_notimplemented(monkeyp
 
 
 def test_min_of_arguments_sympy_cannot_order_is_an_input_error(monkeypatch):
-    def refuse(*args):
+    def refuse(*args, **kwargs):
         raise ValueError("The argument 'x' is not comparable.")
     monkeypatch.setattr(parser.sympy, "Min", refuse)
     err = claim_error(one_claim("min(x, 1) > 0"))
@@ -183,10 +183,32 @@ def test_deep_nesting_in_a_definition_and_a_domain_is_an_input_error():
 
 
 def test_a_formula_sympy_gets_stuck_on_is_an_input_error_after_the_read_limit(monkeypatch):
-    # min() asks SymPy to compare a divergent integral numerically, which never ends
+    # the check that an interval is not empty asks SymPy to compare a divergent integral
+    # numerically, which never ends
     monkeypatch.setattr(loader, "MAX_READ_SECONDS", 1.0)
-    err = claim_error(one_claim("min(x, integrate(1, s, 0, oo)) <= 2"))
+    err = claim_error(one_claim("forall y in [0, integrate(1, s, 0, oo)]: y >= 0"))
     assert "took longer than 1 s" in err.message
+
+
+@pytest.mark.parametrize("formula, verdicts", [
+    ("max(integrate(3, s, 1, oo), 20) <= 10", ("error",)), ("min(x, integrate(1, s, 0, oo)) <= 2", ("error",)),
+    ("g(x) <= 0", ("error", "unknown")), ("floor(integrate(1, s, 0, oo)) <= 2", ("unknown",)),
+    ("min(integrate(s, s, 0, 1), 1) = 1/2", ("proved",)), ("ceil(integrate(s, s, 0, 1)) = 1", ("proved",))])
+def test_min_max_and_floor_of_an_integral_are_read_without_integrating_it(monkeypatch, formula, verdicts):
+    # fuzz run (seeds 20029, 21400): SymPy ordered min's arguments (or rounded floor's)
+    # by numeric quadrature as the formula or a definition was read, which on a divergent
+    # integral ended only at the read limit (10 s a formula, whatever the claim's limit);
+    # now once the integral is evaluated, within the claim's limit (SymPy may still
+    # integrate numerically when it rebuilds the term before that: then `unknown`)
+    monkeypatch.setattr(loader, "MAX_READ_SECONDS", 1.0)
+    text = one_claim(formula, "timeout = 1\n").replace(
+        "[define]\n", '[define]\n"g(y)" = "-max(5527*y, integrate(18027, t, oo, 1/2))"\n')
+    cf = lawproof.loads(text, "t.claims.toml")
+    assert cf.claims[0].error is None, cf.claims[0].error
+    r = lawproof.check_file(cf).results[0]
+    assert r.verdict in verdicts, (r.verdict, r.method, r.message)
+    if r.verdict == "error":
+        assert r.method == "input" and "min/max needs real-valued arguments SymPy can compare" in r.message
 
 
 def test_an_unexpected_failure_while_reading_is_that_claims_error(monkeypatch):
@@ -518,3 +540,37 @@ def test_sweep_options_numpy_cannot_use_are_input_errors(capsys, options, messag
     amdahl = os.path.join(os.path.dirname(__file__), "..", "papers", "amdahl_modernized.claims.toml")
     code, err = run_cli(capsys, "sweep", amdahl, "collapse-sufficient", *options, "--workers", "1", "--quiet")
     assert code == 2 and message in err, err
+
+
+def test_a_negative_seed_of_the_guided_search_is_an_input_error(capsys):
+    # found by tests/cli_fuzz.py (seed 22005): `counterexample --seed -5` started the Halton
+    # sequence at a negative index, whose digits never run out (killed past 300 s)
+    amdahl = os.path.join(os.path.dirname(__file__), "..", "papers", "amdahl_modernized.claims.toml")
+    code, err = run_cli(capsys, "counterexample", amdahl, "collapse-sufficient", "--seed", "-5")
+    assert code == 2 and "--seed -5: the seed of the guided search must be 0 or more" in err, err
+
+
+def test_sample_points_refuse_a_negative_seed():
+    import sympy
+    from lawproof.language.domain import Domain
+    from lawproof.numeric.sample import points
+    x = sympy.Symbol("x")
+    with pytest.raises(ValueError, match="must be 0 or more"):
+        points([x], {x: Domain(sympy.Integer(0), sympy.Integer(1))}, 8, seed=-1)
+    assert len(points([x], {x: Domain(sympy.Integer(0), sympy.Integer(1))}, 8, seed=0)) == 8
+
+
+@pytest.mark.parametrize("formula", [
+    # a power of an unevaluated sum: the exponential substitution asked whether its base is
+    # below 1 (TypeError: cannot determine truth value of Relational)
+    "(sum(sum(7/3, k, 1, 3), k, 1, 10))^n != 2",
+    # a divergent integral left oo as a coefficient in log coordinates (TypeError: Mul + None)
+    "not ((integrate(7/3, x, y, 2))^y < sum(ln(integrate(K, x, y, oo)), k, 1, n) "
+    "<= Fn((y)^10, diff(integrate(7/3, x, 0, 1), x)))"])
+def test_calculus_left_in_a_power_is_undecided_not_an_internal_error(formula):
+    # found by tests/fuzz_checks.py (seeds 20031, 20035)
+    text = (HEAD.replace("[define]", 'y = "[0, 1]"\n[functions.Fn]\nargs = ["u", "v"]\n'
+                                     'domain = ["(0, oo)", "[0, 1]"]\n[define]\nK = "2"')
+            + f'[[claim]]\nid = "c"\ntimeout = 1\nformula = "{formula}"\n')
+    r = lawproof.check_file(lawproof.loads(text, "t.claims.toml")).results[0]
+    assert r.verdict == "unknown" and r.method != "internal", (r.verdict, r.method, r.message)

@@ -200,6 +200,9 @@ def cmd_counterexample(args: argparse.Namespace) -> int:
     """`lawproof counterexample`: verdicts, witnesses and thresholds per family."""
     from ..explore.counterexample import counterexamples, outcome_dict, render
 
+    if args.seed < 0:
+        raise ClaimInputError(f"--seed {args.seed}: the seed of the guided search must be 0 or more",
+                              fix="write --seed 0, 1, 2, ... (each draws other points)")
     path = find_paper(args.paper)
     args.at = None
     _use_variant(args, path)

@@ -24,7 +24,7 @@ from . import definedness, functions, sizes
 from .domain import Domain
 from .errors import FormulaSyntaxError
 from .files import atomic_write, default_dir
-from .formula import (RELOPS, Approx, Atom, Binder, Bound, Formula, Iff, Implies, Not,
+from .formula import (CALCULUS, RELOPS, Approx, Atom, Binder, Bound, Formula, Iff, Implies, Not,
                       Optimum, Quantified, Truth, conj, disj)
 
 _GRAMMAR = (Path(__file__).with_name("grammar.lark")).read_text(encoding="utf-8")
@@ -812,16 +812,21 @@ class _Builder:
             return sympy.log(xs[0]) / sympy.log(10)
         if name == "abs":
             return sympy.Abs(xs[0])
+        # an unevaluated integral, limit, sum or derivative is rounded, or ordered against
+        # the other arguments of min/max, once it is evaluated (symbolic layer), not here:
+        # SymPy would evaluate it by numeric quadrature, which does not end on a divergent
+        # integral (min(integrate(1, s, 0, oo), 1) took the whole read limit)
+        evaluate = not any(x.has(*CALCULUS) for x in xs)
         if name == "floor":
-            return sympy.floor(xs[0])
+            return sympy.floor(xs[0], evaluate=evaluate)
         if name == "ceil":
-            return sympy.ceiling(xs[0])
+            return sympy.ceiling(xs[0], evaluate=evaluate)
         if any(x.is_number and x.is_extended_real is False for x in xs):
             # min(1, sqrt(-3)): an argument that is not a real number (its condition is
             # recorded as false); SymPy cannot order it, and the term is undefined
             return sympy.nan
         try:
-            return sympy.Min(*xs) if name == "min" else sympy.Max(*xs)
+            return (sympy.Min if name == "min" else sympy.Max)(*xs, evaluate=evaluate)
         except ValueError:  # SymPy refuses arguments it cannot order against each other
             raise self.error(t, f"{name} needs real-valued arguments it can compare",
                              f"check the arguments of {name}(...)") from None
