@@ -142,4 +142,7 @@ def unguarded(e: sympy.Basic) -> tuple[sympy.Expr, list[Atom]] | None:
     if not (isinstance(e, sympy.Piecewise) and len(e.args) == 2 and e.args[1].expr is sympy.nan):
         return None
     value, relations = e.args[0].args
-    return value, [Atom(r.rel_op.replace("==", "="), r.lhs, r.rhs) for r in sympy.And.make_args(relations)]
+    # And keeps its arguments in an order that depends on the hash seed: sorted, so that
+    # the conditions (and the reports that show them) are the same on every run
+    ordered = sorted(sympy.And.make_args(relations), key=sympy.default_sort_key)
+    return value, [Atom(r.rel_op.replace("==", "="), r.lhs, r.rhs) for r in ordered]
