@@ -268,7 +268,10 @@ def _evaluate_calculus(expr: sympy.Expr, domains: Domains, seconds: float) -> sy
                     value = _sum(node, domains)
                     # an I is a term's root of a negative number (sum(sqrt(k - 2), k, 1, 3)):
                     # undefined, which the sum's definedness conjunct decides
-                    return node if _undefined(value) or _case_split(value) or value.has(sympy.I) else value
+                    # an infinity is a term's divergent integral that SymPy's Sum evaluated
+                    # inside it: like one inside any larger term, left unevaluated
+                    return node if _undefined(value) or _case_split(value) or value.has(sympy.I, *_INFINITIES) \
+                        else value
                 if isinstance(node, sympy.Derivative) and node.expr.has(*_NON_SMOOTH):
                     return node
                 renamed, back = _assumed(node, domains)

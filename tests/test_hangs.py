@@ -186,6 +186,15 @@ def test_shrinking_where_z3_was_deaf_to_interrupts_ends_within_the_limit(timeout
     assert cpu <= timeout + MARGIN, f"{cpu:.2f} s of CPU"
 
 
+@pytest.mark.parametrize("timeout", [1, 2])
+def test_an_integer_beside_polynomial_bounds_is_refuted_within_the_limit(timeout):
+    # the certified bounds' query over an integer n was nonlinear integer arithmetic, where
+    # z3 ignored the limit's interrupts for 2 s (fuzz run); over the reals it answers at once
+    r, cpu = _checked("not (atan(1/2) < n/4 < x + 7/3)", timeout, SHRINK_HEAD)
+    assert r.verdict == "refuted", (r.verdict, r.method)
+    assert cpu <= timeout + MARGIN, f"{cpu:.2f} s of CPU"
+
+
 #: nlsat isolating the roots of high-degree polynomials barely moves z3's resource count,
 #: so its rlimit does not end this query (docs/budgets.md): it runs for minutes
 NLSAT = "x^120*y^77 + y^190 - 7*x^3*y^100*z^31 + z^199/3 > 1/7 or x + y + z < 1"
