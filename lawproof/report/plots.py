@@ -14,13 +14,9 @@ import tomllib
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib.style
-import numpy
 import sympy
-from matplotlib import ticker
-from matplotlib.figure import Figure
 
 from ..language.claims import Theory
 from ..language.errors import ClaimInputError, unknown_key_fix
@@ -28,6 +24,9 @@ from ..language.formula import Formula, free_symbols
 from ..numeric import Undefined, mp_truth, mp_value
 from ..language.parser import parse_formula, parse_term
 from ..symbolic import desugar, expand
+
+if TYPE_CHECKING:  # numpy and matplotlib are imported where a plot is drawn
+    import numpy
 from .text import xml_safe
 
 KINDS = ("curve", "region")
@@ -310,6 +309,8 @@ def _value(expr: sympy.Expr, env: dict[sympy.Symbol, Fraction]) -> float:
 
 
 def _grid(axis: Axis, n: int) -> numpy.ndarray:
+    import numpy
+
     if axis.scale == "log":
         return numpy.geomspace(axis.lo, axis.hi, n)
     return numpy.linspace(axis.lo, axis.hi, n)
@@ -335,6 +336,8 @@ class PlotData:
 
 def compute(spec: PlotSpec) -> PlotData:
     """Evaluate the plot's expressions on its grid (50 digits, then floats)."""
+    import numpy
+
     fixed = dict(spec.fixed)
     xs = _grid(spec.x, spec.points)
     data = PlotData(xs, [])
@@ -360,6 +363,12 @@ def _svg_text(text: str) -> str:
 
 def render_svg(spec: PlotSpec, *, salt: str) -> str:
     """Draw the plot and return the SVG text: same spec and salt, same bytes."""
+    # here, not at the top: `lawproof check` reaches this module (through the report
+    # package) and must not pay matplotlib's and numpy's imports (0.5 s) for no plot
+    import matplotlib.style
+    from matplotlib import ticker
+    from matplotlib.figure import Figure
+
     data = compute(spec)
     with matplotlib.style.context(["default", {**_STYLE, "svg.hashsalt": salt}]):
         fig = Figure(figsize=(7.2, 4.6), layout="constrained")
