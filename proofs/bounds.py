@@ -164,16 +164,12 @@ def _relaxed(f: Formula, domains: dict[sympy.Symbol, Domain]) -> tuple[Formula, 
                    for node in sympy.preorder_traversal(e))
 
     relaxed = {s: sympy.Symbol(s.name, real=True) for s in free_symbols(f)
-               if s.is_integer and s in domains and all(rational_in(e, s) for e in _exprs(f))}
+               if s.is_integer and s in domains
+               and all(rational_in(e, s) for node in f.walk() for e in node.exprs())}
     if not relaxed:
         return f, domains
     out = {relaxed.get(s, s): (replace(d, integer=False) if s in relaxed else d) for s, d in domains.items()}
     return f.map_exprs(lambda e: e.xreplace(relaxed)), out
-
-
-def _exprs(f: Formula) -> list[sympy.Expr]:
-    """Every term of `f`, binder bounds included."""
-    return [e for node in f.walk() for e in node.exprs()]
 
 
 def prove(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 5.0,
