@@ -47,13 +47,17 @@ def _equations(f: Formula) -> tuple[Formula | None, list[Atom], list[Formula]] |
 #: The dummy standing for a symbol with a sign, one per (symbol, sign) in the process:
 #: the same terms then become the same SymPy objects in every call, so that SymPy's cache
 #: and the sign facts it keeps on an object serve the claims that ask again (a fresh
-#: dummy per call made each of them recompute).
+#: dummy per call made each of them recompute). Each call's renaming is undone by its own
+#: `back`, so emptying the table when full (a long-lived process) only costs speed.
 _SIGNED: dict[tuple[sympy.Symbol, str], sympy.Dummy] = {}
+_SIGNED_SIZE = 4096
 
 
 def _signed(s: sympy.Symbol, sign: str) -> sympy.Dummy:
     dummy = _SIGNED.get((s, sign))
     if dummy is None:
+        if len(_SIGNED) >= _SIGNED_SIZE:
+            _SIGNED.clear()
         dummy = _SIGNED[(s, sign)] = sympy.Dummy(s.name, **{sign: True})
     return dummy
 
