@@ -98,3 +98,14 @@ def test_identities_are_decided_on_each_claim_s_own_domains():
     assert not decide_identity(claim, {t: REAL}).decided
     assert decide_identity(claim, {t: Domain(sympy.Integer(1), sympy.Integer(2))}).decided
     assert not decide_identity(claim, {t: Domain(sympy.Integer(-2), sympy.Integer(2))}).decided
+
+
+def test_a_full_table_of_signed_dummies_is_emptied(monkeypatch):
+    from lawproof.symbolic import identity
+    monkeypatch.setattr(identity, "_SIGNED_SIZE", 2)
+    symbols = sympy.symbols("u v w", real=True)
+    positive = Domain(sympy.Integer(0), sympy.oo, True, True)
+    renamed, back = identity._assumed(sum(symbols), {s: positive for s in symbols})
+    assert len(identity._SIGNED) <= 2
+    assert all(d.is_positive for d in renamed.free_symbols) and len(renamed.free_symbols) == 3
+    assert renamed.xreplace(back) == sum(symbols)
