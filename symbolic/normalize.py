@@ -393,8 +393,13 @@ def _limit_value(node: sympy.Limit, domains: Domains) -> tuple[sympy.Expr, list[
         return none
     if any(v.has(sympy.Limit) for v in values) or any(v.has(sympy.nan, sympy.zoo) for v in values):
         return node
-    if any(v.has(sympy.AccumBounds) for v in values) or len(set(values)) > 1:
-        return none  # oscillates, or the sides disagree
+    if any(v.has(sympy.AccumBounds) for v in values):
+        # SymPy's accumulation bounds enclose the values near the point, loosely: they
+        # are no proof that the limit fails to exist (sin(T)^2 + cos(T)^2 at oo gives
+        # AccumBounds(0, 2), T*(2 + sin(T)) gives oo*sign(AccumBounds(1, 3)))
+        return node
+    if len(set(values)) > 1:
+        return none  # the sides disagree
     return values[0].xreplace(back), guards
 
 
