@@ -441,6 +441,17 @@ class _Builder:
             return self.ns.symbols[name][0]
         return None
 
+    def declared_domain(self, s: sympy.Symbol) -> Domain | None:
+        """The domain `s` lies in wherever the claim is evaluated: a bound variable's
+        binding's, a file symbol's declared one; None for a definition's parameter (it
+        takes whatever argument a call gives it) and anything else."""
+        if isinstance(s, Bound):
+            return s.domain
+        known = self.ns.symbols.get(s.name)
+        if known is None or known[0] != s or any(s.name in scope for scope in self.scopes):
+            return None
+        return known[1]
+
     def name(self, token: lark.Token) -> sympy.Expr:
         name = str(token)
         sym = self.lookup_symbol(name)
@@ -737,7 +748,7 @@ class _Builder:
                                     "to build exactly",
                                  "numbers and powers are kept exact and expanded: use a smaller exponent, "
                                  "or a symbol for the large value")
-            self.note(definedness.of_power(base, exp))
+            self.note(definedness.of_power(base, exp, lambda ex: definedness.nonnegative_on(ex, self.declared_domain)))
             return base ** exp
         if kind == "call":
             return self.call(t)
