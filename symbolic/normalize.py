@@ -112,7 +112,10 @@ class _Bodies:
 
 
 def _expanded_bodies(theory: Theory, seconds: float) -> _Bodies:
-    key = id(theory)
+    # per claim limit too: the bodies' safety nets are those of `seconds`, so a claim
+    # checked after one with a smaller limit must not inherit its nets (the same claim
+    # alone and in its file would then differ where a net fires)
+    key = (id(theory), seconds)
     cached = _BODY_CACHE.get(key)
     if cached is not None and cached.theory is theory:
         return cached
@@ -120,7 +123,7 @@ def _expanded_bodies(theory: Theory, seconds: float) -> _Bodies:
     return out
 
 
-_BODY_CACHE: dict[int, _Bodies] = {}
+_BODY_CACHE: dict[tuple[int, float], _Bodies] = {}
 
 
 def _substitute_and_evaluate(expr: sympy.Expr, bodies: "_Bodies", domains: Domains, seconds: float,
