@@ -689,7 +689,8 @@ def _no_closed_form(e: ClaimInputError) -> bool:
     """SymPy found no closed form for an optimizer (rather than proving there is no
     stationary point, or that the only one is of the wrong kind)."""
     return "SymPy cannot compute" in e.message or "SymPy cannot tell which" in e.message or \
-        ("no stationary point" in e.message and "may be incomplete" in e.message)
+        ("no stationary point" in e.message and "may be incomplete" in e.message) or \
+        "SymPy's solve may miss real roots" in e.message
 
 
 def _derived_or_implicit(node: Derived, domains: Domains, seconds: float, steps: list[Step] | None) -> sympy.Expr:
@@ -717,6 +718,15 @@ def _derive(node: Derived, domains: Domains) -> tuple[sympy.Expr, str]:
     roots, how = _roots(equation, x)
     if any(functions.of(n) is not None for n in sympy.preorder_traversal(equation)):
         roots, how = _checked_roots(node, equation, x, roots, how)
+    if not how.startswith("SymPy solveset"):
+        if not _monotone_in(equation, x, back, domains):
+            what = "solution" if isinstance(node, Solve) else "stationary point"
+            raise ClaimInputError(f"{sympy.sstr(node)}: SymPy's solve may miss real roots (solveset gave no "
+                                  f"finite answer), and the equation is not shown monotone in {node.variable}, "
+                                  f"so no {what} is shown to be the only one",
+                                  fix=f"narrow the domain of {node.variable}, or state the {what} and check it")
+        how += (f"; the equation, or it over one of its terms that is nonzero, is strictly monotone in "
+                f"{node.variable}, so that root is the only one")
     kept = [r for r in roots if domain is None or _may_lie_in(
         r, [(op, lo.xreplace(rename), hi.xreplace(rename)) for op, lo, hi in domain.constraints(r)])]
     where = f"the domain {domain} of {node.variable}" if domain is not None else "the reals"
@@ -747,6 +757,28 @@ def _derive(node: Derived, domains: Domains) -> tuple[sympy.Expr, str]:
         how += (f"; kept only where {' and '.join(sympy.sstr(a.lhs) + ' != 0' for a in degenerate)}, without "
                 f"which no {what} is the only one")
     return (guarded(value, guards) if guards else value), how
+
+
+def _monotone_in(equation: sympy.Expr, x: sympy.Symbol, back: dict, domains: Domains) -> bool:
+    """Whether the equation has at most one root in `x` on its domain wherever the
+    factors of its derivative free of x are nonzero (`_degenerate` guards those): it, or
+    it divided by one of its terms that is nonzero there (the same roots: a power law's
+    first-order condition -a A N^(-a-1) + b B N^(b-1) over N^(b-1)), is strictly
+    monotone in x, every factor of its derivative that depends on x being nonzero by
+    SymPy's sign rules, so the derivative keeps one sign."""
+    def monotone(e: sympy.Expr) -> bool:
+        factors = [f for f in sympy.Mul.make_args(sympy.factor_terms(sympy.diff(e, x))) if x in f.free_symbols]
+        # a real power b^e is positive wherever it is defined (b > 0), which for a base
+        # monotone in x is one interval; there every power of b is positive too
+        positive = {f.base for f in factors if isinstance(f, sympy.Pow) and f.exp.is_integer is not True
+                    and x not in f.exp.free_symbols and monotone(f.base)}
+        return all(_settled(Atom("!=", f.xreplace(back), sympy.Integer(0)), domains)
+                   or (isinstance(f, sympy.Pow) and f.base in positive and x not in f.exp.free_symbols)
+                   for f in factors)
+
+    terms = [t for t in sympy.Add.make_args(equation)
+             if x in t.free_symbols and _settled(Atom("!=", t.xreplace(back), sympy.Integer(0)), domains)]
+    return monotone(equation) or any(monotone(sympy.expand(equation / t)) for t in terms)
 
 
 def _degenerate(equation: sympy.Expr, x: sympy.Symbol, back: dict, domains: Domains) -> list[Atom]:

@@ -18,7 +18,7 @@ import sympy
 
 from . import functions
 from .domain import Domain
-from .formula import CALCULUS, Atom, Bound, Formula
+from .formula import CALCULUS, Atom, Bound, Formula, Or
 
 _ZERO = sympy.Integer(0)
 
@@ -92,10 +92,17 @@ def of_division(den: sympy.Expr) -> list[Atom]:
     return shown([1 / den])
 
 
-def of_power(base: sympy.Expr, ex: sympy.Expr, nonnegative: Callable[[sympy.Expr], bool] | None = None) -> list[Atom]:
+def of_power(base: sympy.Expr, ex: sympy.Expr, nonnegative: Callable[[sympy.Expr], bool] | None = None) -> list[Formula]:
     """The conditions of `base^ex` as written, before SymPy simplifies it; `nonnegative`
-    as in `of_node`."""
-    return shown([sympy.Pow(base, ex, evaluate=False)], nonnegative)
+    as in `of_node`. For a symbolic integer exponent not known nonnegative the exact
+    condition `base != 0 or ex >= 0`, which the parser keeps where SymPy simplifies the
+    power away (`w^m - w^m` is 0): `base != 0` alone would make it undefined at a zero
+    base where the exponent is in fact nonnegative."""
+    out: list[Formula] = list(shown([sympy.Pow(base, ex, evaluate=False)], nonnegative))
+    zero_base = Atom("!=", base, _ZERO)
+    if ex.is_integer and not ex.is_number and zero_base in out and zero_base not in shown([base, ex], nonnegative):
+        out[out.index(zero_base)] = Or((zero_base, Atom(">=", ex, _ZERO)))
+    return out
 
 
 def of_log(arg: sympy.Expr) -> list[Atom]:
