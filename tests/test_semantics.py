@@ -134,6 +134,20 @@ def test_integer_optimum_points_are_whole_numbers():
     assert check("minimized_at((k - 5/2)^2, k, 4)").verdict == "refuted"
 
 
+@pytest.mark.parametrize("formula", ["integrate(sin(pi*k), k, 0, 1) = 0", "diff(sin(pi*k), k) = 0",
+                                     "forall y in [0, 1]: integrate(k*y, k, 0, y) >= 0"])
+def test_an_integral_or_derivative_in_an_integer_variable_is_an_input_error(formula):
+    # over the integers both would be 0, and the claims proved, where a paper means the
+    # real variable (the integral is 2/pi); the name's declaration forbids reading it so
+    cf = claim_file(f'[[claim]]\nid = "c"\nformula = "{formula}"\n', HEAD)
+    err = cf.claims[0].error
+    assert err is not None and "declared an integer" in err.message and err.fix
+
+
+def test_a_limit_in_an_integer_variable_is_still_a_sequence_limit():
+    assert check("limit(sin(pi*k), k, 0) = 0").verdict != "error"
+
+
 def test_integer_witnesses_are_integers():
     r = check("forall k: k^2 != 9")
     assert r.verdict == "refuted" and [Fraction(v) for v in r.evidence.counterexample.values()] == [3]

@@ -861,6 +861,12 @@ class _Builder:
         vname = str(var_node.children[0])
         if vname in self.ns.functions or vname in CONSTANTS:
             raise self.error(var_node, f"'{vname}' is not a variable", "use a symbol's name")
+        if name != "limit" and self.outer_integer(vname):
+            # over the integers an integral is 0 and a derivative meaningless: a paper means
+            # the real variable, which the file's declaration forbids reading it as
+            what = "an integral" if name == "integrate" else "a derivative"
+            raise self.error(var_node, f"{what} in '{vname}', which is declared an integer: {name} takes a "
+                                       "real variable", "use a variable name not declared integer = true")
         if name == "diff":
             order = 1
             if len(args) == 3:
