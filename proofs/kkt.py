@@ -59,6 +59,7 @@ from __future__ import annotations
 
 import itertools
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
@@ -68,7 +69,7 @@ from lawproof.language.claims import Claim, Theory
 from lawproof.language.domain import Domain
 from lawproof.language.errors import BackendTimeout, EncodingDisagreement, OutsideFragment
 from lawproof.language.formula import (And, Approx, Atom, Binder, canonical, Formula, Iff, Implies, Not, Optimum, Or,
-                              Quantified, Truth, conj, disj, free_symbols, to_text)
+                              Quantified, Truth, conj, disj, free_symbols, renumbering, to_text)
 from lawproof.symbolic import expand_formula, normalize
 from lawproof.symbolic.convexity import CONCAVE, CONVEX, Certificate, Prover, certify
 from lawproof.symbolic.normalize import fold
@@ -304,6 +305,34 @@ def _fresh(base: str, taken: set[str]) -> sympy.Symbol:
     return sympy.Symbol(name, real=True)
 
 
+#: Results of the SymPy steps of first-order forms, shared by the claims of a process:
+#: they differentiate the same objectives, each over bound variables of its own (a tenth
+#: of a check of the Amdahl pack). Keyed by the step and its arguments up to the renaming
+#: of bindings (a step reads a symbol's name and assumptions, never the domain of its
+#: binding); bounded: emptied when full.
+_SHARED: dict[tuple, sympy.Expr] = {}
+_SHARED_SIZE = 1024
+
+
+def _shared(step: "Callable[..., sympy.Expr]", *args: sympy.Expr) -> sympy.Expr:
+    """`step(*args)`, computed once for all arguments equal up to the renaming of bound
+    symbols: the result is renamed back to the bound symbols of `args`."""
+    seen: dict = {}
+    for a in args:
+        renumbering(a, seen)
+    key = (step, *(a.xreplace(seen) for a in args))
+    out = _SHARED.get(key)
+    if out is None:
+        if len(_SHARED) >= _SHARED_SIZE:
+            _SHARED.clear()
+        out = _SHARED[key] = step(*key[1:])
+    return out.xreplace({v: k for k, v in seen.items()})
+
+
+def _simplified(e: sympy.Expr) -> sympy.Expr:
+    return sympy.factor(sympy.together(e))
+
+
 def first_order_form(opt: Optimum, linear: list[tuple[str, sympy.Poly]], taken: set[str], *,
                      seconds: float = 5.0) -> Formula:
     """Feasibility of the point and the KKT conditions there (see the module docstring).
@@ -316,10 +345,10 @@ def first_order_form(opt: Optimum, linear: list[tuple[str, sympy.Poly]], taken: 
     if opt.constraint is not None:
         at_v = opt.constraint.map_exprs(lambda e: e.xreplace(sub))
         feasible += [fold(a) for a in _conjuncts(at_v)]
-    h = [sympy.diff(sign * opt.objective, x).xreplace(sub) for x in xs]
+    h = [_shared(sympy.diff, sign * opt.objective, x).xreplace(sub) for x in xs]
     try:
         with time_limit(seconds, "simplifying the gradient"):
-            h = [sympy.factor(sympy.together(hi)) for hi in h]
+            h = [_shared(_simplified, hi) for hi in h]
     except BackendTimeout:
         pass  # the unsimplified gradient is as exact, only larger
     multipliers: list[Binder] = []
