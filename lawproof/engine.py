@@ -166,6 +166,12 @@ def check_files(sources: Iterable[str | Path], *, jobs: int = 1,
     folder = str(store.directory) if store is not None and executor is None else None
     with contextlib.ExitStack() as stack:
         if executor is None:
+            # the local pool forks its workers from this process at the first submission:
+            # they find the files parsed here and need not parse them again
+            parsed = {_file_key(text, str(path)): cf for path, cf, text in loaded
+                      if not isinstance(cf, ClaimInputError)}
+            _WORKER_FILES.update(parsed)
+            stack.callback(lambda: [_WORKER_FILES.pop(key, None) for key in parsed])
             executor = stack.enter_context(_process_pool(jobs))
         slots: dict[int, list[Result | None]] = {}
         tasks: list[tuple[int, tuple[int, ...], str, str]] = []
@@ -212,8 +218,13 @@ def _process_pool(jobs: int) -> Executor:
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
 
 
-#: Claim files a worker has loaded, by path and a digest of their text.
+#: Claim files a worker has loaded (or, for the local pool, its parent), by path and a
+#: digest of their text.
 _WORKER_FILES: dict[tuple[str, str], ClaimFile] = {}
+
+
+def _file_key(text: str, path: str) -> tuple[str, str]:
+    return path, hashlib.sha256(text.encode()).hexdigest()
 
 
 def _claim_groups(cf: ClaimFile, todo: list[int]) -> list[tuple[int, ...]]:
@@ -243,7 +254,7 @@ def _check_in_worker(text: str, path: str, indices: tuple[int, ...], derivations
     derived values in the cache `folder` when one is given. Returns each result and,
     when it may be kept in a cache, this installation's environment
     (lawproof.cache.environment), else None."""
-    key = (path, hashlib.sha256(text.encode()).hexdigest())
+    key = _file_key(text, path)
     # One claim at a time per process: a Dask worker runs tasks on several threads, and
     # the engine is not thread-safe (two claims checked at once on threads of one process
     # gave another SMT-LIB2 artifact in the suite; SymPy's cache is shared)

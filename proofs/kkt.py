@@ -73,7 +73,7 @@ from lawproof.language.formula import (And, Approx, Atom, Binder, canonical, For
 from lawproof.symbolic import expand_formula, normalize
 from lawproof.symbolic.convexity import CONCAVE, CONVEX, Certificate, Prover, certify
 from lawproof.symbolic.normalize import fold
-from lawproof.language.timeout import RLIMIT_PER_SECOND, time_limit
+from lawproof.language.timeout import RLIMIT_PER_SECOND, time_limit, watching
 
 from .box import Unsupported, value
 from .smt import SmtOutcome, decide
@@ -316,7 +316,8 @@ _SHARED_SIZE = 1024
 
 def _shared(step: "Callable[..., sympy.Expr]", *args: sympy.Expr) -> sympy.Expr:
     """`step(*args)`, computed once for all arguments equal up to the renaming of bound
-    symbols: the result is renamed back to the bound symbols of `args`."""
+    symbols: the result is renamed back to the bound symbols of `args`. A step a safety
+    net cuts short raises, so only finished results are kept."""
     seen: dict = {}
     for a in args:
         renumbering(a, seen)
@@ -398,10 +399,13 @@ def _reduce(opt: Optimum, scope: Domains, hyps: list[Formula], timeout: float,
     want = CONVEX if opt.kind == "min" else CONCAVE
     # up to the renaming of bound variables: each claim binds its own
     key = canonical((opt.objective, tuple(xs), want, tuple(region), frozenset(inner.items()), timeout))
-    if key not in _CERTIFIED:
+    cert = _CERTIFIED.get(key)
+    if cert is None:
         prove = prover(inner, region, timeout=min(timeout, SIDE_CONDITION_SECONDS), rlimit=SIDE_CONDITION_RLIMIT)
-        _CERTIFIED[key] = certify(opt.objective, xs, want, prove, seconds=timeout)
-    cert = _CERTIFIED[key]
+        with watching() as fired:
+            cert = certify(opt.objective, xs, want, prove, seconds=timeout)
+        if not fired:  # a certificate a safety net cut short is this claim's only: alone, another may finish
+            _CERTIFIED[key] = cert
     if not cert.certifies(want):
         return Reduction(opt, cert, reason=f"not certified {want}: {cert.reason}")
     return Reduction(opt, cert, first_order_form(opt, linear, taken, seconds=timeout))

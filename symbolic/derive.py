@@ -8,7 +8,7 @@ import sympy
 
 from lawproof.language.errors import BackendTimeout
 from lawproof.language.formula import Binder
-from lawproof.language.timeout import time_limit
+from lawproof.language.timeout import time_limit, watching
 
 
 @dataclass
@@ -33,9 +33,13 @@ def derive_optimum(objective: sympy.Expr, binder: Binder, point: sympy.Expr,
     """For a one-variable optimum claim: derivative, slope at the claimed point,
     the parameter threshold where that slope vanishes, and the stationary points."""
     key = (objective, binder, point, seconds)
-    if key not in _DERIVED:
-        _DERIVED[key] = _derived(objective, binder, point, seconds)
-    return Derivation(list(_DERIVED[key].steps))
+    derived = _DERIVED.get(key)
+    if derived is None:
+        with watching() as fired:
+            derived = _derived(objective, binder, point, seconds)
+        if not fired:  # a derivation its limit stopped is this claim's only: alone, another may finish
+            _DERIVED[key] = derived
+    return Derivation(list(derived.steps))
 
 
 def _derived(objective: sympy.Expr, binder: Binder, point: sympy.Expr, seconds: float) -> Derivation:

@@ -44,6 +44,24 @@ def _equations(f: Formula) -> tuple[Formula | None, list[Atom], list[Formula]] |
     return premise, equations, [a for a in parts if a not in equations]
 
 
+#: The dummy standing for a symbol with a sign, one per (symbol, sign) in the process:
+#: the same terms then become the same SymPy objects in every call, so that SymPy's cache
+#: and the sign facts it keeps on an object serve the claims that ask again (a fresh
+#: dummy per call made each of them recompute). Each call's renaming is undone by its own
+#: `back`, so emptying the table when full (a long-lived process) only costs speed.
+_SIGNED: dict[tuple[sympy.Symbol, str], sympy.Dummy] = {}
+_SIGNED_SIZE = 4096
+
+
+def _signed(s: sympy.Symbol, sign: str) -> sympy.Dummy:
+    dummy = _SIGNED.get((s, sign))
+    if dummy is None:
+        if len(_SIGNED) >= _SIGNED_SIZE:
+            _SIGNED.clear()
+        dummy = _SIGNED[(s, sign)] = sympy.Dummy(s.name, **{sign: True})
+    return dummy
+
+
 def _assumed(expr: sympy.Expr, domains: dict[sympy.Symbol, Domain]) -> tuple[sympy.Expr, dict]:
     """Replace each symbol by a dummy carrying the sign its domain guarantees,
     so that SymPy may use it (e.g. sqrt(x**2) = x for x >= 0)."""
@@ -53,9 +71,9 @@ def _assumed(expr: sympy.Expr, domains: dict[sympy.Symbol, Domain]) -> tuple[sym
         if d is None or not d.lo.is_number:
             continue
         if d.lo > 0 or (d.lo == 0 and d.lo_open):
-            rename[s] = sympy.Dummy(s.name, positive=True)
+            rename[s] = _signed(s, "positive")
         elif d.lo >= 0:
-            rename[s] = sympy.Dummy(s.name, nonnegative=True)
+            rename[s] = _signed(s, "nonnegative")
     return expr.xreplace(rename), {v: k for k, v in rename.items()}
 
 

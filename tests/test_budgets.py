@@ -209,6 +209,22 @@ def test_check_files_in_parallel_gives_the_serial_results():
     assert dicts(1) == dicts(2)
 
 
+def test_the_local_pool_parses_each_file_s_current_text(tmp_path):
+    # the local pool's workers get the files the parent parsed (keyed by their text's
+    # digest): a file edited between two runs is parsed again, and the parent keeps none
+    from lawproof import engine
+    path = tmp_path / "edited.claims.toml"
+    head = '[paper]\nid = "edited"\n[symbols]\nx = "(0, 1)"\n'
+    before = dict(engine._WORKER_FILES)
+    verdicts = []
+    for formula in ("x < 1", "x > 1", "x < 1"):
+        path.write_text(head + f'[[claim]]\nid = "c"\nformula = "{formula}"\n[[claim]]\nid = "d"\nformula = "x > 0"\n')
+        (_, fr), = engine.check_files([path], jobs=2)
+        verdicts.append([r.verdict for r in fr.results])
+    assert verdicts == [["proved", "proved"], ["refuted", "proved"], ["proved", "proved"]]
+    assert engine._WORKER_FILES == before
+
+
 def test_claims_sharing_a_derived_definition_form_one_task():
     # each process derives a definition once: claims that use one (directly or through
     # another definition) go to the same worker; the others are tasks of their own

@@ -18,6 +18,7 @@ from lawproof.proofs import decide, kkt
 from lawproof.proofs.functions import uses_functions
 from lawproof.proofs.kkt import KktReport, Reduction, decide_reduced, kkt_normalize
 from lawproof.symbolic import normalize
+from lawproof.symbolic.convexity import UNKNOWN, Certificate
 
 from conftest import claim_file
 
@@ -262,3 +263,49 @@ def test_shared_gradient_steps_are_renamed_back_and_keyed_by_assumptions():
     assert d3 == sympy.diff(objective(whole), whole)
     # another objective is another key, never the first one's result
     assert kkt._shared(sympy.diff, objective(first) + first**2, first) == sympy.diff(objective(first) + first**2, first)
+
+
+def test_a_certificate_a_safety_net_cut_short_is_not_reused_by_the_next_claim(monkeypatch):
+    # Certificates are shared within a process; one cut short by a net depends on the
+    # machine's load, and must not decide another claim that alone would certify it.
+    from lawproof.language.timeout import record
+    from lawproof.proofs import kkt
+    real = kkt.certify
+    calls = []
+
+    def stalled_once(*args, **kw):
+        calls.append(args)
+        if len(calls) == 1:
+            record("a simulated safety net")
+            return Certificate(UNKNOWN, reason="cut short")
+        return real(*args, **kw)
+
+    monkeypatch.setattr(kkt, "certify", stalled_once)
+    monkeypatch.setattr(kkt, "_CERTIFIED", {})
+    first = toy("minimized_at(x^2 + 2*y^2, (x, y), (2/3, 1/3), x + y = 1)")
+    again = toy("minimized_at(x^2 + 2*y^2, (x, y), (2/3, 1/3), x + y = 1)")
+    assert KKT_DCP not in first.method
+    assert len(calls) == 2 and again.verdict == "proved" and KKT_DCP in again.method
+
+
+def test_a_derivation_its_limit_stopped_is_not_reused(monkeypatch):
+    # the same sharing for the evidence's derivation of a one-variable optimum
+    from lawproof.language.timeout import record
+    from lawproof.symbolic import derive
+    x = sympy.Symbol("x", real=True)
+    binder = Binder(x, Domain(sympy.Integer(0), sympy.Integer(1)))
+    real = derive._derived
+    calls = []
+
+    def stopped_once(*args):
+        calls.append(args)
+        if len(calls) == 1:
+            record("a simulated limit")
+            return derive.Derivation()
+        return real(*args)
+
+    monkeypatch.setattr(derive, "_derived", stopped_once)
+    monkeypatch.setattr(derive, "_DERIVED", {})
+    assert derive.derive_optimum(x**2 - x, binder, sympy.Rational(1, 2)).steps == []
+    steps = dict(derive.derive_optimum(x**2 - x, binder, sympy.Rational(1, 2)).steps)
+    assert len(calls) == 2 and steps["d/dx"] == 2 * x - 1

@@ -71,3 +71,41 @@ def test_normal_forms_are_keyed_with_assumptions():
     assert _expanded((p * q) ** z) == p ** z * q ** z
     assert _expanded((u * v) ** w) == (u * v) ** w  # not the positive symbols' form
     assert _expanded((p * q) ** z) == sympy.expand((p * q) ** z)
+
+
+def test_signed_dummies_follow_each_call_s_domains():
+    # the dummy of a symbol is shared between calls, its sign is not: each call reads
+    # the sign from the domains it is given
+    from lawproof.symbolic.identity import _assumed
+    t = sympy.Symbol("t", real=True)
+    positive, nonnegative = Domain(sympy.Integer(0), sympy.oo, True, True), Domain(sympy.Integer(0), sympy.oo, False, True)
+    root = sympy.sqrt(t ** 2)
+    for domain, simplified, sign in ((positive, t, True), (REAL, sympy.Abs(t), None), (nonnegative, t, None),
+                                     (positive, t, True), (Domain(sympy.Integer(-1), sympy.Integer(1)), sympy.Abs(t), None)):
+        renamed, back = _assumed(root, {t: domain})
+        assert sympy.simplify(renamed).xreplace(back) == simplified
+        assert _assumed(t, {t: domain})[0].is_positive is sign
+    first, _ = _assumed(t, {t: positive})
+    assert _assumed(t, {t: positive})[0] is first  # the same object: SymPy's cache serves it
+    assert _assumed(t, {t: nonnegative})[0] is not first
+
+
+def test_identities_are_decided_on_each_claim_s_own_domains():
+    from lawproof.symbolic import decide_identity
+    t = sympy.Symbol("t", real=True)
+    claim = Atom("=", sympy.sqrt(t ** 2), t)
+    assert decide_identity(claim, {t: Domain(sympy.Integer(0), sympy.oo, False, True)}).decided
+    assert not decide_identity(claim, {t: REAL}).decided
+    assert decide_identity(claim, {t: Domain(sympy.Integer(1), sympy.Integer(2))}).decided
+    assert not decide_identity(claim, {t: Domain(sympy.Integer(-2), sympy.Integer(2))}).decided
+
+
+def test_a_full_table_of_signed_dummies_is_emptied(monkeypatch):
+    from lawproof.symbolic import identity
+    monkeypatch.setattr(identity, "_SIGNED_SIZE", 2)
+    symbols = sympy.symbols("u v w", real=True)
+    positive = Domain(sympy.Integer(0), sympy.oo, True, True)
+    renamed, back = identity._assumed(sum(symbols), {s: positive for s in symbols})
+    assert len(identity._SIGNED) <= 2
+    assert all(d.is_positive for d in renamed.free_symbols) and len(renamed.free_symbols) == 3
+    assert renamed.xreplace(back) == sum(symbols)
