@@ -112,7 +112,10 @@ class _Bodies:
 
 
 def _expanded_bodies(theory: Theory, seconds: float) -> _Bodies:
-    key = id(theory)
+    # per claim limit too: the bodies' safety nets are those of `seconds`, so a claim
+    # checked after one with a smaller limit must not inherit its nets (the same claim
+    # alone and in its file would then differ where a net fires)
+    key = (id(theory), seconds)
     cached = _BODY_CACHE.get(key)
     if cached is not None and cached.theory is theory:
         return cached
@@ -120,7 +123,7 @@ def _expanded_bodies(theory: Theory, seconds: float) -> _Bodies:
     return out
 
 
-_BODY_CACHE: dict[int, _Bodies] = {}
+_BODY_CACHE: dict[tuple[int, float], _Bodies] = {}
 
 
 def _substitute_and_evaluate(expr: sympy.Expr, bodies: "_Bodies", domains: Domains, seconds: float,
@@ -131,6 +134,12 @@ def _substitute_and_evaluate(expr: sympy.Expr, bodies: "_Bodies", domains: Domai
             raise body.error()
         if not isinstance(body, sympy.Lambda):
             return body
+        _whole_arguments(e, bodies.theory)
+        if not _within_parameters(e, bodies.theory, domains):
+            # a closed form computed for the parameters' domains (integrate(t^x, t, 0, 1)
+            # is 1/(x + 1) for x > 0) may not hold at this argument (x = -2, where the
+            # integral diverges): the body as written, evaluated at the arguments below
+            return _macro(e, bodies.theory)
         if body.expr.has(sympy.Derivative):
             # a derivative of a function symbol at a call's argument: `subs` writes
             # d f(t)/dt at t = x^2 as a Subs, where the Lambda's xreplace would fail
@@ -170,10 +179,43 @@ def _rebound(node: Rebind, bodies: "_Bodies", domains: Domains, seconds: float,
     return _substitute_and_evaluate(raw.xreplace(sub), bodies, domains, seconds, steps)
 
 
+def _whole_arguments(call: sympy.Expr, theory: Theory) -> None:
+    """Raise ClaimInputError where a definition's parameter is one of the file's integer
+    symbols and the call's argument is not known to be a whole number: SymPy built the
+    body for integers (sin(pi*n) as 0, floor(n) as n), which it is not at 1/2."""
+    d = theory.definitions[call.func.__name__]
+    for p, a in zip(d.params, call.args):
+        if p.is_integer and a.is_integer is not True:
+            raise ClaimInputError(f"{sympy.sstr(call)}: the parameter {p} of '{d.name}' is the file's integer "
+                                  f"symbol {p}, and its body was built for whole numbers, but the argument "
+                                  f"{sympy.sstr(a)} is not known to be one",
+                                  fix=f"rename the parameter {p} of '{d.name}' (a name that is not an integer "
+                                      "symbol of the file), or pass a whole number")
+
+
+def _within_parameters(call: sympy.Expr, theory: Theory, domains: Domains) -> bool:
+    """Whether the body of the called definition, computed with its parameters in
+    their declared domains, is taken at the call's arguments: it has no integral, limit
+    or sum (plain algebra holds everywhere; derivatives and derived values keep their
+    closed forms, see docs/claim-language-extensions.md), or each argument lies in its
+    parameter's domain by SymPy's sign rules on the domains."""
+    d = theory.definitions[call.func.__name__]
+    raw = _macro(d.body, theory)
+    if raw.has(sympy.Derivative, Derived) or not raw.has(*CALCULUS):
+        return True
+    for p, a in zip(d.params, call.args):
+        domain = theory.domain_of(p)
+        if domain is not None and not all(_settled(Atom(">" if op == "<" else ">=", hi, lo), domains)
+                                          for op, lo, hi in domain.constraints(a)):
+            return False
+    return True
+
+
 def _macro(expr: sympy.Expr, theory: Theory) -> sympy.Expr:
     """`expr` with every definition call replaced by the definition's body as parsed,
     recursively (definitions are acyclic), nothing evaluated."""
     def body(e: sympy.Expr) -> sympy.Expr:
+        _whole_arguments(e, theory)
         d = theory.definitions[e.func.__name__]
         return d.body.xreplace(dict(zip(d.params, e.args)))
 
@@ -289,12 +331,15 @@ def _evaluate_calculus(expr: sympy.Expr, domains: Domains, seconds: float) -> sy
     return expr.replace(lambda e: isinstance(e, CALCULUS), one)
 
 
-def _holds_throughout(node: sympy.Integral, value: sympy.Expr, domains: Domains) -> bool:
-    """Whether SymPy's value of an integral with parameters is its value for every one of
-    them. SymPy integrates for generic parameters: integrate(a/(t^2 + a^2), t, 0, 1) is
-    atan(1/a), undefined at a = 0, where the integral is 0. Taken only where the value
-    is defined on the whole domains and has no jump or kink (whose place could move with
-    the parameters); a value that is, is continuous in them, as the integral is."""
+def _holds_throughout(node: sympy.Integral | sympy.Sum, value: sympy.Expr, domains: Domains) -> bool:
+    """Whether SymPy's value of an integral or a sum with parameters is its value for
+    every one of them. SymPy integrates and sums for generic parameters:
+    integrate(a/(t^2 + a^2), t, 0, 1) is atan(1/a), undefined at a = 0, where the
+    integral is 0; sum(1/(k (k + a)), k, 1, 2) comes out with lerchphi terms over a,
+    undefined at a = 0, where the sum is 5/4. Taken only where the value is defined on
+    the whole domains and has no jump or kink (whose place could move with the
+    parameters); a value that is, is continuous in them, as the integral (or the finite
+    sum, where its terms are defined) is."""
     if not node.free_symbols:
         return True
     if value.has(*_NOT_SMOOTH):
@@ -304,10 +349,11 @@ def _holds_throughout(node: sympy.Integral, value: sympy.Expr, domains: Domains)
 
 def _sum(node: sympy.Sum, domains: Domains) -> sympy.Expr:
     """`sum(e, k, lo, hi)`: SymPy's closed form in symbolic bounds, with the bounds put
-    in; without one, the terms added up when the bounds are numbers at most
-    MAX_SUM_TERMS apart; else the node itself (undecided). The closed form is sought
-    with the bounds as symbols even when they are numbers, so that SymPy never adds up
-    a long range term by term."""
+    in, where it holds for every value of the other symbols (`_holds_throughout`);
+    without one, the terms added up when the bounds are numbers at most MAX_SUM_TERMS
+    apart; else the node itself (undecided). The closed form is sought with the bounds
+    as symbols even when they are numbers, so that SymPy never adds up a long range
+    term by term."""
     (bound, lo, hi), = node.limits
     # the summation variable and the bounds as plain integer symbols: the signs the
     # domains give go to the other symbols only
@@ -316,7 +362,9 @@ def _sum(node: sympy.Sum, domains: Domains) -> sympy.Expr:
     body, lo_r, hi_r = renamed.args
     closed = sympy.Sum(body, (k, a, b)).doit()
     if not closed.has(sympy.Sum):
-        return closed.xreplace({a: lo_r, b: hi_r}).xreplace(back)
+        value = closed.xreplace({a: lo_r, b: hi_r}).xreplace(back)
+        if _holds_throughout(node, value, domains):
+            return value
     if lo.is_Integer and hi.is_Integer and hi - lo < MAX_SUM_TERMS:
         return sympy.Add(*(body.xreplace({k: sympy.Integer(i)}) for i in range(int(lo), int(hi) + 1))).xreplace(back)
     return node
@@ -393,8 +441,13 @@ def _limit_value(node: sympy.Limit, domains: Domains) -> tuple[sympy.Expr, list[
         return none
     if any(v.has(sympy.Limit) for v in values) or any(v.has(sympy.nan, sympy.zoo) for v in values):
         return node
-    if any(v.has(sympy.AccumBounds) for v in values) or len(set(values)) > 1:
-        return none  # oscillates, or the sides disagree
+    if any(v.has(sympy.AccumBounds) for v in values):
+        # SymPy's accumulation bounds enclose the values near the point, loosely: they
+        # are no proof that the limit fails to exist (sin(T)^2 + cos(T)^2 at oo gives
+        # AccumBounds(0, 2), T*(2 + sin(T)) gives oo*sign(AccumBounds(1, 3)))
+        return node
+    if len(set(values)) > 1:
+        return none  # the sides disagree
     return values[0].xreplace(back), guards
 
 
@@ -636,7 +689,8 @@ def _no_closed_form(e: ClaimInputError) -> bool:
     """SymPy found no closed form for an optimizer (rather than proving there is no
     stationary point, or that the only one is of the wrong kind)."""
     return "SymPy cannot compute" in e.message or "SymPy cannot tell which" in e.message or \
-        ("no stationary point" in e.message and "may be incomplete" in e.message)
+        ("no stationary point" in e.message and "may be incomplete" in e.message) or \
+        "SymPy's solve may miss real roots" in e.message
 
 
 def _derived_or_implicit(node: Derived, domains: Domains, seconds: float, steps: list[Step] | None) -> sympy.Expr:
@@ -664,6 +718,15 @@ def _derive(node: Derived, domains: Domains) -> tuple[sympy.Expr, str]:
     roots, how = _roots(equation, x)
     if any(functions.of(n) is not None for n in sympy.preorder_traversal(equation)):
         roots, how = _checked_roots(node, equation, x, roots, how)
+    if not how.startswith("SymPy solveset"):
+        if not _monotone_in(equation, x, back, domains):
+            what = "solution" if isinstance(node, Solve) else "stationary point"
+            raise ClaimInputError(f"{sympy.sstr(node)}: SymPy's solve may miss real roots (solveset gave no "
+                                  f"finite answer), and the equation is not shown monotone in {node.variable}, "
+                                  f"so no {what} is shown to be the only one",
+                                  fix=f"narrow the domain of {node.variable}, or state the {what} and check it")
+        how += (f"; the equation, or it over one of its terms that is nonzero, is strictly monotone in "
+                f"{node.variable}, so that root is the only one")
     kept = [r for r in roots if domain is None or _may_lie_in(
         r, [(op, lo.xreplace(rename), hi.xreplace(rename)) for op, lo, hi in domain.constraints(r)])]
     where = f"the domain {domain} of {node.variable}" if domain is not None else "the reals"
@@ -688,7 +751,51 @@ def _derive(node: Derived, domains: Domains) -> tuple[sympy.Expr, str]:
         if _relation(op, a.xreplace(rename), b.xreplace(rename)) is not sympy.true]
     if guards:
         how += "; kept only where it lies in " + where
+    degenerate = _degenerate(equation, x, back, domains)
+    if degenerate:
+        guards += degenerate
+        how += (f"; kept only where {' and '.join(sympy.sstr(a.lhs) + ' != 0' for a in degenerate)}, without "
+                f"which no {what} is the only one")
     return (guarded(value, guards) if guards else value), how
+
+
+def _monotone_in(equation: sympy.Expr, x: sympy.Symbol, back: dict, domains: Domains) -> bool:
+    """Whether the equation has at most one root in `x` on its domain wherever the
+    factors of its derivative free of x are nonzero (`_degenerate` guards those): it, or
+    it divided by one of its terms that is nonzero there (the same roots: a power law's
+    first-order condition -a A N^(-a-1) + b B N^(b-1) over N^(b-1)), is strictly
+    monotone in x, every factor of its derivative that depends on x being nonzero by
+    SymPy's sign rules, so the derivative keeps one sign."""
+    def monotone(e: sympy.Expr) -> bool:
+        factors = [f for f in sympy.Mul.make_args(sympy.factor_terms(sympy.diff(e, x))) if x in f.free_symbols]
+        # a real power b^e is positive wherever it is defined (b > 0), which for a base
+        # monotone in x is one interval; there every power of b is positive too
+        positive = {f.base for f in factors if isinstance(f, sympy.Pow) and f.exp.is_integer is not True
+                    and x not in f.exp.free_symbols and monotone(f.base)}
+        return all(_settled(Atom("!=", f.xreplace(back), sympy.Integer(0)), domains)
+                   or (isinstance(f, sympy.Pow) and f.base in positive and x not in f.exp.free_symbols)
+                   for f in factors)
+
+    terms = [t for t in sympy.Add.make_args(equation)
+             if x in t.free_symbols and _settled(Atom("!=", t.xreplace(back), sympy.Integer(0)), domains)]
+    return monotone(equation) or any(monotone(sympy.expand(equation / t)) for t in terms)
+
+
+def _degenerate(equation: sympy.Expr, x: sympy.Symbol, back: dict, domains: Domains) -> list[Atom]:
+    """Conditions on the other symbols without which no root of `equation` is the only
+    one, for those SymPy's sign rules do not settle on the domains. SymPy solves for
+    generic values of them and divides out a factor free of x that may vanish: where a
+    factor of the equation does, every x solves it (a*t = a at a = 0: argmin(a*s^2 - a*s,
+    s) at a = 0); where a factor of its derivative in x does, it does not depend on x, so
+    none or every x solves it (exp(a*t) = 1 at a = 0)."""
+    out: list[Atom] = []
+    for e in (equation, sympy.diff(equation, x)):
+        for factor in sympy.Mul.make_args(sympy.factor_terms(sympy.numer(sympy.together(e)))):
+            if factor.free_symbols and x not in factor.free_symbols:
+                atom = Atom("!=", factor.xreplace(back), sympy.Integer(0))
+                if atom not in out and not _settled(atom, domains):
+                    out.append(atom)
+    return out
 
 
 def _roots(equation: sympy.Expr, x: sympy.Symbol) -> tuple[list[sympy.Expr], str]:

@@ -17,7 +17,8 @@ from typing import Callable
 import sympy
 
 from . import functions
-from .formula import CALCULUS, Atom, Formula
+from .domain import Domain
+from .formula import CALCULUS, Atom, Bound, Formula, Or
 
 _ZERO = sympy.Integer(0)
 
@@ -29,15 +30,17 @@ def of_node(node: sympy.Basic, nonnegative: Callable[[sympy.Expr], bool] | None 
     A power `b^k` with an integer exponent (a literal, or a term SymPy knows to be
     integer-valued, `2*n` for an integer symbol `n`) is defined for every base, except
     a zero base with a negative exponent: it needs `b != 0` unless `k` is known to be
-    nonnegative (`0^0 = 1`, as SymPy and the numeric layers evaluate it); `nonnegative`
-    may say so from the symbols' domains. Any other exponent is a real power: a
+    nonnegative (`0^0 = 1`, as SymPy and the numeric layers evaluate it): by SymPy's
+    sign rules, by the domains of the bound variables in it (a sum's `k` from 0,
+    `a^k`), or by `nonnegative`, which may say so from the symbols' domains. Any other
+    exponent is a real power: a
     positive number needs `b >= 0`, anything else (a negative number, a symbolic
     exponent not known to be an integer) `b > 0`.
     """
     if isinstance(node, sympy.Pow):
         base, ex = node.args
         if ex.is_integer:
-            if ex.is_nonnegative or (nonnegative is not None and nonnegative(ex)):
+            if ex.is_nonnegative or nonnegative_on(ex, _own_domain) or (nonnegative is not None and nonnegative(ex)):
                 return []
             return [Atom("!=", base, _ZERO)]
         out = [Atom("!=", base, _ZERO)] if ex.is_number and ex.is_negative else []
@@ -48,15 +51,34 @@ def of_node(node: sympy.Basic, nonnegative: Callable[[sympy.Expr], bool] | None 
     return functions.conditions(node)
 
 
-def shown(terms: list[sympy.Expr]) -> list[Atom]:
+def nonnegative_on(ex: sympy.Expr, domain: Callable[[sympy.Symbol], Domain | None]) -> bool:
+    """Whether SymPy's sign rules show `ex` nonnegative when each symbol whose domain
+    (`domain(symbol)`, None where unknown) starts at a number >= 0 is taken as
+    nonnegative."""
+    signed = {}
+    for s in ex.free_symbols:
+        d = domain(s)
+        if d is not None and d.lo.is_number and d.lo.is_nonnegative:
+            signed[s] = sympy.Dummy(s.name, integer=s.is_integer, nonnegative=True)
+    return bool(signed) and ex.xreplace(signed).is_nonnegative is True
+
+
+def _own_domain(s: sympy.Symbol) -> Domain | None:
+    """A bound variable's binding's domain, where it lies wherever a term with it is
+    evaluated (a sum's k from 0); None for any other symbol."""
+    return s.domain if isinstance(s, Bound) else None
+
+
+def shown(terms: list[sympy.Expr], nonnegative: Callable[[sympy.Expr], bool] | None = None) -> list[Atom]:
     """The conditions of every node of `terms`, in order, once each; not of the bodies of
-    derivatives, integrals, limits and sums, whose evaluation removes them."""
+    derivatives, integrals, limits and sums, whose evaluation removes them. `nonnegative`
+    as in `of_node`."""
     out: dict[Atom, None] = {}
 
     def visit(node: sympy.Basic) -> None:
         if isinstance(node, CALCULUS):
             return
-        out.update(dict.fromkeys(of_node(node)))
+        out.update(dict.fromkeys(of_node(node, nonnegative)))
         for a in node.args:
             visit(a)
 
@@ -70,9 +92,17 @@ def of_division(den: sympy.Expr) -> list[Atom]:
     return shown([1 / den])
 
 
-def of_power(base: sympy.Expr, ex: sympy.Expr) -> list[Atom]:
-    """The conditions of `base^ex` as written, before SymPy simplifies it."""
-    return shown([sympy.Pow(base, ex, evaluate=False)])
+def of_power(base: sympy.Expr, ex: sympy.Expr, nonnegative: Callable[[sympy.Expr], bool] | None = None) -> list[Formula]:
+    """The conditions of `base^ex` as written, before SymPy simplifies it; `nonnegative`
+    as in `of_node`. For a symbolic integer exponent not known nonnegative the exact
+    condition `base != 0 or ex >= 0`, which the parser keeps where SymPy simplifies the
+    power away (`w^m - w^m` is 0): `base != 0` alone would make it undefined at a zero
+    base where the exponent is in fact nonnegative."""
+    out: list[Formula] = list(shown([sympy.Pow(base, ex, evaluate=False)], nonnegative))
+    zero_base = Atom("!=", base, _ZERO)
+    if ex.is_integer and not ex.is_number and zero_base in out and zero_base not in shown([base, ex], nonnegative):
+        out[out.index(zero_base)] = Or((zero_base, Atom(">=", ex, _ZERO)))
+    return out
 
 
 def of_log(arg: sympy.Expr) -> list[Atom]:

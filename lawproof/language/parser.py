@@ -239,6 +239,7 @@ def parse_term(text: str, ns: Namespace, *, local: dict[str, sympy.Symbol] | Non
     """Parse an arithmetic expression (a definition body, a domain bound)."""
     tree = _parse(text, "formula")
     b = _Builder(ns, text, None)
+    b.declared = False
     if local:
         b.scopes.append(dict(local))
     return b.expr(tree)
@@ -248,6 +249,7 @@ def parse_definition(text: str, ns: Namespace, local: dict[str, sympy.Symbol]) -
     """Parse a definition body; also the definedness conditions SymPy simplified away
     while building it (`x/x` is built as 1), which every call of it keeps."""
     b = _Builder(ns, text, None)
+    b.declared = False
     b.scopes.append(dict(local))
     with b.recording() as recorded:
         body = b.expr(_parse(text, "formula"))
@@ -423,6 +425,10 @@ class _Builder:
         self.scopes: list[dict[str, sympy.Symbol]] = []
         # definedness conditions of the comparison being built (None: not recording)
         self.recorded: list[Formula] | None = None
+        # whether the file's symbols keep their declared domains in the text: not in a
+        # definition's body, whose symbols a binder of their name re-binds to its own
+        # domain (docs/semantics.md) and whose parameters take any argument
+        self.declared = True
 
     # -- errors -------------------------------------------------------------
     def error(self, node: lark.Tree | lark.Token, message: str, fix: str) -> FormulaSyntaxError:
@@ -440,6 +446,18 @@ class _Builder:
         if name in self.ns.symbols:
             return self.ns.symbols[name][0]
         return None
+
+    def declared_domain(self, s: sympy.Symbol) -> Domain | None:
+        """The domain `s` lies in wherever the text is evaluated: a bound variable's
+        binding's; a file symbol's declared one in a claim, not in a definition's body
+        (a binder of its name re-binds it there, and a parameter takes any argument);
+        None otherwise."""
+        if isinstance(s, Bound):
+            return s.domain
+        known = self.ns.symbols.get(s.name)
+        if not self.declared or known is None or known[0] != s or any(s.name in scope for scope in self.scopes):
+            return None
+        return known[1]
 
     def name(self, token: lark.Token) -> sympy.Expr:
         name = str(token)
@@ -737,7 +755,7 @@ class _Builder:
                                     "to build exactly",
                                  "numbers and powers are kept exact and expanded: use a smaller exponent, "
                                  "or a symbol for the large value")
-            self.note(definedness.of_power(base, exp))
+            self.note(definedness.of_power(base, exp, lambda ex: definedness.nonnegative_on(ex, self.declared_domain)))
             return base ** exp
         if kind == "call":
             return self.call(t)

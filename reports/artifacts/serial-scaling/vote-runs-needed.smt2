@@ -9,5 +9,6 @@
 (assert
  (and (<= (+ (- 1.0) q) 0.0)))
 (assert
- (or (or (and (not (and (distinct 1.0 0.0) true)))) (or (and (not (and (distinct (+ (- 1.0) (* 2.0 q)) 0.0) true)))) (or (and (not (> 1.0 0.0))))))
+ (let (($t0 (not (and (distinct (+ 1.0 (* (- 4.0) q) (* 4.0 (* q q))) 0.0) true))))
+(or (or (and (not (and (distinct 1.0 0.0) true)))) (or (and (not (and (distinct (+ (- 1.0) (* 2.0 q)) 0.0) true)))) (or (and (not (> 1.0 0.0)))) (or (and $t0)))))
 (check-sat)
