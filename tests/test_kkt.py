@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 import lawproof
 from lawproof.language.domain import Domain
 from lawproof.language.errors import EncodingDisagreement
-from lawproof.language.formula import Atom, Binder, Optimum, Truth
-from lawproof.proofs import decide
+from lawproof.language.formula import Atom, Binder, Bound, Optimum, Truth
+from lawproof.proofs import decide, kkt
 from lawproof.proofs.functions import uses_functions
 from lawproof.proofs.kkt import KktReport, Reduction, decide_reduced, kkt_normalize
 from lawproof.symbolic import normalize
@@ -242,6 +242,27 @@ def test_small_or_symbolic_side_conditions_are_not_evaluated(monkeypatch):
     assert not kkt._false_at_a_point(FALSE_AT_AN_END, {**SIDE_DOMAINS, S: Domain(A, sympy.Integer(2))})
     assert not kkt._false_at_a_point(
         FALSE_AT_AN_END, {**SIDE_DOMAINS, A: Domain(sympy.Integer(0), sympy.Integer(1), integer=True)})
+
+
+def test_shared_gradient_steps_are_renamed_back_and_keyed_by_assumptions():
+    # two claims' bindings of `a`: one computation, each result in its own binding
+    kkt._SHARED.clear()
+    r = sympy.Symbol("R", real=True)
+    first = Bound("a", Domain(sympy.Integer(0), sympy.Integer(1), False, True))
+    second = Bound("a", Domain(sympy.Integer(0), sympy.Integer(2)))  # another domain
+    whole = Bound("a", Domain(sympy.Integer(0), sympy.Integer(5), integer=True))  # integer: other assumptions
+    objective = lambda s: 1 / (1 - s) + 1 / (1 + s * (r - 1))  # noqa: E731
+    d1 = kkt._shared(sympy.diff, objective(first), first)
+    assert len(kkt._SHARED) == 1
+    d2 = kkt._shared(sympy.diff, objective(second), second)
+    assert len(kkt._SHARED) == 1  # served from the memo...
+    assert d1.free_symbols == {first, r} and d2.free_symbols == {second, r}  # ...in each caller's binding
+    assert d2 == sympy.diff(objective(second), second)
+    d3 = kkt._shared(sympy.diff, objective(whole), whole)
+    assert len(kkt._SHARED) == 2 and d3.free_symbols == {whole, r}
+    assert d3 == sympy.diff(objective(whole), whole)
+    # another objective is another key, never the first one's result
+    assert kkt._shared(sympy.diff, objective(first) + first**2, first) == sympy.diff(objective(first) + first**2, first)
 
 
 def test_a_certificate_a_safety_net_cut_short_is_not_reused_by_the_next_claim(monkeypatch):

@@ -307,6 +307,17 @@ def free_symbols(f: Formula) -> set[sympy.Symbol]:
     return out
 
 
+def renumbering(e: sympy.Basic, seen: dict[Bound, Bound] | None = None) -> dict[Bound, Bound]:
+    """Each bound symbol of `e` not yet in `seen`, in order of appearance, mapped to a
+    stand-in numbered by that order (added to `seen`, which is returned): two terms equal
+    up to the renaming of bindings are equal once renamed by their own renumberings."""
+    seen = {} if seen is None else seen
+    for s in sympy.preorder_traversal(e):
+        if isinstance(s, Bound) and s not in seen:
+            seen[s] = Bound(s.name, s.domain, -1 - len(seen), **s._assumptions_orig)
+    return seen
+
+
 def canonical(items: tuple) -> tuple:
     """`items` (formulas, terms, binders, in any nesting of tuples) with every bound
     symbol renumbered by order of appearance: equal exactly when the items are equal
@@ -314,9 +325,7 @@ def canonical(items: tuple) -> tuple:
     seen: dict[Bound, Bound] = {}
 
     def visit(e: sympy.Basic) -> None:
-        for s in sympy.preorder_traversal(e):
-            if isinstance(s, Bound) and s not in seen:
-                seen[s] = Bound(s.name, s.domain, -1 - len(seen), **s._assumptions_orig)
+        renumbering(e, seen)
 
     def terms(x: object) -> None:
         if isinstance(x, sympy.Basic):
@@ -461,6 +470,6 @@ def to_text(f: Formula) -> str:
     raise TypeError(type(f).__name__)
 
 
-__all__ = ["CALCULUS", "Bound", "domain_of", "canonical", "Formula", "Truth", "Atom", "Not", "And", "Or", "Implies", "Iff",
+__all__ = ["CALCULUS", "Bound", "domain_of", "canonical", "renumbering", "Formula", "Truth", "Atom", "Not", "And", "Or", "Implies", "Iff",
            "Quantified", "Optimum", "Approx", "Binder", "RELOPS", "conj", "disj",
            "free_symbols", "nnf", "to_text"]
