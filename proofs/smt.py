@@ -168,7 +168,7 @@ def _check(solver: z3.Solver, tr: Translator, order: list[sympy.Symbol],
 def _check_in_worker(smt2: str, rlimit: int, variables: list[z3.ArithRef],
                      timeout: float) -> tuple[str, str, list[tuple[Fraction, bool]] | None, str]:
     """`_check` for a query with nonlinear integer arithmetic, where z3 ignored the
-    watchdog's interrupts for seconds (fuzz run, issue 16: 2-5 s past a 1 s limit): the
+    watchdog's interrupts for seconds (fuzz run, issue 16: 1-4 s past a 1 s limit): the
     query's text (`smt2`, also the artifact, so that replaying it gives this answer) is
     solved under the same `rlimit` in the worker process (lawproof.language.killable),
     which is killed at the same net."""
