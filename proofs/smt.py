@@ -16,7 +16,7 @@ from lawproof.language.domain import Domain
 from lawproof.language.errors import OutsideFragment
 from lawproof.language.formula import Binder, Formula, Not, Quantified, free_symbols, nnf
 from lawproof.language.killable import in_child
-from lawproof.language.timeout import RLIMIT_PER_SECOND, interrupting, net, rlimit_for
+from lawproof.language.timeout import RLIMIT_PER_SECOND, SafetyNetHit, interrupting, net, rlimit_for, running
 
 from .shrink import candidates
 from .translate import Translator, lift_existentials
@@ -109,18 +109,21 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
     for s, v in (fixed or {}).items():
         solver.add(tr.var(s) == tr.value(v))
     solver.add(tr.formula(negation, scope))
-    smt2 = canonical_smt2(solver.to_smt2()) if artifact or OBSERVERS else ""
-    with interrupting(tr.ctx.interrupt, timeout, "a z3 query") as guard:
-        verdict = solver.check()
+    deaf = tr.nonlinear_integers()
+    text = canonical_smt2(solver.to_smt2()) if artifact or OBSERVERS or deaf else ""
+    smt2 = text if artifact or OBSERVERS else ""
+    order = free + [b.symbol for b in witnesses]
+    if deaf:
+        verdict, why, point, said = _check_in_worker(text, budget, [tr.var(s) for s in order], timeout)
+    else:
+        verdict, why, point, said = _check(solver, tr, order, timeout)
     out = SmtOutcome("unknown", smt2=smt2, negation=negation, witnesses=[b.symbol for b in witnesses],
                      witness_domains={b.symbol: b.domain for b in witnesses})
-    if verdict == z3.unsat:
+    if verdict == "unsat":
         out.status, out.detail = "proved", "z3: the negation is unsatisfiable"
-    elif verdict == z3.sat:
+    elif verdict == "sat":
         out.status = "refuted"
-        order = free + [b.symbol for b in witnesses]
         variables = [tr.var(s) for s in order]
-        point = _point(solver.model(), variables)
         if shrink and order:
             inside = [tr.domain_constraints(b.symbol, b.domain, scope) for b in witnesses]
             # in the worker process, which the net can kill: z3 ignores interrupts in
@@ -139,9 +142,8 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
             out.detail = "z3: the negated closed sentence holds; exact counterexamples for sample values of " + \
                 ", ".join(b.symbol.name for b in f.binders)
     else:
-        why = solver.reason_unknown()
-        if guard.said:
-            out.detail = f"z3 was interrupted before its budget of {budget} resource units ran out: {guard.said}"
+        if said:
+            out.detail = f"z3 was interrupted before its budget of {budget} resource units ran out: {said}"
         elif "resource limit" in why or "canceled" in why:  # z3 says either when the rlimit runs out
             out.detail = f"z3 returned unknown: its budget of {budget} resource units ran out"
         else:
@@ -150,6 +152,51 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
     for observe in OBSERVERS:
         observe(out)
     return out
+
+
+def _check(solver: z3.Solver, tr: Translator, order: list[sympy.Symbol],
+           timeout: float) -> tuple[str, str, list[tuple[Fraction, bool]] | None, str]:
+    """z3's answer on the query in `solver` ("sat", "unsat" or "unknown"), its reason
+    when unknown, the model's point of the `order` variables when sat, and what a net
+    cut short ("" if none): in this process, the watchdog interrupting z3 at the net."""
+    with interrupting(tr.ctx.interrupt, timeout, "a z3 query") as guard:
+        verdict = solver.check()
+    point = _point(solver.model(), [tr.var(s) for s in order]) if verdict == z3.sat else None
+    return str(verdict), solver.reason_unknown() if verdict == z3.unknown else "", point, guard.said
+
+
+def _check_in_worker(smt2: str, rlimit: int, variables: list[z3.ArithRef],
+                     timeout: float) -> tuple[str, str, list[tuple[Fraction, bool]] | None, str]:
+    """`_check` for a query with nonlinear integer arithmetic, where z3 ignored the
+    watchdog's interrupts for seconds (fuzz run, issue 16: 1-4 s past a 1 s limit): the
+    query's text (`smt2`, also the artifact, so that replaying it gives this answer) is
+    solved under the same `rlimit` in the worker process (lawproof.language.killable),
+    which is killed at the same net."""
+    guard = net(timeout, "a z3 query")
+    try:
+        with running("a z3 query"):
+            return (*in_child(_solve_text, (smt2, rlimit, [v.decl().name() for v in variables],
+                                            [v.is_int() for v in variables]), guard), "")
+    except SafetyNetHit:
+        return "unknown", "", None, guard.said
+
+
+def _solve_text(smt2: str, rlimit: int, names: list[str],
+                ints: list[bool]) -> tuple[str, str, list[tuple[Fraction, bool]] | None]:
+    """In the worker: z3's answer on the SMT-LIB2 query `smt2` under `rlimit`, its reason
+    when unknown, and the model's point of the variables `names` (integer ones where
+    `ints`) when sat."""
+    ctx = z3.Context()
+    solver = z3.Solver(ctx=ctx)
+    solver.set("rlimit", rlimit)
+    try:
+        solver.add(*z3.parse_smt2_string(smt2, ctx=ctx))
+    except z3.Z3Exception as e:
+        return "unknown", f"the query did not read back: {e}", None
+    verdict = solver.check()
+    if verdict != z3.sat:
+        return str(verdict), solver.reason_unknown() if verdict == z3.unknown else "", None
+    return "sat", "", _point(solver.model(), [z3.Int(n, ctx) if i else z3.Real(n, ctx) for n, i in zip(names, ints)])
 
 
 def canonical_smt2(text: str) -> str:

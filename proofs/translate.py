@@ -77,6 +77,10 @@ class Translator:
     bounds: "Callable[[Translator, sympy.Expr, dict], sympy.Expr | None] | None" = None
     ctx: z3.Context = field(default_factory=z3.Context)
     variables: dict[sympy.Symbol, z3.ArithRef] = field(default_factory=dict)
+    #: an integer variable was made, and a product of two non-constant terms or a power
+    #: (`nonlinear_integers`)
+    integers: bool = False
+    nonlinear: bool = False
     _names: set[str] = field(default_factory=set)
     _signs: dict[tuple, int] = field(default_factory=dict)
     _fresh: itertools.count = field(default_factory=itertools.count)
@@ -87,9 +91,17 @@ class Translator:
         if v is None:
             name = s.name if s.name not in self._names else f"{s.name}!{len(self._names)}"
             v = z3.Int(name, self.ctx) if s.is_integer else z3.Real(name, self.ctx)
+            self.integers = self.integers or bool(s.is_integer)
             self.variables[s] = v
             self._names.add(name)
         return v
+
+    def nonlinear_integers(self) -> bool:
+        """Do the terms built so far hold nonlinear integer arithmetic (an integer variable
+        and a nonlinear term anywhere, since z3 solves the theories together)? There z3
+        may ignore interrupts for seconds (issue 16), so its queries run in a worker
+        process that can be killed (smt.decide)."""
+        return self.integers and self.nonlinear
 
     def value(self, q: sympy.Rational | Fraction) -> z3.ArithRef:
         """An exact rational constant."""
@@ -341,8 +353,10 @@ class Translator:
         if isinstance(e, sympy.Add):
             return _sum([self.term(x) for x in e.args])
         if isinstance(e, sympy.Mul):
+            self.nonlinear = self.nonlinear or sum(not x.is_Rational for x in e.args) > 1
             return _product([self.term(x) for x in e.args])
         if isinstance(e, sympy.Pow) and e.exp.is_Integer and e.exp > 0:
+            self.nonlinear = self.nonlinear or e.exp > 1
             b = self.term(e.base)
             # an integer base's power prints as `**`, which is not SMT-LIB (cvc5 rejects it)
             return _product([b] * int(e.exp)) if e.exp <= 4 or b.is_int() else b ** int(e.exp)

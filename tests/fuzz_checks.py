@@ -38,7 +38,7 @@ from hypothesis import HealthCheck, given, seed as hypothesis_seed, settings
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import lawproof  # noqa: E402
-from lawproof.language import timeout  # noqa: E402
+from lawproof.language import killable, timeout  # noqa: E402
 from lawproof.language.errors import LawproofError  # noqa: E402
 from test_fuzz import checkable_files  # noqa: E402
 
@@ -76,10 +76,11 @@ def _signature(e: BaseException) -> str:
 
 
 def _cpu() -> float:
-    """The claim's clock (this process and the worker that shrinks counterexamples for
-    it) and other children's CPU seconds (QEPCAD)."""
+    """The claim's clock (this process and the worker that does z3 work deaf to
+    interrupts for it) and other children's CPU seconds (QEPCAD); a worker killed at a
+    net is among the children too, once."""
     t = os.times()
-    return timeout.cpu() + t.children_user + t.children_system
+    return timeout.cpu() + t.children_user + t.children_system - killable.reaped()
 
 
 def check_one(text: str, summary: Summary, *, file_limit: float, margin: float) -> None:

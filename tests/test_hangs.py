@@ -23,6 +23,7 @@ import sympy
 
 import lawproof
 from lawproof.language import sizes
+from lawproof.language.killable import reaped
 from lawproof.language.timeout import cpu
 from lawproof.numeric import Undecided, exact_value
 
@@ -110,11 +111,11 @@ CORPUS = [
 
 
 def _cpu() -> float:
-    """CPU seconds of this process, of the worker process that shrinks counterexamples
-    (its seconds, which it reports, are on the claim's clock) and of other children
-    (QEPCAD)."""
+    """CPU seconds of this process, of the worker process that does z3 work deaf to
+    interrupts (its seconds, which it reports, are on the claim's clock) and of other
+    children (QEPCAD); a worker killed at a net is among the children too, once."""
     t = os.times()
-    return cpu() + t.children_user + t.children_system
+    return cpu() + t.children_user + t.children_system - reaped()
 
 
 def _checked(formula: str, timeout: float, head: str = HEAD) -> tuple[lawproof.Result, float]:
@@ -193,6 +194,36 @@ def test_an_integer_beside_polynomial_bounds_is_refuted_within_the_limit(timeout
     r, cpu = _checked("not (atan(1/2) < n/4 < x + 7/3)", timeout, SHRINK_HEAD)
     assert r.verdict == "refuted", (r.verdict, r.method)
     assert cpu <= timeout + MARGIN, f"{cpu:.2f} s of CPU"
+
+
+#: Claims over their limit in a fuzz run (2.2-4.9 CPU seconds at a 1 s limit): an integer
+#: symbol inside a function (asin(n), n^x, a sum up to n in cosh) stays an integer in the
+#: certified bounds' query, nonlinear integer arithmetic, where z3 ignored the
+#: watchdog's interrupts for seconds. Such a query runs in the worker, killed at the net.
+INTEGER_HEAD = SHRINK_HEAD.replace('integer = true }\n', 'integer = true }\ny = "[0, 1]"\nS = "[0, 1]"\n') \
+    + '[define]\nK = "2"\n'
+DEAF_INTEGER = [
+    "(1/2 >= (sqrt(x))^x) or (sum(0.25, k, 1, n) < arccos(diff(exp(0), x)) < limit(limit(2, x, 0), x, oo))",
+    "not ((sum(0.25, k, 1, 3) == arcsin(n)) -> (max(integrate((K)^1/2, x, y, 1), integrate((1)^1/2, x, 0, 2)) "
+    "<= sum(max(1, K), k, 1, n) <= sum(max(S, pi), k, 0, 3)))",
+    "exists z in [0, 1]: (sum(7/3, k, 1, n) == asin(0.25)) or "
+    "(asin(0.25) < Fn((1e-3)^-1, sum(diff(n, y), k, 0, n)) < pi)",
+    "not (not (min((n)^x, tanh(x)) < diff(n, x) < floor(y)))",
+    "forall z in (0, oo): min((n)^x, tanh(x)) < diff(n, x) < floor(y)",
+    "not (acos((2 - y)) <= atan(sum(pi, k, 1, 10)) <= cosh(sum(S, k, 0, n)))",
+    "forall y, S: not (min(max(integrate(pi, x, 0, 1), 10), asin(n)) = "
+    "Fn(max(7/3, diff(7/3, x)), limit(integrate(S, x, y, 2), x, 1)))",
+    "forall y, S: not (max(max(7/3, 7/3), asin(n)) = Fn(max(7/3, diff(7/3, x)), limit(S, x, 1)))",
+]
+
+
+@pytest.mark.parametrize("formula", DEAF_INTEGER, ids=[f[:50] for f in DEAF_INTEGER])
+def test_nonlinear_integer_arithmetic_in_the_certified_bounds_ends_within_the_limit(formula):
+    # every one is false for some integer n (or some function Fn of the declared shape)
+    r, cpu = _checked(formula, 1, INTEGER_HEAD)
+    assert r.verdict in FALSE, (r.verdict, r.method, r.message)
+    assert r.evidence.tried
+    assert cpu <= 1 + MARGIN, f"{cpu:.2f} s of CPU"
 
 
 #: nlsat isolating the roots of high-degree polynomials barely moves z3's resource count,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 
 import pytest
 
@@ -183,11 +184,43 @@ def test_deep_nesting_in_a_definition_and_a_domain_is_an_input_error():
 
 
 def test_a_formula_sympy_gets_stuck_on_is_an_input_error_after_the_read_limit(monkeypatch):
-    # the check that an interval is not empty asks SymPy to compare a divergent integral
-    # numerically, which never ends
+    # SymPy writes cos(arctan(u)) as 1/sqrt(1 + u^2) and factors 1 + u^2, 6,000 digits
+    # here, to simplify the root (about 10 s)
     monkeypatch.setattr(loader, "MAX_READ_SECONDS", 1.0)
-    err = claim_error(one_claim("forall y in [0, integrate(1, s, 0, oo)]: y >= 0"))
+    err = claim_error(one_claim(f"cos(atan(1.{'3' * 3000})) > 0"))
     assert "took longer than 1 s" in err.message
+
+
+@pytest.mark.parametrize("formula, verdicts", [
+    ("forall y in [0, integrate(1, s, 0, oo)]: y >= 0", ("proved", "unknown")),
+    # the integral diverges to oo: the interval [oo, 3] is empty
+    ("exists y in [integrate(1/s, s, 0, 1), 3]: y >= 0", ("refuted", "unknown")),
+    ("forall y in [0, integrate(1, s, 0, 1)]: y <= 1/2", ("refuted",)),
+])
+def test_an_interval_bound_with_an_integral_is_read_without_integrating_it_for_ever(formula, verdicts):
+    # fuzz run: the check that an interval is not empty asked SymPy to compare a divergent
+    # integral, which it integrated numerically at rising precision until the read limit
+    # (10 s); now at most 50 digits, and a value with no correct digit is not compared
+    start = time.process_time()
+    cf = lawproof.loads(one_claim(formula, "timeout = 1\n"))
+    assert cf.claims[0].error is None and time.process_time() - start < 5
+    assert lawproof.check_file(cf).results[0].verdict in verdicts
+
+
+def test_an_interval_empty_by_the_value_of_its_integral_is_an_input_error():
+    assert "is empty" in claim_error(one_claim("forall y in [2, integrate(1, s, 0, 1)]: y >= 5")).message
+    errors = file_errors('[paper]\nid = "p"\n[symbols]\nx = "[2, integrate(1, s, 0, 1)]"\n')
+    assert any("of 'x' is empty" in e for e in errors)
+
+
+def test_tan_of_arctan_of_a_long_number_is_read_at_once():
+    # its condition cos(arctan(u)) != 0 holds everywhere: SymPy would write it as
+    # 1/sqrt(1 + u^2) and factor 1 + u^2, 6,000 digits here (the whole read limit)
+    u = f"1.{'3' * 3000}"
+    start = time.process_time()
+    cf = lawproof.loads(one_claim(f"tan(atan({u})) > 1 and tan(atan({u})) < 2"))
+    assert cf.claims[0].error is None and time.process_time() - start < 5
+    assert lawproof.check_file(cf).results[0].verdict == "proved"
 
 
 @pytest.mark.parametrize("formula, verdicts", [

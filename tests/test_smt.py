@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 import lawproof
 from lawproof.language.domain import Domain
 from lawproof.language.formula import Atom, Not, conj, disj
+from lawproof.language.killable import in_child
 from lawproof.numeric import exact_truth
 from lawproof.proofs import decide, holds_at
 from lawproof.proofs.shrink import candidates
@@ -274,3 +275,23 @@ def test_a_claim_folded_by_the_symbolic_layer_names_that_layer_not_z3(formula, e
     assert r.verdict == expected and (r.normalized in ("true", "false")) == folded
     assert r.method.startswith("symbolic normalization") == folded
     assert r.method.startswith("SMT (z3)") != folded
+
+
+def test_nonlinear_integer_arithmetic_is_solved_in_the_worker(monkeypatch):
+    # z3 ignored interrupts there for seconds (issue 16): the query's text goes to the
+    # worker process, killed at the net, and its answer and model come back exact
+    from lawproof.proofs import smt
+    n = sympy.Symbol("n", integer=True)
+    domains = {n: Domain(sympy.Integer(1), sympy.Integer(10)), x: Domain(sympy.Integer(0), sympy.oo)}
+    sent = []
+    monkeypatch.setattr(smt, "in_child", lambda call, args, guard: sent.append(call) or in_child(call, args, guard))
+    assert decide(Atom(">=", n**2, n), domains).status == "proved"
+    out = decide(disj([Atom("!=", n * x, sympy.Integer(6)), Atom("<", x, sympy.Integer(2))]), domains)
+    assert out.status == "refuted" and out.values[n].denominator == 1 and 1 <= out.values[n] <= 10
+    assert out.values[n] * out.values[x] == 6 and out.values[x] >= 2
+    assert sent.count(smt._solve_text) == 2
+    # linear integer and nonlinear real arithmetic stay in this process (the watchdog
+    # interrupts z3 there)
+    assert decide(Atom(">=", n + x, sympy.Integer(1)), domains).status == "proved"
+    assert decide(Atom(">=", x**2 + 1, x), {x: BOX[x]}).status == "proved"
+    assert sent.count(smt._solve_text) == 2

@@ -3,7 +3,8 @@
 z3 stops at an interrupt only where it polls for one, and some of its C code does not:
 in an incremental query (a step of shrinking a counterexample) its nonlinear bound
 propagation can take integer roots of rationals thousands of digits long and ignore the
-watchdog's interrupts for seconds. A child process can be stopped anywhere: each call
+watchdog's interrupts for seconds, and so can a query with nonlinear integer arithmetic
+(proofs/smt.py sends those here). A child process can be stopped anywhere: each call
 gets the net's CPU seconds in the child (SIGPROF, whose default action ends the
 process), and the child's CPU seconds count on this process's clock (`timeout.charge`),
 so the claim's limit covers them.
@@ -45,6 +46,8 @@ class _Worker:
 
 
 _worker: _Worker | None = None
+#: CPU seconds of the workers ended so far (`reaped`)
+_reaped = 0.0
 
 
 def in_child(call: Callable[..., T], args: tuple[Any, ...], guard: Net) -> T:
@@ -96,18 +99,28 @@ def _start() -> _Worker:
 def _stop(worker: _Worker) -> None:
     """End the worker (killed at a net, or stuck) and count the CPU seconds it spent
     beyond what its answers counted."""
-    global _worker
+    global _worker, _reaped
     _worker = None
     os.close(worker.requests)
     os.close(worker.answers)
     os.kill(worker.pid, signal.SIGKILL)
     _, _, usage = os.wait4(worker.pid, 0)
+    _reaped += usage.ru_utime + usage.ru_stime
     charge(max(0.0, usage.ru_utime + usage.ru_stime - worker.charged))
 
 
+def reaped() -> float:
+    """CPU seconds of the workers ended so far. The process's children's CPU time
+    (`os.times()`, RUSAGE_CHILDREN) counts them too, though they are on its clock
+    (`timeout.cpu`) already: a measure of both subtracts these."""
+    return _reaped
+
+
 def _forget_worker() -> None:
-    # a process forked from this one (a --jobs worker) must start its own
-    global _worker
+    # a process forked from this one (a --jobs worker) must start its own, and has no
+    # children yet
+    global _worker, _reaped
+    _reaped = 0.0
     if _worker is not None:
         os.close(_worker.requests)
         os.close(_worker.answers)

@@ -366,11 +366,33 @@ def _split_arrow(token: lark.Token, previous: lark.Token | None, text: str) -> F
 
 def interval_is_empty(lo: sympy.Expr, hi: sympy.Expr, lo_open: bool, hi_open: bool) -> bool:
     """True when the numeric bounds certainly give an empty interval (False when SymPy
-    cannot compare them)."""
+    cannot compare them). A bound with an unevaluated integral, limit, sum or derivative
+    is compared by its value to 15 digits, found with a bounded effort (`_calculus_value`),
+    and only when the gap is clear: SymPy's own comparison integrates at rising
+    precision, without end on a divergent integral (the read limit ended it)."""
+    if lo.has(*CALCULUS) or hi.has(*CALCULUS):
+        a, b = _calculus_value(lo), _calculus_value(hi)
+        if a is None or b is None:
+            return False
+        return bool((a - b).is_extended_real and a - b > sympy.Float(1e-9) * (1 + abs(a) + abs(b)))
     try:
         return bool(lo > hi) or bool(lo == hi and (lo_open or hi_open))
     except TypeError:  # SymPy cannot order them (e.g. an unevaluated integral)
         return False
+
+
+def _calculus_value(bound: sympy.Expr) -> sympy.Expr | None:
+    """`bound` itself when it holds no calculus; else its value to 15 digits, at most 50
+    digits of working precision (a divergent integral comes out as a float with no
+    correct digit), or None when SymPy cannot give one."""
+    if not bound.has(*CALCULUS):
+        return bound
+    try:
+        value = bound.evalf(15, maxn=50, strict=False)
+    except (ArithmeticError, ValueError, TypeError, NotImplementedError):  # a divergent sum, say
+        return None
+    # (SymPy's Float keeps its precision, in bits, in _prec: 1 when no digit is right)
+    return value if value.is_Float and value._prec > 1 else None
 
 
 def _short(text: str, limit: int = 60) -> str:
