@@ -14,8 +14,8 @@ from lawproof.language.claims import Claim, Theory
 from lawproof.language.definedness import guarded, of_node, shown, unguarded
 from lawproof.language.domain import Domain
 from lawproof.language.errors import BackendTimeout, ClaimInputError, OutsideFragment
-from lawproof.language.formula import (CALCULUS, And, Approx, Atom, Bound, Formula, Implies, Optimum, Or, Quantified,
-                              Truth, conj, disj, domain_of)
+from lawproof.language.formula import (CALCULUS, And, Approx, Atom, Bound, Formula, Implies, Limit, Optimum, Or,
+                                       Quantified, Truth, conj, disj, domain_of)
 from lawproof.language import functions
 from lawproof.language.functions import NO_SYMPY_LIMIT
 from lawproof.language.parser import ArgMin, Derived, Optimal, Rebind, Solve, _Optimizer, limit_direction
@@ -220,7 +220,7 @@ class IntegralToMinusInfinity(DivergentIntegral):
     infinity = -sympy.oo
 
 
-class InfiniteLimit(sympy.Limit):
+class InfiniteLimit(Limit):
     """A limit SymPy evaluates to exactly oo or -oo on every side approached, where the
     function is defined near the point whatever the other symbols are: kept
     unevaluated inside a term, compared as that infinity as a whole side of a

@@ -574,3 +574,24 @@ def test_calculus_left_in_a_power_is_undecided_not_an_internal_error(formula):
             + f'[[claim]]\nid = "c"\ntimeout = 1\nformula = "{formula}"\n')
     r = lawproof.check_file(lawproof.loads(text, "t.claims.toml")).results[0]
     assert r.verdict == "unknown" and r.method != "internal", (r.verdict, r.method, r.message)
+
+
+@pytest.mark.parametrize("formula, verdicts", [
+    # Abs of a difference with a limit: signsimp found a minus sign to extract on both
+    # sides of the non-commutative product -(R - 3 ln R - L) (RecursionError)
+    ("approx(R - 3*ln(R), limit(m, m, oo), rel=0.01)", ("unknown",)),
+    ("approx(x^(n*y) - limit(floor(n*x), m, oo)*ln(x), ln(x), rel=0.01)", ("unknown",)),
+    ("abs(R - 3*ln(R) - limit(x, x, 1)) >= 0", ("proved",)),
+    # a Poly of a body holding a limit ("non-commutative expressions are not supported")
+    ("not approx(limit(log10(y)/limit(n, m, -oo), x, oo), R^(n*y) - S*ln(R), rel=0.01)", ("unknown", "proved")),
+])
+def test_arithmetic_with_an_unevaluated_limit_is_not_an_internal_error(formula, verdicts):
+    # found by tests/fuzz_checks.py (seeds 40001, 40003): SymPy leaves a Limit's
+    # commutativity unknown; the language's limits are commutative terms
+    text = (HEAD.replace("[define]", 'y = "[0, 1]"\nS = "[0, 1]"\nR = "(1, oo)"\n'
+                                     'm = { domain = "[1, oo)", integer = true }\n[define]')
+            + f'[[claim]]\nid = "c"\ntimeout = 1\nformula = "{formula}"\n')
+    cf = lawproof.loads(text, "t.claims.toml")
+    assert cf.claims[0].error is None, cf.claims[0].error
+    r = lawproof.check_file(cf).results[0]
+    assert r.verdict in verdicts and r.method != "internal", (r.verdict, r.method, r.message)

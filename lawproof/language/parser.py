@@ -24,7 +24,7 @@ from . import definedness, functions, sizes
 from .domain import Domain
 from .errors import FormulaSyntaxError
 from .files import atomic_write, default_dir
-from .formula import (CALCULUS, RELOPS, Approx, Atom, Binder, Bound, Formula, Iff, Implies, Not,
+from .formula import (CALCULUS, RELOPS, Approx, Atom, Binder, Bound, Formula, Iff, Implies, Limit, Not,
                       Optimum, Quantified, Truth, conj, disj)
 
 _GRAMMAR = (Path(__file__).with_name("grammar.lark")).read_text(encoding="utf-8")
@@ -890,7 +890,7 @@ class _Builder:
                                       f"number, oo or -oo independent of {vname}",
                              f"write limit(expr, {vname}, 0) or limit(expr, {vname}, oo)")
         try:
-            return sympy.Limit(body, var, point, limit_direction(domain, point) or "+-")
+            return Limit(body, var, point, limit_direction(domain, point) or "+-")
         except (NotImplementedError, ValueError) as e:
             raise self.error(t, f"SymPy cannot state this limit ({_short(str(e), 120)})",
                              f"write limit(expr, {vname}, point) with a real point, oo or -oo") from None
