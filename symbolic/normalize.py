@@ -308,6 +308,12 @@ def _sum(node: sympy.Sum, domains: Domains) -> sympy.Expr:
     MAX_SUM_TERMS apart; else the node itself (undecided). The closed form is sought
     with the bounds as symbols even when they are numbers, so that SymPy never adds up
     a long range term by term."""
+    if len(node.limits) > 1:
+        # SymPy merges a sum of a sum into one node with the inner limits first: the
+        # inner sum is evaluated first, as any inner calculus is (an unevaluated double
+        # sum was no value min/max could order: fuzz run seed 40007)
+        inner = _sum(sympy.Sum(node.function, node.limits[0]), domains)
+        return node if inner.has(sympy.Sum) else _sum(sympy.Sum(inner, *node.limits[1:]), domains)
     (bound, lo, hi), = node.limits
     # the summation variable and the bounds as plain integer symbols: the signs the
     # domains give go to the other symbols only
