@@ -632,3 +632,23 @@ def test_a_sum_of_a_sum_is_evaluated(formula, verdict):
     # for one: left unevaluated, no value min could order (fuzz run seed 40007)
     r = lawproof.check_file(lawproof.loads(one_claim(formula, "timeout = 1\n"), "t.claims.toml")).results[0]
     assert r.verdict == verdict, (r.verdict, r.method, r.message)
+
+
+@pytest.mark.parametrize("command", ["premises", "region"])
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "0", "1e9"])
+def test_a_timeout_option_that_is_no_claim_timeout_is_a_usage_error(capsys, command, value):
+    # found by tests/cli_fuzz.py (seed 42000): `premises --timeout nan` (and inf) reached the
+    # CPU limit's clock as an internal ValueError (OverflowError)
+    amdahl = os.path.join(os.path.dirname(__file__), "..", "papers", "amdahl_modernized.claims.toml")
+    with pytest.raises(SystemExit) as exit_:
+        main([command, amdahl, "collapse-threshold", "--timeout", value])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and "the timeout must be a positive, finite number of seconds" in err, err
+
+
+def test_sweep_of_a_claim_with_a_declared_function_is_an_input_error(capsys):
+    # found by tests/cli_fuzz.py (seed 42000): numpy's evaluation raised ValueError on Rf(a)
+    amdahl = os.path.join(os.path.dirname(__file__), "..", "papers", "amdahl_modernized.claims.toml")
+    code, err = run_cli(capsys, "sweep", amdahl, "referee-any-nonincreasing-R", "--grid", "S=0:1:3",
+                        "--workers", "1", "--quiet")
+    assert code == 2 and "uses the function symbol Rf of [functions], which has no values to sweep" in err, err
