@@ -652,3 +652,15 @@ def test_sweep_of_a_claim_with_a_declared_function_is_an_input_error(capsys):
     code, err = run_cli(capsys, "sweep", amdahl, "referee-any-nonincreasing-R", "--grid", "S=0:1:3",
                         "--workers", "1", "--quiet")
     assert code == 2 and "uses the function symbol Rf of [functions], which has no values to sweep" in err, err
+
+
+def test_a_closed_claim_exact_evaluation_decides_without_a_part_the_re_check_cannot_read():
+    # found by tests/fuzz_checks.py (seed 40012): exact evaluation decided the conjunction
+    # without the unevaluated sum of a divergent integral; the 50-digit re-check, reading
+    # every part, raised Unsupported out of the engine
+    text = (HEAD.replace("[define]", 'S = "[0, 1]"\nm = { domain = "[1, oo)", integer = true }\n[define]\nK = "2"')
+            + '[[claim]]\nid = "c"\ntimeout = 1\nformula = "(approx(sum(log10(integrate(1e-3, x, 1, oo)), k, 0, 3), '
+              'arctan(integrate(sum(m, k, 0, n), x, 1, 1)), rel=0.01)) and (((x^(2*S) - (limit(2, x, oo))^10*ln(x)) '
+              '> -oo) -> (diff(sqrt(1), x) >= exp(K)))"\n')
+    r = lawproof.check_file(lawproof.loads(text, "t.claims.toml")).results[0]
+    assert r.verdict in ("refuted", "unknown") and r.method != "internal", (r.verdict, r.method, r.message)
