@@ -14,8 +14,8 @@ from lawproof.language.claims import Claim, Theory
 from lawproof.language.definedness import guarded, of_node, shown, unguarded
 from lawproof.language.domain import Domain
 from lawproof.language.errors import BackendTimeout, ClaimInputError, OutsideFragment
-from lawproof.language.formula import (CALCULUS, And, Approx, Atom, Bound, Formula, Implies, Optimum, Or, Quantified,
-                              Truth, conj, disj, domain_of)
+from lawproof.language.formula import (CALCULUS, And, Approx, Atom, Bound, Formula, Implies, Limit, Optimum, Or,
+                                       Quantified, Truth, conj, disj, domain_of)
 from lawproof.language import functions
 from lawproof.language.functions import NO_SYMPY_LIMIT
 from lawproof.language.parser import ArgMin, Derived, Optimal, Rebind, Solve, _Optimizer, limit_direction
@@ -262,7 +262,7 @@ class IntegralToMinusInfinity(DivergentIntegral):
     infinity = -sympy.oo
 
 
-class InfiniteLimit(sympy.Limit):
+class InfiniteLimit(Limit):
     """A limit SymPy evaluates to exactly oo or -oo on every side approached, where the
     function is defined near the point whatever the other symbols are: kept
     unevaluated inside a term, compared as that infinity as a whole side of a
@@ -354,6 +354,12 @@ def _sum(node: sympy.Sum, domains: Domains) -> sympy.Expr:
     apart; else the node itself (undecided). The closed form is sought with the bounds
     as symbols even when they are numbers, so that SymPy never adds up a long range
     term by term."""
+    if len(node.limits) > 1:
+        # SymPy merges a sum of a sum into one node with the inner limits first: the
+        # inner sum is evaluated first, as any inner calculus is (an unevaluated double
+        # sum was no value min/max could order: fuzz run seed 40007)
+        inner = _sum(sympy.Sum(node.function, node.limits[0]), domains)
+        return node if inner.has(sympy.Sum) else _sum(sympy.Sum(inner, *node.limits[1:]), domains)
     (bound, lo, hi), = node.limits
     # the summation variable and the bounds as plain integer symbols: the signs the
     # domains give go to the other symbols only

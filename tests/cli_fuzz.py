@@ -102,8 +102,9 @@ def _options(command: str, rng: random.Random, claim_ids: list[str]) -> list[str
 def _claim_ids(text: str) -> list[str]:
     ids = []
     for line in text.splitlines():
-        if line.startswith("id ") or line.startswith("id="):
-            ids.append(line.split("=", 1)[1].strip().strip('"'))
+        key, eq, value = line.partition("=")
+        if eq and key.strip() == "id":  # a mutated file may hold an `id` line without its `=`
+            ids.append(value.strip().strip('"'))
     return ids[1:] or ["c"]
 
 

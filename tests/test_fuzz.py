@@ -4,7 +4,9 @@ Three generators feed `lawproof.loads`/`lawproof.load`:
 
 - grammar-aware whole claim files: random formulas from the claim language
   (quantifiers, optima, approx, calculus, sums, solve/argmin, trigonometric and other
-  built-ins, function symbols, LaTeX definitions, huge and tiny numbers, deep nesting,
+  built-ins, function symbols, LaTeX definitions, `oo` as a limit's point, a bound and
+  a whole side, sequence limits over integer symbols, `log(x, b)`, powers x^(r*c)
+  beside ln x, closed forall/exists, huge and tiny numbers, deep nesting,
   text mutations of all of these) inside [paper], [symbols], [functions.NAME],
   [define], [[claim]], [[table]] and [[variant]] tables whose values are now and then
   of the wrong TOML type (a table where a string belongs, a number where a list does,
@@ -167,6 +169,11 @@ def _term(inner):
         st.tuples(inner, st.sampled_from(["k", "k", "n", "x"]), bound, bound).map(
             lambda t: f"sum({t[0]}, {t[1]}, {t[2]}, {t[3]})"),
         st.tuples(st.sampled_from(TRIG), inner).map(lambda t: f"{t[0]}({t[1]})"),
+        st.tuples(inner, st.sampled_from(["2", "10", "x", "1/2", "n"])).map(lambda t: f"log({t[0]}, {t[1]})"),
+        st.tuples(inner, st.sampled_from(["n", "m", "k"]), st.sampled_from(["oo", "-oo", "1"])).map(
+            lambda t: f"limit({t[0]}, {t[1]}, {t[2]})"),
+        st.tuples(st.sampled_from(["x", "R", "y"]), var, var, inner).map(
+            lambda t: f"{t[0]}^({t[1]}*{t[2]}) + ln({t[0]})*{t[3]}"),
     )
 
 
@@ -196,6 +203,7 @@ def _formula(inner):
 
 comparison = st.one_of(
     st.tuples(term, st.sampled_from(RELOPS), term).map(" ".join),
+    st.tuples(term, st.sampled_from(RELOPS), st.sampled_from(["oo", "-oo"])).map(" ".join),
     st.tuples(term, st.sampled_from(RELOPS), term, st.sampled_from(RELOPS), term).map(" ".join),
     st.sampled_from(["true", "false", "x", "1", "x + 1"]))
 formula = st.recursive(comparison, _formula, max_leaves=8)
@@ -537,7 +545,7 @@ def test_fuzz_mutated_packs_load_cleanly(which, other, edits):
 
 # Formulas that read without an input error (declared names, right arities), so that a
 # full check reaches the engine's methods; the generated ones above mostly do not.
-clean_leaf = st.one_of(st.sampled_from(["x", "y", "n", "S", "R", "K", "pi"]),
+clean_leaf = st.one_of(st.sampled_from(["x", "y", "n", "S", "R", "K", "pi", "m"]),
                        st.sampled_from(["0", "1", "2", "3", "1/2", "10", "0.25", "1e-3", "7/3"]))
 
 
@@ -553,10 +561,37 @@ def _clean_term(inner):
         st.tuples(inner, st.sampled_from(["0", "oo", "1"])).map(lambda t: f"limit({t[0]}, x, {t[1]})"),
         st.tuples(inner, st.sampled_from(["1", "0"]), st.sampled_from(["n", "3", "10"])).map(
             lambda t: f"sum({t[0]}, k, {t[1]}, {t[2]})"),
+        # the language's later additions (issues 13-16): sequence limits over an integer
+        # symbol, logarithms to a base, powers the power substitution reads (x^(r*c) with
+        # ln x), integer symbols inside functions
+        st.tuples(inner, st.sampled_from(["oo", "oo", "-oo"])).map(lambda t: f"limit({t[0]}, m, {t[1]})"),
+        st.tuples(st.sampled_from(["log2", "log10"]), inner).map(lambda t: f"{t[0]}({t[1]})"),
+        st.tuples(st.sampled_from(["x", "R"]), st.sampled_from(["y*R", "2*S", "S*R", "n*y", "K*S"]), inner).map(
+            lambda t: f"({t[0]}^({t[1]}) - {t[2]}*ln({t[0]}))"),
+        st.tuples(st.sampled_from(["f", "Rf", "sqrt", "ln", "exp", "floor", "sin"]),
+                  st.sampled_from(["n", "m", "n + 1", "m/2", "n*x", "1/m"])).map(lambda t: f"{t[0]}({t[1]})"),
     )
 
 
 clean_term = st.recursive(clean_leaf, _clean_term, max_leaves=6)
+
+
+def _one_variable_term(inner):
+    return st.one_of(
+        st.tuples(inner, st.sampled_from(["+", "-", "*", "/"]), inner).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+        st.tuples(inner, st.sampled_from(["2", "1/2", "-1", "w", "(2*w)"])).map(lambda t: f"({t[0]})^{t[1]}"),
+        st.tuples(st.sampled_from(["sqrt", "exp", "ln", "log2", "abs", "sin", "atan", "floor"]), inner).map(
+            lambda t: f"{t[0]}({t[1]})"),
+    )
+
+
+#: A closed `forall`/`exists` (no free symbol: refuted at an exact point, or proved).
+one_variable_term = st.recursive(st.sampled_from(["w", "w", "1", "2", "1/2", "pi", "3"]), _one_variable_term, max_leaves=4)
+closed_formula = st.tuples(
+    st.sampled_from(["forall", "exists"]),
+    st.sampled_from(["w in (0, oo)", "w in (0, 1]", "w in [1, 2]", "w in [-1, 1]", "w in [0, oo)"]),
+    one_variable_term, st.sampled_from(RELOPS), st.one_of(one_variable_term, st.sampled_from(["oo", "-oo"]))).map(
+    lambda t: f"{t[0]} {t[1]}: {t[2]} {t[3]} {t[4]}")
 
 
 def _clean_formula(inner):
@@ -568,10 +603,13 @@ def _clean_formula(inner):
         st.tuples(st.sampled_from(["minimized_at", "maximized_at"]), clean_term, st.sampled_from(["x", "y"]),
                   clean_term).map(lambda t: f"{t[0]}({t[1]}, {t[2]}, {t[3]})"),
         st.tuples(clean_term, clean_term).map(lambda t: f"approx({t[0]}, {t[1]}, rel=0.01)"),
+        closed_formula,
     )
 
 
 clean_comparison = st.one_of(st.tuples(clean_term, st.sampled_from(RELOPS), clean_term).map(" ".join),
+                             st.tuples(clean_term, st.sampled_from(RELOPS), st.sampled_from(["oo", "-oo"])).map(" ".join),
+                             st.tuples(st.sampled_from(["oo", "-oo"]), st.sampled_from(RELOPS), clean_term).map(" ".join),
                              st.tuples(clean_term, st.sampled_from(["<", "<="]), clean_term, st.sampled_from(["<", "<="]),
                                        clean_term).map(" ".join))
 clean_formula = st.recursive(clean_comparison, _clean_formula, max_leaves=3).map(
@@ -581,7 +619,8 @@ clean_formula = st.recursive(clean_comparison, _clean_formula, max_leaves=3).map
 @st.composite
 def checkable_files(draw) -> str:
     head = ('[paper]\nid = "chk"\n[symbols]\nx = "(0, oo)"\ny = "[0, 1]"\nn = { domain = "[1, 10]", integer = true }\n'
-            'S = "[0, 1]"\nR = "(1, oo)"\n' + FUNCTIONS + '[define]\n"f(x)" = "x^2 + 1"\nK = "2"\n')
+            'S = "[0, 1]"\nR = "(1, oo)"\nm = { domain = "[1, oo)", integer = true }\n' + FUNCTIONS
+            + '[define]\n"f(x)" = "x^2 + 1"\nK = "2"\n')
     claims = draw(st.lists(sometimes(clean_formula, 3, st.one_of(formula, mutated(formula))), min_size=1, max_size=3))
     body = "".join(f'[[claim]]\nid = "c{i}"\ntimeout = 1\nformula = {toml_value(f)}\n' for i, f in enumerate(claims))
     return head + body

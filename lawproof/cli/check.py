@@ -17,7 +17,7 @@ from ..language.errors import ClaimInputError
 from ..report.text import terminal_safe
 from ..verdict import Result
 from .cluster import add_scheduler_option, scheduler_executor
-from .common import EXIT_INPUT, EXIT_MISMATCH, EXIT_OK, find_paper
+from .common import EXIT_INPUT, EXIT_MISMATCH, EXIT_OK, find_paper, seconds
 
 _CHECK_EPILOG = """\
 examples:
@@ -211,7 +211,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                                     "region key, else all its free symbols)")
     g.add_argument("--of", help="a formula to derive the region of instead of the claim's")
     g.add_argument("--stated", help="the paper's condition to compare with, e.g. \"S >= 1 - 1/R\"")
-    g.add_argument("--timeout", type=float, help="seconds per backend call (default: the claim's timeout)")
+    g.add_argument("--timeout", type=seconds, help="seconds per backend call (default: the claim's timeout)")
     g.add_argument("--qepcad", action="store_true", help="also print QEPCAD B's input and answer")
     g.add_argument("--json", action="store_true", help="print the result as JSON")
     k = sub.add_parser("prune-cache", help="remove old or least recently used entries of the result cache",

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..language.errors import ClaimInputError
 from .cluster import add_scheduler_option, scheduler_executor
-from .common import EXIT_MISMATCH, EXIT_OK, find_paper
+from .common import EXIT_MISMATCH, EXIT_OK, find_paper, seconds
 
 _COUNTEREXAMPLE_EPILOG = """\
 examples:
@@ -176,7 +176,7 @@ def _common(p: argparse.ArgumentParser, param_default: str | None = "R") -> None
                                  "minimized_at variable)")
     p.add_argument("--variant", metavar="ID", help="use the file's [[variant]] table ID (its param, "
                                                    "family or expr, symbols, var)")
-    p.add_argument("--timeout", type=float, default=2.0, help="seconds per backend call (default 2)")
+    p.add_argument("--timeout", type=seconds, default=2.0, help="seconds per backend call (default 2)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
 
 

@@ -35,6 +35,7 @@ from typing import Sequence, TextIO
 
 import numpy as np
 import sympy
+from sympy.core.function import AppliedUndef
 
 from . import threshold as thr
 from . import variants
@@ -102,6 +103,15 @@ def problem(claim: Claim, theory: Theory, *, scan: str | None = "S",
         bounds.append((float(d.lo), float(d.hi), d.lo_open, d.hi_open))
     point = tuple(expand(p, theory) for p in opt.point)
     constraint = opt.constraint.map_exprs(lambda e: expand(e, theory)) if opt.constraint else None
+    # a [functions] symbol has properties, not values: nothing to evaluate at a grid point
+    # (numpy's evaluation raised ValueError: cli_fuzz seed 42000)
+    terms = [objective, *point] + ([e for node in constraint.walk() for e in node.exprs()] if constraint else [])
+    declared = sorted({f.func.__name__ for e in terms for f in e.atoms(AppliedUndef)})
+    if declared:
+        raise ClaimInputError(f"claim '{claim.id}' uses the function symbol {', '.join(declared)} of [functions], "
+                              f"which has no values to sweep",
+                              fix=f"define {declared[0]} in [define] for the sweep, or replace it by a family "
+                                  f"with `lawproof counterexample` or `lawproof premises`")
     phi = None
     if scan is not None and len(xs) == 1:
         try:

@@ -30,6 +30,47 @@ ExprMap = Callable[[Expr], Expr]
 CALCULUS = (sympy.Derivative, sympy.Integral, sympy.Limit, sympy.Sum)
 
 
+class Limit(sympy.Limit):
+    """An unevaluated limit, commutative like every term of the language.
+
+    SymPy leaves a Limit's commutativity unknown (its integrals and sums take their
+    body's), so arithmetic with one was not distributed (-(R - L) stayed a product)
+    and `Abs(R - 3*log(R) - L)` recursed without end: signsimp found a minus sign to
+    extract on both sides (fuzz run, seed 40001: an approx with a limit as target, and
+    abs() around one, were internal errors).
+    """
+
+    is_commutative = True
+
+
+class _Held:
+    """A built-in the parser leaves unevaluated because an argument holds calculus
+    (ordered or rounded once that is evaluated, in the symbolic layer), and that stays
+    unevaluated when pickled. SymPy rebuilds a pickled term evaluated: a worker
+    process's result holding min(integrate(1, s, 0, oo), 1) was ordered by numeric
+    quadrature in the parent (35 s, then ValueError and a broken process pool: fuzz
+    run seed 40007). Each class is named as SymPy's, whose printers go by the name."""
+
+    def __getnewargs_ex__(self) -> tuple[tuple, dict]:
+        return self.args, {"evaluate": False}
+
+
+class Min(_Held, sympy.Min):
+    """min(...) left unevaluated (see _Held)."""
+
+
+class Max(_Held, sympy.Max):
+    """max(...) left unevaluated (see _Held)."""
+
+
+class floor(_Held, sympy.floor):  # noqa: N801 - SymPy's name, which its printers use
+    """floor(...) left unevaluated (see _Held)."""
+
+
+class ceiling(_Held, sympy.ceiling):  # noqa: N801 - SymPy's name, which its printers use
+    """ceil(...) left unevaluated (see _Held)."""
+
+
 class Bound(sympy.Symbol):
     """The variable of one binding: a quantifier, an optimum, an integral, a limit,
     a derived built-in (`solve`, `argmin`).

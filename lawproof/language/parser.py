@@ -21,10 +21,11 @@ import lark
 import sympy
 
 from . import definedness, functions, sizes
+from . import formula as held
 from .domain import Domain
 from .errors import FormulaSyntaxError
 from .files import atomic_write, default_dir
-from .formula import (CALCULUS, RELOPS, Approx, Atom, Binder, Bound, Formula, Iff, Implies, Not,
+from .formula import (CALCULUS, RELOPS, Approx, Atom, Binder, Bound, Formula, Iff, Implies, Limit, Not,
                       Optimum, Quantified, Truth, conj, disj)
 
 _GRAMMAR = (Path(__file__).with_name("grammar.lark")).read_text(encoding="utf-8")
@@ -858,15 +859,17 @@ class _Builder:
         # integral (min(integrate(1, s, 0, oo), 1) took the whole read limit)
         evaluate = not any(x.has(*CALCULUS) for x in xs)
         if name == "floor":
-            return sympy.floor(xs[0], evaluate=evaluate)
+            return sympy.floor(xs[0]) if evaluate else held.floor(xs[0], evaluate=False)
         if name == "ceil":
-            return sympy.ceiling(xs[0], evaluate=evaluate)
+            return sympy.ceiling(xs[0]) if evaluate else held.ceiling(xs[0], evaluate=False)
         if any(x.is_number and x.is_extended_real is False for x in xs):
             # min(1, sqrt(-3)): an argument that is not a real number (its condition is
             # recorded as false); SymPy cannot order it, and the term is undefined
             return sympy.nan
         try:
-            return (sympy.Min if name == "min" else sympy.Max)(*xs, evaluate=evaluate)
+            if evaluate:
+                return (sympy.Min if name == "min" else sympy.Max)(*xs)
+            return (held.Min if name == "min" else held.Max)(*xs, evaluate=False)
         except ValueError:  # SymPy refuses arguments it cannot order against each other
             raise self.error(t, f"{name} needs real-valued arguments it can compare",
                              f"check the arguments of {name}(...)") from None
@@ -936,7 +939,7 @@ class _Builder:
                                       f"number, oo or -oo independent of {vname}",
                              f"write limit(expr, {vname}, 0) or limit(expr, {vname}, oo)")
         try:
-            return sympy.Limit(body, var, point, limit_direction(domain, point) or "+-")
+            return Limit(body, var, point, limit_direction(domain, point) or "+-")
         except (NotImplementedError, ValueError) as e:
             raise self.error(t, f"SymPy cannot state this limit ({_short(str(e), 120)})",
                              f"write limit(expr, {vname}, point) with a real point, oo or -oo") from None
