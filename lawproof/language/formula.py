@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Iterator
 
 import sympy
+from sympy.core.parameters import global_parameters
 from sympy.printing.str import StrPrinter
 
 from .domain import Domain
@@ -49,7 +50,19 @@ class _Held:
     unevaluated when pickled. SymPy rebuilds a pickled term evaluated: a worker
     process's result holding min(integrate(1, s, 0, oo), 1) was ordered by numeric
     quadrature in the parent (35 s, then ValueError and a broken process pool: fuzz
-    run seed 40007). Each class is named as SymPy's, whose printers go by the name."""
+    run seed 40007). Each class is named as SymPy's, whose printers go by the name.
+
+    Only the unevaluated node is of this class: built evaluated (as `func(*args)`
+    rebuilds it once its calculus has a value) it is SymPy's own, whose evaluation
+    tells min from max by `cls is Max`: a subclass made max(7/3, 0) equal 0."""
+
+    #: SymPy's class, which builds the evaluated term
+    evaluated: type
+
+    def __new__(cls, *args: object, **options: object) -> sympy.Expr:
+        if options.get("evaluate", global_parameters.evaluate):
+            return cls.evaluated(*args, **options)
+        return super().__new__(cls, *args, **options)
 
     def __getnewargs_ex__(self) -> tuple[tuple, dict]:
         return self.args, {"evaluate": False}
@@ -58,17 +71,25 @@ class _Held:
 class Min(_Held, sympy.Min):
     """min(...) left unevaluated (see _Held)."""
 
+    evaluated = sympy.Min
+
 
 class Max(_Held, sympy.Max):
     """max(...) left unevaluated (see _Held)."""
+
+    evaluated = sympy.Max
 
 
 class floor(_Held, sympy.floor):  # noqa: N801 - SymPy's name, which its printers use
     """floor(...) left unevaluated (see _Held)."""
 
+    evaluated = sympy.floor
+
 
 class ceiling(_Held, sympy.ceiling):  # noqa: N801 - SymPy's name, which its printers use
     """ceil(...) left unevaluated (see _Held)."""
+
+    evaluated = sympy.ceiling
 
 
 class Bound(sympy.Symbol):
