@@ -11,7 +11,7 @@ import sympy
 
 from lawproof.language import sizes
 from lawproof.language.claims import Claim, Theory
-from lawproof.language.definedness import guarded, of_node, shown, unguarded
+from lawproof.language.definedness import folded, guarded, of_node, shown, unguarded, written
 from lawproof.language.domain import Domain
 from lawproof.language.errors import BackendTimeout, ClaimInputError, OutsideFragment
 from lawproof.language.formula import (CALCULUS, And, Approx, Atom, Bound, Formula, Implies, Limit, Optimum, Or,
@@ -144,11 +144,16 @@ def _substitute_and_evaluate(expr: sympy.Expr, bodies: "_Bodies", domains: Domai
             # a derivative of a function symbol at a call's argument: `subs` writes
             # d f(t)/dt at t = x^2 as a Subs, where the Lambda's xreplace would fail
             return body.expr.subs(dict(zip(body.variables, e.args)), simultaneous=True)
+        sub = dict(zip(body.variables, e.args))
         try:
-            return sizes.substitute(body.expr, dict(zip(body.variables, e.args)))
+            out = sizes.substitute(body.expr, sub)
         except ValueError as err:
             raise ClaimInputError(f"{sympy.sstr(e)}: {err}",
                                   fix="use smaller arguments, or a symbol for the large value") from None
+        # the argument may fold a term of the body away (a*integrate(1/s, s, 0, 1) at
+        # a = 0 is 0): its conditions travel with the value as a guard
+        lost = folded([c.map_exprs(lambda t: t.xreplace(sub)) for c in written(body.expr)], out)
+        return guarded(out, lost) if lost else out
 
     if expr.has(Rebind):
         expr = expr.replace(lambda e: isinstance(e, Rebind),

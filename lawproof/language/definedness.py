@@ -126,17 +126,65 @@ def holds_plainly(c: Formula) -> bool:
     return {"!=": gap.is_nonzero, ">": gap.is_positive, ">=": gap.is_nonnegative}.get(c.op) is True
 
 
-def lost(recorded: list[Formula], terms: list[sympy.Expr]) -> list[Formula]:
+#: the calculus whose definedness only its evaluation, in the symbolic layer, settles
+_EVALUATED = (sympy.Derivative, sympy.Integral, sympy.Limit)
+
+
+def of_calculus(node: sympy.Expr) -> list[Atom]:
+    """That a derivative, integral or limit is a real number, `-oo < node < oo`: the
+    symbolic layer decides it once it has evaluated the node (a limit that does not exist
+    fails it, so does one of value oo; a divergent integral stays undecided). Recorded
+    for a term SymPy may fold the node out of (`0*limit(abs(v)/v, v, 0)` is 0), and
+    kept by `lost` only where the built terms no longer hold the node. None for a node
+    SymPy built evaluated (the derivative of a number is 0)."""
+    if not isinstance(node, _EVALUATED):
+        return []
+    return [Atom("<", -sympy.oo, node), Atom("<", node, sympy.oo)]
+
+
+def _of_calculus_in(c: Formula, present: set[sympy.Basic]) -> bool:
+    """Whether `c` is an `of_calculus` condition of a node in `present`."""
+    if not isinstance(c, Atom) or c.op != "<":
+        return False
+    return (c.lhs == -sympy.oo and c.rhs in present) or (c.rhs == sympy.oo and c.lhs in present)
+
+
+def written(term: sympy.Expr) -> list[Atom]:
+    """The conditions of `term` as it stands: those `shown`, and `of_calculus` of each
+    derivative, integral and limit outside the bodies of calculus."""
+    out = shown([term])
+
+    def visit(node: sympy.Basic) -> None:
+        if isinstance(node, CALCULUS):
+            out.extend(of_calculus(node))
+            return
+        for a in node.args:
+            visit(a)
+
+    visit(term)
+    return list(dict.fromkeys(out))
+
+
+def folded(conditions: list[Atom], term: sympy.Expr) -> list[Atom]:
+    """The `conditions` (those `written` of a term before a substitution) that `term`,
+    built from it, no longer shows: SymPy folded their node away (`a*ln(x)` at a = 0)."""
+    return [c for c in lost(conditions, [term], numbers=False) if not holds_plainly(c)]
+
+
+def lost(recorded: list[Formula], terms: list[sympy.Expr], numbers: bool = True) -> list[Formula]:
     """The recorded conditions that the built `terms` no longer show, once each, and
     the sign conditions between numbers (`0 > 0` of `0^s`): SymPy may fold such a term
     later, under assumptions the condition does not share (`0^s` is 0 for s > 0). A
     `b != 0` between numbers stays implicit: it belongs to an integer power whose need
-    for it depends on the exponent's domain (`0^n`), which the term keeps showing."""
+    for it depends on the exponent's domain (`0^n`), which the term keeps showing. A
+    calculus node's own condition (`of_calculus`) is shown by the node itself. With
+    `numbers` False, a condition between numbers that the terms show is not kept."""
     visible = set(shown(terms))
     # `b > 0` shown implies the recorded `b >= 0` (a root under a negative power)
     visible |= {Atom(">=", c.lhs, c.rhs) for c in visible if c.op == ">"}
-    return [c for c in dict.fromkeys(recorded)
-            if c not in visible or (isinstance(c, Atom) and c.op != "!=" and (c.lhs - c.rhs).is_number)]
+    present = {n for t in terms for n in sympy.preorder_traversal(t) if isinstance(n, _EVALUATED)}
+    return [c for c in dict.fromkeys(recorded) if not _of_calculus_in(c, present)
+            and (c not in visible or (numbers and isinstance(c, Atom) and c.op != "!=" and (c.lhs - c.rhs).is_number))]
 
 
 def fails_plainly(c: Formula) -> bool:

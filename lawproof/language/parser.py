@@ -904,7 +904,7 @@ class _Builder:
             var = self.lookup_symbol(vname) or make_symbol(vname)
             body, conditions = self.scoped_term(args[0], vname, var)
             self.note(conditions)
-            return sympy.Derivative(body, (var, order))
+            return self.calculus_node(sympy.Derivative(body, (var, order)))
         if name == "integrate":
             lo, hi = self.end(args[2]), self.end(args[3])
             var = Bound(vname, _between(lo, hi, self.outer_integer(vname)))
@@ -917,7 +917,7 @@ class _Builder:
                 every = var.rebound(inside)
                 self.note([Quantified("forall", (Binder(every, every.domain),),
                                       conj(conditions).map_exprs(lambda e: e.xreplace({var: every})))])
-            return sympy.Integral(body, (var, lo, hi))
+            return self.calculus_node(sympy.Integral(body, (var, lo, hi)))
         point = self.end(args[2])
         known = self.ns.symbols.get(vname)
         domain = known[1] if known is not None else Domain(-sympy.oo, sympy.oo, True, True)
@@ -939,10 +939,17 @@ class _Builder:
                                       f"number, oo or -oo independent of {vname}",
                              f"write limit(expr, {vname}, 0) or limit(expr, {vname}, oo)")
         try:
-            return Limit(body, var, point, limit_direction(domain, point) or "+-")
+            node = Limit(body, var, point, limit_direction(domain, point) or "+-")
         except (NotImplementedError, ValueError) as e:
             raise self.error(t, f"SymPy cannot state this limit ({_short(str(e), 120)})",
                              f"write limit(expr, {vname}, point) with a real point, oo or -oo") from None
+        return self.calculus_node(node)
+
+    def calculus_node(self, node: sympy.Expr) -> sympy.Expr:
+        """`node`, with the condition that it is a real number noted: SymPy folds it out
+        of `0*node`, which was then proved equal to 0 where the node has no value."""
+        self.note(definedness.of_calculus(node))
+        return node
 
     def sum(self, t: lark.Tree, args: list) -> sympy.Expr:
         """`sum(e, k, lo, hi)`: e summed over the integers k from lo to hi, with a bound
