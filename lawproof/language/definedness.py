@@ -130,20 +130,24 @@ def holds_plainly(c: Formula) -> bool:
 _EVALUATED = (sympy.Derivative, sympy.Integral, sympy.Limit)
 
 
-def of_calculus(node: sympy.Expr) -> list[Atom]:
-    """That a derivative, integral or limit is a real number, `-oo < node < oo`: the
-    symbolic layer decides it once it has evaluated the node (a limit that does not exist
-    fails it, so does one of value oo; a divergent integral stays undecided). Recorded
-    for a term SymPy may fold the node out of (`0*limit(abs(v)/v, v, 0)` is 0), and
-    kept by `lost` only where the built terms no longer hold the node. None for a node
-    SymPy built evaluated (the derivative of a number is 0)."""
-    if not isinstance(node, _EVALUATED):
-        return []
+def of_value(node: sympy.Expr) -> list[Atom]:
+    """That `node` (a derivative, integral or limit, or a definition's call) is a real
+    number, `-oo < node < oo`: the symbolic layer decides it once it has expanded and
+    evaluated the node (a limit that does not exist fails it, so does one of value oo,
+    or a call whose body is undefined there; a divergent integral stays undecided).
+    Recorded for a term SymPy may fold the node out of (`0*limit(abs(v)/v, v, 0)` and
+    `c - c` are 0), and kept by `lost` only where the built terms no longer hold it."""
     return [Atom("<", -sympy.oo, node), Atom("<", node, sympy.oo)]
 
 
-def _of_calculus_in(c: Formula, present: set[sympy.Basic]) -> bool:
-    """Whether `c` is an `of_calculus` condition of a node in `present`."""
+def of_calculus(node: sympy.Expr) -> list[Atom]:
+    """`of_value` of a derivative, integral or limit; none for a node SymPy built
+    evaluated (the derivative of a number is 0)."""
+    return of_value(node) if isinstance(node, _EVALUATED) else []
+
+
+def _of_value_in(c: Formula, present: set[sympy.Basic]) -> bool:
+    """Whether `c` is an `of_value` condition of a node in `present`."""
     if not isinstance(c, Atom) or c.op != "<":
         return False
     return (c.lhs == -sympy.oo and c.rhs in present) or (c.rhs == sympy.oo and c.lhs in present)
@@ -177,13 +181,13 @@ def lost(recorded: list[Formula], terms: list[sympy.Expr], numbers: bool = True)
     later, under assumptions the condition does not share (`0^s` is 0 for s > 0). A
     `b != 0` between numbers stays implicit: it belongs to an integer power whose need
     for it depends on the exponent's domain (`0^n`), which the term keeps showing. A
-    calculus node's own condition (`of_calculus`) is shown by the node itself. With
+    node's own condition (`of_value`) is shown by the node itself. With
     `numbers` False, a condition between numbers that the terms show is not kept."""
     visible = set(shown(terms))
     # `b > 0` shown implies the recorded `b >= 0` (a root under a negative power)
     visible |= {Atom(">=", c.lhs, c.rhs) for c in visible if c.op == ">"}
-    present = {n for t in terms for n in sympy.preorder_traversal(t) if isinstance(n, _EVALUATED)}
-    return [c for c in dict.fromkeys(recorded) if not _of_calculus_in(c, present)
+    present = {n for t in terms for n in sympy.preorder_traversal(t)}
+    return [c for c in dict.fromkeys(recorded) if not _of_value_in(c, present)
             and (c not in visible or (numbers and isinstance(c, Atom) and c.op != "!=" and (c.lhs - c.rhs).is_number))]
 
 

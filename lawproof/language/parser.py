@@ -513,10 +513,13 @@ class _Builder:
                    if self.lookup_symbol(n) != sym}
         self.note([c.map_exprs(lambda e: e.xreplace(rebound)) for c in self.ns.conditions(name, values)])
         call = self.ns.definition(name, values)
-        if not rebound:
-            return call
-        olds = sorted(rebound, key=lambda s: s.name)
-        return Rebind(call, sympy.Tuple(*olds), sympy.Tuple(*(rebound[o] for o in olds)))
+        if rebound:
+            olds = sorted(rebound, key=lambda s: s.name)
+            call = Rebind(call, sympy.Tuple(*olds), sympy.Tuple(*(rebound[o] for o in olds)))
+        # SymPy folds a call out of `c - c` or `0*c` before its body, which may be
+        # undefined there, is put in
+        self.note(definedness.of_value(call))
+        return call
 
     def infinity(self, t: lark.Tree | lark.Token) -> sympy.Expr | None:
         """`oo` or `-oo` when the node is written as one of them (under any signs and
