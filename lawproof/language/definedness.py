@@ -131,13 +131,14 @@ _EVALUATED = (sympy.Derivative, sympy.Integral, sympy.Limit)
 
 
 def of_value(node: sympy.Expr) -> list[Atom]:
-    """That `node` (a derivative, integral or limit, or a definition's call) is a real
-    number, `-oo < node < oo`: the symbolic layer decides it once it has expanded and
-    evaluated the node (a limit that does not exist fails it, so does one of value oo,
-    or a call whose body is undefined there; a divergent integral stays undecided).
-    Recorded for a term SymPy may fold the node out of (`0*limit(abs(v)/v, v, 0)` and
-    `c - c` are 0), and kept by `lost` only where the built terms no longer hold it."""
-    return [Atom("<", -sympy.oo, node), Atom("<", node, sympy.oo)]
+    """That `node` (a derivative, integral or limit, or a definition's call) has a real
+    value, `node^2 >= 0`: the symbolic layer decides it once it has expanded and
+    evaluated the node (false for a limit that does not exist or a call whose body is
+    undefined there; undecided for an infinite limit or a divergent integral, which
+    inside a term stay unevaluated, docs/semantics.md). Recorded for a term SymPy may
+    fold the node out of (`0*limit(abs(v)/v, v, 0)` and `c - c` are 0), and kept by
+    `lost` only where the built terms no longer hold the node."""
+    return [Atom(">=", node ** 2, _ZERO)]
 
 
 def of_calculus(node: sympy.Expr) -> list[Atom]:
@@ -148,9 +149,8 @@ def of_calculus(node: sympy.Expr) -> list[Atom]:
 
 def _of_value_in(c: Formula, present: set[sympy.Basic]) -> bool:
     """Whether `c` is an `of_value` condition of a node in `present`."""
-    if not isinstance(c, Atom) or c.op != "<":
-        return False
-    return (c.lhs == -sympy.oo and c.rhs in present) or (c.rhs == sympy.oo and c.lhs in present)
+    return (isinstance(c, Atom) and c.op == ">=" and c.rhs == _ZERO and isinstance(c.lhs, sympy.Pow)
+            and c.lhs.exp == 2 and c.lhs.base in present)
 
 
 def written(term: sympy.Expr) -> list[Atom]:
