@@ -839,7 +839,8 @@ class _Builder:
             return self.sum(t, args)
         if name in ("solve", "argmin", "argmax"):
             with self.recording(on=False):
-                return self.derived(t, name, args)
+                node = self.derived(t, name, args)
+            return self.valued(node)
         xs = [self.expr(a) for a in args]
         if name in ("sqrt", "ln", "log", "log2", "log10"):
             self.note(definedness.of_power(xs[0], sympy.Rational(1, 2)) if name == "sqrt"
@@ -907,7 +908,7 @@ class _Builder:
             var = self.lookup_symbol(vname) or make_symbol(vname)
             body, conditions = self.scoped_term(args[0], vname, var)
             self.note(conditions)
-            return self.calculus_node(sympy.Derivative(body, (var, order)))
+            return self.valued(sympy.Derivative(body, (var, order)))
         if name == "integrate":
             lo, hi = self.end(args[2]), self.end(args[3])
             var = Bound(vname, _between(lo, hi, self.outer_integer(vname)))
@@ -920,7 +921,7 @@ class _Builder:
                 every = var.rebound(inside)
                 self.note([Quantified("forall", (Binder(every, every.domain),),
                                       conj(conditions).map_exprs(lambda e: e.xreplace({var: every})))])
-            return self.calculus_node(sympy.Integral(body, (var, lo, hi)))
+            return self.valued(sympy.Integral(body, (var, lo, hi)))
         point = self.end(args[2])
         known = self.ns.symbols.get(vname)
         domain = known[1] if known is not None else Domain(-sympy.oo, sympy.oo, True, True)
@@ -946,12 +947,15 @@ class _Builder:
         except (NotImplementedError, ValueError) as e:
             raise self.error(t, f"SymPy cannot state this limit ({_short(str(e), 120)})",
                              f"write limit(expr, {vname}, point) with a real point, oo or -oo") from None
-        return self.calculus_node(node)
+        return self.valued(node)
 
-    def calculus_node(self, node: sympy.Expr) -> sympy.Expr:
-        """`node`, with the condition that it is a real number noted: SymPy folds it out
-        of `0*node`, which was then proved equal to 0 where the node has no value."""
-        self.note(definedness.of_calculus(node))
+    def valued(self, node: sympy.Expr) -> sympy.Expr:
+        """`node` (calculus, or a value solve/argmin derive), with the condition that it
+        has a value noted: SymPy folds it out of `0*node`, which was then proved equal to
+        0 where the node has none (a limit that does not exist, an equation without a
+        solution)."""
+        if not node.is_Atom:  # SymPy built the derivative of a number as 0
+            self.note(definedness.of_value(node))
         return node
 
     def sum(self, t: lark.Tree, args: list) -> sympy.Expr:
