@@ -1284,7 +1284,7 @@ def _difference_text(a: Atom) -> str:
         gap = exact_value(a.lhs - a.rhs, {})
         sign = exact_sign(gap)
         approx = shown_value(gap, {})
-    except (Undefined, Undecided) as e:
+    except (Undefined, Undecided, Unsupported) as e:  # a side may be oo: no difference to show
         return f"lhs - rhs not evaluated ({e})"
     certified = {1: "certified positive", 0: "exactly zero", -1: "certified negative", None: "sign not certified"}
     return f"lhs - rhs = {sympy.sstr(gap)} = {approx}..., {certified[sign]}"

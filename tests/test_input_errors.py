@@ -697,3 +697,16 @@ def test_a_closed_claim_exact_evaluation_decides_without_a_part_the_re_check_can
               '> -oo) -> (diff(sqrt(1), x) >= exp(K)))"\n')
     r = lawproof.check_file(lawproof.loads(text, "t.claims.toml")).results[0]
     assert r.verdict in ("refuted", "unknown") and r.method != "internal", (r.verdict, r.method, r.message)
+
+
+def test_a_closed_claim_with_an_infinite_side_shows_no_difference_instead_of_failing():
+    # fuzz_checks seed 43000: the evidence's "lhs - rhs" of a closed atom with -oo as a
+    # side raised Unsupported out of the engine (an internal error); the premise is
+    # false (11 > 11/2), so the negated implication is false at every point
+    text = ('[paper]\nid = "p"\n[symbols]\ny = "[0, 1]"\nn = { domain = "[1, 10]", integer = true }\n'
+            '[functions.Fn]\nargs = ["u", "v"]\ndomain = ["(0, oo)", "[0, 1]"]\n'
+            'shape = ["decreasing in u", "increasing in v"]\n'
+            '[[claim]]\nid = "c"\nformula = "not ((sum(7/3, k, 0, n) <= (1 + 10) <= sum(1/2, k, 0, 10)) -> '
+            '(limit((Fn(n, 7/3))^y, x, oo) != -oo))"\n')
+    r = lawproof.check_file(lawproof.loads(text, "t.claims.toml")).results[0]
+    assert r.verdict == "refuted", (r.verdict, r.message)
