@@ -16,7 +16,7 @@ from lawproof.language.domain import Domain
 from lawproof.language.errors import OutsideFragment
 from lawproof.language.formula import Binder, Formula, Not, Quantified, free_symbols, nnf
 from lawproof.language.killable import in_child
-from lawproof.language.timeout import RLIMIT_PER_SECOND, SafetyNetHit, interrupting, net, rlimit_for, running
+from lawproof.language.timeout import SafetyNetHit, interrupting, net, rlimit_for, running
 
 from .shrink import candidates
 from .translate import Translator, lift_existentials
@@ -175,17 +175,26 @@ def _check_in_worker(smt2: str, rlimit: int, variables: list[z3.ArithRef],
     guard = net(timeout, "a z3 query")
     try:
         with running("a z3 query"):
-            return (*in_child(_solve_text, (smt2, rlimit, [v.decl().name() for v in variables],
-                                            [v.is_int() for v in variables]), guard), "")
+            return (*in_child(_solve_text, (smt2, rlimit, _sent(variables)), guard), "")
     except SafetyNetHit:
         return "unknown", "", None, guard.said
 
 
-def _solve_text(smt2: str, rlimit: int, names: list[str],
-                ints: list[bool]) -> tuple[str, str, list[tuple[Fraction, bool]] | None]:
+def _sent(variables: list[z3.ArithRef]) -> list[tuple[str, bool]]:
+    """The variables as the worker gets them: each one's name and whether it is an
+    integer (z3 terms belong to this process's context)."""
+    return [(v.decl().name(), v.is_int()) for v in variables]
+
+
+def _received(sent: list[tuple[str, bool]], ctx: z3.Context) -> list[z3.ArithRef]:
+    """In the worker: the variables `_sent` names, in the context `ctx`."""
+    return [z3.Int(name, ctx) if integer else z3.Real(name, ctx) for name, integer in sent]
+
+
+def _solve_text(smt2: str, rlimit: int,
+                sent: list[tuple[str, bool]]) -> tuple[str, str, list[tuple[Fraction, bool]] | None]:
     """In the worker: z3's answer on the SMT-LIB2 query `smt2` under `rlimit`, its reason
-    when unknown, and the model's point of the variables `names` (integer ones where
-    `ints`) when sat."""
+    when unknown, and the model's point of the variables `sent` (`_sent`) when sat."""
     ctx = z3.Context()
     solver = z3.Solver(ctx=ctx)
     solver.set("rlimit", rlimit)
@@ -196,7 +205,7 @@ def _solve_text(smt2: str, rlimit: int, names: list[str],
     verdict = solver.check()
     if verdict != z3.sat:
         return str(verdict), solver.reason_unknown() if verdict == z3.unknown else "", None
-    return "sat", "", _point(solver.model(), [z3.Int(n, ctx) if i else z3.Real(n, ctx) for n, i in zip(names, ints)])
+    return "sat", "", _point(solver.model(), _received(sent, ctx))
 
 
 def canonical_smt2(text: str) -> str:
@@ -220,16 +229,15 @@ def _point(model: z3.ModelRef, variables: list[z3.ArithRef]) -> list[tuple[Fract
 def _shrink_call(solver: z3.Solver, variables: list[z3.ArithRef], inside: list[list[z3.BoolRef]],
                  point: list[tuple[Fraction, bool]]) -> tuple:
     """The arguments of `_shrink` in the worker: the negation and then each variable's
-    `inside` constraints as one SMT-LIB2 script, the variables' names and sorts."""
+    `inside` constraints as one SMT-LIB2 script, the variables (`_sent`)."""
     whole = z3.Solver(ctx=solver.ctx)
     whole.add(*solver.assertions())
     for constraints in inside:
         whole.add(*constraints)
-    return (whole.to_smt2(), [v.decl().name() for v in variables], [v.is_int() for v in variables],
-            [len(c) for c in inside], point)
+    return whole.to_smt2(), _sent(variables), [len(c) for c in inside], point
 
 
-def _shrink(script: str, names: list[str], ints: list[bool], groups: list[int],
+def _shrink(script: str, sent: list[tuple[str, bool]], groups: list[int],
             point: list[tuple[Fraction, bool]]) -> list[tuple[Fraction, bool]]:
     """In the worker (lawproof.language.killable): `point`, a model of the negation in
     `script`, shrunk (`_shrunk`); `point` itself if the script does not read back."""
@@ -243,7 +251,7 @@ def _shrink(script: str, names: list[str], ints: list[bool], groups: list[int],
         return point
     solver = z3.Solver(ctx=ctx)
     solver.add(*asserted[:base])
-    variables = [z3.Int(n, ctx) if i else z3.Real(n, ctx) for n, i in zip(names, ints)]
+    variables = _received(sent, ctx)
     inside = []
     for size in groups:
         inside.append(asserted[base:base + size])
