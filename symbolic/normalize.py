@@ -738,8 +738,10 @@ def _derive(node: Derived, domains: Domains) -> tuple[sympy.Expr, str]:
                                   fix=f"narrow the domain of {node.variable}, or state the {what} and check it")
         how += (f"; the equation, or it over one of its terms that is nonzero, is strictly monotone in "
                 f"{node.variable}, so that root is the only one")
-    kept = [r for r in roots if domain is None or _may_lie_in(
-        r, [(op, lo.xreplace(rename), hi.xreplace(rename)) for op, lo, hi in domain.constraints(r)])]
+    # an integer variable's domain holds whole numbers only: solve(k^2 = 2, k) has no solution there
+    kept = [r for r in roots if domain is None or (_may_lie_in(
+        r, [(op, lo.xreplace(rename), hi.xreplace(rename)) for op, lo, hi in domain.constraints(r)])
+        and not (domain.integer and r.is_integer is False))]
     where = f"the domain {domain} of {node.variable}" if domain is not None else "the reals"
     what = "solution" if isinstance(node, Solve) else "stationary point"
     if not kept:
@@ -760,6 +762,8 @@ def _derive(node: Derived, domains: Domains) -> tuple[sympy.Expr, str]:
     guards = [] if domain is None else [
         Atom(op, lo, hi) for (op, lo, hi), (_, a, b) in zip(domain.constraints(value), domain.constraints(root))
         if _relation(op, a.xreplace(rename), b.xreplace(rename)) is not sympy.true]
+    if domain is not None and domain.integer and root.is_integer is not True:
+        guards.append(Atom("=", sympy.floor(value), value))  # m/2 is a whole number only for even m
     if guards:
         how += "; kept only where it lies in " + where
     degenerate = _degenerate(equation, x, back, domains)
