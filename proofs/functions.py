@@ -164,8 +164,10 @@ def _instances(f: Formula, functions: Functions, ground: dict) -> Formula:
     out = []
     for combo in itertools.product(*choices):
         sub = dict(zip((b.symbol for b in f.binders), combo))
-        inside = [Atom(op, lo.xreplace(sub), hi.xreplace(sub))
-                  for b, t in zip(f.binders, combo) for op, lo, hi in b.domain.constraints(t)]
+        # an integer variable's instance must be a whole number too: else the disjunct does
+        # not imply the existential, and the claim so obtained is no longer stronger
+        inside = [Atom(op, lo.xreplace(sub), hi.xreplace(sub)) for b, t in zip(f.binders, combo)
+                  for op, lo, hi in b.domain.constraints(t) + b.domain.whole(t)]
         out.append(conj([*inside, body.map_exprs(lambda e: e.xreplace(sub))]))
     return disj(out)
 

@@ -37,6 +37,11 @@ class Domain:
             out.append(("<" if self.hi_open else "<=", x, self.hi))
         return out
 
+    def whole(self, x: sympy.Expr) -> list[tuple[str, sympy.Expr, sympy.Expr]]:
+        """The relation `floor(x) = x` when the domain holds whole numbers only and `x`
+        is not known to be one (a point, an instance or a solution placed in it)."""
+        return [("=", sympy.floor(x), x)] if self.integer and x.is_integer is not True else []
+
     @property
     def free_symbols(self) -> set[sympy.Symbol]:
         return set(self.lo.free_symbols) | set(self.hi.free_symbols)
