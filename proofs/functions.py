@@ -25,7 +25,7 @@ import sympy
 from sympy.core.function import AppliedUndef
 
 from ..language.claims import MONOTONE, FunctionSymbol
-from ..language.domain import Domain
+from ..language.domain import Domain, whole_ends
 from ..language.errors import ClaimInputError, OutsideFragment
 from ..language.formula import And, Atom, Binder, Bound, Formula, Iff, Implies, Not, Or, Quantified, conj, disj, nnf
 from ..symbolic import desugar
@@ -260,7 +260,10 @@ def _lift(f: Formula, lifted: list[Binder], top: bool) -> Formula:
 def _nonempty(d: Domain) -> bool:
     if not (d.lo.is_number or d.lo == -sympy.oo) or not (d.hi.is_number or d.hi == sympy.oo):
         return False
-    less = sympy.Lt(d.lo, d.hi) if d.lo_open or d.hi_open else sympy.Le(d.lo, d.hi)
+    # an integer variable's [1/3, 2/3] holds no whole number
+    lo, hi, lo_open, hi_open = whole_ends(d.lo, d.hi, d.lo_open, d.hi_open) if d.integer else \
+        (d.lo, d.hi, d.lo_open, d.hi_open)
+    less = sympy.Lt(lo, hi) if lo_open or hi_open else sympy.Le(lo, hi)
     return less is sympy.true
 
 
