@@ -168,7 +168,9 @@ def _instances(f: Formula, functions: Functions, ground: dict) -> Formula:
         # not imply the existential, and the claim so obtained is no longer stronger
         inside = [Atom(op, lo.xreplace(sub), hi.xreplace(sub)) for b, t in zip(f.binders, combo)
                   for op, lo, hi in b.domain.constraints(t) + b.domain.whole(t)]
-        out.append(conj([*inside, body.map_exprs(lambda e: e.xreplace(sub))]))
+        # a derivative in the variable becomes one at the instance (Subs), which `abstract` reads
+        out.append(conj([*inside, body.map_exprs(lambda e: e.subs(sub) if e.has(sympy.Derivative)
+                                                 else e.xreplace(sub))]))
     return disj(out)
 
 
