@@ -3,7 +3,7 @@
 A fixed list of exact rational points of the binders' box (the edges and Halton
 points of numeric.sample) is tried: a point where the domain constraints and the body
 are true by exact evaluation (rational arithmetic, signs certified by interval
-arithmetic) is a witness and proves the claim. For one binder and an equation
+arithmetic) is a witness and proves the claim. For one real binder and an equation
 `lhs = rhs`, two neighbouring points where lhs - rhs has certified opposite signs, with
 lhs - rhs defined (so continuous: every function the interval evaluator knows is
 continuous where defined) on the whole segment between them, prove a root there by the
@@ -58,7 +58,8 @@ def find_witness(f: Formula, n: int = WITNESS_POINTS) -> Witness | None:
     for point in candidates:
         if exact_truth(conj([inside, f.body]), point) is True:
             return Witness(point)
-    if len(order) == 1 and isinstance(f.body, Atom) and f.body.op == "=":
+    # a root between two points is no whole number: not for an integer variable
+    if len(order) == 1 and not binders[0].domain.integer and isinstance(f.body, Atom) and f.body.op == "=":
         return _sign_change(order[0], f.body.lhs - f.body.rhs, sorted(p[order[0]] for p in candidates))
     return None
 
