@@ -76,7 +76,7 @@ from lawproof.symbolic.normalize import fold
 from lawproof.language.timeout import RLIMIT_PER_SECOND, time_limit, watching
 
 from .box import Unsupported, box_holds, value
-from .smt import SmtOutcome, decide
+from .smt import SmtOutcome, decide, with_instances
 
 _ZERO = sympy.Integer(0)
 #: z3's resources for each side condition of a certificate (a count, so the certificate
@@ -483,14 +483,17 @@ def decide_reduced(normalized: Formula, report: KktReport, domains: Domains, *,
     is re-decided on the quantified form with the claim's symbols fixed to it:
     that gives the witnesses of its inner quantifiers (the better point), and the
     quantified form proving the claim there is an EncodingDisagreement."""
-    out = decide(normalized, domains, timeout=timeout)
-    if not report.reduced or out.status != "refuted" or report.original is None:
+    again_on_original = report.reduced and report.original is not None
+    # a closed sentence's instances, when the quantified form is decided again, come from it
+    out = decide(normalized, domains, timeout=timeout, instances=not again_on_original)
+    if not again_on_original or out.status != "refuted":
         return out
     keep = free_symbols(report.original)
     point = {s: v for s, v in out.values.items() if s in keep}
     try:
         again = decide(report.original, domains, timeout=timeout, fixed=point)
     except OutsideFragment as e:  # e.g. ln in the objective: only its first-order form is polynomial
+        with_instances(out, normalized, domains, timeout=timeout)
         out.detail += f"; the quantified form is outside SMT ({e}), so the point is re-checked on the first-order form"
         return out
     shown = ", ".join(f"{s} = {v}" for s, v in sorted(point.items(), key=lambda kv: kv[0].name))
@@ -502,6 +505,7 @@ def decide_reduced(normalized: Formula, report: KktReport, domains: Domains, *,
         again.detail = f"{out.detail} on the first-order form; witnesses from the quantified form at that point"
         again.seconds += out.seconds
         return again
+    with_instances(out, normalized, domains, timeout=timeout)
     out.detail += f"; the quantified form did not decide that point ({again.detail})"
     return out
 
