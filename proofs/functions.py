@@ -25,7 +25,7 @@ import sympy
 from sympy.core.function import AppliedUndef
 
 from ..language.claims import MONOTONE, FunctionSymbol
-from ..language.domain import Domain
+from ..language.domain import Domain, whole_ends
 from ..language.errors import ClaimInputError, OutsideFragment
 from ..language.formula import And, Atom, Binder, Bound, Formula, Iff, Implies, Not, Or, Quantified, conj, disj, nnf
 from ..symbolic import desugar
@@ -164,9 +164,13 @@ def _instances(f: Formula, functions: Functions, ground: dict) -> Formula:
     out = []
     for combo in itertools.product(*choices):
         sub = dict(zip((b.symbol for b in f.binders), combo))
-        inside = [Atom(op, lo.xreplace(sub), hi.xreplace(sub))
-                  for b, t in zip(f.binders, combo) for op, lo, hi in b.domain.constraints(t)]
-        out.append(conj([*inside, body.map_exprs(lambda e: e.xreplace(sub))]))
+        # an integer variable's instance must be a whole number too: else the disjunct does
+        # not imply the existential, and the claim so obtained is no longer stronger
+        inside = [Atom(op, lo.xreplace(sub), hi.xreplace(sub)) for b, t in zip(f.binders, combo)
+                  for op, lo, hi in b.domain.constraints(t) + b.domain.whole(t)]
+        # a derivative in the variable becomes one at the instance (Subs), which `abstract` reads
+        out.append(conj([*inside, body.map_exprs(lambda e: e.subs(sub) if e.has(sympy.Derivative)
+                                                 else e.xreplace(sub))]))
     return disj(out)
 
 
@@ -258,7 +262,10 @@ def _lift(f: Formula, lifted: list[Binder], top: bool) -> Formula:
 def _nonempty(d: Domain) -> bool:
     if not (d.lo.is_number or d.lo == -sympy.oo) or not (d.hi.is_number or d.hi == sympy.oo):
         return False
-    less = sympy.Lt(d.lo, d.hi) if d.lo_open or d.hi_open else sympy.Le(d.lo, d.hi)
+    # an integer variable's [1/3, 2/3] holds no whole number
+    lo, hi, lo_open, hi_open = whole_ends(d.lo, d.hi, d.lo_open, d.hi_open) if d.integer else \
+        (d.lo, d.hi, d.lo_open, d.hi_open)
+    less = sympy.Lt(lo, hi) if lo_open or hi_open else sympy.Le(lo, hi)
     return less is sympy.true
 
 

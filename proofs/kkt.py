@@ -304,9 +304,11 @@ def _normal_cone(v: sympy.Expr, domain: Domain, h: sympy.Expr) -> Formula:
     if domain.hi_bounded and not domain.hi_open:
         cases.append((fold(Atom("=", v, domain.hi)), fold(Atom("<=", h, _ZERO))))
     certain = [sign for active, sign in cases if active == Truth(True)]
-    if certain:  # an end v surely sits at makes h = 0 a special case
-        return disj(certain)
-    return disj([fold(Atom("=", h, _ZERO))] + [conj([active, sign]) for active, sign in cases])
+    maybe = [conj([active, sign]) for active, sign in cases if active != Truth(True)]
+    if certain:  # an end v surely sits at makes h = 0 a special case; the other end may
+        # be v too, where the interval is a single point (y in [0, c] at c = 0)
+        return disj(certain + maybe)
+    return disj([fold(Atom("=", h, _ZERO))] + maybe)
 
 
 def _fresh(base: str, taken: set[str]) -> sympy.Symbol:

@@ -738,8 +738,10 @@ def _derive(node: Derived, domains: Domains) -> tuple[sympy.Expr, str]:
                                   fix=f"narrow the domain of {node.variable}, or state the {what} and check it")
         how += (f"; the equation, or it over one of its terms that is nonzero, is strictly monotone in "
                 f"{node.variable}, so that root is the only one")
-    kept = [r for r in roots if domain is None or _may_lie_in(
-        r, [(op, lo.xreplace(rename), hi.xreplace(rename)) for op, lo, hi in domain.constraints(r)])]
+    # an integer variable's domain holds whole numbers only: solve(k^2 = 2, k) has no solution there
+    kept = [r for r in roots if domain is None or (_may_lie_in(
+        r, [(op, lo.xreplace(rename), hi.xreplace(rename)) for op, lo, hi in domain.constraints(r)])
+        and not (domain.integer and r.is_integer is False))]
     where = f"the domain {domain} of {node.variable}" if domain is not None else "the reals"
     what = "solution" if isinstance(node, Solve) else "stationary point"
     if not kept:
@@ -760,6 +762,8 @@ def _derive(node: Derived, domains: Domains) -> tuple[sympy.Expr, str]:
     guards = [] if domain is None else [
         Atom(op, lo, hi) for (op, lo, hi), (_, a, b) in zip(domain.constraints(value), domain.constraints(root))
         if _relation(op, a.xreplace(rename), b.xreplace(rename)) is not sympy.true]
+    if domain is not None:  # m/2 is a whole number only for even m
+        guards += [Atom(*c) for c in domain.whole(value) if root.is_integer is not True]
     if guards:
         how += "; kept only where it lies in " + where
     degenerate = _degenerate(equation, x, back, domains)
@@ -921,8 +925,7 @@ def desugar(f: Formula) -> Formula:
         feasible = [Atom(op, lhs.xreplace(sub), rhs.xreplace(sub))
                     for b, p in zip(f.binders, f.point) for op, lhs, rhs in b.domain.constraints(b.symbol)]
         # an integer variable's point must be a whole number too
-        feasible += [Atom("=", sympy.floor(p), p) for b, p in zip(f.binders, f.point)
-                     if b.domain.integer and not p.is_integer]
+        feasible += [Atom(*c) for b, p in zip(f.binders, f.point) for c in b.domain.whole(p)]
         constraint = desugar(f.constraint) if f.constraint is not None else None
         if constraint is not None:
             feasible.append(constraint.map_exprs(lambda e: e.xreplace(sub)))

@@ -164,6 +164,19 @@ def test_first_order_forms_decide_toy_optima(formula, expect):
     assert r.matches_expect is True and KKT_DCP in r.method, (r.verdict, r.message)
 
 
+def test_an_interval_that_may_be_a_single_point_keeps_both_ends_in_the_normal_cone():
+    # review8: with y in [0, c], the point 0 is surely the lower end and is the upper end
+    # too at c = 0, where every slope is allowed; the first-order form said only "slope
+    # >= 0" there, which refuted c = 0 -> minimized_at(-ln(1 + y), y, 0), a true claim
+    c, y = sympy.symbols("c y", real=True)
+    cone = kkt._normal_cone(sympy.Integer(0), Domain(sympy.Integer(0), c), sympy.Integer(-1))
+    assert cone == Atom("=", sympy.Integer(0), c)
+    head = TOY + 'c = "[0, 1]"\nv = "[0, c]"\n'
+    for formula in ("c = 0 -> minimized_at(-ln(1 + v), v, 0)", "minimized_at(-ln(1 + v), v, 0) <-> c = 0"):
+        body = f'[[claim]]\nid = "t"\nformula = "{formula}"\n'
+        assert lawproof.check_file(claim_file(body, head=head)).results[0].verdict == "proved"
+
+
 def test_multiplier_of_an_active_constraint_is_existential():
     r = toy("minimized_at((x - p)^2 + (y - p)^2, (x, y), (1/2, 1/2), x + y <= 1) <-> p >= 1/2")
     form = dict(r.evidence.derivation)["first-order form"]

@@ -37,6 +37,11 @@ class Domain:
             out.append(("<" if self.hi_open else "<=", x, self.hi))
         return out
 
+    def whole(self, x: sympy.Expr) -> list[tuple[str, sympy.Expr, sympy.Expr]]:
+        """The relation `floor(x) = x` when the domain holds whole numbers only and `x`
+        is not known to be one (a point, an instance or a solution placed in it)."""
+        return [("=", sympy.floor(x), x)] if self.integer and x.is_integer is not True else []
+
     @property
     def free_symbols(self) -> set[sympy.Symbol]:
         return set(self.lo.free_symbols) | set(self.hi.free_symbols)
@@ -46,3 +51,15 @@ class Domain:
         right = ")" if self.hi_open else "]"
         text = f"{left}{sympy.sstr(self.lo)}, {sympy.sstr(self.hi)}{right}"
         return text + (" (integer)" if self.integer else "")
+
+
+def whole_ends(lo: sympy.Expr, hi: sympy.Expr, lo_open: bool,
+               hi_open: bool) -> tuple[sympy.Expr, sympy.Expr, bool, bool]:
+    """The whole numbers of the interval with numeric ends, as the closed interval from
+    the least to the greatest (an infinite end stays as it is): `[1/3, 2/3]` holds none,
+    which shows as `[1, 0]`."""
+    if lo.is_finite:
+        lo, lo_open = (sympy.floor(lo) + 1 if lo_open else sympy.ceiling(lo)), False
+    if hi.is_finite:
+        hi, hi_open = (sympy.ceiling(hi) - 1 if hi_open else sympy.floor(hi)), False
+    return lo, hi, lo_open, hi_open
