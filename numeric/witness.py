@@ -7,7 +7,8 @@ arithmetic) is a witness and proves the claim. For one binder and an equation
 `lhs = rhs`, two neighbouring points where lhs - rhs has certified opposite signs, with
 lhs - rhs defined (so continuous: every function the interval evaluator knows is
 continuous where defined) on the whole segment between them, prove a root there by the
-intermediate value theorem, when no rational root is among the points.
+intermediate value theorem, when no rational root is among the points and the binder
+is real (over an integer domain the root may lie between two integers).
 The number of points is the budget: the same claim gives the same answer anywhere.
 """
 from __future__ import annotations
@@ -58,7 +59,8 @@ def find_witness(f: Formula, n: int = WITNESS_POINTS) -> Witness | None:
     for point in candidates:
         if exact_truth(conj([inside, f.body]), point) is True:
             return Witness(point)
-    if len(order) == 1 and isinstance(f.body, Atom) and f.body.op == "=":
+    # a root between two integers is no integer: the theorem speaks of real variables
+    if len(order) == 1 and not binders[0].domain.integer and isinstance(f.body, Atom) and f.body.op == "=":
         return _sign_change(order[0], f.body.lhs - f.body.rhs, sorted(p[order[0]] for p in candidates))
     return None
 

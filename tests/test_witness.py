@@ -50,6 +50,16 @@ def test_a_sign_change_across_a_pole_is_no_root():
     assert defined_between(1 / x, x, Fraction(1, 2), Fraction(1))
 
 
+def test_no_sign_change_root_over_the_integers():
+    # 2^n - 48 changes sign between n = 5 and n = 6, but log2(48) = 5.58... is no integer
+    n = sympy.Symbol("n", integer=True)
+    claim = Quantified("exists", (Binder(n, Domain(I(1), I(10), integer=True)),), Atom("=", 2 ** n, I(48)))
+    assert find_witness(claim) is None
+    # a whole witness still proves an integer existential
+    w = find_witness(Quantified("exists", claim.binders, Atom("=", 2 ** n, I(64))))
+    assert w is not None and w.segment is None and w.point == {n: 6}
+
+
 def test_a_fifty_digit_artefact_is_not_a_violation():
     # sqrt(x^2 + 10^-90) - x is about 10^-90 / (2x): equal at 50 digits, larger at 200
     claim = Atom(">", sympy.sqrt(x ** 2 + sympy.Rational(1, 10 ** 90)), x)
