@@ -19,6 +19,14 @@ from .errors import FormulaSyntaxError
 from .functions import LATEX_NAMES
 
 _TOKEN = re.compile(r"\\[A-Za-z]+|\\.|\d+(?:\.\d*)?|\.\d+|[A-Za-z]|\S")
+_NUMBER = re.compile(r"\d+(?:\.\d*)?|\.\d+")
+#: What TeX sets between the digit groups of one number (`6\,144`, `1 000`: math mode
+#: ignores the space) or between two numbers (`1.5.3`).
+_DIGIT_GAP = re.compile(r"(?:\s|\\[,;:! ]|\\q?quad(?![A-Za-z]))*")
+#: A programming language's float literal, which TeX reads as a product with e (`1e-3`).
+_FLOAT_LITERAL = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)[eE][+-]?\d")
+#: Commands whose braced argument is the text of a name (`N_{\mathrm{opt}}`).
+_NAME_FONTS = ("\\mathrm", "\\text", "\\operatorname", "\\mathit", "\\rm")
 _GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta",
           "theta", "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "rho",
           "sigma", "tau", "upsilon", "phi", "varphi", "chi", "psi", "omega",
@@ -102,13 +110,12 @@ class _Reader:
     def operand(self, name: str) -> list[str]:
         """The argument of a function written without parentheses (`\\ln x`, `\\exp{-x}`):
         one factor, which must end the product; `\\ln x^2` and `\\ln 2x` are ambiguous."""
-        if self.peek() == "{":
-            return ["("] + self.group() + [")"]
         if self.peek() == "^":
             raise self.power_on_name(name)
         if self.peek() is None or self.peek() in _NOT_ARGUMENT:
             raise self.fail(f"\\{name} needs an argument")
-        factor = self.item()
+        # a braced argument is typeset like a bare one: \ln{x}^2 reads as \ln x^2
+        factor = self.group() if self.peek() == "{" else self.item()
         following = self.peek()
         if following == "^" or (following is not None and _starts_operand_token(following)):
             raise self.fail(f"\\{name} without parentheses is ambiguous here",
@@ -159,14 +166,7 @@ class _Reader:
             if self.peek() == "_" and not sub:
                 self.take()
                 self.split_number()
-                sub = self.take()
-                if sub == "{":
-                    parts = []
-                    while self.peek() not in ("}", None):
-                        parts.append(self.take().lstrip("\\"))
-                    self.take()
-                    sub = "".join(parts)
-                sub = "_" + sub.lstrip(chr(92))
+                sub = "_" + self.subscript()
             elif self.peek() == "'":
                 self.take()
                 marks += _MARKS["'"]
@@ -174,6 +174,31 @@ class _Reader:
                 marks += decoration
             else:
                 return [base + sub + marks]
+
+    def subscript(self) -> str:
+        """The text of a subscript after `_`, which must be a name: letters, digits and
+        Greek letters, also in `\\mathrm{..}` (`N_{\\mathrm{opt}}` is N_opt). A subscript
+        with an operator or a comma (`x_{i+1}`, `x_{1,2}`) is no name of the file, and
+        writing it into the name would end the name at the operator (x_i + 1)."""
+        tok = self.take()
+        if tok in _NAME_FONTS:
+            tok = self.take()
+            if tok != "{":
+                raise self.fail(f"a subscript in a font command needs braces: _{{\\mathrm{{{tok}}}}}")
+        if tok != "{":
+            parts = [tok]
+        else:
+            parts, depth = [], 1
+            while depth:
+                tok = self.take()
+                depth += (tok == "{") - (tok == "}")
+                if depth and tok not in ("{", "}") and tok not in _NAME_FONTS:
+                    parts.append(tok)
+        if not parts or not all(re.fullmatch(r"[A-Za-z0-9]+|\\[A-Za-z]+", p) for p in parts):
+            raise self.fail(f"the subscript '{''.join(parts)}' is not a name (letters, digits, Greek letters)",
+                            fix="write the subscript as a name and declare it, e.g. x_{next} for x_{i+1}, "
+                                "or write the formula in plain syntax")
+        return "".join(p.lstrip("\\") for p in parts)
 
     def decoration(self) -> str | None:
         """The name suffix of a superscript that decorates a name (`^*`, `^\\prime`,
@@ -297,7 +322,27 @@ def _starts_operand(piece: str) -> bool:
     return piece == "(" or bool(re.fullmatch(r"[\w.]+", piece))
 
 
+def _check_numbers(text: str) -> None:
+    """Refuse numbers whose TeX reading is not what they look like: digit groups with
+    only a space between them (`6\\,144` and `1 000` are typeset as one number with a
+    thousands space, which an implicit product would read as 6*144 and 1*000) and float
+    literals (`1e-3` is 1*e - 3 in TeX)."""
+    literal = _FLOAT_LITERAL.search(text)
+    if literal:
+        raise FormulaSyntaxError(f"LaTeX: '{literal.group()}' is a float literal, which TeX reads as a product "
+                                 "with e", fix="write the power of ten, 10^{-3}, or the decimal, 0.001")
+    numbers = [m for m in _TOKEN.finditer(text) if _NUMBER.fullmatch(m.group())]
+    for a, b in zip(numbers, numbers[1:]):
+        if _DIGIT_GAP.fullmatch(text[a.end():b.start()]):
+            raise FormulaSyntaxError(
+                f"LaTeX: '{text[a.start():b.end()]}' is two numbers side by side: TeX typesets the digit "
+                "groups of one number so (a thousands space), and no implicit product is read there",
+                fix=f"write one number without the space, or the product with \\cdot "
+                    f"({a.group()} \\cdot {b.group()})")
+
+
 def latex_to_ascii(text: str, *, functions: set[str], symbols: set[str]) -> str:
     """Translate `text` (LaTeX math) to the claim language's plain syntax."""
+    _check_numbers(text)
     reader = _Reader(text, functions, symbols)
     return " ".join(reader.sequence())
