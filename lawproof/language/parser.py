@@ -25,7 +25,7 @@ from . import formula as held
 from .domain import Domain
 from .errors import FormulaSyntaxError
 from .files import atomic_write, default_dir
-from .formula import (CALCULUS, RELOPS, Approx, Atom, Binder, Bound, Formula, Iff, Implies, Limit, Not,
+from .formula import (CALCULUS, RELOPS, Approx, Atom, Binder, Binding, Bound, Formula, Iff, Implies, Limit, Not,
                       Optimum, Quantified, Truth, conj, disj)
 
 _GRAMMAR = (Path(__file__).with_name("grammar.lark")).read_text(encoding="utf-8")
@@ -88,25 +88,13 @@ _TOKEN_TEXT = {
 }
 
 
-class Derived(sympy.Function):
+class Derived(Binding):
     """A value that SymPy derives from its arguments: `solve`, `argmin`, `argmax`.
 
     Parsing keeps it unevaluated; `symbolic.expand` computes it under the domains of
     the file's symbols, so a derived closed form is never typed in. The last argument
     is the variable solved or optimized for; it is bound inside the node.
     """
-
-    @property
-    def variable(self) -> sympy.Symbol:
-        """The variable solved or optimized for."""
-        return self.args[-1]
-
-    @property
-    def free_symbols(self) -> set[sympy.Basic]:
-        inner: set[sympy.Basic] = set()
-        for a in self.args[:-1]:
-            inner |= a.free_symbols
-        return inner - {self.variable}
 
 
 class Solve(Derived):
