@@ -205,6 +205,10 @@ def test_malformed_sums_and_floors_are_errors(latex):
     (r"\ln{x}^2", "ambiguous"),                 # typeset as \ln x^2
     (r"\exp{x}^2", "ambiguous"),
     (r"\ln{x} y", "ambiguous"),
+    (r"C/6x", "implicit product after '/'"),   # C/(6x) to the writer, (C/6)*x in plain syntax
+    (r"1/2 x", "implicit product after '/'"),
+    (r"x^2^3", "double superscript"),           # TeX refuses it; x^8 was read
+    (r"e^{-x}^2", "double superscript"),
 ])
 def test_numbers_subscripts_and_braced_arguments_that_tex_reads_otherwise_are_errors(latex, says):
     with pytest.raises(lawproof.FormulaSyntaxError, match=says):
@@ -225,3 +229,16 @@ def test_misread_numbers_and_subscripts_no_longer_decide_a_verdict():
 ])
 def test_a_subscript_in_a_font_command_is_part_of_the_name(latex, name):
     assert latex_to_ascii(latex, functions=set(), symbols=set()) == name
+
+
+@pytest.mark.parametrize("latex, value", [
+    (r"C/(6x)", sympy.Symbol("C", real=True) / (6 * x)),
+    (r"\frac{C}{6x}", sympy.Symbol("C", real=True) / (6 * x)),
+    (r"a/b + c x", sympy.Symbol("a", real=True) / sympy.Symbol("b", real=True) + sympy.Symbol("c", real=True) * x),
+    (r"{x^2}^3", x**6),
+    (r"x^{2^3}", x**8),
+])
+def test_divisions_and_powers_written_unambiguously_still_read(latex, value):
+    syms = SYMS + '\nC = "(0, oo)"\na = "(0, oo)"\nb = "(0, oo)"\nc = "(0, oo)"'
+    cf = load(syms, f"d = {{ latex = '{latex}' }}")
+    assert sympy.simplify(body(cf, "d") - value) == 0

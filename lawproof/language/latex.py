@@ -42,6 +42,8 @@ _ENDS_SUMMAND = frozenset({"+", "-", "=", "<", ">", ",", ")", "]", "}", "&", "\\
                            "\\geq", "\\neq", "\\rfloor", "\\rceil", "\\right"})
 #: Superscripts and marks that decorate a name rather than raise it to a power, and the
 #: suffix each adds to the ASCII name (docs/claim-language-extensions.md).
+#: Signs after which an implicit product no longer follows a '/' of the same term.
+_ENDS_DIVISION = frozenset({"+", "-", "=", "<", ">", ",", "<=", ">=", "!="})
 _MARKS = {"*": "_star", "\\ast": "_star", "\\star": "_star", "'": "_prime", "\\prime": "_prime"}
 _OPS = {"\\cdot": "*", "\\times": "*", "\\le": "<=", "\\leq": "<=", "\\ge": ">=",
         "\\geq": ">=", "\\neq": "!=", "\\infty": "oo", "\\pi": "pi"}
@@ -100,6 +102,15 @@ class _Reader:
                             "(TeX takes the single next token)")
         return self.item()
 
+    def exponent(self) -> list[str]:
+        """The superscript after `^`; a second superscript right after it (`x^2^3`,
+        `e^{-x}^2`) is TeX's "double superscript" error, not a tower or a power of it."""
+        power = self.group()
+        if self.peek() == "^":
+            raise self.fail("a double superscript: TeX refuses it, and neither x^{2^3} nor {x^2}^3 is guessed",
+                            fix="write x^{2^3} or {x^2}^3")
+        return power
+
     def split_number(self) -> None:
         """Make the first character of a number at the current position a token of its
         own, as TeX reads an unbraced argument (`x^23` is x^2 followed by 3)."""
@@ -142,6 +153,8 @@ class _Reader:
         (which need not), as ASCII pieces with implicit products made explicit."""
         out: list[str] = []
         depth = 0  # of parentheses written as such, which `stop` does not look inside
+        # per open parenthesis: whether a '/' came since the last sum or relation sign
+        divided = [False]
         while self.peek() is not None and self.peek() != until and not (depth == 0 and self.peek() in stop):
             if until is None and self.peek() == "}":
                 raise self.fail("unbalanced '}'")
@@ -149,10 +162,24 @@ class _Reader:
             if piece and out and _ends_operand(out[-1]) and _starts_operand(piece[0]):
                 call = piece[0] == "(" and re.fullmatch(r"[A-Za-z_]\w*", out[-1]) and \
                     (out[-1] in self.functions or out[-1] in _FUNCS.values() or out[-1] == "sqrt")
+                if not call and divided[-1]:
+                    # C/6N: a reader takes C/(6N), the plain syntax (C/6)*N
+                    raise self.fail("an implicit product after '/' is ambiguous (a/bc is a/(bc) to some "
+                                    "readers and (a/b)c to others)",
+                                    fix="write \\frac{a}{bc}, or \\frac{a}{b} c for the other reading")
                 if not call:
                     out.append("*")
             out.extend(piece)
             depth += piece.count("(") - piece.count(")")
+            for p in piece:
+                if p == "(":
+                    divided.append(False)
+                elif p == ")" and len(divided) > 1:
+                    divided.pop()
+                elif p == "/":
+                    divided[-1] = True
+                elif p in _ENDS_DIVISION:
+                    divided[-1] = False
         if until is not None and self.peek() is None:
             raise self.fail(f"missing '{until}'")
         return out
@@ -268,7 +295,7 @@ class _Reader:
         if tok.startswith("\\"):
             raise self.fail(f"unsupported command {tok}")
         if tok == "^":
-            return ["^"] + self.group()
+            return ["^"] + self.exponent()
         if re.fullmatch(r"[A-Za-z]", tok):
             return self.letter(tok)
         return [tok]
@@ -302,7 +329,7 @@ class _Reader:
                 and self.peek() != "_":
             if self.peek() == "^":
                 self.take()
-                return ["exp", "("] + self.group() + [")"]
+                return ["exp", "("] + self.exponent() + [")"]
             return ["exp", "(", "1", ")"]
         return self.name_with_subscript(tok)
 
