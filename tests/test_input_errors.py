@@ -710,3 +710,16 @@ def test_a_closed_claim_with_an_infinite_side_shows_no_difference_instead_of_fai
             '(limit((Fn(n, 7/3))^y, x, oo) != -oo))"\n')
     r = lawproof.check_file(lawproof.loads(text, "t.claims.toml")).results[0]
     assert r.verdict == "refuted", (r.verdict, r.message)
+
+
+@pytest.mark.parametrize("formula, message, fix", [
+    # x = 0.46 +- 0.01 read as x = 0.45 before
+    ("x = 0.46 +- 0.01", "not as a plus-minus", "approx(x, 0.46, abs=0.01)"),
+    # which of two tolerances counts would be a guess
+    ("approx(x, 0.46, rel=0.1, rel=0.2)", "two rel= tolerances", "once"),
+    # the parser's expected-token list is empty after a comma here: the fix said "expected "
+    ("x < 1,000", "unexpected ','", "without thousands separators"),
+])
+def test_a_plus_minus_a_doubled_tolerance_and_a_thousands_comma_are_located_errors(formula, message, fix):
+    err = claim_error(one_claim(formula))
+    assert message in err.message and fix in err.fix and err.column is not None

@@ -288,6 +288,13 @@ def _parse(text: str, start: str) -> lark.Tree:
 
 
 def _parse_tree(text: str, start: str) -> lark.Tree:
+    plus_minus = re.search(r"\+-", text)
+    if plus_minus:  # `0.46 +- 0.01` would read as 0.46 + (-0.01) = 0.45
+        line = text.count("\n", 0, plus_minus.start()) + 1
+        column = plus_minus.start() - (text.rfind("\n", 0, plus_minus.start()) + 1) + 1
+        raise FormulaSyntaxError("'+-' reads as a sum with a negative term, not as a plus-minus",
+                                 fix="for x = 0.46 +- 0.01 write approx(x, 0.46, abs=0.01); for the sum "
+                                     "write a + (-b)", line=line, column=column)
     try:
         return _PARSER.parse(text, start=start)
     except lark.exceptions.UnexpectedCharacters as e:
@@ -303,7 +310,10 @@ def _parse_tree(text: str, start: str) -> lark.Tree:
         # operands first: "a name, a number" is what a doubled operator is missing
         expected = sorted({_TOKEN_TEXT.get(t, _literal(t)) for t in e.expected},
                           key=lambda w: (not w.startswith("a "), w))
-        fix = "expected " + ", ".join(expected[:8])
+        fix = "expected " + ", ".join(expected[:8]) if expected else "check the syntax here"
+        if str(e.token) == "," and not expected:
+            fix = "a comma separates the arguments of a call or the ends of an interval; write numbers " \
+                  "without thousands separators (1000)"
         previous = e.token_history[-1] if getattr(e, "token_history", None) else None
         arrow = _split_arrow(e.token, previous, text)
         if arrow is not None:
@@ -707,6 +717,9 @@ class _Builder:
             value = self.expr(kw.children[2])
             if not (value.is_number and value.is_nonnegative):
                 raise self.error(kw, "a tolerance must be a nonnegative number", "write e.g. rel=0.01")
+            if (rel if str(kw.children[0].children[0]) == "rel" else abs_) is not None:
+                raise self.error(kw, f"approx has two {kw.children[0].children[0]}= tolerances",
+                                 "give each of rel= and abs= once")
             if str(kw.children[0].children[0]) == "rel":
                 rel = value
             else:
