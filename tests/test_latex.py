@@ -242,3 +242,20 @@ def test_divisions_and_powers_written_unambiguously_still_read(latex, value):
     syms = SYMS + '\nC = "(0, oo)"\na = "(0, oo)"\nb = "(0, oo)"\nc = "(0, oo)"'
     cf = load(syms, f"d = {{ latex = '{latex}' }}")
     assert sympy.simplify(body(cf, "d") - value) == 0
+
+
+@pytest.mark.parametrize("latex, value", [
+    (r"\log_2 x", sympy.log(x) / sympy.log(2)),
+    (r"\log_{10}(x)", sympy.log(x) / sympy.log(10)),
+    (r"\log_e x", sympy.log(x)),
+    (r"\log x", sympy.log(x)),          # \log without a base is natural, as ln and log
+])
+def test_a_subscripted_base_of_log_is_read(latex, value):
+    cf = load(SYMS, f"d = {{ latex = '{latex}' }}")
+    assert sympy.simplify(body(cf, "d") - value) == 0
+
+
+def test_another_base_of_log_is_an_error_whose_fix_writes_the_quotient():
+    with pytest.raises(lawproof.FormulaSyntaxError, match="base b") as err:
+        latex_to_ascii(r"\log_{b} x", functions=set(), symbols={"x", "b"})
+    assert r"\frac{\ln x}{\ln b}" in err.value.fix

@@ -102,6 +102,17 @@ class _Reader:
                             "(TeX takes the single next token)")
         return self.item()
 
+    def log_base(self) -> str:
+        """The function a `\\log` with a subscripted base names: `\\log_2` is log2,
+        `\\log_{10}` log10, `\\log_e` ln; another base is an error (write the quotient)."""
+        self.take()  # the _
+        base = "".join(_unwrap(self.group()))
+        named = {"2": "log2", "10": "log10", "exp(1)": "ln"}.get(base)
+        if named is None:
+            raise self.fail(f"\\log to the base {base}", fix="write \\frac{\\ln x}{\\ln b} for the logarithm of x "
+                                                          "to the base b (\\log_2, \\log_{10} and \\log_e are read)")
+        return named
+
     def exponent(self) -> list[str]:
         """The superscript after `^`; a second superscript right after it (`x^2^3`,
         `e^{-x}^2`) is TeX's "double superscript" error, not a tower or a power of it."""
@@ -161,7 +172,8 @@ class _Reader:
             piece = self.item()
             if piece and out and _ends_operand(out[-1]) and _starts_operand(piece[0]):
                 call = piece[0] == "(" and re.fullmatch(r"[A-Za-z_]\w*", out[-1]) and \
-                    (out[-1] in self.functions or out[-1] in _FUNCS.values() or out[-1] == "sqrt")
+                    (out[-1] in self.functions or out[-1] in _FUNCS.values()
+                     or out[-1] in ("sqrt", "log2", "log10"))
                 if not call and divided[-1]:
                     # C/6N: a reader takes C/(6N), the plain syntax (C/6)*N
                     raise self.fail("an implicit product after '/' is ambiguous (a/bc is a/(bc) to some "
@@ -287,9 +299,10 @@ class _Reader:
         if tok == "\\sum":
             return self.sum()
         if tok.startswith("\\") and tok[1:] in _FUNCS:
+            name = self.log_base() if tok == "\\log" and self.peek() == "_" else _FUNCS[tok[1:]]
             if self.peek() in ("(", "\\left"):
-                return [_FUNCS[tok[1:]]]   # a call: the parenthesis follows
-            return [_FUNCS[tok[1:]]] + self.operand(tok[1:])
+                return [name]   # a call: the parenthesis follows
+            return [name] + self.operand(tok[1:])
         if tok.startswith("\\") and tok[1:] in _GREEK:
             return self.name_with_subscript(tok[1:])
         if tok.startswith("\\"):
