@@ -723,3 +723,16 @@ def test_a_closed_claim_with_an_infinite_side_shows_no_difference_instead_of_fai
 def test_a_plus_minus_a_doubled_tolerance_and_a_thousands_comma_are_located_errors(formula, message, fix):
     err = claim_error(one_claim(formula))
     assert message in err.message and fix in err.fix and err.column is not None
+
+
+def test_an_integer_domain_without_a_whole_number_is_an_empty_domain():
+    # e = 7 was proved: for all e in the empty set of integers in (1, 2)
+    text = ('[paper]\nid = "p"\n[symbols]\ne = { domain = "(1, 2)", integer = true }\n'
+            'k = { domain = "[1/2, 3/2]", integer = true }\n[[claim]]\nid = "c"\nformula = "k = 1"\n')
+    errors = file_errors(text)
+    assert len(errors) == 1 and "(1, 2) of 'e' is empty of whole numbers" in errors[0]
+    assert "widen it" in errors[0]
+    err = claim_error(one_claim("forall n in (1/2, 9/10): n = 100"))
+    assert "empty of whole numbers" in err.message and err.column is not None
+    err = claim_error(one_claim("forall x in (2, 1): x = 100"))
+    assert "empty" in err.message and "whole" not in err.message

@@ -363,21 +363,41 @@ def _split_arrow(token: lark.Token, previous: lark.Token | None, text: str) -> F
                               line=previous.line, column=previous.column)
 
 
-def interval_is_empty(lo: sympy.Expr, hi: sympy.Expr, lo_open: bool, hi_open: bool) -> bool:
-    """True when the numeric bounds certainly give an empty interval (False when SymPy
-    cannot compare them). A bound with an unevaluated integral, limit, sum or derivative
-    is compared by its value to 15 digits, found with a bounded effort (`_calculus_value`),
-    and only when the gap is clear: SymPy's own comparison integrates at rising
-    precision, without end on a divergent integral (the read limit ended it)."""
+def interval_is_empty(lo: sympy.Expr, hi: sympy.Expr, lo_open: bool, hi_open: bool,
+                      integer: bool = False) -> bool:
+    """True when the numeric bounds certainly give an empty interval, or with `integer`
+    one without a whole number in it, such as (1, 2) (False when SymPy cannot compare
+    them). A bound with an unevaluated integral, limit, sum or derivative is compared by
+    its value to 15 digits, found with a bounded effort (`_calculus_value`), and only
+    when the gap is clear: SymPy's own comparison integrates at rising precision,
+    without end on a divergent integral (the read limit ended it)."""
     if lo.has(*CALCULUS) or hi.has(*CALCULUS):
         a, b = _calculus_value(lo), _calculus_value(hi)
         if a is None or b is None:
             return False
         return bool((a - b).is_extended_real and a - b > sympy.Float(1e-9) * (1 + abs(a) + abs(b)))
     try:
-        return bool(lo > hi) or bool(lo == hi and (lo_open or hi_open))
+        if bool(lo > hi) or bool(lo == hi and (lo_open or hi_open)):
+            return True
+        if not integer or not (lo.is_finite and hi.is_finite):
+            return False
+        # the first and last whole numbers inside: none when the first lies beyond the last
+        first = sympy.floor(lo) + 1 if lo_open else sympy.ceiling(lo)
+        last = sympy.ceiling(hi) - 1 if hi_open else sympy.floor(hi)
+        return bool(first > last)
     except TypeError:  # SymPy cannot order them (e.g. an unevaluated integral)
         return False
+
+
+def emptiness(lo: sympy.Expr, hi: sympy.Expr, lo_open: bool, hi_open: bool,
+              integer: bool) -> tuple[str, str] | None:
+    """None for an interval that is not certainly empty; else what to add to "is empty"
+    and the fix: an interval with real numbers but no whole one needs widening."""
+    if not interval_is_empty(lo, hi, lo_open, hi_open, integer):
+        return None
+    if interval_is_empty(lo, hi, lo_open, hi_open):
+        return "", "write the lower bound first and check which ends are open"
+    return " of whole numbers", "widen it to hold a whole number: the variable is an integer"
 
 
 def _calculus_value(bound: sympy.Expr) -> sympy.Expr | None:
@@ -631,9 +651,9 @@ class _Builder:
     def domain(self, node: lark.Tree, lo: sympy.Expr, hi: sympy.Expr, lo_open: bool,
                hi_open: bool, integer: bool) -> Domain:
         if lo.is_number and hi.is_number:
-            if interval_is_empty(lo, hi, lo_open, hi_open):
-                raise self.error(node, f"the interval from {lo} to {hi} is empty",
-                                 "write the lower bound first and check which ends are open")
+            empty = emptiness(lo, hi, lo_open, hi_open, integer)
+            if empty is not None:
+                raise self.error(node, f"the interval from {lo} to {hi} is empty{empty[0]}", empty[1])
         return Domain(lo, hi, lo_open or lo == -sympy.oo, hi_open or hi == sympy.oo, integer)
 
     def interval(self, t: lark.Tree) -> tuple[sympy.Expr, sympy.Expr, bool, bool]:
