@@ -259,3 +259,12 @@ def test_another_base_of_log_is_an_error_whose_fix_writes_the_quotient():
     with pytest.raises(lawproof.FormulaSyntaxError, match="base b") as err:
         latex_to_ascii(r"\log_{b} x", functions=set(), symbols={"x", "b"})
     assert r"\frac{\ln x}{\ln b}" in err.value.fix
+
+
+def test_a_square_bracket_is_a_latex_error_not_a_plain_syntax_one():
+    # grouping to most papers, the integer part to some; the plain parser's message spoke
+    # of 'exists' and 'forall'
+    with pytest.raises(lawproof.FormulaSyntaxError, match="square bracket") as err:
+        latex_to_ascii(r"\left[1 + x\right]^{-2}", functions=set(), symbols={"x"})
+    assert r"\lfloor" in err.value.fix
+    assert latex_to_ascii(r"\sqrt[3]{x}", functions=set(), symbols={"x"}) == "cbrt ( ( x ) )"

@@ -309,6 +309,10 @@ class _Reader:
             raise self.fail(f"unsupported command {tok}")
         if tok == "^":
             return ["^"] + self.exponent()
+        if tok in ("[", "]"):
+            # grouping to most papers, the integer part [x] to some: neither is guessed
+            raise self.fail("a square bracket outside \\sqrt[..]",
+                            fix="write \\left( .. \\right) for grouping, or \\lfloor .. \\rfloor for the integer part")
         if re.fullmatch(r"[A-Za-z]", tok):
             return self.letter(tok)
         return [tok]
