@@ -736,3 +736,9 @@ def test_an_integer_domain_without_a_whole_number_is_an_empty_domain():
     assert "empty of whole numbers" in err.message and err.column is not None
     err = claim_error(one_claim("forall x in (2, 1): x = 100"))
     assert "empty" in err.message and "whole" not in err.message
+
+
+def test_a_definition_written_as_a_toml_number_says_so_and_keeps_its_digits_in_the_fix():
+    errors = file_errors('[paper]\nid = "p"\n[symbols]\nx = "(0, 1)"\n[define]\nc = 0.10\n'
+                         '[[claim]]\nid = "c"\nformula = "x > 0"\n')
+    assert len(errors) == 1 and "TOML number" in errors[0] and '"c" = "0.10"' in errors[0]

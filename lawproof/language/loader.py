@@ -620,6 +620,10 @@ def _definition(head: str, spec: Any, theory: Theory) -> Definition:
         text = spec["expr"]
     elif isinstance(spec, str):
         text = spec
+    elif isinstance(spec, (int, float)) and not isinstance(spec, bool):
+        # a TOML number is refused, not read: a float would have lost its written digits
+        raise ClaimInputError(f"definition '{head}' is a TOML number, not a formula in quotes",
+                              fix=f'write "{head}" = "{_written(spec)}" (the digits are read exactly)')
     else:
         raise ClaimInputError(f"definition '{head}' has no formula",
                               fix=f'write "{head}" = "..." or "{head}" = {{ latex = \'...\' }}')
