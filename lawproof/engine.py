@@ -360,6 +360,13 @@ def _checked(claim: Claim, theory: Theory, derivations: bool) -> tuple[Result, b
         except SafetyNetHit as e:
             record(str(e))  # recorded where it fired already (a watcher keeps one of each)
             result = Result(verdict="unknown", method="", seconds=0.0, **base)  # no method reached an end
+        except TooLarge as e:
+            # a value beyond the magnitudes numeric evaluation builds (exp(10^6) at a sampled
+            # point, in an interval box): no method may go on with it, and none decided
+            result = Result(verdict="unknown", method="none", seconds=0.0,
+                            message=f"{e}: left undecided; state the claim for a rescaled quantity "
+                                    "(its logarithm) instead", **base)
+            result.evidence.tried.append(f"numeric evaluation: {e}")
         except Exception as e:  # noqa: BLE001
             # A failure inside a backend (or a bug of lawproof: AttributeError, IndexError,
             # SymPy's GeneratorsError, ...) is reported on this claim; the others still run.
@@ -1241,7 +1248,11 @@ def _decide_closed(normalized: Formula, claim: Claim, ev: Evidence) -> tuple[str
     # a claim that is one quantifier (`forall k: k^2 != 9`) goes to the methods that name
     # its witness (k = 3); exact evaluation decides quantifiers over a few integers inside
     # a claim (the definedness of a sum: every term defined)
-    exact = None if isinstance(normalized, Quantified) else exact_truth(normalized, {})
+    try:
+        exact = None if isinstance(normalized, Quantified) else exact_truth(normalized, {})
+    except TooLarge as e:  # exp(10^6): beyond the magnitudes evaluation builds, not a bug
+        ev.tried.append(f"exact evaluation: {e}; handed on")
+        return None
     if exact is None:
         ev.tried.append("exact evaluation: undecided (a quantifier or an uncertified sign); handed on")
         return None
@@ -1284,7 +1295,7 @@ def _difference_text(a: Atom) -> str:
         gap = exact_value(a.lhs - a.rhs, {})
         sign = exact_sign(gap)
         approx = shown_value(gap, {})
-    except (Undefined, Undecided, Unsupported) as e:  # a side may be oo: no difference to show
+    except (Undefined, Undecided, Unsupported, TooLarge) as e:  # a side may be oo: no difference to show
         return f"lhs - rhs not evaluated ({e})"
     certified = {1: "certified positive", 0: "exactly zero", -1: "certified negative", None: "sign not certified"}
     return f"lhs - rhs = {sympy.sstr(gap)} = {approx}..., {certified[sign]}"

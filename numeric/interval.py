@@ -1520,10 +1520,13 @@ def sign_on(expr: sympy.Expr, domains: dict[sympy.Symbol, Domain]) -> int:
     return _sign(v)
 
 
-def defined_between(expr: sympy.Expr, x: sympy.Symbol, a: Fraction, b: Fraction) -> bool:
-    """Whether `expr` (in `x` alone) is certainly defined at every x in [a, b], by one
-    interval evaluation (False when that cannot tell). Every function the evaluator
-    knows is continuous where defined, so True also certifies continuity there."""
+def continuous_between(expr: sympy.Expr, x: sympy.Symbol, a: Fraction, b: Fraction) -> bool:
+    """Whether `expr` (in `x` alone) is certainly defined and continuous at every x in
+    [a, b], by one interval evaluation (False when that cannot tell). Every function the
+    evaluator knows is continuous where defined except floor and ceil, which jump at the
+    integers while defined everywhere: a term with one is not certified."""
+    if expr.has(sympy.floor, sympy.ceiling):
+        return False
     try:
         term = compile_term(expr, {x: 0})
     except _Unsupported:
@@ -1673,4 +1676,4 @@ def _point_text(point: dict[sympy.Symbol, Fraction]) -> str:
 
 __all__ = ["Interval", "IntervalResult", "CoverBox", "Side", "compare", "compile_term", "prove", "sign_on",
            "add", "neg", "mul", "reciprocal", "exp", "log", "lambertw", "power", "integer_power", "absolute",
-           "intersect", "PREC", "CLOSED_PRECISIONS", "closed_atom", "closed_truth", "defined_between"]
+           "intersect", "PREC", "CLOSED_PRECISIONS", "closed_atom", "closed_truth", "continuous_between"]

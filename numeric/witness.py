@@ -3,11 +3,13 @@
 A fixed list of exact rational points of the binders' box (the edges and Halton
 points of numeric.sample) is tried: a point where the domain constraints and the body
 are true by exact evaluation (rational arithmetic, signs certified by interval
-arithmetic) is a witness and proves the claim. For one real binder and an equation
+arithmetic) is a witness and proves the claim. For one binder and an equation
 `lhs = rhs`, two neighbouring points where lhs - rhs has certified opposite signs, with
-lhs - rhs defined (so continuous: every function the interval evaluator knows is
-continuous where defined) on the whole segment between them, prove a root there by the
-intermediate value theorem, when no rational root is among the points.
+lhs - rhs defined and continuous on the whole segment between them (every function the
+interval evaluator knows is continuous where defined, except floor and ceil, whose
+terms are never certified so), prove a root there by the
+intermediate value theorem, when no rational root is among the points and the binder
+is real (over an integer domain the root may lie between two integers).
 The number of points is the budget: the same claim gives the same answer anywhere.
 """
 from __future__ import annotations
@@ -20,7 +22,7 @@ import sympy
 from lawproof.language.formula import Atom, Formula, Quantified, conj, free_symbols
 
 from .evaluate import Undecided, Undefined, exact_sign, exact_truth, exact_value
-from .interval import defined_between
+from .interval import continuous_between
 from .sample import points
 
 #: Points tried per claim.
@@ -58,7 +60,7 @@ def find_witness(f: Formula, n: int = WITNESS_POINTS) -> Witness | None:
     for point in candidates:
         if exact_truth(conj([inside, f.body]), point) is True:
             return Witness(point)
-    # a root between two points is no whole number: not for an integer variable
+    # a root between two integers is no integer: the theorem speaks of real variables
     if len(order) == 1 and not binders[0].domain.integer and isinstance(f.body, Atom) and f.body.op == "=":
         return _sign_change(order[0], f.body.lhs - f.body.rhs, sorted(p[order[0]] for p in candidates))
     return None
@@ -72,7 +74,7 @@ def _sign_change(x: sympy.Symbol, gap: sympy.Expr, xs: list[Fraction]) -> Witnes
         except (Undefined, Undecided):
             signs.append(None)
     for (a, sa), (b, sb) in zip(zip(xs, signs), zip(xs[1:], signs[1:])):
-        if sa is not None and sb is not None and sa * sb < 0 and defined_between(gap, x, a, b):
+        if sa is not None and sb is not None and sa * sb < 0 and continuous_between(gap, x, a, b):
             return Witness({x: a}, (a, b))
     return None
 

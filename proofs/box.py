@@ -9,6 +9,9 @@ the box give values of both signs (then no strict sign can hold). Both are exact
 sign they give is the sign z3 would prove on the same domains, and "no sign" is what
 z3 answers too, since a point of each sign is a model of each of its two queries.
 Open ends are kept track of, so `1 - a` is positive for `a` in [0, 1).
+`box_holds` shows `f > 0`, `f >= 0`, ... of a rational function on the whole box by
+the same interval arithmetic (a reciprocal only of a part that keeps one strict sign,
+so the function is defined on the whole box).
 """
 from __future__ import annotations
 
@@ -151,9 +154,36 @@ def _interval(e: sympy.Expr, box: dict[sympy.Symbol, _Interval]) -> _Interval:
         return _Interval(c, c)
     if isinstance(e, (sympy.Add, sympy.Mul)):
         return functools.reduce(_add if isinstance(e, sympy.Add) else _mul, [_interval(a, box) for a in e.args])
-    if isinstance(e, sympy.Pow) and e.exp.is_Integer and 0 < e.exp <= MAX_EXPONENT:
-        return _power(_interval(e.base, box), int(e.exp))
+    if isinstance(e, sympy.Pow) and e.exp.is_Integer and 0 < abs(e.exp) <= MAX_EXPONENT:
+        power = _power(_interval(e.base, box), abs(int(e.exp)))
+        return power if e.exp > 0 else _reciprocal(power)
     raise Unsupported(type(e).__name__)
+
+
+def _strict_sign(x: _Interval) -> int:
+    """+1 / -1 when every value of `x` is positive / negative, else 0."""
+    if _above(x.lo, 0) or (not x.lo.inf and x.lo.at == 0 and x.lo.open):
+        return 1
+    if _below(x.hi, 0) or (not x.hi.inf and x.hi.at == 0 and x.hi.open):
+        return -1
+    return 0
+
+
+def _reciprocal(x: _Interval) -> _Interval:
+    """1/x for an interval of one strict sign; Unsupported when it holds 0 or comes
+    arbitrarily close to it from both sides (then 1/x is undefined or unbounded both ways)."""
+    side = _strict_sign(x)
+    if side == 0:
+        raise Unsupported("a reciprocal of an interval around 0")
+
+    def flip(e: _End) -> _End:
+        if e.inf:
+            return _End(Fraction(0), 0, True)
+        if e.at == 0:  # an open end at 0: 1/x grows without bound on that side
+            return _End(Fraction(0), side, True)
+        return _End(1 / e.at, 0, e.open)
+
+    return _Interval(flip(x.hi), flip(x.lo))
 
 
 def _end(v: sympy.Expr, is_open: bool, side: int) -> _End | None:
@@ -207,13 +237,11 @@ def box_sign(f: sympy.Expr, domains: dict[sympy.Symbol, Domain]) -> int | None:
     if box is None:
         return None
     try:
-        rng = _interval(f, box)
+        strict = _strict_sign(_interval(f, box))
     except Unsupported:
         return None
-    if _above(rng.lo, 0) or (not rng.lo.inf and rng.lo.at == 0 and rng.lo.open):
-        return 1
-    if _below(rng.hi, 0) or (not rng.hi.inf and rng.hi.at == 0 and rng.hi.open):
-        return -1
+    if strict:
+        return strict
     symbols = sorted(domains, key=lambda s: s.name)
     if len(symbols) > MAX_POINT_SYMBOLS or any(domains[s].integer for s in symbols):
         return None
@@ -228,4 +256,25 @@ def box_sign(f: sympy.Expr, domains: dict[sympy.Symbol, Domain]) -> int | None:
     return None
 
 
-__all__ = ["Unsupported", "value", "box_sign", "MAX_POINT_SYMBOLS", "MAX_EXPONENT"]
+def box_holds(op: str, f: sympy.Expr, domains: dict[sympy.Symbol, Domain]) -> bool:
+    """True when interval arithmetic shows `f op 0` (op one of >, >=, <, <=, !=) at
+    every point of the box `domains` (one for each free symbol of `f`), `f` a rational
+    function defined on the whole box; False when it cannot tell (which says nothing)."""
+    box = _box(domains)
+    if box is None or op not in (">", ">=", "<", "<=", "!="):
+        return False
+    try:
+        rng = _interval(f, box)
+    except Unsupported:
+        return False
+    strict = _strict_sign(rng)
+    if op == ">=":
+        return strict == 1 or (not rng.lo.inf and rng.lo.at >= 0)
+    if op == "<=":
+        return strict == -1 or (not rng.hi.inf and rng.hi.at <= 0)
+    if op == "!=":
+        return strict != 0
+    return strict == (1 if op == ">" else -1)
+
+
+__all__ = ["Unsupported", "value", "box_sign", "box_holds", "MAX_POINT_SYMBOLS", "MAX_EXPONENT"]

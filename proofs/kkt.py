@@ -75,8 +75,8 @@ from lawproof.symbolic.convexity import CONCAVE, CONVEX, Certificate, Prover, ce
 from lawproof.symbolic.normalize import fold
 from lawproof.language.timeout import RLIMIT_PER_SECOND, time_limit, watching
 
-from .box import Unsupported, value
-from .smt import SmtOutcome, decide
+from .box import Unsupported, box_holds, value
+from .smt import SmtOutcome, decide, with_instances
 
 _ZERO = sympy.Integer(0)
 #: z3's resources for each side condition of a certificate (a count, so the certificate
@@ -147,12 +147,15 @@ class KktReport:
 
 def prover(domains: Domains, region: list[Formula], *, timeout: float = 5.0,
            rlimit: int | None = None) -> Prover:
-    """A prover of side conditions for the convexity certificate: z3 shows that the
-    condition holds for every value in `domains` satisfying `region`."""
+    """A prover of side conditions for the convexity certificate: exact interval
+    arithmetic on `domains` alone, or else z3, shows that the condition holds for every
+    value in `domains` satisfying `region`."""
     premise = conj(region)
     given = "" if premise == Truth(True) else f", given {to_text(premise)}"
 
     def prove(condition: Formula) -> str | None:
+        if isinstance(condition, Atom) and _holds_on_the_box(condition, domains):
+            return "proved by exact interval arithmetic on the domains"
         # symbols that only domain bounds mention (S in [Sstar, 1]) keep their own domains
         hyps = [premise] + [Atom(op, lhs, rhs) for s in _bound_symbols(free_symbols(condition) |
                             free_symbols(premise), domains) for op, lhs, rhs in domains[s].constraints(s)]
@@ -166,6 +169,15 @@ def prover(domains: Domains, region: list[Formula], *, timeout: float = 5.0,
         return f"proved by z3 on the domains{given}" if out.status == "proved" else None
 
     return prove
+
+
+def _holds_on_the_box(condition: Atom, domains: Domains) -> bool:
+    """Does interval arithmetic show `condition` for every value in the domains of its
+    symbols, premises aside (most side conditions are a sign a domain gives: `1 - a > 0`
+    for a in [0, 1), `S >= 0`)? Then no z3 context and query are needed."""
+    f = condition.lhs - condition.rhs
+    symbols = f.free_symbols
+    return symbols <= domains.keys() and box_holds(condition.op, f, {s: domains[s] for s in symbols})
 
 
 #: A side condition with at least this many SymPy nodes (a Hessian minor) is first
@@ -473,14 +485,17 @@ def decide_reduced(normalized: Formula, report: KktReport, domains: Domains, *,
     is re-decided on the quantified form with the claim's symbols fixed to it:
     that gives the witnesses of its inner quantifiers (the better point), and the
     quantified form proving the claim there is an EncodingDisagreement."""
-    out = decide(normalized, domains, timeout=timeout)
-    if not report.reduced or out.status != "refuted" or report.original is None:
+    again_on_original = report.reduced and report.original is not None
+    # a closed sentence's instances, when the quantified form is decided again, come from it
+    out = decide(normalized, domains, timeout=timeout, instances=not again_on_original)
+    if not again_on_original or out.status != "refuted":
         return out
     keep = free_symbols(report.original)
     point = {s: v for s, v in out.values.items() if s in keep}
     try:
         again = decide(report.original, domains, timeout=timeout, fixed=point)
     except OutsideFragment as e:  # e.g. ln in the objective: only its first-order form is polynomial
+        with_instances(out, normalized, domains, timeout=timeout)
         out.detail += f"; the quantified form is outside SMT ({e}), so the point is re-checked on the first-order form"
         return out
     shown = ", ".join(f"{s} = {v}" for s, v in sorted(point.items(), key=lambda kv: kv[0].name))
@@ -492,6 +507,7 @@ def decide_reduced(normalized: Formula, report: KktReport, domains: Domains, *,
         again.detail = f"{out.detail} on the first-order form; witnesses from the quantified form at that point"
         again.seconds += out.seconds
         return again
+    with_instances(out, normalized, domains, timeout=timeout)
     out.detail += f"; the quantified form did not decide that point ({again.detail})"
     return out
 

@@ -73,7 +73,8 @@ def _to_fraction(v: z3.ExprRef) -> Fraction:
 
 def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 5.0,
            shrink: bool = True, fixed: dict[sympy.Symbol, Fraction] | None = None,
-           rlimit: int | None = None, bounds: Callable | None = None, artifact: bool = True) -> SmtOutcome:
+           rlimit: int | None = None, bounds: Callable | None = None, artifact: bool = True,
+           instances: bool = True) -> SmtOutcome:
     """Prove `f` (free symbols universal over `domains`) or find a counterexample.
 
     The budget is z3's own resource count, deterministic: `rlimit` units, by default
@@ -89,6 +90,8 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
     then only "proved" means anything, a model of the negation is no counterexample.
     With `artifact` False the outcome's `smt2` is left empty (unless an observer
     wants it): printing the query is a noticeable part of a small one's cost.
+    With `instances` False a refuted closed sentence gets no instances (`with_instances`
+    adds them), for a caller that may replace the outcome by another.
     Raises OutsideFragment when `f` uses something z3 cannot take (exp, log, ...).
     """
     start = time.perf_counter()
@@ -137,10 +140,11 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
                           + ", ".join(s.name for s in out.irrational))
         else:
             out.detail = "z3: the negation has a model" + (", shrunk to small rationals" if shrink else "")
-        if not order and isinstance(f, Quantified) and f.kind == "exists":
-            out.instances = _instances(f, domains, timeout)
+        if _closed_exists(f, out):
             out.detail = "z3: the negated closed sentence holds; exact counterexamples for sample values of " + \
                 ", ".join(b.symbol.name for b in f.binders)
+            if instances:
+                out.instances = _instances(f, domains, timeout)
     else:
         if said:
             out.detail = f"z3 was interrupted before its budget of {budget} resource units ran out: {said}"
@@ -297,6 +301,22 @@ def _shrunk(solver: z3.Solver, variables: list[z3.ArithRef], inside: list[list[z
                 break
             solver.pop()
     return point
+
+
+def with_instances(out: SmtOutcome, f: Formula, domains: dict[sympy.Symbol, Domain], *,
+                   timeout: float = 5.0) -> SmtOutcome:
+    """`out`, a refutation of `f` by `decide(..., instances=False)`, with the instances
+    it left out: counterexamples to the body for a few values of the outer existential
+    when `f` is a closed `exists` sentence (its negation has no point to show)."""
+    if out.status == "refuted" and _closed_exists(f, out):
+        out.instances = _instances(f, domains, timeout)
+    return out
+
+
+def _closed_exists(f: Formula, out: SmtOutcome) -> bool:
+    """Is `f` a closed `exists` sentence whose negation z3 found true (no free symbols,
+    no witnesses lifted from the negation: a refutation without a point)?"""
+    return isinstance(f, Quantified) and f.kind == "exists" and not out.witnesses and not free_symbols(f)
 
 
 def _instances(f: Quantified, domains: dict[sympy.Symbol, Domain], timeout: float) -> list:

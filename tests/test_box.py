@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from lawproof.language.domain import Domain
 from lawproof.proofs import translate
-from lawproof.proofs.box import box_sign, value
+from lawproof.proofs.box import box_holds, box_sign, value
 from lawproof.proofs.translate import Translator, _prove_sign
 
 x, y, z = (sympy.Symbol(n, real=True) for n in ("x", "y", "z"))
@@ -114,6 +114,50 @@ def test_box_sign_agrees_with_exact_values_and_z3(f, box):
     proved, fired = _prove_sign(f, set(used), used, {}, {})
     assert not fired
     assert proved == sign  # what z3 proves, or fails to prove both ways
+
+
+def test_box_holds_keeps_closed_and_open_ends_apart():
+    a = sympy.Symbol("a", real=True)
+    half_open = {a: _domain(0, 1, hi_open=True)}
+    assert box_holds(">=", a, half_open) and not box_holds(">", a, half_open)     # 0 at a = 0
+    assert box_holds(">", 1 - a, half_open) and box_holds("!=", 1 - a, half_open)
+    assert not box_holds("<", a - 1, {a: _domain(0, 1)})                           # 0 at a = 1
+    assert box_holds("<=", a - 1, {a: _domain(0, 1)})
+    assert not box_holds("=", a - a, half_open)                                    # only signs
+
+
+def test_box_holds_takes_reciprocals_only_of_one_signed_parts():
+    a = sympy.Symbol("a", real=True)
+    assert box_holds(">", 1 / (1 - a), {a: _domain(0, 1, hi_open=True)})          # 1/(1 - a) in [1, oo)
+    assert box_holds(">=", 1 / (1 - a) - 1, {a: _domain(0, 1, hi_open=True)})
+    assert not box_holds(">", 1 / (1 - a) - 1, {a: _domain(0, 1, hi_open=True)})  # 0 at a = 0
+    assert box_holds("<", 1 / x, {x: _domain(-oo, 0, hi_open=True)})
+    assert not box_holds(">", 1 / x**2, {x: _domain(-1, 1)})                       # undefined at 0
+    assert not box_holds(">", 1 / x, {x: _domain(0, 1)})                           # undefined at 0
+    # x - y in [-3, -1]: 1/(x - y) + 1 in [0, 2/3], 0 at x = 1, y = 2; with y > 2 it is in (0, 2/3]
+    assert box_holds(">=", 1 / (x - y) + 1, {x: _domain(0, 1), y: _domain(2, 3)})
+    assert not box_holds(">", 1 / (x - y) + 1, {x: _domain(0, 1), y: _domain(2, 3)})
+    assert box_holds(">", 1 / (x - y) + 1, {x: _domain(0, 1), y: _domain(2, 3, lo_open=True)})
+
+
+rationals = st.tuples(polynomials, polynomials).map(lambda nd: nd[0] / nd[1])
+
+
+@settings(max_examples=150, deadline=None)
+@given(rationals, boxes(), st.sampled_from([">", ">=", "<", "<=", "!="]))
+def test_box_holds_agrees_with_exact_values(f, box, op):
+    used = {s: box[s] for s in f.free_symbols}
+    if not box_holds(op, f, used):
+        return
+    symbols = sorted(used, key=lambda s: s.name)
+    grid = [{}]
+    for s in symbols:
+        grid = [dict(p, **{s.name: v}) for p in grid for v in _inside(used[s])]
+    holds = {">": lambda v: v > 0, ">=": lambda v: v >= 0, "<": lambda v: v < 0, "<=": lambda v: v <= 0,
+             "!=": lambda v: v != 0}[op]
+    for p in grid:
+        v = value(f, {s: p[s.name] for s in symbols})
+        assert v is not None and holds(v), (f, op, p, v)
 
 
 def test_the_translation_uses_it_and_keeps_the_fact():

@@ -710,3 +710,35 @@ def test_a_closed_claim_with_an_infinite_side_shows_no_difference_instead_of_fai
             '(limit((Fn(n, 7/3))^y, x, oo) != -oo))"\n')
     r = lawproof.check_file(lawproof.loads(text, "t.claims.toml")).results[0]
     assert r.verdict == "refuted", (r.verdict, r.message)
+
+
+@pytest.mark.parametrize("formula, message, fix", [
+    # x = 0.46 +- 0.01 read as x = 0.45 before
+    ("x = 0.46 +- 0.01", "not as a plus-minus", "approx(x, 0.46, abs=0.01)"),
+    # which of two tolerances counts would be a guess
+    ("approx(x, 0.46, rel=0.1, rel=0.2)", "two rel= tolerances", "once"),
+    # the parser's expected-token list is empty after a comma here: the fix said "expected "
+    ("x < 1,000", "unexpected ','", "without thousands separators"),
+])
+def test_a_plus_minus_a_doubled_tolerance_and_a_thousands_comma_are_located_errors(formula, message, fix):
+    err = claim_error(one_claim(formula))
+    assert message in err.message and fix in err.fix and err.column is not None
+
+
+def test_an_integer_domain_without_a_whole_number_is_an_empty_domain():
+    # e = 7 was proved: for all e in the empty set of integers in (1, 2)
+    text = ('[paper]\nid = "p"\n[symbols]\ne = { domain = "(1, 2)", integer = true }\n'
+            'k = { domain = "[1/2, 3/2]", integer = true }\n[[claim]]\nid = "c"\nformula = "k = 1"\n')
+    errors = file_errors(text)
+    assert len(errors) == 1 and "(1, 2) of 'e' is empty of whole numbers" in errors[0]
+    assert "widen it" in errors[0]
+    err = claim_error(one_claim("forall n in (1/2, 9/10): n = 100"))
+    assert "empty of whole numbers" in err.message and err.column is not None
+    err = claim_error(one_claim("forall x in (2, 1): x = 100"))
+    assert "empty" in err.message and "whole" not in err.message
+
+
+def test_a_definition_written_as_a_toml_number_says_so_and_keeps_its_digits_in_the_fix():
+    errors = file_errors('[paper]\nid = "p"\n[symbols]\nx = "(0, 1)"\n[define]\nc = 0.10\n'
+                         '[[claim]]\nid = "c"\nformula = "x > 0"\n')
+    assert len(errors) == 1 and "TOML number" in errors[0] and '"c" = "0.10"' in errors[0]

@@ -192,3 +192,79 @@ def test_sums_floors_and_ceilings_read_as_the_plain_syntax(latex, plain):
 def test_malformed_sums_and_floors_are_errors(latex):
     with pytest.raises(lawproof.ClaimInputError, match="LaTeX"):
         latex_to_ascii(latex, functions=set(), symbols=set())
+
+
+@pytest.mark.parametrize("latex, says", [
+    (r"6\,144", "two numbers side by side"),    # a thousands space: 6144, not 6*144
+    (r"1 000", "two numbers side by side"),     # math mode drops the space: 1000, not 1*000 = 0
+    (r"1.5.3", "two numbers side by side"),
+    (r"1e-3", "float literal"),                 # 1*e - 3 in TeX, 0.001 to the writer
+    (r"2.5E3 x", "float literal"),
+    (r"x_{i+1}", "is not a name"),              # was the name x_i followed by + 1
+    (r"x_{1,2}", "is not a name"),              # inside \max(..) the comma split the arguments
+    (r"\ln{x}^2", "ambiguous"),                 # typeset as \ln x^2
+    (r"\exp{x}^2", "ambiguous"),
+    (r"\ln{x} y", "ambiguous"),
+    (r"C/6x", "implicit product after '/'"),   # C/(6x) to the writer, (C/6)*x in plain syntax
+    (r"1/2 x", "implicit product after '/'"),
+    (r"x^2^3", "double superscript"),           # TeX refuses it; x^8 was read
+    (r"e^{-x}^2", "double superscript"),
+])
+def test_numbers_subscripts_and_braced_arguments_that_tex_reads_otherwise_are_errors(latex, says):
+    with pytest.raises(lawproof.FormulaSyntaxError, match=says):
+        latex_to_ascii(latex, functions=set(), symbols={"x", "y", "x_i"})
+
+
+def test_misread_numbers_and_subscripts_no_longer_decide_a_verdict():
+    # 6\,144 read as 6*144 = 864 refuted "= 6144"; x_{i+1} read as x_i + 1 proved "= x_i + 1"
+    cf = load('x_i = "(0, oo)"', "n = { latex = '6\\,144' }\nnxt = { latex = 'x_{i+1}' }",
+              claim("n", "n = 6144") + claim("nxt", "nxt = x_i + 1"))
+    assert len(cf.errors) == 2 and all("LaTeX" in str(e) for e in cf.errors)
+    assert all(c.error is not None for c in cf.claims)
+
+
+@pytest.mark.parametrize("latex, name", [
+    (r"N_{\mathrm{opt}}", "N_opt"), (r"N_\mathrm{opt}", "N_opt"), (r"L_{\text{max}}", "L_max"),
+    (r"x_{\alpha 1}", "x_alpha1"), (r"R_{D}^{*}", "R_D_star"),
+])
+def test_a_subscript_in_a_font_command_is_part_of_the_name(latex, name):
+    assert latex_to_ascii(latex, functions=set(), symbols=set()) == name
+
+
+@pytest.mark.parametrize("latex, value", [
+    (r"C/(6x)", sympy.Symbol("C", real=True) / (6 * x)),
+    (r"\frac{C}{6x}", sympy.Symbol("C", real=True) / (6 * x)),
+    (r"a/b + c x", sympy.Symbol("a", real=True) / sympy.Symbol("b", real=True) + sympy.Symbol("c", real=True) * x),
+    (r"{x^2}^3", x**6),
+    (r"x^{2^3}", x**8),
+])
+def test_divisions_and_powers_written_unambiguously_still_read(latex, value):
+    syms = SYMS + '\nC = "(0, oo)"\na = "(0, oo)"\nb = "(0, oo)"\nc = "(0, oo)"'
+    cf = load(syms, f"d = {{ latex = '{latex}' }}")
+    assert sympy.simplify(body(cf, "d") - value) == 0
+
+
+@pytest.mark.parametrize("latex, value", [
+    (r"\log_2 x", sympy.log(x) / sympy.log(2)),
+    (r"\log_{10}(x)", sympy.log(x) / sympy.log(10)),
+    (r"\log_e x", sympy.log(x)),
+    (r"\log x", sympy.log(x)),          # \log without a base is natural, as ln and log
+])
+def test_a_subscripted_base_of_log_is_read(latex, value):
+    cf = load(SYMS, f"d = {{ latex = '{latex}' }}")
+    assert sympy.simplify(body(cf, "d") - value) == 0
+
+
+def test_another_base_of_log_is_an_error_whose_fix_writes_the_quotient():
+    with pytest.raises(lawproof.FormulaSyntaxError, match="base b") as err:
+        latex_to_ascii(r"\log_{b} x", functions=set(), symbols={"x", "b"})
+    assert r"\frac{\ln x}{\ln b}" in err.value.fix
+
+
+def test_a_square_bracket_is_a_latex_error_not_a_plain_syntax_one():
+    # grouping to most papers, the integer part to some; the plain parser's message spoke
+    # of 'exists' and 'forall'
+    with pytest.raises(lawproof.FormulaSyntaxError, match="square bracket") as err:
+        latex_to_ascii(r"\left[1 + x\right]^{-2}", functions=set(), symbols={"x"})
+    assert r"\lfloor" in err.value.fix
+    assert latex_to_ascii(r"\sqrt[3]{x}", functions=set(), symbols={"x"}) == "cbrt ( ( x ) )"

@@ -463,3 +463,18 @@ def test_a_rational_combination_of_logarithms_is_zero_exactly_when_its_product_i
     (sympy.log(9) - 2 * sympy.log(3) - sympy.Rational(1, 10**70), -1)])
 def test_ties_between_logarithms_of_rationals_are_decided_exactly(value, sign):
     assert exact_sign(value) == sign
+
+
+def test_a_value_too_large_to_evaluate_leaves_a_claim_undecided_not_an_internal_error():
+    # exp(10^6) is beyond the magnitudes numeric evaluation builds: a closed claim goes on
+    # to the reductions (exp is increasing), a claim with a sampled point is unknown
+    import lawproof
+    text = ('[paper]\nid = "big"\n\n[symbols]\nx = "(-oo, oo)"\n\n'
+            '[[claim]]\nid = "tiny"\nformula = "exp(-10^6) > 0"\n'
+            '[[claim]]\nid = "huge"\nformula = "exp(10^6) < 0"\n'
+            '[[claim]]\nid = "scaled"\nformula = "forall x in [1, 2]: x*exp(-10^6) < 1e-300"\n')
+    results = lawproof.check_file(lawproof.loads(text, "big.claims.toml")).results
+    assert [r.verdict for r in results][0] == "proved"
+    assert all(r.verdict in ("refuted", "unknown") for r in results[1:2])
+    assert results[2].verdict in ("proved", "unknown")
+    assert not any(r.method == "internal" for r in results)

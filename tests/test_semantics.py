@@ -276,3 +276,15 @@ def test_a_limits_guard_conditions_come_in_the_same_order_under_any_hash_seed():
     shown = {subprocess.run([sys.executable, "-c", GUARDED_LIMIT], capture_output=True, text=True, check=True,
                             env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(1, 5)}
     assert len(shown) == 1 and "!=" in shown.pop()
+
+
+def test_a_solve_bodys_condition_on_its_variable_stays_inside_the_solve():
+    # lift(2) solves sqrt(t - 1) = 2 for its own t (5); the equation's condition t - 1 >= 0
+    # is no condition on the file's t, which ranges over [0, 10] (t = 0 refutes the second)
+    head = HEAD.replace('[define]', 't = "[0, 10]"\n\n[define]\n"lift(a)" = "solve(sqrt(t - 1) = a, t)"')
+    claims = ('[[claim]]\nid = "value"\nformula = "lift(2) = 5"\n'
+              '[[claim]]\nid = "premise"\nformula = "lift(2) = 5 -> t >= 1"\n')
+    results = lawproof.check_file(claim_file(claims, head)).results
+    assert [r.verdict for r in results] == ["proved", "refuted"]
+    assert "t - 1" not in results[0].normalized
+    assert Fraction(results[1].evidence.counterexample["t"]) < 1

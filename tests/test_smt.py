@@ -10,10 +10,11 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import lawproof
 from lawproof.language.domain import Domain
-from lawproof.language.formula import Atom, Not, conj, disj
+from lawproof.language.formula import Atom, Binder, Not, Quantified, conj, disj
 from lawproof.language.killable import in_child
 from lawproof.numeric import exact_truth
 from lawproof.proofs import decide, holds_at
+from lawproof.proofs.smt import with_instances
 from lawproof.proofs.shrink import candidates
 from lawproof.proofs.translate import Translator
 
@@ -237,6 +238,28 @@ def test_closed_claim_whose_inner_witnesses_are_irrational_is_unknown_not_error(
     for inst in r.evidence.instances:
         a, z = Fraction(inst["for"]["a"]), Fraction(inst["counterexample"]["z_w"])
         assert z * z == a and 0 <= z <= 2
+
+
+def test_instances_left_out_are_the_ones_added_later():
+    # exists a in [1, 4]: forall z in [0, 2]: z^2 != a is false (a = z^2); a caller that
+    # may replace the refutation (KKT's re-decision) asks for its instances only if kept
+    a, z = sympy.Symbol("a", real=True), sympy.Symbol("z", real=True)
+    inner = Quantified("forall", (Binder(z, Domain(sympy.Integer(0), sympy.Integer(2))),), Atom("!=", z**2, a))
+    f = Quantified("exists", (Binder(a, Domain(sympy.Integer(1), sympy.Integer(4))),), inner)
+    full = decide(f, {})
+    bare = decide(f, {}, instances=False)
+    assert full.status == bare.status == "refuted" and full.detail == bare.detail
+    assert full.instances and not bare.instances
+    later = with_instances(bare, f, {}).instances
+
+    def named(instances: list) -> list:
+        return [(p, {s.name: v for s, v in i.values.items()}) for p, i in instances]
+
+    assert named(later) == named(full.instances)
+    exact = [(point, {s.name: v for s, v in i.values.items()}) for point, i in later if not i.irrational]
+    assert exact  # a = 1, z = 1 (at a = 5/2 the witness is irrational)
+    for point, values in exact:
+        assert values["z_w"] ** 2 == point[a] and 0 <= values["z_w"] <= 2
 
 
 def test_witnesses_lie_in_their_domains():

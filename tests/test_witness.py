@@ -11,7 +11,7 @@ import lawproof
 from lawproof.language.domain import Domain
 from lawproof.language.formula import Atom, Binder, Quantified
 from lawproof.numeric import search
-from lawproof.numeric.interval import defined_between
+from lawproof.numeric.interval import continuous_between
 from lawproof.numeric.witness import find_witness
 
 x = sympy.Symbol("x", real=True)
@@ -46,8 +46,18 @@ def test_no_witness_for_a_false_existential():
 def test_a_sign_change_across_a_pole_is_no_root():
     # 1/x changes sign across 0 but has no root: the segment is not certified defined
     assert find_witness(exists(-1, 1, Atom("=", 1 / x, I(0)))) is None
-    assert not defined_between(1 / x, x, Fraction(-1), Fraction(1))
-    assert defined_between(1 / x, x, Fraction(1, 2), Fraction(1))
+    assert not continuous_between(1 / x, x, Fraction(-1), Fraction(1))
+    assert continuous_between(1 / x, x, Fraction(1, 2), Fraction(1))
+
+
+def test_no_sign_change_root_over_the_integers():
+    # 2^n - 48 changes sign between n = 5 and n = 6, but log2(48) = 5.58... is no integer
+    n = sympy.Symbol("n", integer=True)
+    claim = Quantified("exists", (Binder(n, Domain(I(1), I(10), integer=True)),), Atom("=", 2 ** n, I(48)))
+    assert find_witness(claim) is None
+    # a whole witness still proves an integer existential
+    w = find_witness(Quantified("exists", claim.binders, Atom("=", 2 ** n, I(64))))
+    assert w is not None and w.segment is None and w.point == {n: 6}
 
 
 def test_a_fifty_digit_artefact_is_not_a_violation():
@@ -93,3 +103,12 @@ def test_a_closed_universal_claim_is_refuted_at_an_exact_end_of_its_domain():
     # the same claims without the end, or with the tie allowed, are not refuted
     assert results["log-negative-below-one"].verdict != "refuted"
     assert results["log-nonpositive-up-to-one"].verdict != "refuted"
+
+
+def test_a_sign_change_across_a_jump_of_floor_is_no_root():
+    # max(floor(2x), x) - 1/2 is -1/64 at x = 31/64 and 1/2 at x = 1/2, defined between,
+    # but floor(2x) jumps at 1/2: no x has max(floor(2x), x) = 1/2
+    gap = sympy.Max(sympy.floor(2 * x), x) - sympy.Rational(1, 2)
+    assert not continuous_between(gap, x, Fraction(31, 64), Fraction(1, 2))
+    assert not continuous_between(sympy.ceiling(x) + x, x, Fraction(0), Fraction(1, 2))
+    assert find_witness(exists(0, 1, Atom("=", sympy.Max(sympy.floor(2 * x), x), sympy.Rational(1, 2)))) is None

@@ -18,7 +18,7 @@ import sympy
 
 from . import functions
 from .domain import Domain
-from .formula import CALCULUS, Atom, Bound, Formula, Or
+from .formula import CALCULUS, Atom, Binding, Bound, Formula, Or, free_symbols
 
 _ZERO = sympy.Integer(0)
 
@@ -79,6 +79,12 @@ def shown(terms: list[sympy.Expr], nonnegative: Callable[[sympy.Expr], bool] | N
         if isinstance(node, CALCULUS):
             return
         out.update(dict.fromkeys(of_node(node, nonnegative)))
+        if isinstance(node, Binding):
+            # a condition of the body on the variable solved for is the equation's, at
+            # each candidate: as a condition of the term it would leave its binder
+            out.update(dict.fromkeys(c for c in shown(list(node.args[:-1]), nonnegative)
+                                     if node.variable not in free_symbols(c)))
+            return
         for a in node.args:
             visit(a)
 

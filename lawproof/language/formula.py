@@ -31,6 +31,23 @@ ExprMap = Callable[[Expr], Expr]
 CALCULUS = (sympy.Derivative, sympy.Integral, sympy.Limit, sympy.Sum)
 
 
+class Binding(sympy.Function):
+    """A term whose last argument is a variable bound inside it (the variable that
+    `solve`, `argmin`, `argmax` solve or optimize for): it is not free in the term."""
+
+    @property
+    def variable(self) -> sympy.Symbol:
+        """The variable solved or optimized for."""
+        return self.args[-1]
+
+    @property
+    def free_symbols(self) -> set[sympy.Basic]:
+        inner: set[sympy.Basic] = set()
+        for a in self.args[:-1]:
+            inner |= a.free_symbols
+        return inner - {self.variable}
+
+
 class Limit(sympy.Limit):
     """An unevaluated limit, commutative like every term of the language.
 
@@ -532,6 +549,6 @@ def to_text(f: Formula) -> str:
     raise TypeError(type(f).__name__)
 
 
-__all__ = ["CALCULUS", "Bound", "domain_of", "canonical", "renumbering", "Formula", "Truth", "Atom", "Not", "And", "Or", "Implies", "Iff",
+__all__ = ["CALCULUS", "Binding", "Bound", "domain_of", "canonical", "renumbering", "Formula", "Truth", "Atom", "Not", "And", "Or", "Implies", "Iff",
            "Quantified", "Optimum", "Approx", "Binder", "RELOPS", "conj", "disj",
            "free_symbols", "nnf", "to_text"]

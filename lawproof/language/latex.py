@@ -19,6 +19,14 @@ from .errors import FormulaSyntaxError
 from .functions import LATEX_NAMES
 
 _TOKEN = re.compile(r"\\[A-Za-z]+|\\.|\d+(?:\.\d*)?|\.\d+|[A-Za-z]|\S")
+_NUMBER = re.compile(r"\d+(?:\.\d*)?|\.\d+")
+#: What TeX sets between the digit groups of one number (`6\,144`, `1 000`: math mode
+#: ignores the space) or between two numbers (`1.5.3`).
+_DIGIT_GAP = re.compile(r"(?:\s|\\[,;:! ]|\\q?quad(?![A-Za-z]))*")
+#: A programming language's float literal, which TeX reads as a product with e (`1e-3`).
+_FLOAT_LITERAL = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)[eE][+-]?\d")
+#: Commands whose braced argument is the text of a name (`N_{\mathrm{opt}}`).
+_NAME_FONTS = ("\\mathrm", "\\text", "\\operatorname", "\\mathit", "\\rm")
 _GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta",
           "theta", "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "rho",
           "sigma", "tau", "upsilon", "phi", "varphi", "chi", "psi", "omega",
@@ -34,6 +42,8 @@ _ENDS_SUMMAND = frozenset({"+", "-", "=", "<", ">", ",", ")", "]", "}", "&", "\\
                            "\\geq", "\\neq", "\\rfloor", "\\rceil", "\\right"})
 #: Superscripts and marks that decorate a name rather than raise it to a power, and the
 #: suffix each adds to the ASCII name (docs/claim-language-extensions.md).
+#: Signs after which an implicit product no longer follows a '/' of the same term.
+_ENDS_DIVISION = frozenset({"+", "-", "=", "<", ">", ",", "<=", ">=", "!="})
 _MARKS = {"*": "_star", "\\ast": "_star", "\\star": "_star", "'": "_prime", "\\prime": "_prime"}
 _OPS = {"\\cdot": "*", "\\times": "*", "\\le": "<=", "\\leq": "<=", "\\ge": ">=",
         "\\geq": ">=", "\\neq": "!=", "\\infty": "oo", "\\pi": "pi"}
@@ -92,6 +102,26 @@ class _Reader:
                             "(TeX takes the single next token)")
         return self.item()
 
+    def log_base(self) -> str:
+        """The function a `\\log` with a subscripted base names: `\\log_2` is log2,
+        `\\log_{10}` log10, `\\log_e` ln; another base is an error (write the quotient)."""
+        self.take()  # the _
+        base = "".join(_unwrap(self.group()))
+        named = {"2": "log2", "10": "log10", "exp(1)": "ln"}.get(base)
+        if named is None:
+            raise self.fail(f"\\log to the base {base}", fix="write \\frac{\\ln x}{\\ln b} for the logarithm of x "
+                                                          "to the base b (\\log_2, \\log_{10} and \\log_e are read)")
+        return named
+
+    def exponent(self) -> list[str]:
+        """The superscript after `^`; a second superscript right after it (`x^2^3`,
+        `e^{-x}^2`) is TeX's "double superscript" error, not a tower or a power of it."""
+        power = self.group()
+        if self.peek() == "^":
+            raise self.fail("a double superscript: TeX refuses it, and neither x^{2^3} nor {x^2}^3 is guessed",
+                            fix="write x^{2^3} or {x^2}^3")
+        return power
+
     def split_number(self) -> None:
         """Make the first character of a number at the current position a token of its
         own, as TeX reads an unbraced argument (`x^23` is x^2 followed by 3)."""
@@ -102,13 +132,12 @@ class _Reader:
     def operand(self, name: str) -> list[str]:
         """The argument of a function written without parentheses (`\\ln x`, `\\exp{-x}`):
         one factor, which must end the product; `\\ln x^2` and `\\ln 2x` are ambiguous."""
-        if self.peek() == "{":
-            return ["("] + self.group() + [")"]
         if self.peek() == "^":
             raise self.power_on_name(name)
         if self.peek() is None or self.peek() in _NOT_ARGUMENT:
             raise self.fail(f"\\{name} needs an argument")
-        factor = self.item()
+        # a braced argument is typeset like a bare one: \ln{x}^2 reads as \ln x^2
+        factor = self.group() if self.peek() == "{" else self.item()
         following = self.peek()
         if following == "^" or (following is not None and _starts_operand_token(following)):
             raise self.fail(f"\\{name} without parentheses is ambiguous here",
@@ -135,17 +164,34 @@ class _Reader:
         (which need not), as ASCII pieces with implicit products made explicit."""
         out: list[str] = []
         depth = 0  # of parentheses written as such, which `stop` does not look inside
+        # per open parenthesis: whether a '/' came since the last sum or relation sign
+        divided = [False]
         while self.peek() is not None and self.peek() != until and not (depth == 0 and self.peek() in stop):
             if until is None and self.peek() == "}":
                 raise self.fail("unbalanced '}'")
             piece = self.item()
             if piece and out and _ends_operand(out[-1]) and _starts_operand(piece[0]):
                 call = piece[0] == "(" and re.fullmatch(r"[A-Za-z_]\w*", out[-1]) and \
-                    (out[-1] in self.functions or out[-1] in _FUNCS.values() or out[-1] == "sqrt")
+                    (out[-1] in self.functions or out[-1] in _FUNCS.values()
+                     or out[-1] in ("sqrt", "log2", "log10"))
+                if not call and divided[-1]:
+                    # C/6N: a reader takes C/(6N), the plain syntax (C/6)*N
+                    raise self.fail("an implicit product after '/' is ambiguous (a/bc is a/(bc) to some "
+                                    "readers and (a/b)c to others)",
+                                    fix="write \\frac{a}{bc}, or \\frac{a}{b} c for the other reading")
                 if not call:
                     out.append("*")
             out.extend(piece)
             depth += piece.count("(") - piece.count(")")
+            for p in piece:
+                if p == "(":
+                    divided.append(False)
+                elif p == ")" and len(divided) > 1:
+                    divided.pop()
+                elif p == "/":
+                    divided[-1] = True
+                elif p in _ENDS_DIVISION:
+                    divided[-1] = False
         if until is not None and self.peek() is None:
             raise self.fail(f"missing '{until}'")
         return out
@@ -159,14 +205,7 @@ class _Reader:
             if self.peek() == "_" and not sub:
                 self.take()
                 self.split_number()
-                sub = self.take()
-                if sub == "{":
-                    parts = []
-                    while self.peek() not in ("}", None):
-                        parts.append(self.take().lstrip("\\"))
-                    self.take()
-                    sub = "".join(parts)
-                sub = "_" + sub.lstrip(chr(92))
+                sub = "_" + self.subscript()
             elif self.peek() == "'":
                 self.take()
                 marks += _MARKS["'"]
@@ -174,6 +213,31 @@ class _Reader:
                 marks += decoration
             else:
                 return [base + sub + marks]
+
+    def subscript(self) -> str:
+        """The text of a subscript after `_`, which must be a name: letters, digits and
+        Greek letters, also in `\\mathrm{..}` (`N_{\\mathrm{opt}}` is N_opt). A subscript
+        with an operator or a comma (`x_{i+1}`, `x_{1,2}`) is no name of the file, and
+        writing it into the name would end the name at the operator (x_i + 1)."""
+        tok = self.take()
+        if tok in _NAME_FONTS:
+            tok = self.take()
+            if tok != "{":
+                raise self.fail(f"a subscript in a font command needs braces: _{{\\mathrm{{{tok}}}}}")
+        if tok != "{":
+            parts = [tok]
+        else:
+            parts, depth = [], 1
+            while depth:
+                tok = self.take()
+                depth += (tok == "{") - (tok == "}")
+                if depth and tok not in ("{", "}") and tok not in _NAME_FONTS:
+                    parts.append(tok)
+        if not parts or not all(re.fullmatch(r"[A-Za-z0-9]+|\\[A-Za-z]+", p) for p in parts):
+            raise self.fail(f"the subscript '{''.join(parts)}' is not a name (letters, digits, Greek letters)",
+                            fix="write the subscript as a name and declare it, e.g. x_{next} for x_{i+1}, "
+                                "or write the formula in plain syntax")
+        return "".join(p.lstrip("\\") for p in parts)
 
     def decoration(self) -> str | None:
         """The name suffix of a superscript that decorates a name (`^*`, `^\\prime`,
@@ -235,15 +299,20 @@ class _Reader:
         if tok == "\\sum":
             return self.sum()
         if tok.startswith("\\") and tok[1:] in _FUNCS:
+            name = self.log_base() if tok == "\\log" and self.peek() == "_" else _FUNCS[tok[1:]]
             if self.peek() in ("(", "\\left"):
-                return [_FUNCS[tok[1:]]]   # a call: the parenthesis follows
-            return [_FUNCS[tok[1:]]] + self.operand(tok[1:])
+                return [name]   # a call: the parenthesis follows
+            return [name] + self.operand(tok[1:])
         if tok.startswith("\\") and tok[1:] in _GREEK:
             return self.name_with_subscript(tok[1:])
         if tok.startswith("\\"):
             raise self.fail(f"unsupported command {tok}")
         if tok == "^":
-            return ["^"] + self.group()
+            return ["^"] + self.exponent()
+        if tok in ("[", "]"):
+            # grouping to most papers, the integer part [x] to some: neither is guessed
+            raise self.fail("a square bracket outside \\sqrt[..]",
+                            fix="write \\left( .. \\right) for grouping, or \\lfloor .. \\rfloor for the integer part")
         if re.fullmatch(r"[A-Za-z]", tok):
             return self.letter(tok)
         return [tok]
@@ -277,7 +346,7 @@ class _Reader:
                 and self.peek() != "_":
             if self.peek() == "^":
                 self.take()
-                return ["exp", "("] + self.group() + [")"]
+                return ["exp", "("] + self.exponent() + [")"]
             return ["exp", "(", "1", ")"]
         return self.name_with_subscript(tok)
 
@@ -297,7 +366,27 @@ def _starts_operand(piece: str) -> bool:
     return piece == "(" or bool(re.fullmatch(r"[\w.]+", piece))
 
 
+def _check_numbers(text: str) -> None:
+    """Refuse numbers whose TeX reading is not what they look like: digit groups with
+    only a space between them (`6\\,144` and `1 000` are typeset as one number with a
+    thousands space, which an implicit product would read as 6*144 and 1*000) and float
+    literals (`1e-3` is 1*e - 3 in TeX)."""
+    literal = _FLOAT_LITERAL.search(text)
+    if literal:
+        raise FormulaSyntaxError(f"LaTeX: '{literal.group()}' is a float literal, which TeX reads as a product "
+                                 "with e", fix="write the power of ten, 10^{-3}, or the decimal, 0.001")
+    numbers = [m for m in _TOKEN.finditer(text) if _NUMBER.fullmatch(m.group())]
+    for a, b in zip(numbers, numbers[1:]):
+        if _DIGIT_GAP.fullmatch(text[a.end():b.start()]):
+            raise FormulaSyntaxError(
+                f"LaTeX: '{text[a.start():b.end()]}' is two numbers side by side: TeX typesets the digit "
+                "groups of one number so (a thousands space), and no implicit product is read there",
+                fix=f"write one number without the space, or the product with \\cdot "
+                    f"({a.group()} \\cdot {b.group()})")
+
+
 def latex_to_ascii(text: str, *, functions: set[str], symbols: set[str]) -> str:
     """Translate `text` (LaTeX math) to the claim language's plain syntax."""
+    _check_numbers(text)
     reader = _Reader(text, functions, symbols)
     return " ".join(reader.sequence())

@@ -27,7 +27,7 @@ from .latex import latex_to_ascii
 from .timeout import time_limit
 from .variant_specs import read_specs
 from .parser import BUILTINS, CONSTANTS, KEYWORDS, SHADOWABLE, Namespace, make_symbol, parse_definition, parse_term, \
-    parse_formula, parse_interval, interval_is_empty
+    parse_formula, parse_interval, emptiness
 
 PAPER_KEYS = {"id", "title", "source"}
 SYMBOL_KEYS = {"domain", "integer", "text"}
@@ -424,9 +424,9 @@ def _load_symbols(raw: Any, theory: Theory, out: ClaimFile, src: _Source) -> Non
         try:
             with _read_limit(f"the domain of '{name}'"):
                 lo, hi, lo_open, hi_open = parse_interval(dom_text, ns)
-            if lo.is_number and hi.is_number and interval_is_empty(lo, hi, lo_open, hi_open):
-                raise ClaimInputError(f"the domain {dom_text} of '{name}' is empty",
-                                      fix="write the lower bound first and check which ends are open")
+            empty = emptiness(lo, hi, lo_open, hi_open, integer) if lo.is_number and hi.is_number else None
+            if empty is not None:
+                raise ClaimInputError(f"the domain {dom_text} of '{name}' is empty{empty[0]}", fix=empty[1])
             domain = Domain(lo, hi, lo_open or lo == -sympy.oo, hi_open or hi == sympy.oo, integer)
         except ClaimInputError as e:
             src.shift(e, at)
@@ -620,6 +620,10 @@ def _definition(head: str, spec: Any, theory: Theory) -> Definition:
         text = spec["expr"]
     elif isinstance(spec, str):
         text = spec
+    elif isinstance(spec, (int, float)) and not isinstance(spec, bool):
+        # a TOML number is refused, not read: a float would have lost its written digits
+        raise ClaimInputError(f"definition '{head}' is a TOML number, not a formula in quotes",
+                              fix=f'write "{head}" = "{_written(spec)}" (the digits are read exactly)')
     else:
         raise ClaimInputError(f"definition '{head}' has no formula",
                               fix=f'write "{head}" = "..." or "{head}" = {{ latex = \'...\' }}')

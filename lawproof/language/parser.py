@@ -25,7 +25,7 @@ from . import formula as held
 from .domain import Domain
 from .errors import FormulaSyntaxError
 from .files import atomic_write, default_dir
-from .formula import (CALCULUS, RELOPS, Approx, Atom, Binder, Bound, Formula, Iff, Implies, Limit, Not,
+from .formula import (CALCULUS, RELOPS, Approx, Atom, Binder, Binding, Bound, Formula, Iff, Implies, Limit, Not,
                       Optimum, Quantified, Truth, conj, disj)
 
 _GRAMMAR = (Path(__file__).with_name("grammar.lark")).read_text(encoding="utf-8")
@@ -88,25 +88,13 @@ _TOKEN_TEXT = {
 }
 
 
-class Derived(sympy.Function):
+class Derived(Binding):
     """A value that SymPy derives from its arguments: `solve`, `argmin`, `argmax`.
 
     Parsing keeps it unevaluated; `symbolic.expand` computes it under the domains of
     the file's symbols, so a derived closed form is never typed in. The last argument
     is the variable solved or optimized for; it is bound inside the node.
     """
-
-    @property
-    def variable(self) -> sympy.Symbol:
-        """The variable solved or optimized for."""
-        return self.args[-1]
-
-    @property
-    def free_symbols(self) -> set[sympy.Basic]:
-        inner: set[sympy.Basic] = set()
-        for a in self.args[:-1]:
-            inner |= a.free_symbols
-        return inner - {self.variable}
 
 
 class Solve(Derived):
@@ -300,6 +288,13 @@ def _parse(text: str, start: str) -> lark.Tree:
 
 
 def _parse_tree(text: str, start: str) -> lark.Tree:
+    plus_minus = re.search(r"\+-", text)
+    if plus_minus:  # `0.46 +- 0.01` would read as 0.46 + (-0.01) = 0.45
+        line = text.count("\n", 0, plus_minus.start()) + 1
+        column = plus_minus.start() - (text.rfind("\n", 0, plus_minus.start()) + 1) + 1
+        raise FormulaSyntaxError("'+-' reads as a sum with a negative term, not as a plus-minus",
+                                 fix="for x = 0.46 +- 0.01 write approx(x, 0.46, abs=0.01); for the sum "
+                                     "write a + (-b)", line=line, column=column)
     try:
         return _PARSER.parse(text, start=start)
     except lark.exceptions.UnexpectedCharacters as e:
@@ -315,7 +310,10 @@ def _parse_tree(text: str, start: str) -> lark.Tree:
         # operands first: "a name, a number" is what a doubled operator is missing
         expected = sorted({_TOKEN_TEXT.get(t, _literal(t)) for t in e.expected},
                           key=lambda w: (not w.startswith("a "), w))
-        fix = "expected " + ", ".join(expected[:8])
+        fix = "expected " + ", ".join(expected[:8]) if expected else "check the syntax here"
+        if str(e.token) == "," and not expected:
+            fix = "a comma separates the arguments of a call or the ends of an interval; write numbers " \
+                  "without thousands separators (1000)"
         previous = e.token_history[-1] if getattr(e, "token_history", None) else None
         arrow = _split_arrow(e.token, previous, text)
         if arrow is not None:
@@ -365,21 +363,41 @@ def _split_arrow(token: lark.Token, previous: lark.Token | None, text: str) -> F
                               line=previous.line, column=previous.column)
 
 
-def interval_is_empty(lo: sympy.Expr, hi: sympy.Expr, lo_open: bool, hi_open: bool) -> bool:
-    """True when the numeric bounds certainly give an empty interval (False when SymPy
-    cannot compare them). A bound with an unevaluated integral, limit, sum or derivative
-    is compared by its value to 15 digits, found with a bounded effort (`_calculus_value`),
-    and only when the gap is clear: SymPy's own comparison integrates at rising
-    precision, without end on a divergent integral (the read limit ended it)."""
+def interval_is_empty(lo: sympy.Expr, hi: sympy.Expr, lo_open: bool, hi_open: bool,
+                      integer: bool = False) -> bool:
+    """True when the numeric bounds certainly give an empty interval, or with `integer`
+    one without a whole number in it, such as (1, 2) (False when SymPy cannot compare
+    them). A bound with an unevaluated integral, limit, sum or derivative is compared by
+    its value to 15 digits, found with a bounded effort (`_calculus_value`), and only
+    when the gap is clear: SymPy's own comparison integrates at rising precision,
+    without end on a divergent integral (the read limit ended it)."""
     if lo.has(*CALCULUS) or hi.has(*CALCULUS):
         a, b = _calculus_value(lo), _calculus_value(hi)
         if a is None or b is None:
             return False
         return bool((a - b).is_extended_real and a - b > sympy.Float(1e-9) * (1 + abs(a) + abs(b)))
     try:
-        return bool(lo > hi) or bool(lo == hi and (lo_open or hi_open))
+        if bool(lo > hi) or bool(lo == hi and (lo_open or hi_open)):
+            return True
+        if not integer or not (lo.is_finite and hi.is_finite):
+            return False
+        # the first and last whole numbers inside: none when the first lies beyond the last
+        first = sympy.floor(lo) + 1 if lo_open else sympy.ceiling(lo)
+        last = sympy.ceiling(hi) - 1 if hi_open else sympy.floor(hi)
+        return bool(first > last)
     except TypeError:  # SymPy cannot order them (e.g. an unevaluated integral)
         return False
+
+
+def emptiness(lo: sympy.Expr, hi: sympy.Expr, lo_open: bool, hi_open: bool,
+              integer: bool) -> tuple[str, str] | None:
+    """None for an interval that is not certainly empty; else what to add to "is empty"
+    and the fix: an interval with real numbers but no whole one needs widening."""
+    if not interval_is_empty(lo, hi, lo_open, hi_open, integer):
+        return None
+    if interval_is_empty(lo, hi, lo_open, hi_open):
+        return "", "write the lower bound first and check which ends are open"
+    return " of whole numbers", "widen it to hold a whole number: the variable is an integer"
 
 
 def _calculus_value(bound: sympy.Expr) -> sympy.Expr | None:
@@ -633,9 +651,9 @@ class _Builder:
     def domain(self, node: lark.Tree, lo: sympy.Expr, hi: sympy.Expr, lo_open: bool,
                hi_open: bool, integer: bool) -> Domain:
         if lo.is_number and hi.is_number:
-            if interval_is_empty(lo, hi, lo_open, hi_open):
-                raise self.error(node, f"the interval from {lo} to {hi} is empty",
-                                 "write the lower bound first and check which ends are open")
+            empty = emptiness(lo, hi, lo_open, hi_open, integer)
+            if empty is not None:
+                raise self.error(node, f"the interval from {lo} to {hi} is empty{empty[0]}", empty[1])
         return Domain(lo, hi, lo_open or lo == -sympy.oo, hi_open or hi == sympy.oo, integer)
 
     def interval(self, t: lark.Tree) -> tuple[sympy.Expr, sympy.Expr, bool, bool]:
@@ -719,6 +737,9 @@ class _Builder:
             value = self.expr(kw.children[2])
             if not (value.is_number and value.is_nonnegative):
                 raise self.error(kw, "a tolerance must be a nonnegative number", "write e.g. rel=0.01")
+            if (rel if str(kw.children[0].children[0]) == "rel" else abs_) is not None:
+                raise self.error(kw, f"approx has two {kw.children[0].children[0]}= tolerances",
+                                 "give each of rel= and abs= once")
             if str(kw.children[0].children[0]) == "rel":
                 rel = value
             else:
