@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 import sympy
-from sympy.polys.rings import PolyRing
 import z3
 
 from lawproof.language.domain import Domain
@@ -28,6 +27,7 @@ from lawproof.language.functions import Cbrt
 from lawproof.language.timeout import RLIMIT_PER_SECOND, interrupting
 from lawproof.language.formula import (And, Atom, Binder, Bound, Formula, Iff, Implies, Not, Or, Quantified,
                               Truth, conj, disj, free_symbols)
+from lawproof.symbolic.expansion import expand_polynomial
 
 from .box import box_sign
 
@@ -410,20 +410,7 @@ def _over_common_denominator(e: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr]:
 
 
 def _expanded(e: sympy.Expr) -> sympy.Expr:
-    return _memo(_EXPANDED, e, _expand)
-
-
-def _expand(e: sympy.Expr) -> sympy.Expr:
-    """`sympy.expand(e)`, for a polynomial with rational coefficients by arithmetic in a
-    polynomial ring (a third of expand's time on the Amdahl pack, the same expression:
-    SymPy orders the terms of a sum whatever made them)."""
-    gens = sorted(e.free_symbols, key=sympy.default_sort_key)
-    if gens and not e.has(sympy.Float):  # the ring would turn a Float into a rational
-        try:
-            return PolyRing(gens, sympy.QQ).from_expr(e).as_expr()
-        except (ValueError, sympy.polys.polyerrors.CoercionFailed):
-            pass  # not a polynomial over the rationals in its symbols
-    return sympy.expand(e)
+    return _memo(_EXPANDED, e, expand_polynomial)
 
 
 def _factor_list(e: sympy.Expr) -> tuple:
