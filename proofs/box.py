@@ -5,9 +5,10 @@ a box of intervals: cheap first tests that settle what a z3 query would only con
 (python-flint's), far faster than SymPy's substitution. `box_sign` decides the sign of
 a polynomial over a box of symbol domains with rational (or infinite) ends when
 interval arithmetic shows it (every value strictly positive, or strictly negative),
-and also when two points of the box give values of both signs (then no strict sign can hold). Both are exact: a
-sign they give is the sign z3 would prove on the same domains, and "no sign" is what
-z3 answers too, since a point of each sign is a model of each of its two queries.
+and also when two points of the box give values of both signs (then no strict sign
+can hold). Both are exact: a sign they give is the sign z3 would prove on the same
+domains, and "no sign" is what z3 answers too, since a point of each sign is a model
+of each of its two queries.
 Open ends are kept track of, so `1 - a` is positive for `a` in [0, 1).
 `box_holds` shows `f > 0`, `f >= 0`, ... of a rational function on the whole box by
 the same interval arithmetic (a reciprocal only of a part that keeps one strict sign,
