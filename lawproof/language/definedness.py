@@ -161,7 +161,9 @@ def _signed(var: sympy.Symbol) -> sympy.Symbol | None:
         sign = {"negative": True} if (d.hi.is_negative or d.hi_open) else {"nonpositive": True}
     else:
         return None
-    return sympy.Dummy(var.name, integer=bool(d.integer), real=True, **sign)
+    if d.integer:  # never integer=False, which would also say "not 0"
+        sign["integer"] = True
+    return sympy.Dummy(var.name, real=True, **sign)
 
 
 #: the calculus whose definedness only its evaluation, in the symbolic layer, settles
