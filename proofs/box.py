@@ -1,13 +1,14 @@
 """Exact rational arithmetic on polynomials and rational functions, at a point and over
 a box of intervals: cheap first tests that settle what a z3 query would only confirm.
 
-`value` evaluates a rational function at a rational point with Fractions, far faster
-than SymPy's substitution. `box_sign` decides the sign of a polynomial over a box of
-symbol domains with rational (or infinite) ends when interval arithmetic shows it
-(every value strictly positive, or strictly negative), and also when two points of
-the box give values of both signs (then no strict sign can hold). Both are exact: a
-sign they give is the sign z3 would prove on the same domains, and "no sign" is what
-z3 answers too, since a point of each sign is a model of each of its two queries.
+`value` evaluates a rational function at a rational point in exact rational arithmetic
+(python-flint's), far faster than SymPy's substitution. `box_sign` decides the sign of
+a polynomial over a box of symbol domains with rational (or infinite) ends when
+interval arithmetic shows it (every value strictly positive, or strictly negative),
+and also when two points of the box give values of both signs (then no strict sign
+can hold). Both are exact: a sign they give is the sign z3 would prove on the same
+domains, and "no sign" is what z3 answers too, since a point of each sign is a model
+of each of its two queries.
 Open ends are kept track of, so `1 - a` is positive for `a` in [0, 1).
 `box_holds` shows `f > 0`, `f >= 0`, ... of a rational function on the whole box by
 the same interval arithmetic (a reciprocal only of a part that keeps one strict sign,
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import sympy
+from flint import fmpq
 
 from lawproof.language.domain import Domain
 
@@ -38,23 +40,26 @@ def value(e: sympy.Expr, point: dict[sympy.Symbol, Fraction]) -> Fraction | None
     """`e` at `point` (a Fraction for each free symbol) in exact arithmetic; None where
     a denominator vanishes. Raises Unsupported for terms other than symbols, rational
     numbers, sums, products and integer powers (or a symbol without a value)."""
+    # in python-flint's rationals: the same exact values, at a fraction of the cost of
+    # Python's Fractions (a sixth of the check of a claim with a large Hessian minor)
     try:
-        return _value(e, point)
+        out = _value(e, {s: fmpq(v.numerator, v.denominator) for s, v in point.items()})
     except ZeroDivisionError:
         return None
+    return Fraction(int(out.p), int(out.q))
 
 
-def _value(e: sympy.Expr, point: dict[sympy.Symbol, Fraction]) -> Fraction:
+def _value(e: sympy.Expr, point: dict[sympy.Symbol, fmpq]) -> fmpq:
     if e.is_Symbol:
         if e not in point:
             raise Unsupported(f"no value for {e}")
-        return Fraction(point[e])
+        return point[e]
     if e.is_Rational:
-        return Fraction(int(e.p), int(e.q))
+        return fmpq(int(e.p), int(e.q))
     if isinstance(e, sympy.Add):
-        return sum((_value(a, point) for a in e.args), Fraction(0))
+        return sum((_value(a, point) for a in e.args), fmpq(0))
     if isinstance(e, sympy.Mul):
-        out = Fraction(1)
+        out = fmpq(1)
         for a in e.args:
             out *= _value(a, point)
         return out

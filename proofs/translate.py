@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 import sympy
-from sympy.polys.rings import PolyRing
 import z3
 
 from lawproof.language.domain import Domain
@@ -28,6 +27,7 @@ from lawproof.language.functions import Cbrt
 from lawproof.language.timeout import RLIMIT_PER_SECOND, interrupting
 from lawproof.language.formula import (And, Atom, Binder, Bound, Formula, Iff, Implies, Not, Or, Quantified,
                               Truth, conj, disj, free_symbols)
+from lawproof.symbolic.expansion import expand_polynomial
 
 from .box import box_sign
 
@@ -352,15 +352,18 @@ class Translator:
         if e.is_Rational:
             return self.value(e)
         if isinstance(e, sympy.Add):
-            return _sum([self.term(x) for x in e.args])
+            terms = [self.term(x) for x in e.args]
+            return _sum(terms, real=not self.integers)
         if isinstance(e, sympy.Mul):
             self.nonlinear = self.nonlinear or sum(not x.is_Rational for x in e.args) > 1
-            return _product([self.term(x) for x in e.args])
+            factors = [self.term(x) for x in e.args]
+            return _product(factors, real=not self.integers)
         if isinstance(e, sympy.Pow) and e.exp.is_Integer and e.exp > 0:
             self.nonlinear = self.nonlinear or e.exp > 1
             b = self.term(e.base)
             # an integer base's power prints as `**`, which is not SMT-LIB (cvc5 rejects it)
-            return _product([b] * int(e.exp)) if e.exp <= 4 or b.is_int() else b ** int(e.exp)
+            return _product([b] * int(e.exp), real=not self.integers) if e.exp <= 4 or b.is_int() \
+                else b ** int(e.exp)
         raise OutsideFragment(f"{sympy.sstr(e)} is not a polynomial")
 
 
@@ -405,25 +408,28 @@ def _memo(table: dict, e: sympy.Expr, compute: "Callable[[sympy.Expr], object]")
 
 
 def _over_common_denominator(e: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr]:
-    """Numerator and denominator of `e` over a common denominator (SymPy's `together`)."""
-    return _memo(_COMMON, e, lambda x: sympy.fraction(sympy.together(x)))
+    """Numerator and denominator of `e` over a common denominator (SymPy's `together`).
+    A polynomial with integer coefficients is its own numerator over 1: `together` would
+    only regroup it (five in six of the Amdahl pack's), and what is built from the
+    numerator, its expansion, is the same."""
+    return _memo(_COMMON, e, lambda x: (x, sympy.Integer(1)) if _integer_polynomial(x)
+                 else sympy.fraction(sympy.together(x)))
+
+
+def _integer_polynomial(e: sympy.Expr) -> bool:
+    """Is `e` built from symbols and integers by sums, products and powers with
+    nonnegative integer exponents (no denominator anywhere)?"""
+    for node in sympy.preorder_traversal(e):
+        if node.is_Pow:
+            if not (node.exp.is_Integer and node.exp >= 0):
+                return False
+        elif not (node.is_Symbol or node.is_Integer or node.is_Add or node.is_Mul):
+            return False
+    return True
 
 
 def _expanded(e: sympy.Expr) -> sympy.Expr:
-    return _memo(_EXPANDED, e, _expand)
-
-
-def _expand(e: sympy.Expr) -> sympy.Expr:
-    """`sympy.expand(e)`, for a polynomial with rational coefficients by arithmetic in a
-    polynomial ring (a third of expand's time on the Amdahl pack, the same expression:
-    SymPy orders the terms of a sum whatever made them)."""
-    gens = sorted(e.free_symbols, key=sympy.default_sort_key)
-    if gens and not e.has(sympy.Float):  # the ring would turn a Float into a rational
-        try:
-            return PolyRing(gens, sympy.QQ).from_expr(e).as_expr()
-        except (ValueError, sympy.polys.polyerrors.CoercionFailed):
-            pass  # not a polynomial over the rationals in its symbols
-    return sympy.expand(e)
+    return _memo(_EXPANDED, e, expand_polynomial)
 
 
 def _factor_list(e: sympy.Expr) -> tuple:
@@ -492,25 +498,29 @@ def _defined(terms: list[sympy.Expr]) -> list[Atom]:
 _ARITHMETIC = (z3.Z3_INT_SORT, z3.Z3_REAL_SORT)
 
 
-def _made(make: "Callable", coerced: "Callable[[list], z3.ArithRef]", args: list[z3.ArithRef]) -> z3.ArithRef:
+def _made(make: "Callable", coerced: "Callable[[list], z3.ArithRef]", args: list[z3.ArithRef],
+          real: bool) -> z3.ArithRef:
     """The sum or product of `args` by z3's C API `make`, the call z3.Sum and z3.Product
     end in when every argument has the same sort (their checks and conversions were a
     fifth of a translation); `coerced` (z3.Sum, z3.Product) when sorts are mixed, where
-    they convert integers to reals first."""
+    they convert integers to reals first. `real`: every argument is known to be real (a
+    translator without integer variables makes only real terms), so the sorts need not
+    be asked of z3 (a third of the cost of a sum)."""
     ctx = args[0].ctx
     ref = ctx.ref()
-    kinds = {z3.Z3_get_sort_kind(ref, z3.Z3_get_sort(ref, a.as_ast())) for a in args}
-    if len(kinds) != 1 or kinds.pop() not in _ARITHMETIC:
-        return coerced(args)
+    if not real:
+        kinds = {z3.Z3_get_sort_kind(ref, z3.Z3_get_sort(ref, a.as_ast())) for a in args}
+        if len(kinds) != 1 or kinds.pop() not in _ARITHMETIC:
+            return coerced(args)
     return z3.ArithRef(make(ref, len(args), (z3.Ast * len(args))(*[a.as_ast() for a in args])), ctx)
 
 
-def _sum(args: list[z3.ArithRef]) -> z3.ArithRef:
-    return _made(z3.Z3_mk_add, z3.Sum, args)
+def _sum(args: list[z3.ArithRef], *, real: bool) -> z3.ArithRef:
+    return _made(z3.Z3_mk_add, z3.Sum, args, real)
 
 
-def _product(args: list[z3.ArithRef]) -> z3.ArithRef:
-    return _made(z3.Z3_mk_mul, z3.Product, args)
+def _product(args: list[z3.ArithRef], *, real: bool) -> z3.ArithRef:
+    return _made(z3.Z3_mk_mul, z3.Product, args, real)
 
 
 def _compare(op: str, t: z3.ArithRef) -> z3.BoolRef:

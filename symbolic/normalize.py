@@ -11,11 +11,11 @@ import sympy
 
 from lawproof.language import sizes
 from lawproof.language.claims import Claim, Theory
-from lawproof.language.definedness import folded, guarded, of_node, shown, unguarded, written
+from lawproof.language.definedness import folded, guarded, holds_plainly, of_node, shown, unguarded, written
 from lawproof.language.domain import Domain
 from lawproof.language.errors import BackendTimeout, ClaimInputError, OutsideFragment
 from lawproof.language.formula import (CALCULUS, And, Approx, Atom, Bound, Formula, Implies, Limit, Optimum, Or,
-                                       Quantified, Truth, conj, disj, domain_of)
+                                       Quantified, Truth, conj, disj, domain_of, free_symbols)
 from lawproof.language import functions
 from lawproof.language.functions import NO_SYMPY_LIMIT
 from lawproof.language.parser import ArgMin, Derived, Optimal, Rebind, Solve, _Optimizer, limit_direction
@@ -155,6 +155,9 @@ def _substitute_and_evaluate(expr: sympy.Expr, bodies: "_Bodies", domains: Domai
         lost = folded([c.map_exprs(lambda t: t.xreplace(sub)) for c in written(body.expr)], out)
         return guarded(out, lost) if lost else out
 
+    if expr.has(Derived):
+        expr = expr.replace(lambda e: isinstance(e, Derived) and _calls(e, bodies),
+                            lambda e: _derived_with_calls(e, bodies, domains, seconds, steps))
     if expr.has(Rebind):
         expr = expr.replace(lambda e: isinstance(e, Rebind),
                             lambda e: _rebound(e, bodies, domains, seconds, steps))
@@ -166,6 +169,29 @@ def _substitute_and_evaluate(expr: sympy.Expr, bodies: "_Bodies", domains: Domai
     if out.has(*CALCULUS):
         out = _evaluate_calculus(out, domains, seconds)
     return out
+
+
+def _calls(e: sympy.Expr, bodies: "_Bodies") -> bool:
+    """Whether `e` calls a definition."""
+    return any(isinstance(n, sympy.core.function.AppliedUndef) and n.func.__name__ in bodies
+               for n in sympy.preorder_traversal(e))
+
+
+def _derived_with_calls(node: Derived, bodies: "_Bodies", domains: Domains, seconds: float,
+                        steps: list[Step] | None) -> sympy.Expr:
+    """The value of a derived built-in whose equation (objective) calls definitions,
+    defined only where the conditions of their bodies that the expanded equation no
+    longer shows hold at the value: with "r(z)" = "sqrt(z)", solve(r(t)^2 = -1, t)
+    expands to t = -1, but r(-1) has no value."""
+    *args, var = node.args
+    expanded = [_substitute_and_evaluate(a, bodies, domains, seconds, steps) for a in args]
+    value = _derived_or_implicit(node.func(*expanded, var), domains, seconds, steps)
+    visible = set(shown(expanded))
+    hidden = [c for a in args for c in _call_conditions(a, bodies.theory) if var in free_symbols(c)]
+    ex = lambda t: _substitute_and_evaluate(t, bodies, domains, seconds, steps)  # noqa: E731
+    lost = [c for c in dict.fromkeys(c.map_exprs(ex) for c in hidden) if c not in visible]
+    at = [c for c in (c.map_exprs(lambda t: t.xreplace({var: value})) for c in lost) if not holds_plainly(c)]
+    return guarded(value, at) if at else value
 
 
 def _rebound(node: Rebind, bodies: "_Bodies", domains: Domains, seconds: float,

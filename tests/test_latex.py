@@ -209,6 +209,8 @@ def test_malformed_sums_and_floors_are_errors(latex):
     (r"1/2 x", "implicit product after '/'"),
     (r"x^2^3", "double superscript"),           # TeX refuses it; x^8 was read
     (r"e^{-x}^2", "double superscript"),
+    (r"x^2.5", "TeX takes '2' alone"),        # x^2 * .5 was read
+    (r"x_2.5", "TeX takes '2' alone"),
 ])
 def test_numbers_subscripts_and_braced_arguments_that_tex_reads_otherwise_are_errors(latex, says):
     with pytest.raises(lawproof.FormulaSyntaxError, match=says):

@@ -278,13 +278,36 @@ def test_a_limits_guard_conditions_come_in_the_same_order_under_any_hash_seed():
     assert len(shown) == 1 and "!=" in shown.pop()
 
 
+def _results_with(symbols: str, define: str, claims: dict[str, str]) -> list[lawproof.Result]:
+    """The results of `claims` (id -> formula) under HEAD with more symbols and definitions."""
+    head = HEAD.replace('[define]', f'{symbols}\n\n[define]\n{define}')
+    body = "".join(f'[[claim]]\nid = "{i}"\nformula = "{f}"\n' for i, f in claims.items())
+    return lawproof.check_file(claim_file(body, head)).results
+
+
 def test_a_solve_bodys_condition_on_its_variable_stays_inside_the_solve():
     # lift(2) solves sqrt(t - 1) = 2 for its own t (5); the equation's condition t - 1 >= 0
     # is no condition on the file's t, which ranges over [0, 10] (t = 0 refutes the second)
-    head = HEAD.replace('[define]', 't = "[0, 10]"\n\n[define]\n"lift(a)" = "solve(sqrt(t - 1) = a, t)"')
-    claims = ('[[claim]]\nid = "value"\nformula = "lift(2) = 5"\n'
-              '[[claim]]\nid = "premise"\nformula = "lift(2) = 5 -> t >= 1"\n')
-    results = lawproof.check_file(claim_file(claims, head)).results
+    results = _results_with('t = "[0, 10]"', '"lift(a)" = "solve(sqrt(t - 1) = a, t)"',
+                            {"value": "lift(2) = 5", "premise": "lift(2) = 5 -> t >= 1"})
     assert [r.verdict for r in results] == ["proved", "refuted"]
     assert "t - 1" not in results[0].normalized
     assert Fraction(results[1].evidence.counterexample["t"]) < 1
+
+
+def test_a_derived_values_equation_must_be_defined_at_the_value():
+    # SymPy folds sqrt(z)^2 to z and solves z = -1, where sqrt(z) is undefined; the
+    # objective's ln(z - 3) is undefined at the optimizer z = 0
+    results = _results_with("", "", {"no-root": "solve(sqrt(z)^2 = -1, z) = -1",
+                                     "negated": "not (solve(sqrt(z)^2 = -1, z) = -1)",
+                                     "root": "solve(sqrt(z)^2 = 4, z) = 4",
+                                     "optimizer": "argmin(z^2 + 0*ln(z - 3), z) = 0"})
+    assert [r.verdict for r in results] == ["refuted", "proved", "proved", "refuted"]
+
+
+def test_a_derived_values_equation_through_a_call_must_be_defined_at_the_value():
+    # with rt(w) = sqrt(w), rt(z)^2 = -1 expands to z = -1 once rt's body is put in; rt(-1)
+    # has no value, so the equation has no solution
+    results = _results_with("", '"rt(w)" = "sqrt(w)"', {"no-root": "solve(rt(z)^2 = -1, z) = -1",
+                                                       "root": "solve(rt(z)^2 = 9, z) = 9"})
+    assert [r.verdict for r in results] == ["refuted", "proved"]

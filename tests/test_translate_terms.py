@@ -25,9 +25,11 @@ def _by_helpers(ctx: z3.Context) -> tuple[list[z3.BoolRef], list[int]]:
     x, y, n = z3.Real("x", ctx), z3.Real("y", ctx), z3.Int("n", ctx)
     out = []
     for op in OPS:
-        t = _sum([_product([x, y, z3.RealVal(2, ctx)]), _product([n, n]), z3.RealVal("1/3", ctx)])
+        # real=True where every argument is real (no sort asked of z3), else the sorts decide
+        t = _sum([_product([x, y, z3.RealVal(2, ctx)], real=True), _product([n, n], real=False),
+                  z3.RealVal("1/3", ctx)], real=False)
         out.append(_compare(op, t))
-        out.append(_compare(op, _sum([n, z3.IntVal(3, ctx)])))
+        out.append(_compare(op, _sum([n, z3.IntVal(3, ctx)], real=False)))
     return out, [b.get_id() for b in out]
 
 
@@ -45,6 +47,6 @@ def test_helpers_build_the_operators_terms_with_the_same_numbers():
 def test_mixed_sorts_are_converted_as_z3_does():
     ctx = z3.Context()
     x, n = z3.Real("x", ctx), z3.Int("n", ctx)
-    assert _sum([x, n]).sexpr() == z3.Sum([x, n]).sexpr() == "(+ x (to_real n))"
-    assert _product([n, x]).sexpr() == z3.Product([n, x]).sexpr()
+    assert _sum([x, n], real=False).sexpr() == z3.Sum([x, n]).sexpr() == "(+ x (to_real n))"
+    assert _product([n, x], real=False).sexpr() == z3.Product([n, x]).sexpr()
     assert _compare("<=", n).sexpr() == (n <= 0).sexpr()

@@ -5,8 +5,6 @@ SymPy's normal forms are keyed by the expression, assumptions included."""
 from __future__ import annotations
 
 import sympy
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from lawproof.language.domain import Domain
 from lawproof.language.formula import Atom
@@ -111,24 +109,3 @@ def test_a_full_table_of_signed_dummies_is_emptied(monkeypatch):
     assert len(identity._SIGNED) <= 2
     assert all(d.is_positive for d in renamed.free_symbols) and len(renamed.free_symbols) == 3
     assert renamed.xreplace(back) == sum(symbols)
-
-
-_y, _z = sympy.Symbol("y", positive=True), sympy.Symbol("z", integer=True)
-_atoms = st.sampled_from([x, _y, _z, sympy.Integer(2), sympy.Rational(-3, 4), sympy.Integer(0)])
-_terms = st.recursive(_atoms, lambda inner: st.one_of(
-    st.tuples(inner, inner).map(lambda ab: ab[0] + ab[1]),
-    st.tuples(inner, inner).map(lambda ab: ab[0] * ab[1]),
-    st.tuples(inner, st.integers(0, 4)).map(lambda ab: ab[0] ** ab[1])), max_leaves=8)
-
-
-@settings(max_examples=200, deadline=None)
-@given(_terms)
-def test_polynomials_expand_in_a_ring_to_sympys_own_expansion(e):
-    assert translate._expand(e) == sympy.expand(e)
-
-
-def test_what_is_not_a_polynomial_over_the_rationals_is_expanded_by_sympy():
-    for e in (1 / (x + 1) * (x - 1), sympy.sqrt(x) * (x + 1), sympy.Float("0.1") * (x + 1), sympy.pi * (x + 1),
-              (x + 1) ** _z):
-        assert translate._expand(e) == sympy.expand(e)
-    assert translate._expand(sympy.Float("0.1") * (x + 1)).has(sympy.Float)  # never turned into 1/10

@@ -124,12 +124,46 @@ def of_call(node: type[sympy.Function], arg: sympy.Expr) -> list[Atom]:
 
 def holds_plainly(c: Formula) -> bool:
     """Whether a condition between two numbers is certainly true (`2 != 0`)."""
-    if not isinstance(c, Atom):
-        return False
+    return isinstance(c, Atom) and bool((c.lhs - c.rhs).is_number) and _settled(c)
+
+
+def _settled(c: Atom) -> bool:
+    """Whether SymPy's sign rules, with the assumptions of its symbols, make `c` true."""
     gap = c.lhs - c.rhs
-    if not gap.is_number:
-        return False
     return {"!=": gap.is_nonzero, ">": gap.is_positive, ">=": gap.is_nonnegative}.get(c.op) is True
+
+
+def at_value(conditions: list[Formula], node: Binding) -> list[Formula]:
+    """The conditions of a derived value's equation or objective (in its bound variable)
+    at the value it derives: `solve(sqrt(t)^2 = -1, t)` has no real solution although
+    SymPy folds the equation to t = -1, since sqrt(t) needs t >= 0 there. A condition
+    that SymPy's sign rules show on the whole domain of the variable holds at the value,
+    which lies in that domain, and is left out."""
+    var = node.variable
+    signed = _signed(var)
+    out = []
+    for c in conditions:
+        if isinstance(c, Atom) and signed is not None and var in free_symbols(c) and \
+                _settled(c.map_exprs(lambda e: e.xreplace({var: signed}))):
+            continue
+        out.append(c.map_exprs(lambda e: e.xreplace({var: node})))
+    return out
+
+
+def _signed(var: sympy.Symbol) -> sympy.Symbol | None:
+    """A stand-in for a bound variable with the sign its domain gives (None: no sign)."""
+    d = var.domain if isinstance(var, Bound) else None
+    if d is None:
+        return None
+    if d.lo.is_number and d.lo.is_nonnegative:
+        sign = {"positive": True} if (d.lo.is_positive or d.lo_open) else {"nonnegative": True}
+    elif d.hi.is_number and d.hi.is_nonpositive:
+        sign = {"negative": True} if (d.hi.is_negative or d.hi_open) else {"nonpositive": True}
+    else:
+        return None
+    if d.integer:  # never integer=False, which would also say "not 0"
+        sign["integer"] = True
+    return sympy.Dummy(var.name, real=True, **sign)
 
 
 #: the calculus whose definedness only its evaluation, in the symbolic layer, settles

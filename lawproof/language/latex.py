@@ -127,6 +127,10 @@ class _Reader:
         own, as TeX reads an unbraced argument (`x^23` is x^2 followed by 3)."""
         tok = self.peek()
         if tok is not None and len(tok) > 1 and (tok[0].isdigit() or tok[0] == "."):
+            if tok[1] == ".":
+                # x^2.5 is x^2 followed by .5 in TeX; nobody writing it means that product
+                raise self.fail(f"'{tok}' without braces: TeX takes '{tok[0]}' alone and leaves '{tok[1:]}' after it",
+                                fix=f"write the number in braces, {{{tok}}} (x^{{{tok}}}), or the product with \\cdot")
             self.tokens[self.i:self.i + 1] = [tok[0], tok[1:]]
 
     def operand(self, name: str) -> list[str]:

@@ -860,7 +860,9 @@ class _Builder:
             return self.sum(t, args)
         if name in ("solve", "argmin", "argmax"):
             with self.recording(on=False):
-                node = self.derived(t, name, args)
+                node, inner = self.derived(t, name, args)
+            # what the built equation still shows, the solver and the later layers see
+            self.note(definedness.at_value(definedness.lost(inner, list(node.args[:-1])), node))
             return self.valued(node)
         xs = [self.expr(a) for a in args]
         if name in ("sqrt", "ln", "log", "log2", "log10"):
@@ -1023,7 +1025,9 @@ class _Builder:
             self.scopes.pop()
         return body, list(conditions)
 
-    def derived(self, t: lark.Tree, name: str, args: list) -> sympy.Expr:
+    def derived(self, t: lark.Tree, name: str, args: list) -> tuple[sympy.Expr, list[Formula]]:
+        """The node of `solve`/`argmin`/`argmax`, and the definedness conditions of its
+        equation or objective in the bound variable."""
         target, var_node = args
         if not (isinstance(var_node, lark.Tree) and var_node.data == "name"):
             raise self.error(t, f"the second argument of {name} must be a variable name",
@@ -1034,16 +1038,16 @@ class _Builder:
                              f"declare {vname} under [symbols]: its domain decides which solutions count")
         var = Bound(vname, self.ns.symbols[vname][1])
         if name in ("argmin", "argmax"):
-            body, _ = self.scoped_term(target, vname, var)
-            return (ArgMin if name == "argmin" else ArgMax)(body, var)
+            body, conditions = self.scoped_term(target, vname, var)
+            return (ArgMin if name == "argmin" else ArgMax)(body, var), conditions
         is_equation = (isinstance(target, lark.Tree) and target.data == "comparison"
                        and len(target.children) == 3 and str(target.children[1]) in ("=", "=="))
         if not is_equation:
             raise self.error(t, "solve needs one equation as its first argument",
                              f"write solve(lhs = rhs, {vname})")
-        lhs, _ = self.scoped_term(target.children[0], vname, var)
-        rhs, _ = self.scoped_term(target.children[2], vname, var)
-        return Solve(lhs, rhs, var)
+        lhs, left = self.scoped_term(target.children[0], vname, var)
+        rhs, right = self.scoped_term(target.children[2], vname, var)
+        return Solve(lhs, rhs, var), left + right
 
 
 def _between(lo: sympy.Expr, hi: sympy.Expr, integer: bool) -> Domain:
