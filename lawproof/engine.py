@@ -482,9 +482,17 @@ def _decide(normalized: Formula, kkt: KktReport, claim: Claim, base: dict, domai
                       normalized_tree=normalized,
                       message=message, evidence=ev, **base)
 
+    def proved(proved_by: str) -> Result:
+        # a proof on the first-order (KKT) form is checked against the claim as written
+        if kkt.reduced and kkt.original is not None and _violates_quantified_form(kkt.original, domains, claim, ev):
+            return result("error", f"{proved_by} vs sampling of the quantified form",
+                          "the proof on the first-order (KKT) form and an exactly re-checked sample of the claim "
+                          "as written disagree: a bug in the convexity certificate or the reduction; report it")
+        return result("proved", proved_by)
+
     decided = _decide_closed(normalized, claim, ev)
     if decided is not None:
-        return result(*decided)
+        return proved(decided[1]) if decided[0] == "proved" else result(*decided)
     proved_by = _prove_identity(normalized, domains, claim, ev)
     smt = None
     if proved_by is None:
@@ -544,7 +552,7 @@ def _decide(normalized: Formula, kkt: KktReport, claim: Claim, base: dict, domai
         # a term the numeric layer cannot evaluate: the claim stays undecided
         ev.tried.append(f"sampling: not applicable - {e}")
         if proved_by:
-            return result("proved", proved_by)
+            return proved(proved_by)
         return result("unknown", "none", "no method could evaluate the claim")
     ev.samples = {"count": report.count, "digits": report.dps, "sampler": report.sampler}
     ev.tried.append(f"sampling: {report.count} points at {report.dps} digits ({report.sampler}), "
@@ -560,7 +568,7 @@ def _decide(normalized: Formula, kkt: KktReport, claim: Claim, base: dict, domai
         return result("error", f"{proved_by} vs sampling",
                       "the proof and an exactly re-checked sample disagree: a bug in lawproof or an encoding")
     if proved_by:
-        return result("proved", proved_by)
+        return proved(proved_by)
     if confirmed:
         return result("refuted", "sampling, re-checked exactly")
     if report.violation is not None:
@@ -1186,6 +1194,22 @@ def _recheck_into(negation: Formula, values: dict, witnesses: list, domains: dic
     ev.tried.append(f"counterexample re-checked: exact rational arithmetic and {digits} digits agree "
                     "(at 50 digits its sides are within the rounding tolerance)")
     return True, ""
+
+
+def _violates_quantified_form(original: Formula, domains: dict, claim: Claim, ev: Evidence) -> bool:
+    """Is a KKT proof contradicted by the claim as written? Sampling the first-order form
+    the proof used would repeat its reduction; the quantified form is sampled instead
+    (inner quantifiers by points), and a violation counts only re-checked exactly."""
+    try:
+        with running("sampling"):
+            report = search(original, domains, CROSS_CHECK_POINTS)
+    except (ValueError, TypeError) as e:
+        ev.tried.append(f"sampling of the quantified form: not applicable - {e}")
+        return False
+    ev.tried.append(f"sampling of the quantified form (not the first-order form the proof used): "
+                    f"{report.count} points at {report.dps} digits, "
+                    + ("violation candidate found" if report.violation is not None else "no violation"))
+    return report.violation is not None and _confirm_point(original, report.violation, domains, claim, ev)
 
 
 def _confirm_point(normalized: Formula, point: dict, domains: dict, claim: Claim, ev: Evidence) -> bool:

@@ -324,3 +324,21 @@ def test_a_derivation_its_limit_stopped_is_not_reused(monkeypatch):
     assert derive.derive_optimum(x**2 - x, binder, sympy.Rational(1, 2)).steps == []
     steps = dict(derive.derive_optimum(x**2 - x, binder, sympy.Rational(1, 2)).steps)
     assert len(calls) == 2 and steps["d/dx"] == 2 * x - 1
+
+
+def test_a_wrong_certificate_is_caught_by_sampling_the_claim_as_written(monkeypatch):
+    # x^3 - 3x is stationary at 1 but smallest at -3 on [-3, 3] (-18 < -2): not convex, so
+    # the first-order form is no proof. With a certificate that wrongly says convex, z3
+    # proves the first-order form; the cross-check samples the quantified form instead of
+    # that form, re-checks its violation exactly, and the claim is an error, never proved.
+    head = '[paper]\nid = "w"\ntitle = "w"\n[symbols]\nx = "[-3, 3]"\n'
+    body = '[[claim]]\nid = "c"\nformula = "minimized_at(x^3 - 3*x, x, 1)"\nexpect = "fails"\n'
+    honest = lawproof.check_file(claim_file(body, head)).results[0]
+    assert honest.verdict == "refuted" and "KKT" not in honest.method
+    kkt._CERTIFIED.clear()
+    monkeypatch.setattr(kkt, "certify", lambda expr, xs, want, prove, **kw: Certificate(want, "injected"))
+    r = lawproof.check_file(claim_file(body, head)).results[0]
+    kkt._CERTIFIED.clear()
+    assert r.verdict == "error", (r.verdict, r.method, r.message)
+    assert "vs sampling of the quantified form" in r.method and "KKT" in r.method
+    assert "sampled violation re-checked exactly: confirmed" in r.evidence.tried
