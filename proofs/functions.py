@@ -28,7 +28,7 @@ from ..language.claims import MONOTONE, FunctionSymbol
 from ..language.domain import Domain, whole_ends
 from ..language.errors import ClaimInputError, OutsideFragment
 from ..language.formula import And, Atom, Binder, Bound, Formula, Iff, Implies, Not, Or, Quantified, conj, disj, nnf
-from ..symbolic import desugar
+from ..symbolic import definedness, desugar
 
 Functions = dict[str, FunctionSymbol]
 _REALS = Domain(-sympy.oo, sympy.oo, True, True)
@@ -274,12 +274,21 @@ def _in_domain(fn: FunctionSymbol, args: tuple) -> list[Formula]:
 
 
 def _bound(fn: FunctionSymbol, args: tuple, value: sympy.Expr) -> list[Formula]:
+    """The declared bounds on the value at `args`, each where the bound itself is defined:
+    `values = "(1, 1 + 1/a)"` says nothing at a = 0, where a comparison with the undefined
+    bound would be false and so make every claim vacuously true (Rp(0) < 0 was proved)."""
     sub = dict(zip(fn.params, args))
-    out = []
-    if fn.lower is not None:
-        out.append(Atom("<" if fn.lower_strict else "<=", fn.lower.xreplace(sub), value))
-    if fn.upper is not None:
-        out.append(Atom("<" if fn.upper_strict else "<=", value, fn.upper.xreplace(sub)))
+    out: list[Formula] = []
+    for bound, strict, below in ((fn.lower, fn.lower_strict, True), (fn.upper, fn.upper_strict, False)):
+        if bound is None:
+            continue
+        at = bound.xreplace(sub)
+        atom = Atom("<" if strict else "<=", *((at, value) if below else (value, at)))
+        try:
+            defined = [c.map_exprs(lambda e: e.xreplace(sub)) for c in definedness(bound)]
+        except OutsideFragment:
+            continue  # a bound whose definedness cannot be stated: no hypothesis
+        out.append(Implies(conj(defined), atom) if defined else atom)
     return out
 
 
@@ -572,7 +581,10 @@ def _affine(bound: sympy.Expr, x: sympy.Symbol, env: dict) -> tuple[Fraction, Fr
                                      for s in bound.free_symbols if s in env}))
     if not b.free_symbols <= {x}:
         return None
-    poly = sympy.Poly(b, x)
+    try:
+        poly = sympy.Poly(b, x)
+    except sympy.PolynomialError:  # 1 + 1/x: not a polynomial in the argument
+        return None
     if poly.degree() > 1 or not all(c.is_Rational for c in poly.all_coeffs()):
         return None
     c1, c0 = ([sympy.Integer(0)] + poly.all_coeffs())[-2:]

@@ -359,7 +359,7 @@ def first_order_form(opt: Optimum, linear: list[tuple[str, sympy.Poly]], taken: 
                                for b in opt.binders for op, lhs, rhs in b.domain.constraints(b.symbol)]
     if opt.constraint is not None:
         at_v = opt.constraint.map_exprs(lambda e: e.xreplace(sub))
-        feasible += [fold(a) for a in _conjuncts(at_v)]
+        feasible += [fold(a) if isinstance(a, Atom) else a for a in _conjuncts(at_v)]  # `true` is no atom
     h = [_shared(sympy.diff, sign * opt.objective, x).xreplace(sub) for x in xs]
     try:
         with time_limit(seconds, "simplifying the gradient"):
