@@ -727,12 +727,15 @@ def _no_closed_form(e: ClaimInputError) -> bool:
     stationary point, or that the only one is of the wrong kind)."""
     return "SymPy cannot compute" in e.message or "SymPy cannot tell which" in e.message or \
         ("no stationary point" in e.message and "may be incomplete" in e.message) or \
-        "SymPy's solve may miss real roots" in e.message or _NOT_WHOLE in e.message
+        "SymPy's solve may miss real roots" in e.message or _NOT_WHOLE in e.message or _FLAT in e.message
 
 
 #: What an optimizer over an integer variable says when its stationary point may be no
 #: whole number (the optimum over whole numbers has no closed form then).
 _NOT_WHOLE = "the stationary point is not known to be a whole number"
+#: What an optimizer says when the second derivative vanishes at its stationary point (no
+#: extremum is shown there; the first-order method may still show one).
+_FLAT = "the second derivative vanishes at the only stationary point"
 
 
 def _derived_or_implicit(node: Derived, domains: Domains, seconds: float, steps: list[Step] | None) -> sympy.Expr:
@@ -916,6 +919,11 @@ def _second_order(node: Derived, f: sympy.Expr, x: sympy.Symbol, root: sympy.Exp
                               fix="use the other of argmin/argmax, or check the objective's sign")
     if sign == wanted:
         return "second derivative there has the right sign"
+    if curvature.is_zero:
+        # a flat point may be no extremum at all: (x - 3)^3 has its only stationary point at 3,
+        # where it is neither least nor greatest on [0, 10]
+        raise ClaimInputError(f"{sympy.sstr(node)}: {_FLAT}", fix="state the optimum's point with "
+                              "minimized_at or maximized_at and check it")
     return "sign of the second derivative there not decided by SymPy"
 
 
