@@ -727,7 +727,15 @@ def _no_closed_form(e: ClaimInputError) -> bool:
     stationary point, or that the only one is of the wrong kind)."""
     return "SymPy cannot compute" in e.message or "SymPy cannot tell which" in e.message or \
         ("no stationary point" in e.message and "may be incomplete" in e.message) or \
-        "SymPy's solve may miss real roots" in e.message
+        "SymPy's solve may miss real roots" in e.message or _NOT_WHOLE in e.message or _FLAT in e.message
+
+
+#: What an optimizer over an integer variable says when its stationary point may be no
+#: whole number (the optimum over whole numbers has no closed form then).
+_NOT_WHOLE = "the stationary point is not known to be a whole number"
+#: What an optimizer says when the second derivative vanishes at its stationary point (no
+#: extremum is shown there; the first-order method may still show one).
+_FLAT = "the second derivative vanishes at the only stationary point"
 
 
 def _derived_or_implicit(node: Derived, domains: Domains, seconds: float, steps: list[Step] | None) -> sympy.Expr:
@@ -764,10 +772,11 @@ def _derive(node: Derived, domains: Domains) -> tuple[sympy.Expr, str]:
                                   fix=f"narrow the domain of {node.variable}, or state the {what} and check it")
         how += (f"; the equation, or it over one of its terms that is nonzero, is strictly monotone in "
                 f"{node.variable}, so that root is the only one")
-    # an integer variable's domain holds whole numbers only: solve(k^2 = 2, k) has no solution there
+    # an integer variable's domain holds whole numbers only: solve(k^2 = 2, k) has no solution
+    # there; an optimum over whole numbers is another matter (below)
     kept = [r for r in roots if domain is None or (_may_lie_in(
         r, [(op, lo.xreplace(rename), hi.xreplace(rename)) for op, lo, hi in domain.constraints(r)])
-        and not (domain.integer and r.is_integer is False))]
+        and not (domain.integer and isinstance(node, Solve) and r.is_integer is False))]
     where = f"the domain {domain} of {node.variable}" if domain is not None else "the reals"
     what = "solution" if isinstance(node, Solve) else "stationary point"
     if not kept:
@@ -779,6 +788,13 @@ def _derive(node: Derived, domains: Domains) -> tuple[sympy.Expr, str]:
                               f"SymPy cannot tell which: {listed}",
                               fix=f"narrow the domain of {node.variable} under [symbols] so that exactly one remains")
     root = kept[0]
+    if not isinstance(node, Solve) and domain is not None and domain.integer and root.is_integer is not True:
+        # the stationary point is the optimum over whole numbers only where it is one; else
+        # that optimum is a whole number beside it (argmin((k - 1/3)^2, k) = 0), which no
+        # guard can give: the node is left to the method of optimizers without closed form
+        raise ClaimInputError(f"{sympy.sstr(node)}: {_NOT_WHOLE} ({sympy.sstr(root.xreplace(back))}), and "
+                              f"the optimum over the whole numbers of {node.variable} lies beside it",
+                              fix="state the optimum's point with minimized_at or maximized_at and check it")
     if not isinstance(node, Solve):
         how += "; " + _second_order(node, args[0], x, root)
     # where SymPy cannot settle that the root lies in the domain (1 <= T for t in [0, T]),
@@ -903,6 +919,11 @@ def _second_order(node: Derived, f: sympy.Expr, x: sympy.Symbol, root: sympy.Exp
                               fix="use the other of argmin/argmax, or check the objective's sign")
     if sign == wanted:
         return "second derivative there has the right sign"
+    if curvature.is_zero:
+        # a flat point may be no extremum at all: (x - 3)^3 has its only stationary point at 3,
+        # where it is neither least nor greatest on [0, 10]
+        raise ClaimInputError(f"{sympy.sstr(node)}: {_FLAT}", fix="state the optimum's point with "
+                              "minimized_at or maximized_at and check it")
     return "sign of the second derivative there not decided by SymPy"
 
 
