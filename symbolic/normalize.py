@@ -795,8 +795,10 @@ def _derive(node: Derived, domains: Domains) -> tuple[sympy.Expr, str]:
         raise ClaimInputError(f"{sympy.sstr(node)}: {_NOT_WHOLE} ({sympy.sstr(root.xreplace(back))}), and "
                               f"the optimum over the whole numbers of {node.variable} lies beside it",
                               fix="state the optimum's point with minimized_at or maximized_at and check it")
+    curvature: list[Atom] = []
     if not isinstance(node, Solve):
-        how += "; " + _second_order(node, args[0], x, root)
+        said, curvature = _second_order(node, args[0], x, root)
+        how += "; " + said
     # where SymPy cannot settle that the root lies in the domain (1 <= T for t in [0, T]),
     # the value exists only where it does: a guard, which makes an atom using it false
     # elsewhere (docs/semantics.md), never a value taken outside the domain
@@ -808,6 +810,7 @@ def _derive(node: Derived, domains: Domains) -> tuple[sympy.Expr, str]:
         guards += [Atom(*c) for c in domain.whole(value) if root.is_integer is not True]
     if guards:
         how += "; kept only where it lies in " + where
+    guards += [c.map_exprs(lambda e: e.xreplace(back)) for c in curvature]
     degenerate = _degenerate(equation, x, back, domains)
     if degenerate:
         guards += degenerate
@@ -908,8 +911,9 @@ def _relation(op: str, lo: sympy.Expr, hi: sympy.Expr) -> sympy.Basic:
         return sympy.false
 
 
-def _second_order(node: Derived, f: sympy.Expr, x: sympy.Symbol, root: sympy.Expr) -> str:
-    """Reject a stationary point of the wrong kind; say what is known of the second derivative."""
+def _second_order(node: Derived, f: sympy.Expr, x: sympy.Symbol, root: sympy.Expr) -> tuple[str, list[Atom]]:
+    """Reject a stationary point of the wrong kind; say what is known of the second
+    derivative there, and the condition it must meet where SymPy cannot tell its sign."""
     curvature = sympy.diff(f, x, 2).subs(x, root)
     sign = 1 if curvature.is_positive else -1 if curvature.is_negative else 0
     wanted = 1 if isinstance(node, ArgMin) else -1
@@ -918,13 +922,19 @@ def _second_order(node: Derived, f: sympy.Expr, x: sympy.Symbol, root: sympy.Exp
         raise ClaimInputError(f"{sympy.sstr(node)}: the only stationary point is a strict local {kind}",
                               fix="use the other of argmin/argmax, or check the objective's sign")
     if sign == wanted:
-        return "second derivative there has the right sign"
+        return "second derivative there has the right sign", []
     if curvature.is_zero:
         # a flat point may be no extremum at all: (x - 3)^3 has its only stationary point at 3,
         # where it is neither least nor greatest on [0, 10]
         raise ClaimInputError(f"{sympy.sstr(node)}: {_FLAT}", fix="state the optimum's point with "
                               "minimized_at or maximized_at and check it")
-    return "sign of the second derivative there not decided by SymPy"
+    if curvature.is_rational_function(*curvature.free_symbols):
+        # the only stationary point of an interval is its optimum where it is a strict local
+        # one of the right kind (c*(x - 3)^2 at c < 0 has its maximum there): kept only there
+        return ("sign of the second derivative there not decided by SymPy; kept only where it is "
+                + ("positive" if wanted > 0 else "negative"),
+                [Atom(">" if wanted > 0 else "<", curvature, sympy.Integer(0))])
+    return "sign of the second derivative there not decided by SymPy", []
 
 
 def derived_steps(claim: Claim, theory: Theory, *, seconds: float = 5.0) -> list[Step]:
