@@ -928,13 +928,37 @@ def _second_order(node: Derived, f: sympy.Expr, x: sympy.Symbol, root: sympy.Exp
         # where it is neither least nor greatest on [0, 10]
         raise ClaimInputError(f"{sympy.sstr(node)}: {_FLAT}", fix="state the optimum's point with "
                               "minimized_at or maximized_at and check it")
-    if curvature.is_rational_function(*curvature.free_symbols):
-        # the only stationary point of an interval is its optimum where it is a strict local
-        # one of the right kind (c*(x - 3)^2 at c < 0 has its maximum there): kept only there
-        return ("sign of the second derivative there not decided by SymPy; kept only where it is "
-                + ("positive" if wanted > 0 else "negative"),
-                [Atom(">" if wanted > 0 else "<", curvature, sympy.Integer(0))])
-    return "sign of the second derivative there not decided by SymPy", []
+    turn = _turn(f, x)
+    if turn == wanted:
+        return ("the first derivative increases through it (from negative to positive)" if wanted > 0 else
+                "the first derivative decreases through it (from positive to negative)"), []
+    if turn == -wanted:
+        kind = "maximum" if isinstance(node, ArgMin) else "minimum"
+        raise ClaimInputError(f"{sympy.sstr(node)}: the only stationary point is a strict local {kind}",
+                              fix="use the other of argmin/argmax, or check the objective's sign")
+    # the only stationary point of an interval is its optimum where it is a strict local one
+    # of the right kind (c*(x - 3)^2 at c < 0 has its maximum there): kept only there
+    return ("sign of the second derivative there not decided by SymPy; kept only where it is "
+            + ("positive" if wanted > 0 else "negative"), [Atom(">" if wanted > 0 else "<", curvature, sympy.Integer(0))])
+
+
+def _turn(f: sympy.Expr, x: sympy.Symbol) -> int:
+    """+1 when SymPy's sign rules show f' increasing in `x` on the whole domain (so that at
+    its only root f' goes from negative to positive: a minimum), -1 when decreasing, else 0.
+    f' itself, or f' over one of its terms of known sign (a power law's first-order
+    condition over N^(b-1) has a derivative of one sign where f' has none) is tried."""
+    slope = sympy.diff(f, x)
+
+    def sign(e: sympy.Expr) -> int:
+        return 1 if e.is_positive else -1 if e.is_negative else 0
+
+    tried = [(slope, 1)] + [(sympy.expand(slope / t), sign(t)) for t in sympy.Add.make_args(slope)
+                            if x in t.free_symbols and sign(t)]
+    for g, side in tried:
+        rising = sign(sympy.factor_terms(sympy.diff(g, x)))
+        if rising:
+            return rising * side
+    return 0
 
 
 def derived_steps(claim: Claim, theory: Theory, *, seconds: float = 5.0) -> list[Step]:

@@ -311,3 +311,26 @@ def test_a_derived_values_equation_through_a_call_must_be_defined_at_the_value()
     results = _results_with("", '"rt(w)" = "sqrt(w)"', {"no-root": "solve(rt(z)^2 = -1, z) = -1",
                                                        "root": "solve(rt(z)^2 = 9, z) = 9"})
     assert [r.verdict for r in results] == ["refuted", "proved"]
+
+
+def test_the_only_stationary_point_is_the_argmin_only_where_it_is_a_minimum():
+    # c*(y - 3)^2: SymPy cannot tell the sign of 2c for c in [0, 1] (it may be 0); the value
+    # is kept only where 2c > 0, so at c = 0 (every point minimal) the claim is not proved,
+    # and where c > 0 it is
+    assert check("c > 0 -> argmin(c*(y - 3)^2, y) = 3").verdict == "proved"
+    assert check("argmin(c*(y - 3)^2, y) = 3").verdict == "refuted"
+    # x^c - x on x > 0 is concave for c < 1: its only stationary point is its maximum
+    r = check("c < 1 -> argmin(x^c - x, x) = c^(1/(1 - c))")
+    assert r.verdict in ("refuted", "error"), (r.verdict, r.message)
+    # a power law whose first derivative over one of its terms increases: the minimum
+    # (the Chinchilla shape, as the scaling packs derive N_opt), decided without a guard
+    r = check("argmin(1/x + x, x) = 1")
+    assert r.verdict == "proved", (r.verdict, r.message)
+
+
+def test_turn_reads_the_direction_of_the_first_derivative():
+    from lawproof.symbolic.normalize import _turn
+    a, b, n, p = sympy.symbols("a b n p", positive=True)
+    assert _turn(a / n**p + b * n, n) == 1           # -p a n^(-p-1) + b increases
+    assert _turn(-(a / n**p) - b * n, n) == -1
+    assert _turn(n**p - b * n, n) == 0                 # p - 1 of unknown sign
