@@ -251,6 +251,8 @@ def test_divisions_and_powers_written_unambiguously_still_read(latex, value):
     (r"\log_{10}(x)", sympy.log(x) / sympy.log(10)),
     (r"\log_e x", sympy.log(x)),
     (r"\log x", sympy.log(x)),          # \log without a base is natural, as ln and log
+    (r"\log_2 8", sympy.Integer(3)),    # a base and a number after it: no thousands space
+    (r"\frac12\log_2 16", sympy.Integer(2)),
 ])
 def test_a_subscripted_base_of_log_is_read(latex, value):
     cf = load(SYMS, f"d = {{ latex = '{latex}' }}")

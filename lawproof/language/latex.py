@@ -381,7 +381,9 @@ def _check_numbers(text: str) -> None:
                                  "with e", fix="write the power of ten, 10^{-3}, or the decimal, 0.001")
     numbers = [m for m in _TOKEN.finditer(text) if _NUMBER.fullmatch(m.group())]
     for a, b in zip(numbers, numbers[1:]):
-        if _DIGIT_GAP.fullmatch(text[a.end():b.start()]):
+        # a subscript or superscript is no digit group of what follows (\log_2 8, x^2 3)
+        script = text[:a.start()].rstrip().endswith(("_", "^"))
+        if not script and _DIGIT_GAP.fullmatch(text[a.end():b.start()]):
             raise FormulaSyntaxError(
                 f"LaTeX: '{text[a.start():b.end()]}' is two numbers side by side: TeX typesets the digit "
                 "groups of one number so (a thousands space), and no implicit product is read there",
