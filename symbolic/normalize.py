@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from typing import Iterator, Protocol
+from typing import Callable, Iterator, Protocol
 
 import sympy
 
@@ -836,9 +836,8 @@ def _monotone_in(equation: sympy.Expr, x: sympy.Symbol, back: dict, domains: Dom
                    or (isinstance(f, sympy.Pow) and f.base in positive and x not in f.exp.free_symbols)
                    for f in factors)
 
-    terms = [t for t in sympy.Add.make_args(equation)
-             if x in t.free_symbols and _settled(Atom("!=", t.xreplace(back), sympy.Integer(0)), domains)]
-    return monotone(equation) or any(monotone(sympy.expand(equation / t)) for t in terms)
+    nonzero = lambda t: _settled(Atom("!=", t.xreplace(back), sympy.Integer(0)), domains)  # noqa: E731
+    return any(monotone(g) for g, _ in _over_its_terms(equation, x, nonzero))
 
 
 def _degenerate(equation: sympy.Expr, x: sympy.Symbol, back: dict, domains: Domains) -> list[Atom]:
@@ -912,34 +911,37 @@ def _relation(op: str, lo: sympy.Expr, hi: sympy.Expr) -> sympy.Basic:
 
 
 def _second_order(node: Derived, f: sympy.Expr, x: sympy.Symbol, root: sympy.Expr) -> tuple[str, list[Atom]]:
-    """Reject a stationary point of the wrong kind; say what is known of the second
-    derivative there, and the condition it must meet where SymPy cannot tell its sign."""
+    """Reject a stationary point of the wrong kind; say what shows its kind, and the
+    condition it must meet where neither the second derivative's sign nor the first
+    derivative's direction (`_turn`) is known."""
     curvature = sympy.diff(f, x, 2).subs(x, root)
-    sign = 1 if curvature.is_positive else -1 if curvature.is_negative else 0
+    sign = _sign(curvature)
+    how = "second derivative there has the right sign"
+    if not sign:
+        if curvature.is_zero:
+            # a flat point may be no extremum at all: (x - 3)^3 has its only stationary point
+            # at 3, where it is neither least nor greatest on [0, 10]
+            raise ClaimInputError(f"{sympy.sstr(node)}: {_FLAT}", fix="state the optimum's point with "
+                                  "minimized_at or maximized_at and check it")
+        sign = _turn(f, x)
+        how = ("the first derivative increases through it (from negative to positive)" if sign > 0 else
+               "the first derivative decreases through it (from positive to negative)")
     wanted = 1 if isinstance(node, ArgMin) else -1
     if sign == -wanted:
         kind = "maximum" if isinstance(node, ArgMin) else "minimum"
         raise ClaimInputError(f"{sympy.sstr(node)}: the only stationary point is a strict local {kind}",
                               fix="use the other of argmin/argmax, or check the objective's sign")
     if sign == wanted:
-        return "second derivative there has the right sign", []
-    if curvature.is_zero:
-        # a flat point may be no extremum at all: (x - 3)^3 has its only stationary point at 3,
-        # where it is neither least nor greatest on [0, 10]
-        raise ClaimInputError(f"{sympy.sstr(node)}: {_FLAT}", fix="state the optimum's point with "
-                              "minimized_at or maximized_at and check it")
-    turn = _turn(f, x)
-    if turn == wanted:
-        return ("the first derivative increases through it (from negative to positive)" if wanted > 0 else
-                "the first derivative decreases through it (from positive to negative)"), []
-    if turn == -wanted:
-        kind = "maximum" if isinstance(node, ArgMin) else "minimum"
-        raise ClaimInputError(f"{sympy.sstr(node)}: the only stationary point is a strict local {kind}",
-                              fix="use the other of argmin/argmax, or check the objective's sign")
+        return how, []
     # the only stationary point of an interval is its optimum where it is a strict local one
     # of the right kind (c*(x - 3)^2 at c < 0 has its maximum there): kept only there
     return ("sign of the second derivative there not decided by SymPy; kept only where it is "
             + ("positive" if wanted > 0 else "negative"), [Atom(">" if wanted > 0 else "<", curvature, sympy.Integer(0))])
+
+
+def _sign(e: sympy.Expr) -> int:
+    """+1 / -1 when SymPy's sign rules show `e` positive / negative, else 0."""
+    return 1 if e.is_positive else -1 if e.is_negative else 0
 
 
 def _turn(f: sympy.Expr, x: sympy.Symbol) -> int:
@@ -947,18 +949,19 @@ def _turn(f: sympy.Expr, x: sympy.Symbol) -> int:
     its only root f' goes from negative to positive: a minimum), -1 when decreasing, else 0.
     f' itself, or f' over one of its terms of known sign (a power law's first-order
     condition over N^(b-1) has a derivative of one sign where f' has none) is tried."""
-    slope = sympy.diff(f, x)
-
-    def sign(e: sympy.Expr) -> int:
-        return 1 if e.is_positive else -1 if e.is_negative else 0
-
-    tried = [(slope, 1)] + [(sympy.expand(slope / t), sign(t)) for t in sympy.Add.make_args(slope)
-                            if x in t.free_symbols and sign(t)]
-    for g, side in tried:
-        rising = sign(sympy.factor_terms(sympy.diff(g, x)))
+    for g, t in _over_its_terms(sympy.diff(f, x), x, _sign):
+        rising = _sign(sympy.factor_terms(sympy.diff(g, x)))
         if rising:
-            return rising * side
+            return rising * _sign(t)
     return 0
+
+
+def _over_its_terms(equation: sympy.Expr, x: sympy.Symbol,
+                    keep: Callable[[sympy.Expr], object]) -> list[tuple[sympy.Expr, sympy.Expr]]:
+    """`(equation, 1)`, and `(equation / t, t)` for each term `t` of it in `x` that `keep`
+    accepts (nonzero, or of known sign): the same roots wherever `t` is nonzero."""
+    return [(equation, sympy.Integer(1))] + [(sympy.expand(equation / t), t) for t in sympy.Add.make_args(equation)
+                                             if x in t.free_symbols and keep(t)]
 
 
 def derived_steps(claim: Claim, theory: Theory, *, seconds: float = 5.0) -> list[Step]:
