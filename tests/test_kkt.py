@@ -29,6 +29,13 @@ MULTI_CLASS = ["two-class-collapse", "two-class-naive-threshold", "two-class-nai
 KKT_DCP = "via KKT (convexity certified: DCP)"
 
 
+@pytest.fixture
+def reduction_only(monkeypatch):
+    """Claims whose optima are over one variable go through the reduction too: z3 no
+    longer decides their quantified form first (kkt.AS_WRITTEN_RLIMIT)."""
+    monkeypatch.setattr(kkt, "_decided_as_written", lambda *args: None)
+
+
 def domains_of(theory: lawproof.Theory) -> dict:
     return {s.symbol: s.domain for s in theory.symbols.values()}
 
@@ -56,7 +63,7 @@ def one_variable_optimum_claims() -> list[tuple[lawproof.Claim, lawproof.Theory]
     return out
 
 
-def test_reduction_agrees_with_the_quantified_encoding_on_the_packs():
+def test_reduction_agrees_with_the_quantified_encoding_on_the_packs(reduction_only):
     compared = reduced = 0
     for claim, theory in one_variable_optimum_claims():
         quantified, first_order, was_reduced = both_encodings(claim, theory)
@@ -68,7 +75,7 @@ def test_reduction_agrees_with_the_quantified_encoding_on_the_packs():
     assert compared >= 10 and reduced >= 8
 
 
-def test_non_convex_objective_is_never_reduced():
+def test_non_convex_objective_is_never_reduced(reduction_only):
     cf = lawproof.load(PACK)
     for claim_id in ("referee-growing-R", "referee-quadratic-R"):
         claim = cf.claim(claim_id)
@@ -78,6 +85,34 @@ def test_non_convex_objective_is_never_reduced():
     r = lawproof.check_file(PACK, only=["referee-growing-R"]).results[0]
     assert r.verdict == "refuted" and "KKT" not in r.method
     assert any(t.startswith("KKT reduction: not applied") for t in r.evidence.tried)
+
+
+def test_one_variable_optima_decided_as_written_agree_with_the_reduction(monkeypatch):
+    # z3 decides most one-variable optimum claims as written, before any certificate;
+    # the verdicts must be those the first-order forms give (computed here separately)
+    as_written = {}
+    for claim, theory in one_variable_optimum_claims():
+        r = lawproof.check_claim(claim, theory, derivations=False)
+        as_written[claim.id] = (r.verdict, any(t.startswith("KKT reduction: not needed") for t in r.evidence.tried))
+    monkeypatch.setattr(kkt, "_decided_as_written", lambda *args: None)
+    compared = 0
+    for claim, theory in one_variable_optimum_claims():
+        verdict, first = as_written[claim.id]
+        if first:
+            assert lawproof.check_claim(claim, theory, derivations=False).verdict == verdict, claim.id
+            compared += 1
+    assert compared >= 10 and {v for v, first in as_written.values() if first} == {"proved", "refuted"}
+
+
+def test_optima_over_several_variables_or_outside_smt_go_to_the_reduction():
+    r = toy("minimized_at(x^2 + 2*y^2, (x, y), (2/3, 1/3), x + y = 1)")
+    assert r.verdict == "proved" and KKT_DCP in r.method
+    r = toy("maximized_at(ln(z) - z, z, 1)")
+    assert r.verdict == "proved" and KKT_DCP in r.method
+    r = toy("maximized_at(-(u - 2)^2, u, 1)")
+    assert r.verdict == "proved" and r.method == "SMT (z3)"
+    assert "KKT reduction: not needed (z3 decided the quantified form within 200000 resource units)" \
+        in r.evidence.tried
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +153,7 @@ def test_naive_threshold_counterexample_rechecks_in_fractions(multi_class, claim
             assert T(S, f, R, a) >= T(S, f, R, [0] * n)
 
 
-def test_v1_instances_keep_their_better_point_witnesses():
+def test_v1_instances_keep_their_better_point_witnesses(reduction_only):
     r = lawproof.check_file(PACK, only=["v1-any-efficiency-advantage"]).results[0]
     assert r.verdict == "refuted" and KKT_DCP in r.method and r.evidence.instances
     for inst in r.evidence.instances:
@@ -159,7 +194,7 @@ def toy(formula: str, expect: str = "holds") -> lawproof.Result:
     # a maximum at a closed upper end
     ("maximized_at(-(u - 2)^2, u, 1)", "holds"),
 ])
-def test_first_order_forms_decide_toy_optima(formula, expect):
+def test_first_order_forms_decide_toy_optima(formula, expect, reduction_only):
     r = toy(formula, expect)
     assert r.matches_expect is True and KKT_DCP in r.method, (r.verdict, r.message)
 
@@ -326,7 +361,7 @@ def test_a_derivation_its_limit_stopped_is_not_reused(monkeypatch):
     assert len(calls) == 2 and steps["d/dx"] == 2 * x - 1
 
 
-def test_a_wrong_certificate_is_caught_by_sampling_the_claim_as_written(monkeypatch):
+def test_a_wrong_certificate_is_caught_by_sampling_the_claim_as_written(monkeypatch, reduction_only):
     # x^3 - 3x is stationary at 1 but smallest at -3 on [-3, 3] (-18 < -2): not convex, so
     # the first-order form is no proof. With a certificate that wrongly says convex, z3
     # proves the first-order form; the cross-check samples the quantified form instead of
