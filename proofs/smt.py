@@ -113,7 +113,7 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
         solver.add(tr.var(s) == tr.value(v))
     solver.add(tr.formula(negation, scope))
     deaf = tr.nonlinear_integers()
-    text = canonical_smt2(solver.to_smt2()) if artifact or OBSERVERS or deaf else ""
+    text = canonical_smt2(printed(solver)) if artifact or OBSERVERS or deaf else ""
     smt2 = text if artifact or OBSERVERS else ""
     order = free + [b.symbol for b in witnesses]
     if deaf:
@@ -210,6 +210,20 @@ def _solve_text(smt2: str, rlimit: int,
     if verdict != z3.sat:
         return str(verdict), solver.reason_unknown() if verdict == z3.unknown else "", None
     return "sat", "", _point(solver.model(), _received(sent, ctx))
+
+
+def printed(solver: z3.Solver) -> str:
+    """The solver's query as SMT-LIB2, printed from a copy in a fresh context. z3 binds
+    with `let` every term referenced more than once, Python's references included, so
+    the solver's own printout depends on which Python objects happen to be alive: a Dask
+    worker's sampling profiler, holding a finished frame of the translator for a moment,
+    gave another artifact for the same claim (review12). In the copy only the query
+    references its terms. (The assertions are copied, not the solver: `Solver.translate`
+    sets up a whole solver, 0.4 s.)"""
+    ctx = z3.Context()
+    copy = z3.Solver(ctx=ctx)
+    copy.add(*[a.translate(ctx) for a in solver.assertions()])
+    return copy.to_smt2()
 
 
 def canonical_smt2(text: str) -> str:

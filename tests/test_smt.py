@@ -16,6 +16,7 @@ from lawproof.numeric import exact_truth
 from lawproof.proofs import decide, holds_at
 from lawproof.proofs.smt import with_instances
 from lawproof.proofs.shrink import candidates
+from lawproof.proofs import translate
 from lawproof.proofs.translate import Translator
 
 from conftest import AMDAHL_HEAD, claim_file
@@ -318,3 +319,24 @@ def test_nonlinear_integer_arithmetic_is_solved_in_the_worker(monkeypatch):
     assert decide(Atom(">=", n + x, sympy.Integer(1)), domains).status == "proved"
     assert decide(Atom(">=", x**2 + 1, x), {x: BOX[x]}).status == "proved"
     assert sent.count(smt._solve_text) == 2
+
+
+def test_artifact_does_not_depend_on_python_references(monkeypatch):
+    """z3 prints a term with `let` when it is referenced more than once, Python's own
+    references included: a Dask worker's sampling profiler, holding a finished frame of
+    the translator for a moment, once let-bound a domain constraint and gave another
+    artifact for the same claim (review12). Here every atom the translator builds is
+    held the whole time; the artifact must be the one printed without them."""
+    f = Atom("<=", x * y, sympy.Integer(9))
+    plain = decide(f, BOX).smt2
+    held = []
+    made = translate._compare
+
+    def holding(op, t):
+        out = made(op, t)
+        held.append(out)
+        return out
+
+    monkeypatch.setattr(translate, "_compare", holding)
+    assert decide(f, BOX).smt2 == plain
+    assert held  # the references were there while the query was printed
