@@ -217,3 +217,19 @@ def test_reports_do_not_depend_on_the_working_folder(tmp_path, monkeypatch, repo
         assert check_reports([fr], Path(os.path.relpath(out))) == [], cwd
         write_reports([fr], out)
         assert tree(out) == made, cwd
+
+
+def test_two_claim_files_with_one_paper_id_are_refused(tmp_path):
+    """Each paper's reports are named by its id: two files with the same id overwrote
+    each other's reports and mixed their artifacts, silently, the file checked last
+    winning (review12). Nothing is written; the error names both files."""
+    a = claim_file(tmp_path, "a.claims.toml", "same", "A", {"one": "x > 0"})
+    b = claim_file(tmp_path, "b.claims.toml", "same", "B", {"two": "x + 1 > 0"})
+    checked = [lawproof.check_file(p) for p in (a, b)]
+    with pytest.raises(lawproof.ClaimInputError) as err:
+        write_reports(checked, tmp_path / "out")
+    assert "'same'" in err.value.message and "a.claims.toml" in err.value.message \
+        and "b.claims.toml" in err.value.message and err.value.fix
+    assert not (tmp_path / "out").exists()
+    with pytest.raises(lawproof.ClaimInputError):
+        check_reports(checked, tmp_path / "out")

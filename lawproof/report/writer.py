@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from ..engine import FileResult
+from ..language.errors import ClaimInputError
 from ..language.files import atomic_write, folder_lock, inside, leftovers, replace_folder
 from . import html, json_report, junit, markdown
 from .model import PaperReport, build_report, report_anchor
@@ -26,6 +27,7 @@ def _claim_file_link(p: PaperReport, home: Path, anchor: Path) -> str | None:
 def render_files(files: list[FileResult], *, home: Path) -> dict[str, str]:
     """Every report file and artifact as `relative path -> text`, for a report
     folder that will live at `home` (used for links to the claim files)."""
+    _one_file_per_paper(files)
     anchor = report_anchor(home)
     report = build_report(files, anchor=anchor)
     out: dict[str, str] = {}
@@ -43,6 +45,18 @@ def render_files(files: list[FileResult], *, home: Path) -> dict[str, str]:
     out["index.html"] = html.render_index(report)
     out["junit.xml"] = junit.render(report)
     return out
+
+
+def _one_file_per_paper(files: list[FileResult]) -> None:
+    """ClaimInputError when two files have the same paper id: the reports and the
+    artifacts folder are named by it, so one file's would replace the other's."""
+    seen: dict[str, str] = {}
+    for fr in files:
+        other = seen.setdefault(fr.theory.id, fr.theory.path)
+        if other != fr.theory.path:
+            raise ClaimInputError(f"the claim files {other} and {fr.theory.path} both have the paper id "
+                                  f"'{fr.theory.id}', which names their reports: one would replace the other",
+                                  fix="give each claim file its own id under [paper]", file=fr.theory.path)
 
 
 def write_reports(files: list[FileResult], out: Path, *, home: Path | None = None) -> list[Path]:
