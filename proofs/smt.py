@@ -19,7 +19,7 @@ from lawproof.language.killable import in_child
 from lawproof.language.timeout import SafetyNetHit, interrupting, net, rlimit_for, running
 
 from .shrink import candidates
-from .translate import Translator, lift_existentials
+from .translate import Translator, _closure, lift_existentials
 
 #: Budget per shrinking step, in z3 resource units (deterministic: the same
 #: counterexample on a busy machine as on an idle one; the bundled papers' largest step
@@ -95,7 +95,9 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
     Raises OutsideFragment when `f` uses something z3 cannot take (exp, log, ...).
     """
     start = time.perf_counter()
-    free = sorted(free_symbols(f), key=lambda s: s.name)
+    # a free symbol's domain may name another symbol (y in [0, c]): that one is free
+    # too, with its own domain, and its value belongs to a counterexample
+    free = sorted(_closure(free_symbols(f), domains), key=lambda s: s.name)
     missing = [s.name for s in free if s not in domains]
     if missing:
         raise OutsideFragment(f"no domain for {', '.join(missing)}")
