@@ -260,6 +260,15 @@ def environment() -> str:
                       *versions, f"qepcad={where}"])
 
 
+def same_lawproof(other: str) -> bool:
+    """Whether `other`, another process's `environment()`, runs this lawproof: the same
+    source and the same versions of the packages a verdict depends on. Python's build
+    and where QEPCAD B lies may differ (a cluster's workers on other machines)."""
+    def verdicts(text: str) -> list[str]:
+        return [line for line in text.splitlines() if not line.startswith(("python=", "qepcad="))]
+    return verdicts(other) == verdicts(environment())
+
+
 @functools.lru_cache(maxsize=1)
 def source_files() -> list[tuple[str, Path]]:
     """lawproof's own source files (Python and grammar), every subpackage included (an

@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from concurrent.futures import Executor
-from typing import Callable, Iterable
+from typing import Callable, Iterable, cast
 
 import mpmath
 import sympy
 from sympy.core.function import AppliedUndef
 
-from .cache import CacheOption, ResultCache, claim_key, environment, names_used, open_cache
+from .cache import CacheOption, ResultCache, claim_key, environment, names_used, open_cache, same_lawproof
 from .language import loader
 from .language.claims import Claim, ClaimFile, Table, Theory
 from .language.domain import Domain
@@ -196,9 +196,10 @@ def check_files(sources: Iterable[str | Path], *, jobs: int = 1,
             for k, (claim, done) in enumerate(zip(cf.claims, slots[id(cf)])):
                 if done is None:
                     future, i = futures[(id(cf), k)]
-                    done, kept = future.result()[i]
-                    # a worker of another installation computed it under other inputs
-                    if store is not None and kept == environment():
+                    theirs, checked = _from_worker(future.result())
+                    done, keepable = checked[i]
+                    # a worker on another machine (another Python build) computed it
+                    if store is not None and keepable and theirs == environment():
                         _keep(claim, cf.theory, done, store, derivations)
                 fr.results.append(done)
                 if progress is not None:
@@ -248,12 +249,25 @@ def _claim_groups(cf: ClaimFile, todo: list[int]) -> list[tuple[int, ...]]:
     return sorted(tuple(members) for _, members in groups) + singles
 
 
+def _from_worker(reply: object) -> tuple[str, list[tuple[Result, bool]]]:
+    """A reply of `_check_in_worker`; LawproofError when the worker runs another lawproof
+    than this process (another environment, or a reply of another shape: an older
+    lawproof's): its verdicts are not this installation's. A long-lived Dask worker
+    keeps the lawproof it imported when it started."""
+    if not (isinstance(reply, tuple) and len(reply) == 2 and isinstance(reply[0], str) and same_lawproof(reply[0])):
+        raise LawproofError("the cluster's workers run another lawproof than this one (its source, or a "
+                            "version of SymPy, mpmath, z3, python-flint, lark or numpy, differs), so their "
+                            "verdicts may not be this installation's: install the same lawproof on the "
+                            "workers and restart them (a worker keeps the lawproof it started with)")
+    return cast(tuple[str, list[tuple[Result, bool]]], reply)
+
+
 def _check_in_worker(text: str, path: str, indices: tuple[int, ...], derivations: bool,
-                     folder: str | None = None) -> list[tuple[Result, str | None]]:
+                     folder: str | None = None) -> tuple[str, list[tuple[Result, bool]]]:
     """Check the claims `indices` of the claim file `text` (read from `path`), keeping
-    derived values in the cache `folder` when one is given. Returns each result and,
-    when it may be kept in a cache, this installation's environment
-    (lawproof.cache.environment), else None."""
+    derived values in the cache `folder` when one is given. Returns this installation's
+    environment (lawproof.cache.environment) and each result with whether a cache may
+    keep it."""
     key = _file_key(text, path)
     # One claim at a time per process: a Dask worker runs tasks on several threads, and
     # the engine is not thread-safe (two claims checked at once on threads of one process
@@ -266,7 +280,7 @@ def _check_in_worker(text: str, path: str, indices: tuple[int, ...], derivations
             cf = _WORKER_FILES[key] = loader.loads(text, path)
         with keeping_derivations(ResultCache(folder).derivations() if folder else None):
             checked = [_checked(cf.claims[k], cf.theory, derivations) for k in indices]
-    return [(result, environment() if keepable else None) for result, keepable in checked]
+    return environment(), checked
 
 
 _WORKER_LOCK = threading.Lock()

@@ -2,6 +2,7 @@
 and reports from cached results byte for byte those of a cold run."""
 from __future__ import annotations
 
+import concurrent.futures
 import importlib
 import multiprocessing
 import os
@@ -13,6 +14,7 @@ from lawproof import cache as cache_mod
 from lawproof import Result, check_file, engine, load
 from lawproof.cache import ResultCache, claim_key, default_dir
 from lawproof.cli import main
+from lawproof.language.errors import LawproofError
 from lawproof.language.formula import to_text
 from lawproof.report.writer import render_files
 
@@ -531,3 +533,38 @@ def test_a_run_killed_while_keeping_results_leaves_no_entry_that_is_believed(tmp
         assert got is None or (got.verdict, got.method, got.evidence.artifact) == cold[claim.id]
     warm = {r.claim: (r.verdict, r.method, r.evidence.artifact) for r in check_file(cf, cache=store).results}
     assert warm == cold
+
+
+class _Worker(concurrent.futures.Executor):
+    """Runs each task at once, as a cluster worker whose `environment()` is `changed`
+    of this process's."""
+
+    def __init__(self, changed) -> None:
+        self.changed = changed
+
+    def submit(self, fn, /, *args, **kwargs):
+        future: concurrent.futures.Future = concurrent.futures.Future()
+        theirs = self.changed(cache_mod.environment())
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(engine, "environment", lambda: theirs)
+            future.set_result(fn(*args, **kwargs))
+        return future
+
+
+def test_workers_running_another_lawproof_are_refused(tmp_path):
+    """A long-lived Dask worker keeps the lawproof it imported: after an edit of
+    lawproof (or an upgrade of SymPy) here, its verdicts were printed as this run's
+    (review12: a worker started before a fix still gave `error` where this checkout
+    proves). They are refused; a worker on a machine with another Python build or
+    QEPCAD elsewhere runs the same lawproof: its results are used, not kept."""
+    path, folder = _write(tmp_path), tmp_path / "cache"
+    local = [r.verdict for _, fr in engine.check_files([path]) for r in fr.results]
+    for older in (lambda env: env.replace("source=", "source=older"),
+                  lambda env: env.replace("sympy=", "sympy=0.")):
+        with pytest.raises(LawproofError, match="another lawproof") as err:
+            engine.check_files([path], executor=_Worker(older), cache=folder)
+        assert "restart" in str(err.value)
+    elsewhere = _Worker(lambda env: env.replace("python=", "python=3.0 elsewhere "))
+    remote = engine.check_files([path], executor=elsewhere, cache=folder)
+    assert [r.verdict for _, fr in remote for r in fr.results] == local
+    assert not folder.exists()
