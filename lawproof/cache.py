@@ -314,17 +314,26 @@ def names_used(claim: Claim, theory: Theory) -> set[str]:
     return _uses(set(_NAME.findall(claim.source or "")), _entries(theory))
 
 
-#: Per theory (by id, with the theory kept to rule out a reused id): its entries.
-_ENTRIES: dict[int, tuple[Theory, dict[str, tuple[str, frozenset[str]]]]] = {}
+#: Per theory (by id, with the theory kept to rule out a reused id, and what its entries
+#: were computed from: `_state`): its entries.
+_ENTRIES: dict[int, tuple[Theory, tuple, dict[str, tuple[str, frozenset[str]]]]] = {}
+
+
+def _state(theory: Theory) -> tuple:
+    """What a theory's entries are computed from. A Theory can be changed in place
+    (from Python, between two checks of a loaded file); its values are immutable, so
+    comparing this with an earlier one (identity first, element by element) tells
+    whether it was."""
+    return tuple(tuple(d.items()) for d in (theory.sources, theory.symbols, theory.definitions))
 
 
 def _entries(theory: Theory) -> dict[str, tuple[str, frozenset[str]]]:
     """Each symbol's and definition's part of a key (as written and as parsed) and the
     names it mentions (written, or present in its parsed form: a LaTeX definition's
     `R_{0}` is R0): computed once per theory, not once per claim."""
-    known = _ENTRIES.get(id(theory))
-    if known is not None and known[0] is theory:
-        return known[1]
+    known, state = _ENTRIES.get(id(theory)), _state(theory)
+    if known is not None and known[0] is theory and known[1] == state:
+        return known[2]
     out: dict[str, tuple[str, frozenset[str]]] = {}
     for name in sorted({*theory.sources, *theory.symbols, *theory.definitions}):
         text = f"uses {name}={theory.sources.get(name, '')}"
@@ -341,7 +350,7 @@ def _entries(theory: Theory) -> dict[str, tuple[str, frozenset[str]]]:
         out[name] = (text, frozenset(refs))
     if len(_ENTRIES) > 64:  # a long-lived process checking many files: keep recent ones only
         _ENTRIES.clear()
-    _ENTRIES[id(theory)] = (theory, out)
+    _ENTRIES[id(theory)] = (theory, state, out)
     return out
 
 

@@ -568,3 +568,16 @@ def test_workers_running_another_lawproof_are_refused(tmp_path):
     remote = engine.check_files([path], executor=elsewhere, cache=folder)
     assert [r.verdict for _, fr in remote for r in fr.results] == local
     assert not folder.exists()
+
+
+def test_a_theory_changed_in_place_is_not_served_its_old_results(tmp_path):
+    """From Python, a loaded file's theory can be changed in place before checking it
+    again: its keys were kept per theory object, so the claim below stayed proved from
+    the cache on [0, 2], where x = 2 refutes it (review12)."""
+    cf = load(_write(tmp_path, '[paper]\nid = "in-place"\n[symbols]\nx = "[0, 1]"\n'
+                               '[[claim]]\nid = "square"\nformula = "x^2 <= x"\n'))
+    assert check_file(cf, cache=tmp_path / "cache").results[0].verdict == "proved"
+    wider = load(_write(tmp_path, '[paper]\nid = "in-place"\n[symbols]\nx = "[0, 2]"\n'
+                                  '[[claim]]\nid = "square"\nformula = "x^2 <= x"\n'))
+    cf.theory.symbols["x"], cf.theory.sources["x"] = wider.theory.symbols["x"], wider.theory.sources["x"]
+    assert check_file(cf, cache=tmp_path / "cache").results[0].verdict == "refuted"
