@@ -342,9 +342,9 @@ def _checked(claim: Claim, theory: Theory, derivations: bool) -> tuple[Result, b
     """The claim's result, and whether a cache may keep it: not an error (which may
     come from a bug or a backend's failure), and no safety net fired (its result
     depends on the machine). A claim stopped at its limit is kept: the limit counts
-    CPU seconds, which other work on the machine does not change, and its evidence says
+    CPU seconds, which other work on the machine changes little, and its evidence says
     nothing else, so a warm run need not spend the limit again (a new `timeout` is a new
-    key).
+    key; near the limit the first run's outcome is kept, docs/budgets.md).
 
     The claim's `timeout` is also the CPU seconds its whole check may take (its
     ClaimLimit): the verdict's checks first, then the evidence only reports show, with

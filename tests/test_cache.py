@@ -455,7 +455,7 @@ formula = "x^120*y^77 + y^190 - 7*x^3*y^100*z^31 + z^199/3 > 1/7 or x + y + z < 
 
 
 def test_a_claim_stopped_at_its_limit_is_kept_and_served_warm(tmp_path, monkeypatch):
-    # the limit counts CPU seconds, which other work on the machine does not change
+    # the limit counts CPU seconds, which other work on the machine changes little
     path, store = _write(tmp_path, STOPPED), ResultCache(tmp_path / "cache")
     first = check_file(path, cache=store).results[0]
     assert first.verdict == "unknown" and first.method == "stopped at its limit of 0.3 CPU seconds"
