@@ -43,7 +43,8 @@ from .proofs.bounds import LEVELS, BoundsOutcome, prove as certified_bounds
 from .proofs.kkt import KktReport, decide_reduced, kkt_normalize
 from .proofs.powers import decide_powers, is_power_claim
 from .regions import region_evidence
-from .symbolic import decide_identity, definedness, derive_optimum, derived_steps, expand, normalize
+from .symbolic import IdentityResult, decide_identity, definedness, derive_optimum, derived_steps, expand, normalize
+from .symbolic.identity import QUICK_STEPS, STEPS as IDENTITY_STEPS
 from .symbolic.normalize import keeping_derivations
 from .symbolic.reductions import reduce as reduce_claim
 from .language.timeout import LIMIT_MESSAGE, SAFETY_FACTOR, ClaimLimit, SafetyNetHit, net, record, running, watching
@@ -493,7 +494,8 @@ def _decide(normalized: Formula, kkt: KktReport, claim: Claim, base: dict, domai
     decided = _decide_closed(normalized, claim, ev)
     if decided is not None:
         return proved(decided[1]) if decided[0] == "proved" else result(*decided)
-    proved_by = _prove_identity(normalized, domains, claim, ev)
+    # the cheap SymPy steps first, then z3, then the costly steps if z3 did not decide
+    proved_by, undecided = _prove_identity(normalized, domains, claim, ev, steps=QUICK_STEPS)
     smt = None
     if proved_by is None:
         try:
@@ -503,6 +505,8 @@ def _decide(normalized: Formula, kkt: KktReport, claim: Claim, base: dict, domai
             ev.tried.append(f"SMT (z3): not applicable - {e}")
         if smt is not None and smt.status == "proved":
             proved_by, ev.artifact = _smt_method(normalized, "SMT (z3)"), smt.smt2
+    if undecided and (smt is None or smt.status == "unknown"):
+        proved_by, _ = _prove_identity(normalized, domains, claim, ev)
 
     if smt is not None and smt.status == "refuted":
         try:
@@ -1033,15 +1037,24 @@ def _decide_by_powers(normalized: Formula, domains: dict, claim: Claim,
     return None, None
 
 
-def _prove_identity(normalized: Formula, domains: dict, claim: Claim, ev: Evidence) -> str | None:
-    """An exact identity proves an equation claim once its definedness is proved too."""
-    ident = decide_identity(normalized, domains, seconds=claim.timeout)
+def _prove_identity(normalized: Formula, domains: dict, claim: Claim, ev: Evidence, *,
+                    steps: tuple[str, ...] = tuple(IDENTITY_STEPS)) -> tuple[str | None, bool]:
+    """An exact identity proves an equation claim once its definedness is proved too.
+    The method that proved it (or None), and whether the claim is equations whose
+    difference the SymPy `steps` (of symbolic.identity.STEPS) did not bring to 0."""
+    ident = decide_identity(normalized, domains, seconds=claim.timeout, steps=steps)
     if not ident.chain:
-        return None
+        return None, False
     ev.chain = ident.chain
     if not ident.decided:
-        ev.tried.append("symbolic identity: the difference did not simplify to 0; handed on")
-        return None
+        ev.tried.append(f"symbolic identity ({', '.join(steps)}): the difference did not simplify to 0; handed on")
+        return None, True
+    return _identity_defined(ident, domains, claim, ev), False
+
+
+def _identity_defined(ident: IdentityResult, domains: dict, claim: Claim, ev: Evidence) -> str | None:
+    """The method proving a claim whose equations are identities, once the definedness
+    of their sides (and the claim's other conjuncts) is proved; None if it is not."""
     try:
         needed = [c for a in ident.identities for side in (a.lhs, a.rhs) for c in definedness(side, domains)]
         needed += ident.others
