@@ -137,6 +137,18 @@ def test_mp_value_matches_exact_value(expr, xv, yv):
         assert abs(got - reference) <= mpmath.mpf(10) ** -45 * max(1, abs(reference))
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.fractions(min_value=-10**60, max_value=10**60, max_denominator=10**70),
+       st.sampled_from([15, 50, 200]))
+def test_a_rational_at_working_precision_is_rounded_once_to_nearest(q, dps):
+    # exact comparison in Fractions: the value is within half a unit in the last place
+    got = mp_value(sympy.Rational(q.numerator, q.denominator) * x, {x: Fraction(1)}, dps)
+    with mpmath.workdps(dps):
+        prec = mpmath.mp.prec
+    exact = Fraction(*(int(part) for part in mpmath.libmp.to_rational(got._mpf_)))
+    assert abs(exact - q) <= abs(q) / 2**prec
+
+
 # --- truth ------------------------------------------------------------------------
 
 def test_exact_truth_is_three_valued():
