@@ -194,6 +194,23 @@ def test_mp_truth_tolerance_treats_rounding_as_equality():
     assert mp_truth(Atom("<", x, x + R(1, 10**30)), env)
 
 
+def test_a_side_without_the_inner_variable_is_evaluated_once_per_outer_point(monkeypatch):
+    from lawproof.numeric import sample
+    calls = []
+    monkeypatch.setattr(sample, "mp_value", lambda e, env, dps: calls.append(e) or mp_value(e, env, dps))
+    sample._SIDES.clear()
+    lhs, rhs = a ** 2 + x * y, x ** 3 - 1 / y
+    forall = Quantified("forall", (Binder(a, Domain(I(0), I(1))),), Atom(">=", lhs, rhs))
+    assert mp_truth(forall, {x: Fraction(2), y: Fraction(1, 8)}, inner=16)  # a^2 + 1/4 >= 0
+    assert calls.count(rhs) == 1 and calls.count(lhs) == 16
+    assert not mp_truth(forall, {x: Fraction(2), y: Fraction(3)})  # 6 + a^2 >= 23/3 fails at a = 0
+    assert calls.count(rhs) == 2
+    # an undefined side stays undefined (the atom false) at every inner point
+    assert not mp_truth(forall, {x: Fraction(2), y: Fraction(0)}, inner=16)
+    assert not mp_truth(forall, {x: Fraction(2), y: Fraction(0)}, inner=16)
+    assert calls.count(rhs) == 3
+
+
 def test_mp_truth_approximates_quantifiers_by_sampling():
     forall = Quantified("forall", (Binder(a, Domain(I(0), I(1))),), Atom("<=", a * x, x))
     assert mp_truth(forall, {x: Fraction(1)})
