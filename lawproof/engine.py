@@ -36,7 +36,7 @@ from .language.parser import Derived, Optimal
 from .verdict import RICH_DISPLAY, Evidence, Result
 
 from .numeric import (TooLarge, Undecided, Undefined, Unsupported, atom_values, exact_sign, exact_truth, exact_value,
-                      mp_truth, mp_value, recheck, search, shown_value)
+                      SampleReport, mp_truth, mp_value, recheck, search, shown_value)
 from .proofs import decide, holds_at
 from .proofs.functions import Abstraction, abstract, concrete_functions, uses_functions, with_functions
 from .proofs.bounds import LEVELS, BoundsOutcome, prove as certified_bounds
@@ -547,6 +547,8 @@ def _decide(normalized: Formula, kkt: KktReport, claim: Claim, base: dict, domai
         if refuted_by:
             return result("refuted", refuted_by)
 
+    if proved_by and kkt.reduced and kkt.original is not None:
+        return proved(proved_by)  # sampled as written, not on the first-order form the proof used
     points = CROSS_CHECK_POINTS if proved_by else SEARCH_POINTS
     try:
         # a fixed number of points, no deadline: the report must not depend on machine speed
@@ -558,13 +560,7 @@ def _decide(normalized: Formula, kkt: KktReport, claim: Claim, base: dict, domai
         if proved_by:
             return proved(proved_by)
         return result("unknown", "none", "no method could evaluate the claim")
-    ev.samples = {"count": report.count, "digits": report.dps, "sampler": report.sampler}
-    ev.tried.append(f"sampling: {report.count} points at {report.dps} digits ({report.sampler}), "
-                    + ("violation candidate found" if report.violation is not None else "no violation"))
-    if report.artefacts:
-        ev.tried.append(f"sampling: {len(report.artefacts)} point(s) false at {report.dps} digits but true at "
-                        f"{RECHECK_DIGITS} digits (first {_text(report.artefacts[0])}): rounding artefacts, "
-                        "not counted as violations")
+    _note_samples(report, ev)
     confirmed = None
     if report.violation is not None:
         confirmed = _confirm_point(normalized, report.violation, domains, claim, ev)
@@ -1219,10 +1215,20 @@ def _violates_quantified_form(original: Formula, domains: dict, claim: Claim, ev
     except (ValueError, TypeError) as e:
         ev.tried.append(f"sampling of the quantified form: not applicable - {e}")
         return False
-    ev.tried.append(f"sampling of the quantified form (not the first-order form the proof used): "
-                    f"{report.count} points at {report.dps} digits, "
-                    + ("violation candidate found" if report.violation is not None else "no violation"))
+    _note_samples(report, ev, "of the quantified form (not the first-order form the proof used)")
     return report.violation is not None and _confirm_point(original, report.violation, domains, claim, ev)
+
+
+def _note_samples(report: SampleReport, ev: Evidence, of: str = "") -> None:
+    """The evidence of a sampling search: its points, and the rounding artefacts it met."""
+    ev.samples = {"count": report.count, "digits": report.dps, "sampler": report.sampler}
+    ev.tried.append(f"sampling{' ' + of if of else ''}: {report.count} points at {report.dps} digits "
+                    f"({report.sampler}), " + ("violation candidate found" if report.violation is not None
+                                               else "no violation"))
+    if report.artefacts:
+        ev.tried.append(f"sampling: {len(report.artefacts)} point(s) false at {report.dps} digits but true at "
+                        f"{RECHECK_DIGITS} digits (first {_text(report.artefacts[0])}): rounding artefacts, "
+                        "not counted as violations")
 
 
 def _confirm_point(normalized: Formula, point: dict, domains: dict, claim: Claim, ev: Evidence) -> bool:
