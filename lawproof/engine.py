@@ -36,14 +36,15 @@ from .language.parser import Derived, Optimal
 from .verdict import RICH_DISPLAY, Evidence, Result
 
 from .numeric import (TooLarge, Undecided, Undefined, Unsupported, atom_values, exact_sign, exact_truth, exact_value,
-                      mp_truth, mp_value, recheck, search, shown_value)
+                      SampleReport, mp_truth, mp_value, recheck, search, shown_value)
 from .proofs import decide, holds_at
 from .proofs.functions import Abstraction, abstract, concrete_functions, uses_functions, with_functions
 from .proofs.bounds import LEVELS, BoundsOutcome, prove as certified_bounds
 from .proofs.kkt import KktReport, decide_reduced, kkt_normalize
 from .proofs.powers import decide_powers, is_power_claim
 from .regions import region_evidence
-from .symbolic import decide_identity, definedness, derive_optimum, derived_steps, expand, normalize
+from .symbolic import IdentityResult, decide_identity, definedness, derive_optimum, derived_steps, expand, normalize
+from .symbolic.identity import QUICK_STEPS, STEPS as IDENTITY_STEPS
 from .symbolic.normalize import keeping_derivations
 from .symbolic.reductions import reduce as reduce_claim
 from .language.timeout import LIMIT_MESSAGE, SAFETY_FACTOR, ClaimLimit, SafetyNetHit, net, record, running, watching
@@ -507,7 +508,8 @@ def _decide(normalized: Formula, kkt: KktReport, claim: Claim, base: dict, domai
     decided = _decide_closed(normalized, claim, ev)
     if decided is not None:
         return proved(decided[1]) if decided[0] == "proved" else result(*decided)
-    proved_by = _prove_identity(normalized, domains, claim, ev)
+    # the cheap SymPy steps first, then z3, then the costly steps if z3 did not decide
+    proved_by, undecided = _prove_identity(normalized, domains, claim, ev, steps=QUICK_STEPS)
     smt = None
     if proved_by is None:
         try:
@@ -517,6 +519,8 @@ def _decide(normalized: Formula, kkt: KktReport, claim: Claim, base: dict, domai
             ev.tried.append(f"SMT (z3): not applicable - {e}")
         if smt is not None and smt.status == "proved":
             proved_by, ev.artifact = _smt_method(normalized, "SMT (z3)"), smt.smt2
+    if undecided and (smt is None or smt.status == "unknown"):
+        proved_by, _ = _prove_identity(normalized, domains, claim, ev)
 
     if smt is not None and smt.status == "refuted":
         try:
@@ -557,6 +561,8 @@ def _decide(normalized: Formula, kkt: KktReport, claim: Claim, base: dict, domai
         if refuted_by:
             return result("refuted", refuted_by)
 
+    if proved_by and kkt.reduced and kkt.original is not None:
+        return proved(proved_by)  # sampled as written, not on the first-order form the proof used
     points = CROSS_CHECK_POINTS if proved_by else SEARCH_POINTS
     try:
         # a fixed number of points, no deadline: the report must not depend on machine speed
@@ -568,13 +574,7 @@ def _decide(normalized: Formula, kkt: KktReport, claim: Claim, base: dict, domai
         if proved_by:
             return proved(proved_by)
         return result("unknown", "none", "no method could evaluate the claim")
-    ev.samples = {"count": report.count, "digits": report.dps, "sampler": report.sampler}
-    ev.tried.append(f"sampling: {report.count} points at {report.dps} digits ({report.sampler}), "
-                    + ("violation candidate found" if report.violation is not None else "no violation"))
-    if report.artefacts:
-        ev.tried.append(f"sampling: {len(report.artefacts)} point(s) false at {report.dps} digits but true at "
-                        f"{RECHECK_DIGITS} digits (first {_text(report.artefacts[0])}): rounding artefacts, "
-                        "not counted as violations")
+    _note_samples(report, ev)
     confirmed = None
     if report.violation is not None:
         confirmed = _confirm_point(normalized, report.violation, domains, claim, ev)
@@ -1047,15 +1047,24 @@ def _decide_by_powers(normalized: Formula, domains: dict, claim: Claim,
     return None, None
 
 
-def _prove_identity(normalized: Formula, domains: dict, claim: Claim, ev: Evidence) -> str | None:
-    """An exact identity proves an equation claim once its definedness is proved too."""
-    ident = decide_identity(normalized, domains, seconds=claim.timeout)
+def _prove_identity(normalized: Formula, domains: dict, claim: Claim, ev: Evidence, *,
+                    steps: tuple[str, ...] = tuple(IDENTITY_STEPS)) -> tuple[str | None, bool]:
+    """An exact identity proves an equation claim once its definedness is proved too.
+    The method that proved it (or None), and whether the claim is equations whose
+    difference the SymPy `steps` (of symbolic.identity.STEPS) did not bring to 0."""
+    ident = decide_identity(normalized, domains, seconds=claim.timeout, steps=steps)
     if not ident.chain:
-        return None
+        return None, False
     ev.chain = ident.chain
     if not ident.decided:
-        ev.tried.append("symbolic identity: the difference did not simplify to 0; handed on")
-        return None
+        ev.tried.append(f"symbolic identity ({', '.join(steps)}): the difference did not simplify to 0; handed on")
+        return None, True
+    return _identity_defined(ident, domains, claim, ev), False
+
+
+def _identity_defined(ident: IdentityResult, domains: dict, claim: Claim, ev: Evidence) -> str | None:
+    """The method proving a claim whose equations are identities, once the definedness
+    of their sides (and the claim's other conjuncts) is proved; None if it is not."""
     try:
         needed = [c for a in ident.identities for side in (a.lhs, a.rhs) for c in definedness(side, domains)]
         needed += ident.others
@@ -1220,10 +1229,20 @@ def _violates_quantified_form(original: Formula, domains: dict, claim: Claim, ev
     except (ValueError, TypeError) as e:
         ev.tried.append(f"sampling of the quantified form: not applicable - {e}")
         return False
-    ev.tried.append(f"sampling of the quantified form (not the first-order form the proof used): "
-                    f"{report.count} points at {report.dps} digits, "
-                    + ("violation candidate found" if report.violation is not None else "no violation"))
+    _note_samples(report, ev, "of the quantified form (not the first-order form the proof used)")
     return report.violation is not None and _confirm_point(original, report.violation, domains, claim, ev)
+
+
+def _note_samples(report: SampleReport, ev: Evidence, of: str = "") -> None:
+    """The evidence of a sampling search: its points, and the rounding artefacts it met."""
+    ev.samples = {"count": report.count, "digits": report.dps, "sampler": report.sampler}
+    ev.tried.append(f"sampling{' ' + of if of else ''}: {report.count} points at {report.dps} digits "
+                    f"({report.sampler}), " + ("violation candidate found" if report.violation is not None
+                                               else "no violation"))
+    if report.artefacts:
+        ev.tried.append(f"sampling: {len(report.artefacts)} point(s) false at {report.dps} digits but true at "
+                        f"{RECHECK_DIGITS} digits (first {_text(report.artefacts[0])}): rounding artefacts, "
+                        "not counted as violations")
 
 
 def _confirm_point(normalized: Formula, point: dict, domains: dict, claim: Claim, ev: Evidence) -> bool:

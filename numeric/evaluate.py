@@ -23,7 +23,7 @@ import flint
 import mpmath
 import sympy
 from flint import arb, fmpq
-from mpmath.libmp import from_man_exp, to_rational
+from mpmath.libmp import from_man_exp, from_rational, round_nearest, to_rational
 
 from lawproof.language import functions, sizes
 from lawproof.language.formula import CALCULUS, And, Atom, Binder, Formula, Iff, Implies, Not, Or, Quantified, Truth
@@ -38,6 +38,12 @@ SIGN_DPS = (60, 120, 240, 1200)
 
 _NOT_FINITE = (sympy.nan, sympy.zoo, sympy.oo, -sympy.oo)
 _INFINITE = (sympy.oo, -sympy.oo)
+
+
+def _among(expr: sympy.Expr, group: tuple[sympy.Expr, ...]) -> bool:
+    """`expr in group` for a group of atoms, without SymPy's equality test on the
+    compound terms that make most nodes (it was a good part of sampling's time)."""
+    return expr.is_Atom and expr in group
 
 
 class Undefined(Exception):
@@ -86,6 +92,10 @@ def _mpf_fraction(value: mpmath.mpf) -> Fraction:
 
 def _fraction_value(ctx, q: Fraction | sympy.Rational) -> Value:
     num, den = (q.numerator, q.denominator) if isinstance(q, Fraction) else (int(q.p), int(q.q))
+    if ctx is mpmath.mp:
+        # rounded once, to nearest (the division of two mpf would round each part first):
+        # half of sampling's time went to building these values
+        return ctx.make_mpf(from_rational(num, den, ctx.prec, round_nearest))
     return ctx.mpf(num) / ctx.mpf(den)
 
 
@@ -289,9 +299,9 @@ def _walk(expr: sympy.Expr, env: Env, ctx) -> Value:
         return ctx.pi
     if expr is sympy.E:
         return ctx.e
-    if expr in _INFINITE:
+    if _among(expr, _INFINITE):
         raise Unsupported(f"numeric evaluation gives {expr} no value (in a term it is no number)")
-    if expr in _NOT_FINITE:
+    if _among(expr, _NOT_FINITE):
         raise Undefined(f"the term contains {expr}")
     if isinstance(expr, CALCULUS):
         raise Unsupported(f"numeric evaluation does not support an unevaluated {type(expr).__name__} "
@@ -431,7 +441,7 @@ def exact_sign(value: sympy.Expr) -> int | None:
         return (value.p > 0) - (value.p < 0)
     if value.free_symbols:
         raise ValueError(f"exact_sign needs a closed number, got {sympy.sstr(value)}")
-    if value in _NOT_FINITE:
+    if _among(value, _NOT_FINITE):
         raise Undefined(f"{value} is not a real number")
     if _log_linear_zero(value):
         return 0
@@ -562,9 +572,9 @@ def _exact(expr: sympy.Expr, env: Env) -> sympy.Expr:
         return sympy.Rational(q.numerator, q.denominator)
     if expr.is_Rational or expr is sympy.pi or expr is sympy.E:
         return expr
-    if expr in _INFINITE:
+    if _among(expr, _INFINITE):
         raise Unsupported(f"exact evaluation gives {expr} no value (in a term it is no number)")
-    if expr in _NOT_FINITE:
+    if _among(expr, _NOT_FINITE):
         raise Undefined(f"the term contains {expr}")
     if isinstance(expr, CALCULUS):
         # the symbolic layer could not evaluate it: its value is not known exactly
@@ -602,7 +612,7 @@ def _exact(expr: sympy.Expr, env: Env) -> sympy.Expr:
         raise ValueError(f"exact evaluation does not support {type(expr).__name__} "
                          f"(in {sympy.sstr(expr)}); supported: symbols, rationals, pi, E, "
                          f"+, *, powers, exp, log, Abs, Min, Max, floor, ceiling, LambertW (principal branch), {_NAMES}")
-    if value in _NOT_FINITE:
+    if _among(value, _NOT_FINITE):
         raise Undefined(f"{sympy.sstr(expr)} is {value}")
     return value
 

@@ -264,9 +264,42 @@ def points(symbols: list[sympy.Symbol], domains: Domains, n: int, *,
     return out
 
 
+#: Values of the sides of atoms at the points sampled (or why a side is undefined there),
+#: keyed by the term, the digits and the values of the term's own free symbols: a side
+#: without an inner quantifier's variable (f(v) in `forall x: f(x) >= f(v)`) is the same
+#: at each of that quantifier's points, and was most of sampling's work. Bounded.
+_SIDES: dict[tuple, mpmath.mpf | str] = {}
+_SIDES_SIZE = 20000
+_FREE: dict[sympy.Expr, tuple[sympy.Symbol, ...]] = {}
+
+
+def _side_value(e: sympy.Expr, env: Env, dps: int) -> mpmath.mpf:
+    """mp_value(e, env, dps), computed once for each value of e's free symbols."""
+    symbols = _FREE.get(e)
+    if symbols is None:
+        if len(_FREE) >= _SIDES_SIZE:
+            _FREE.clear()
+        symbols = _FREE[e] = tuple(e.free_symbols)
+    if any(s not in env for s in symbols):
+        return mp_value(e, env, dps)  # says which symbol has no value
+    key = (e, dps, tuple(env[s] for s in symbols))
+    out = _SIDES.get(key)
+    if out is None:
+        try:
+            out = mp_value(e, env, dps)
+        except Undefined as why:
+            out = str(why)
+        if len(_SIDES) >= _SIDES_SIZE:
+            _SIDES.clear()
+        _SIDES[key] = out
+    if isinstance(out, str):
+        raise Undefined(out)
+    return out
+
+
 def _atom_mp_truth(a: Atom, env: Env, dps: int) -> bool:
     try:
-        lhs, rhs = mp_value(a.lhs, env, dps), mp_value(a.rhs, env, dps)
+        lhs, rhs = _side_value(a.lhs, env, dps), _side_value(a.rhs, env, dps)
     except Undefined:
         return False
     with mpmath.mp.workdps(dps):

@@ -69,7 +69,7 @@ from lawproof.language.claims import Claim, Theory
 from lawproof.language.domain import Domain
 from lawproof.language.errors import BackendTimeout, EncodingDisagreement, OutsideFragment
 from lawproof.language.formula import (And, Approx, Atom, Binder, canonical, Formula, Iff, Implies, Not, Optimum, Or,
-                              Quantified, Truth, conj, disj, free_symbols, renumbering, to_text)
+                              Quantified, Truth, conj, disj, free_symbols, nnf, renumbering, to_text)
 from lawproof.symbolic import expand_formula, normalize
 from lawproof.symbolic.convexity import CONCAVE, CONVEX, Certificate, Prover, certify
 from lawproof.symbolic.normalize import fold
@@ -77,6 +77,7 @@ from lawproof.language.timeout import RLIMIT_PER_SECOND, rlimit_for, time_limit,
 
 from .box import Unsupported, box_holds, value
 from .smt import SmtOutcome, decide, with_instances
+from .translate import lift_existentials
 
 _ZERO = sympy.Integer(0)
 #: z3's resources for each side condition of a certificate (a count, so the certificate
@@ -87,10 +88,11 @@ _ZERO = sympy.Integer(0)
 SIDE_CONDITION_RLIMIT = 400_000
 SIDE_CONDITION_SECONDS = SIDE_CONDITION_RLIMIT / RLIMIT_PER_SECOND
 #: z3's resources for a claim whose optima are over one variable each, decided as written
-#: before any certificate is made: z3 decides most such claims (the Amdahl pack's in at
-#: most about 50 000 units, its translation the larger cost), and then neither the
-#: certificate nor the sampled cross-check of a first-order form is needed. A count, so
-#: whether this settles a claim does not depend on the machine.
+#: before any certificate is made (`_decided_as_written`): z3 decides the Amdahl pack's in
+#: at most about 50 000 units, and then neither the certificate (for a non-convex
+#: objective a Hessian minor z3 spent 400 000 units failing to prove) nor the sampled
+#: cross-check of a first-order form is needed. A count, so whether this settles a claim
+#: does not depend on the machine.
 AS_WRITTEN_RLIMIT = 200_000
 Domains = dict[sympy.Symbol, Domain]
 
@@ -497,18 +499,40 @@ def kkt_normalize(claim: Claim, theory: Theory, domains: Domains) -> tuple[Formu
 def _decided_as_written(formula: Formula, original: Formula, domains: Domains,
                         timeout: float) -> SmtOutcome | None:
     """z3's proof or counterexample of the claim's quantified normal form `original`
-    within `AS_WRITTEN_RLIMIT`, when each optimum of `formula` is over one variable;
-    else None. Optima over several variables are left to the reduction: translating
-    their quantified forms alone can take SymPy seconds (the three-class pack's
-    objective), which no resource count bounds."""
+    within `AS_WRITTEN_RLIMIT`, when each optimum of `formula` is over one variable and
+    the query is quantifier-free (`_quantifier_free_query`); else None. Optima over
+    several variables are left to the reduction: translating their quantified forms
+    alone can take SymPy seconds (the three-class pack's objective), which no resource
+    count bounds."""
     optima = [n for n in formula.walk() if isinstance(n, Optimum)]
-    if any(len(o.binders) != 1 for o in optima):
+    if any(len(o.binders) != 1 for o in optima) or not _quantifier_free_query(original):
         return None
     try:
         out = decide(original, domains, timeout=timeout, rlimit=min(AS_WRITTEN_RLIMIT, rlimit_for(timeout)))
     except OutsideFragment:
         return None
     return out if out.status in ("proved", "refuted") else None
+
+
+def _quantifier_free_query(f: Formula) -> bool:
+    """Is the satisfiability query of `f` quantifier-free: its negation has no
+    quantifier left once the outer existentials are lifted (every optimum occurs
+    positively), and every term is a rational function (no root, abs or min, which
+    the translation defines by variables of its own under the quantifier)? With
+    quantifiers the first-order form is the better query, also for a second solver:
+    cvc5 replays the first-order forms of `minimized_at(T(a), a, 0) <-> S >= S_c` and
+    its kin at once, their quantified forms not within seconds."""
+    names = {s.name for node in f.walk() for e in node.exprs() for s in e.free_symbols}
+    negation, _ = lift_existentials(nnf(Not(f)), names)
+    if any(isinstance(n, Quantified) for n in negation.walk()):
+        return False
+    return all(_rational(e) for node in negation.walk() for e in node.exprs())
+
+
+def _rational(e: sympy.Expr) -> bool:
+    """Built from symbols and rationals by sums, products and integer powers."""
+    return all(n.is_Symbol or n.is_Rational or n.is_Add or n.is_Mul or (n.is_Pow and n.exp.is_Integer)
+               for n in sympy.preorder_traversal(e))
 
 
 def decide_reduced(normalized: Formula, report: KktReport, domains: Domains, *,

@@ -2,6 +2,7 @@
 its sides simplifies to exactly 0. Anything less is handed on, never guessed."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sympy
@@ -77,10 +78,23 @@ def _assumed(expr: sympy.Expr, domains: dict[sympy.Symbol, Domain]) -> tuple[sym
     return expr.xreplace(rename), {v: k for k, v in rename.items()}
 
 
+#: The steps tried in turn on the difference of an equation's sides, until one gives 0.
+STEPS: dict[str, Callable[[sympy.Expr], sympy.Expr]] = {
+    "cancel": lambda e: sympy.cancel(sympy.together(e)),
+    "radsimp": sympy.radsimp,
+    "simplify": sympy.simplify,
+    "factor": sympy.factor,
+}
+#: The cheap ones: `simplify` and `factor` can take a good part of a second (and
+#: `simplify` imports sympy.physics.units the first time), so a caller may try other
+#: methods between the two.
+QUICK_STEPS = ("cancel", "radsimp")
+
+
 def decide_identity(f: Formula, domains: dict[sympy.Symbol, Domain], *,
-                    seconds: float = 5.0) -> IdentityResult:
+                    seconds: float = 5.0, steps: tuple[str, ...] = tuple(STEPS)) -> IdentityResult:
     """Try to show that every equation of `f` (a conjunction of equations, perhaps
-    under a premise) is an exact identity."""
+    under a premise) is an exact identity, by the `steps` of STEPS in turn."""
     shape = _equations(f)
     if shape is None:
         return IdentityResult(False)
@@ -90,14 +104,14 @@ def decide_identity(f: Formula, domains: dict[sympy.Symbol, Domain], *,
         diff, back = _assumed(atom.lhs - atom.rhs, domains)
         if diff.has(*CALCULUS):
             return IdentityResult(False)
-        steps = [("difference", sympy.sstr(diff.xreplace(back)))]
+        chain = [("difference", sympy.sstr(diff.xreplace(back)))]
         try:
             with time_limit(seconds, "SymPy simplification"):
-                zero = _is_zero(diff, steps, back)
+                zero = _is_zero(diff, chain, back, steps)
         except BackendTimeout as e:
-            steps.append(("stopped", str(e)))
+            chain.append(("stopped", str(e)))
             zero = False
-        result.chain.extend(steps)
+        result.chain.extend(chain)
         if not zero:
             return IdentityResult(False, chain=result.chain)
         result.identities.append(atom)
@@ -105,13 +119,10 @@ def decide_identity(f: Formula, domains: dict[sympy.Symbol, Domain], *,
     return result
 
 
-def _is_zero(diff: sympy.Expr, steps: list[tuple[str, str]], back: dict) -> bool:
-    for name, step in (("cancel", lambda e: sympy.cancel(sympy.together(e))),
-                       ("radsimp", sympy.radsimp),
-                       ("simplify", sympy.simplify),
-                       ("factor", sympy.factor)):
-        diff = step(diff)
-        steps.append((name, sympy.sstr(diff.xreplace(back))))
+def _is_zero(diff: sympy.Expr, chain: list[tuple[str, str]], back: dict, steps: tuple[str, ...]) -> bool:
+    for name in steps:
+        diff = STEPS[name](diff)
+        chain.append((name, sympy.sstr(diff.xreplace(back))))
         if diff == 0:
             return True
     return False

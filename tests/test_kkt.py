@@ -101,14 +101,21 @@ def test_one_variable_optima_decided_as_written_agree_with_the_reduction(monkeyp
         if first:
             assert lawproof.check_claim(claim, theory, derivations=False).verdict == verdict, claim.id
             compared += 1
-    assert compared >= 10 and {v for v, first in as_written.values() if first} == {"proved", "refuted"}
+    assert compared >= 4 and {v for v, first in as_written.values() if first} == {"proved", "refuted"}
 
 
-def test_optima_over_several_variables_or_outside_smt_go_to_the_reduction():
-    r = toy("minimized_at(x^2 + 2*y^2, (x, y), (2/3, 1/3), x + y = 1)")
-    assert r.verdict == "proved" and KKT_DCP in r.method
-    r = toy("maximized_at(ln(z) - z, z, 1)")
-    assert r.verdict == "proved" and KKT_DCP in r.method
+@pytest.mark.parametrize("formula", [
+    "minimized_at(x^2 + 2*y^2, (x, y), (2/3, 1/3), x + y = 1)",  # several variables
+    "maximized_at(ln(z) - z, z, 1)",                              # outside SMT
+    "minimized_at((u - p)^2, u, 1/2) <-> p = 1/2",                # a quantifier in the query
+    "p > 0 -> minimized_at((u - sqrt(p))^2, u, sqrt(p))",         # a root: a variable of its own
+])
+def test_optima_the_reduction_decides_better_go_to_it(formula):
+    r = toy(formula)
+    assert r.verdict == "proved" and KKT_DCP in r.method, (r.verdict, r.method)
+
+
+def test_a_quantifier_free_one_variable_optimum_is_decided_as_written():
     r = toy("maximized_at(-(u - 2)^2, u, 1)")
     assert r.verdict == "proved" and r.method == "SMT (z3)"
     assert "KKT reduction: not needed (z3 decided the quantified form within 200000 resource units)" \

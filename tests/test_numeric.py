@@ -137,6 +137,18 @@ def test_mp_value_matches_exact_value(expr, xv, yv):
         assert abs(got - reference) <= mpmath.mpf(10) ** -45 * max(1, abs(reference))
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.fractions(min_value=-10**60, max_value=10**60, max_denominator=10**70),
+       st.sampled_from([15, 50, 200]))
+def test_a_rational_at_working_precision_is_rounded_once_to_nearest(q, dps):
+    # exact comparison in Fractions: the value is within half a unit in the last place
+    got = mp_value(sympy.Rational(q.numerator, q.denominator) * x, {x: Fraction(1)}, dps)
+    with mpmath.workdps(dps):
+        prec = mpmath.mp.prec
+    exact = Fraction(*(int(part) for part in mpmath.libmp.to_rational(got._mpf_)))
+    assert abs(exact - q) <= abs(q) / 2**prec
+
+
 # --- truth ------------------------------------------------------------------------
 
 def test_exact_truth_is_three_valued():
@@ -180,6 +192,23 @@ def test_mp_truth_tolerance_treats_rounding_as_equality():
     assert mp_truth(Atom("<=", lhs, rhs), env) and mp_truth(Atom(">=", lhs, rhs), env)
     assert not mp_truth(Atom("<", lhs, rhs), env) and not mp_truth(Atom(">", lhs, rhs), env)
     assert mp_truth(Atom("<", x, x + R(1, 10**30)), env)
+
+
+def test_a_side_without_the_inner_variable_is_evaluated_once_per_outer_point(monkeypatch):
+    from lawproof.numeric import sample
+    calls = []
+    monkeypatch.setattr(sample, "mp_value", lambda e, env, dps: calls.append(e) or mp_value(e, env, dps))
+    sample._SIDES.clear()
+    lhs, rhs = a ** 2 + x * y, x ** 3 - 1 / y
+    forall = Quantified("forall", (Binder(a, Domain(I(0), I(1))),), Atom(">=", lhs, rhs))
+    assert mp_truth(forall, {x: Fraction(2), y: Fraction(1, 8)}, inner=16)  # a^2 + 1/4 >= 0
+    assert calls.count(rhs) == 1 and calls.count(lhs) == 16
+    assert not mp_truth(forall, {x: Fraction(2), y: Fraction(3)})  # 6 + a^2 >= 23/3 fails at a = 0
+    assert calls.count(rhs) == 2
+    # an undefined side stays undefined (the atom false) at every inner point
+    assert not mp_truth(forall, {x: Fraction(2), y: Fraction(0)}, inner=16)
+    assert not mp_truth(forall, {x: Fraction(2), y: Fraction(0)}, inner=16)
+    assert calls.count(rhs) == 3
 
 
 def test_mp_truth_approximates_quantifiers_by_sampling():
