@@ -269,6 +269,10 @@ def _check_in_worker(text: str, path: str, indices: tuple[int, ...], derivations
     derived values in the cache `folder` when one is given. Returns this installation's
     environment (lawproof.cache.environment) and each result with whether a cache may
     keep it."""
+    # first: the digest of lawproof's source files read as near as a task can to when
+    # this process imported them (a file edited since is another lawproof than the one
+    # running; a worker that read it before the edit is refused by the caller)
+    ours = environment()
     key = _file_key(text, path)
     # One claim at a time per process: a Dask worker runs tasks on several threads, and
     # the engine is not thread-safe (two claims checked at once on threads of one process
@@ -281,7 +285,7 @@ def _check_in_worker(text: str, path: str, indices: tuple[int, ...], derivations
             cf = _WORKER_FILES[key] = loader.loads(text, path)
         with keeping_derivations(ResultCache(folder).derivations() if folder else None):
             checked = [_checked(cf.claims[k], cf.theory, derivations) for k in indices]
-    return environment(), checked
+    return ours, checked
 
 
 _WORKER_LOCK = threading.Lock()
