@@ -31,7 +31,7 @@ from .language.claims import Claim, ClaimFile, Table, Theory
 from .language.domain import Domain
 from .language.errors import ClaimInputError, LawproofError, OutsideFragment
 from .language.formula import (Atom, Binder, Bound, Formula, Implies, Not, Optimum, Quantified, Truth, conj,
-                               domain_of, free_symbols, nnf, to_text)
+                               claim_symbols, domain_of, free_symbols, nnf, to_text)
 from .language.parser import Derived, Optimal
 from .verdict import RICH_DISPLAY, Evidence, Result
 
@@ -858,7 +858,7 @@ def _prove_beyond_smt(normalized: Formula, domains: dict, claim: Claim,
             ev.artifact = "".join(f"; {step}\n" for step in red.steps) + smt.smt2
             return method, None
         # an equivalent reduction's counterexample is the claim's, once re-checked exactly
-        free = free_symbols(normalized)
+        free = claim_symbols(normalized, domains)
         if smt.status == "refuted" and red.exact and set(smt.values) == free and \
                 _confirm_point(normalized, smt.values, domains, claim, ev):
             return None, f"{method} counterexample, re-checked exactly"
@@ -1027,7 +1027,7 @@ def _decide_by_powers(normalized: Formula, domains: dict, claim: Claim,
         ev.chain = ev.chain + [("log coordinates", step) for step in found.steps]
         ev.artifact = "".join(f"; {step}\n" for step in found.steps) + smt.smt2
         return method, None
-    if smt.status == "refuted" and set(found.candidate) == free_symbols(normalized) and \
+    if smt.status == "refuted" and set(found.candidate) == claim_symbols(normalized, domains) and \
             _confirm_point(normalized, found.candidate, domains, claim, ev):
         return None, f"{method}: model re-checked exactly"
     return None, None
@@ -1089,7 +1089,7 @@ def _rational_near(normalized: Formula, smt, domains: dict, claim: Claim, ev: Ev
     seen = []
     for bound in NEAR_DENOMINATORS:
         point = {s: (v.limit_denominator(bound) if s in smt.irrational else v) for s, v in smt.values.items()}
-        if point in seen or set(point) != free_symbols(normalized) or _outside(point, domains):
+        if point in seen or set(point) != claim_symbols(normalized, domains) or _outside(point, domains):
             continue
         seen.append(point)
         if _confirm_point(normalized, point, domains, claim, ev):

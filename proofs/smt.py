@@ -14,7 +14,7 @@ import z3
 
 from lawproof.language.domain import Domain
 from lawproof.language.errors import OutsideFragment
-from lawproof.language.formula import Binder, Formula, Not, Quantified, free_symbols, nnf
+from lawproof.language.formula import Binder, Formula, Not, Quantified, claim_symbols, free_symbols, nnf
 from lawproof.language.killable import in_child
 from lawproof.language.timeout import SafetyNetHit, interrupting, net, rlimit_for, running
 
@@ -95,7 +95,7 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
     Raises OutsideFragment when `f` uses something z3 cannot take (exp, log, ...).
     """
     start = time.perf_counter()
-    free = sorted(free_symbols(f), key=lambda s: s.name)
+    free = sorted(claim_symbols(f, domains), key=lambda s: s.name)
     missing = [s.name for s in free if s not in domains]
     if missing:
         raise OutsideFragment(f"no domain for {', '.join(missing)}")
