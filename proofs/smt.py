@@ -364,9 +364,11 @@ def _all_exprs(f: Formula):
 def holds_at(f: Formula, values: dict[sympy.Symbol, Fraction], domains: dict[sympy.Symbol, Domain],
              *, timeout: float = 5.0) -> bool | None:
     """Truth of `f` at `values` (exact rationals for its free symbols), decided by z3;
-    None when z3 cannot decide."""
+    None when z3 cannot decide. A fixed symbol's domain is no assumption here: a value
+    outside it made the query's assumptions contradictory, so every formula "held"
+    there (a shrunk witness a_w = -1 of a quantifier over [0, 1) was accepted)."""
     scope = dict(domains)
     for s in values:
-        scope.setdefault(s, Domain(-sympy.oo, sympy.oo, True, True))
+        scope[s] = Domain(-sympy.oo, sympy.oo, True, True)
     out = decide(f, scope, timeout=timeout, shrink=False, fixed=values, artifact=False)
     return {"proved": True, "refuted": False}.get(out.status)
