@@ -466,11 +466,37 @@ def _check(claim: Claim, theory: Theory, base: dict) -> tuple[Result, bool]:
         if uses_functions(plain, theory.functions):
             return _check_functional(plain, claim, theory, base, domains), False
     normalized, kkt = kkt_normalize(claim, theory, domains)  # certified optima in first-order form
+    _domains_hold_a_point(kkt.original or normalized, domains)
     if any(e.has(Optimal) for node in normalized.walk() for e in node.exprs()):
         return _check_implicit_optima(normalized, claim, base, domains), False
     ev = Evidence(derivation=list(kkt.evidence()))
     ev.tried.extend(kkt.notes())
     return _decide(normalized, kkt, claim, base, domains, ev), True
+
+
+#: z3's budget for telling whether declared domains with symbolic bounds hold a point
+#: together (`_domains_hold_a_point`): a handful of linear or low-degree constraints.
+EMPTY_DOMAINS_RLIMIT = 200_000
+
+
+def _domains_hold_a_point(normalized: Formula, domains: dict[sympy.Symbol, Domain]) -> None:
+    """Raise ClaimInputError when the declared domains of the symbols the claim reaches
+    hold no point together (`q` in `[p + 1, p]`): the spec makes an empty domain an input
+    error, and over one every claim holds vacuously (`q <= -100` was proved). The loader
+    checks numeric bounds; only symbolic ones are asked here, by z3 within a count."""
+    reached = sorted((s for s in claim_symbols(normalized, domains) if s in domains), key=lambda s: s.name)
+    if not any(domains[s].free_symbols for s in reached):
+        return
+    inside = conj([Atom(op, lo, hi) for s in reached for op, lo, hi in domains[s].constraints(s)])
+    anywhere = {s: Domain(-sympy.oo, sympy.oo, True, True) for s in reached}
+    try:
+        out = decide(Not(inside), anywhere, rlimit=EMPTY_DOMAINS_RLIMIT, shrink=False, artifact=False)
+    except OutsideFragment:
+        return
+    if out.status == "proved":
+        raise ClaimInputError("the domains of " + ", ".join(f"{s.name} {domains[s]}" for s in reached)
+                              + " hold no point together, so the claim would hold vacuously",
+                              fix="give the symbols domains that are not empty")
 
 
 def _decide(normalized: Formula, kkt: KktReport, claim: Claim, base: dict, domains: dict[sympy.Symbol, Domain],
