@@ -31,7 +31,7 @@ from .language.claims import Claim, ClaimFile, Table, Theory
 from .language.domain import Domain
 from .language.errors import ClaimInputError, LawproofError, OutsideFragment
 from .language.formula import (Atom, Binder, Bound, Formula, Implies, Not, Optimum, Quantified, Truth, conj,
-                               domain_of, free_symbols, nnf, to_text)
+                               claim_symbols, domain_of, free_symbols, nnf, to_text)
 from .language.parser import Derived, Optimal
 from .verdict import RICH_DISPLAY, Evidence, Result
 
@@ -485,11 +485,37 @@ def _check(claim: Claim, theory: Theory, base: dict) -> tuple[Result, bool]:
         if uses_functions(plain, theory.functions):
             return _check_functional(plain, claim, theory, base, domains), False
     normalized, kkt = kkt_normalize(claim, theory, domains)  # certified optima in first-order form
+    _domains_hold_a_point(kkt.original or normalized, domains)
     if any(e.has(Optimal) for node in normalized.walk() for e in node.exprs()):
         return _check_implicit_optima(normalized, claim, base, domains), False
     ev = Evidence(derivation=list(kkt.evidence()))
     ev.tried.extend(kkt.notes())
     return _decide(normalized, kkt, claim, base, domains, ev), True
+
+
+#: z3's budget for telling whether declared domains with symbolic bounds hold a point
+#: together (`_domains_hold_a_point`): a handful of linear or low-degree constraints.
+EMPTY_DOMAINS_RLIMIT = 200_000
+
+
+def _domains_hold_a_point(normalized: Formula, domains: dict[sympy.Symbol, Domain]) -> None:
+    """Raise ClaimInputError when the declared domains of the symbols the claim reaches
+    hold no point together (`q` in `[p + 1, p]`): the spec makes an empty domain an input
+    error, and over one every claim holds vacuously (`q <= -100` was proved). The loader
+    checks numeric bounds; only symbolic ones are asked here, by z3 within a count."""
+    reached = sorted((s for s in claim_symbols(normalized, domains) if s in domains), key=lambda s: s.name)
+    if not any(domains[s].free_symbols for s in reached):
+        return
+    inside = conj([Atom(op, lo, hi) for s in reached for op, lo, hi in domains[s].constraints(s)])
+    anywhere = {s: Domain(-sympy.oo, sympy.oo, True, True) for s in reached}
+    try:
+        out = decide(Not(inside), anywhere, rlimit=EMPTY_DOMAINS_RLIMIT, shrink=False, artifact=False)
+    except OutsideFragment:
+        return
+    if out.status == "proved":
+        raise ClaimInputError("the domains of " + ", ".join(f"{s.name} {domains[s]}" for s in reached)
+                              + " hold no point together, so the claim would hold vacuously",
+                              fix="give the symbols domains that are not empty")
 
 
 def _decide(normalized: Formula, kkt: KktReport, claim: Claim, base: dict, domains: dict[sympy.Symbol, Domain],
@@ -876,7 +902,7 @@ def _prove_beyond_smt(normalized: Formula, domains: dict, claim: Claim,
             ev.artifact = "".join(f"; {step}\n" for step in red.steps) + smt.smt2
             return method, None
         # an equivalent reduction's counterexample is the claim's, once re-checked exactly
-        free = free_symbols(normalized)
+        free = claim_symbols(normalized, domains)
         if smt.status == "refuted" and red.exact and set(smt.values) == free and \
                 _confirm_point(normalized, smt.values, domains, claim, ev):
             return None, f"{method} counterexample, re-checked exactly"
@@ -1045,7 +1071,7 @@ def _decide_by_powers(normalized: Formula, domains: dict, claim: Claim,
         ev.chain = ev.chain + [("log coordinates", step) for step in found.steps]
         ev.artifact = "".join(f"; {step}\n" for step in found.steps) + smt.smt2
         return method, None
-    if smt.status == "refuted" and set(found.candidate) == free_symbols(normalized) and \
+    if smt.status == "refuted" and set(found.candidate) == claim_symbols(normalized, domains) and \
             _confirm_point(normalized, found.candidate, domains, claim, ev):
         return None, f"{method}: model re-checked exactly"
     return None, None
@@ -1116,7 +1142,7 @@ def _rational_near(normalized: Formula, smt, domains: dict, claim: Claim, ev: Ev
     seen = []
     for bound in NEAR_DENOMINATORS:
         point = {s: (v.limit_denominator(bound) if s in smt.irrational else v) for s, v in smt.values.items()}
-        if point in seen or set(point) != free_symbols(normalized) or _outside(point, domains):
+        if point in seen or set(point) != claim_symbols(normalized, domains) or _outside(point, domains):
             continue
         seen.append(point)
         if _confirm_point(normalized, point, domains, claim, ev):

@@ -22,7 +22,7 @@ from .language.claims import Claim, ClaimFile, Theory
 from .language.domain import Domain
 from .language.errors import BackendUnavailable, ClaimInputError, OutsideFragment
 from .language.formula import (And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth, conj, disj,
-                      free_symbols, to_text)
+                      claim_symbols, free_symbols, to_text)
 from .numeric import recheck
 from .language.parser import parse_formula
 from .proofs import Translator, decide, holds_at
@@ -224,11 +224,11 @@ def _normalized(f: Formula, claim: Claim, theory: Theory) -> Formula:
 
 def _parameters(names: Sequence[str] | None, spec, target: Formula, theory: Theory,
                 claim: Claim) -> list[sympy.Symbol]:
+    domains = {s.symbol: s.domain for s in theory.symbols.values()}
     if names is None:
         if spec is not None:
-            return list(spec.params)
-        order = [s.symbol for s in theory.symbols.values()]
-        return [s for s in order if s in free_symbols(target)]
+            return _with_their_bounds(list(spec.params), domains, claim, theory)
+        return [s for s in domains if s in claim_symbols(target, domains)]
     out = []
     for n in names:
         if n not in theory.symbols:
@@ -239,7 +239,20 @@ def _parameters(names: Sequence[str] | None, spec, target: Formula, theory: Theo
     if not out:
         raise ClaimInputError("no parameters named", claim=claim.id, file=theory.path,
                               fix="give --params S,R (the symbols the region is a condition on)")
-    return out
+    return _with_their_bounds(out, domains, claim, theory)
+
+
+def _with_their_bounds(params: list[sympy.Symbol], domains: dict[sympy.Symbol, Domain], claim: Claim,
+                       theory: Theory) -> list[sympy.Symbol]:
+    """`params`, when the domain of each mentions parameters only: a region in q for q
+    in [0, p] would be a condition on q whose meaning changes with p."""
+    for s in params:
+        extra = sorted(t.name for t in domains[s].free_symbols if t not in params)
+        if extra:
+            raise ClaimInputError(f"the domain of the parameter {s.name} mentions {', '.join(extra)}, "
+                                  "which is not a parameter", claim=claim.id, file=theory.path,
+                                  fix=f"add {', '.join(extra)} to the parameters")
+    return params
 
 
 def _context(claim: Claim, theory: Theory, params: list[sympy.Symbol]) -> Formula | None:

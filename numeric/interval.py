@@ -56,7 +56,7 @@ from lawproof.language.domain import Domain
 from lawproof.language.errors import OutsideFragment
 from lawproof.language.timeout import cpu, record
 from lawproof.language.formula import (And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth, conj,
-                              free_symbols, to_text)
+                              claim_symbols, to_text)
 
 from .elementary import ball
 from .evaluate import Undecided, Undefined, _kleene_and, _kleene_not, _kleene_or, exact_value
@@ -1475,7 +1475,7 @@ def prove(formula: Formula, domains: dict[sympy.Symbol, Domain], *, max_boxes: i
     start = time.perf_counter()
     setup = _Setup()
     guards: list[Atom] = []
-    for s in sorted(free_symbols(formula), key=lambda s: s.name):
+    for s in sorted(claim_symbols(formula, domains), key=lambda s: s.name):
         if s not in domains:
             raise OutsideFragment(f"no domain for {s}")
         side, more = _side(s, domains[s])

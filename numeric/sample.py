@@ -21,7 +21,7 @@ import mpmath
 import sympy
 
 from lawproof.language.domain import Domain
-from lawproof.language.formula import And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth, free_symbols
+from lawproof.language.formula import And, Atom, Formula, Iff, Implies, Not, Or, Quantified, Truth, claim_symbols
 from lawproof.language.timeout import cpu
 
 from .evaluate import _DECIDE, Env, Undecided, Undefined, enclosure, exact_value, integer_points, mp_value
@@ -379,7 +379,7 @@ def search(f: Formula, domains: Domains, n: int = 128, *, seed: int = 0,
     RECHECK_DIGITS is a rounding artefact: noted in `artefacts`, and the search goes on.
     """
     start = time.perf_counter()
-    free = sorted(free_symbols(f), key=lambda s: s.name)
+    free = sorted(claim_symbols(f, domains), key=lambda s: s.name)
     count = 0
     violation = None
     artefacts: list[Point] = []

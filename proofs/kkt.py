@@ -69,7 +69,8 @@ from lawproof.language.claims import Claim, Theory
 from lawproof.language.domain import Domain
 from lawproof.language.errors import BackendTimeout, EncodingDisagreement, OutsideFragment
 from lawproof.language.formula import (And, Approx, Atom, Binder, canonical, Formula, Iff, Implies, Not, Optimum, Or,
-                              Quantified, Truth, conj, disj, free_symbols, nnf, renumbering, to_text)
+                              Quantified, Truth, claim_symbols, conj, disj, free_symbols, nnf, renumbering,
+                              to_text)
 from lawproof.symbolic import expand_formula, normalize
 from lawproof.symbolic.convexity import CONCAVE, CONVEX, Certificate, Prover, certify
 from lawproof.symbolic.normalize import fold
@@ -549,7 +550,7 @@ def decide_reduced(normalized: Formula, report: KktReport, domains: Domains, *,
     out = decide(normalized, domains, timeout=timeout, instances=not again_on_original)
     if not again_on_original or out.status != "refuted":
         return out
-    keep = free_symbols(report.original)
+    keep = claim_symbols(report.original, domains)
     point = {s: v for s, v in out.values.items() if s in keep}
     try:
         again = decide(report.original, domains, timeout=timeout, fixed=point)

@@ -68,7 +68,8 @@ class PowerOutcome:
     atoms: int
     facts: int
     steps: list[str] = field(default_factory=list)
-    #: the claim's own free symbols (the others are log and power variables)
+    #: the claim's own symbols, with those their domains reach (the others are log and
+    #: power variables)
     own: frozenset[sympy.Symbol] = frozenset()
 
     @property
@@ -310,5 +311,5 @@ def decide_powers(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: f
     smt = decide(claim, extended, timeout=min(timeout, POWERS_RLIMIT / RLIMIT_PER_SECOND), shrink=False)
     steps = [f"{sympy.sstr(w)} = {sympy.sstr(e)} = exp({sympy.sstr(log)})" for e, (w, log) in logs.powers.items()]
     steps += [f"{sympy.sstr(v)} = log({sympy.sstr(p)})" for p, v in logs.logs.items()]
-    return PowerOutcome(smt, len(logs.powers) + len(logs.logs), len(facts), steps, frozenset(free))
+    return PowerOutcome(smt, len(logs.powers) + len(logs.logs), len(facts), steps, frozenset(reach))
 

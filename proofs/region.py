@@ -33,7 +33,7 @@ from lawproof.language.domain import Domain
 from lawproof.language.errors import BackendTimeout, BackendUnavailable, LawproofError, OutsideFragment
 from lawproof.language.timeout import net, wall_safety_seconds
 from lawproof.language.formula import (And, Atom, Binder, Formula, Not, Or, Quantified, Truth, conj, disj,
-                              free_symbols, nnf)
+                              claim_symbols, free_symbols, nnf)
 from lawproof.language.parser import Namespace, parse_formula
 
 from .translate import Translator
@@ -202,7 +202,7 @@ class QeOutcome:
 def close_over(f: Formula, domains: dict[sympy.Symbol, Domain], params: list[sympy.Symbol]) -> Formula:
     """`f` with its free symbols other than `params` quantified universally over their
     domains, as a claim's free symbols are meant."""
-    others = sorted(free_symbols(f) - set(params), key=lambda s: s.name)
+    others = sorted(claim_symbols(f, domains) - set(params), key=lambda s: s.name)
     missing = [s.name for s in [*params, *others] if s not in domains]
     if missing:
         raise OutsideFragment(f"no domain for {', '.join(missing)}")

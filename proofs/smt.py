@@ -14,12 +14,12 @@ import z3
 
 from lawproof.language.domain import Domain
 from lawproof.language.errors import OutsideFragment
-from lawproof.language.formula import Binder, Formula, Not, Quantified, free_symbols, nnf
+from lawproof.language.formula import Binder, Formula, Not, Quantified, claim_symbols, free_symbols, nnf
 from lawproof.language.killable import in_child
 from lawproof.language.timeout import SafetyNetHit, interrupting, net, rlimit_for, running
 
 from .shrink import candidates
-from .translate import Translator, _closure, lift_existentials
+from .translate import Translator, lift_existentials
 
 #: Budget per shrinking step, in z3 resource units (deterministic: the same
 #: counterexample on a busy machine as on an idle one; the bundled papers' largest step
@@ -95,9 +95,7 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
     Raises OutsideFragment when `f` uses something z3 cannot take (exp, log, ...).
     """
     start = time.perf_counter()
-    # a free symbol's domain may name another symbol (y in [0, c]): that one is free
-    # too, with its own domain, and its value belongs to a counterexample
-    free = sorted(_closure(free_symbols(f), domains), key=lambda s: s.name)
+    free = sorted(claim_symbols(f, domains), key=lambda s: s.name)
     missing = [s.name for s in free if s not in domains]
     if missing:
         raise OutsideFragment(f"no domain for {', '.join(missing)}")
@@ -380,9 +378,11 @@ def _all_exprs(f: Formula):
 def holds_at(f: Formula, values: dict[sympy.Symbol, Fraction], domains: dict[sympy.Symbol, Domain],
              *, timeout: float = 5.0) -> bool | None:
     """Truth of `f` at `values` (exact rationals for its free symbols), decided by z3;
-    None when z3 cannot decide."""
+    None when z3 cannot decide. A fixed symbol's domain is no assumption here: a value
+    outside it made the query's assumptions contradictory, so every formula "held"
+    there (a shrunk witness a_w = -1 of a quantifier over [0, 1) was accepted)."""
     scope = dict(domains)
     for s in values:
-        scope.setdefault(s, Domain(-sympy.oo, sympy.oo, True, True))
+        scope[s] = Domain(-sympy.oo, sympy.oo, True, True)
     out = decide(f, scope, timeout=timeout, shrink=False, fixed=values, artifact=False)
     return {"proved": True, "refuted": False}.get(out.status)

@@ -338,7 +338,9 @@ class Translator:
         `auxes`, made once: `make` gives its constraints, `exists` its exact definedness
         condition."""
         if key not in auxes:
-            y = sympy.Symbol(f"aux{next(self._fresh)}", **({"integer": True} if integer else {"real": True}))
+            # "!" is in no name of a claim file: `aux0` may be a file's symbol, and a
+            # Symbol of the same name and assumptions is that symbol to SymPy
+            y = sympy.Symbol(f"aux!{next(self._fresh)}", **({"integer": True} if integer else {"real": True}))
             auxes[key] = _Aux(y, make(y), exists or [])
         return auxes[key].symbol
 
@@ -465,8 +467,8 @@ def _sign_fact_key(f: sympy.Expr, scope: dict[sympy.Symbol, Domain], by_symbol: 
     """Everything a sign proof of `f` reads: `f`, and every symbol it reaches through
     auxiliary variables' definitions and domain bounds, transitively, each with its
     domain (two claims with the same factor over other domains never share a fact)
-    and, for an auxiliary variable, its definition (`aux0` of one translator is not
-    `aux0` of another)."""
+    and, for an auxiliary variable, its definition (`aux!0` of one translator is not
+    `aux!0` of another)."""
     reached = _closure(set(f.free_symbols), scope, by_symbol)
     return (f, frozenset((s, scope.get(s)) for s in reached),
             frozenset((s, tuple(by_symbol[s].constraints), tuple(by_symbol[s].exists))

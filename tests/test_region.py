@@ -166,6 +166,41 @@ def test_what_is_not_polynomial_is_refused():
         regions.derive(cf, "e", ["S"], backend=Transcript("TRUE"))
 
 
+DEPENDENT = '''
+[paper]
+id = "dependent"
+
+[symbols]
+p = "[0, 1]"
+q = "[0, p]"
+z = "[0, 2]"
+
+[[claim]]
+id = "q"
+formula = "q <= 1/2"
+
+[[claim]]
+id = "z"
+formula = "q <= 1/2 + z/4"
+'''
+
+
+def test_a_parameter_whose_domain_mentions_another_symbol_needs_it_too():
+    # a region in q alone, for q in [0, p], would change meaning with p (was a KeyError)
+    cf = lawproof.loads(DEPENDENT, "d.toml")
+    with pytest.raises(ClaimInputError, match="domain of the parameter q mentions p"):
+        regions.derive(cf, "q", ["q"], backend=Transcript("TRUE"))
+    # by default the parameters are the symbols the claim reaches, p with q
+    assert regions.derive(cf, "q", backend=Transcript("TRUE")).params == ["p", "q"]
+
+
+@needs_qepcad
+def test_symbols_a_claim_reaches_through_domains_are_eliminated_too():
+    # p is in no formula, only in q's domain: for every p in [0, 1] and q in [0, p]
+    r = regions.derive(lawproof.loads(DEPENDENT, "d.toml"), "z", ["z"], stated="z = 2")
+    assert r.status == "derived" and r.eliminated == ["p", "q"] and r.relation == "same"
+
+
 def test_region_key_errors_are_located():
     cf = claim_file('[[claim]]\nid = "r"\nformula = "S >= 0"\nregion = { params = "S, Q" }\n')
     err = cf.claims[0].error

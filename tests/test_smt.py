@@ -213,14 +213,35 @@ points = st.fixed_dictionaries({x: st.fractions(-3, 3, max_denominator=6),
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(formulas, points)
 def test_z3_encoding_agrees_with_exact_arithmetic(f, point):
+    _agree_at(f, point, BOX)
+
+
+def _agree_at(f, point, domains) -> None:
+    """z3's truth of `f` at `point` is exact arithmetic's, where both decide."""
     try:
-        by_z3 = holds_at(f, point, BOX, timeout=2.0)
+        by_z3 = holds_at(f, point, domains, timeout=2.0)
     except lawproof.LawproofError:
         return
     exact = exact_truth(f, point)
     if by_z3 is None or exact is None:
         return
     assert by_z3 == exact, (f, point)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(formulas, points)
+def test_z3_truth_at_a_point_outside_the_domains_is_not_vacuous(f, point):
+    # the points range over [-3, 3], mostly outside these domains: a fixed value's domain
+    # is no assumption (x in [0, 1] at x = -1 made every formula hold: a shrunk witness
+    # outside its quantifier's domain was accepted by `lawproof counterexample`)
+    _agree_at(f, point, {x: Domain(sympy.Integer(0), sympy.Integer(1)),
+                         y: Domain(sympy.Integer(0), sympy.Integer(1), True)})
+
+
+def test_a_value_outside_its_domain_makes_nothing_true():
+    unit = {x: Domain(sympy.Integer(0), sympy.Integer(1))}
+    assert holds_at(Atom(">", x, sympy.Integer(5)), {x: Fraction(-1)}, unit) is False
+    assert holds_at(Atom("<", x, sympy.Integer(0)), {x: Fraction(-1)}, unit) is True
 
 
 def test_closed_claim_whose_inner_witnesses_are_irrational_is_unknown_not_error():

@@ -39,14 +39,14 @@ def test_a_sign_fact_follows_the_domains_of_the_bounds():
 
 
 def test_auxiliary_variables_of_the_same_name_do_not_share_facts():
-    # aux0 stands for sqrt(x) in one translator and for sqrt(x + 27) in the other
+    # aux!0 stands for sqrt(x) in one translator and for sqrt(x + 27) in the other
     translate._SIGN_FACTS.clear()
     domains = {x: Domain(sympy.Integer(9), sympy.Integer(16))}
     signs = []
     for radicand in (x, x + 27):
         tr, auxes = Translator(dict(domains)), {}
         y = tr.purify(sympy.sqrt(radicand), auxes)
-        assert y.name == "aux0"
+        assert y.name == "aux!0"
         scope = {**domains, y: REAL}
         signs.append(tr.sign(y - 5, scope, auxes))
     assert signs == [-1, 1]

@@ -40,7 +40,7 @@ from ..language.claims import Claim, ClaimFile, Theory
 from ..language.domain import Domain
 from ..engine import check_claim
 from ..language.errors import ClaimInputError, LawproofError, OutsideFragment
-from ..language.formula import Atom, Formula, Iff, Implies, Not, Optimum, conj, free_symbols, nnf, to_text
+from ..language.formula import Atom, Formula, Iff, Implies, Not, Optimum, claim_symbols, conj, nnf, to_text
 from ..numeric import Undecided, Undefined, exact_truth, exact_value, interval, mp_value, points, recheck
 from ..proofs import decide, holds_at, lift_existentials
 from ..proofs.shrink import candidates
@@ -113,10 +113,10 @@ class Outcome:
 def negated_target(claim: Claim, theory: Theory) -> Target:
     """The claim's negation, existentials lifted, with the free symbols' domains."""
     normalized = normalize(claim, theory, seconds=claim.timeout)
-    free = sorted(free_symbols(normalized), key=lambda s: s.name)
+    domains = {s.symbol: s.domain for s in theory.symbols.values()}
+    free = sorted(claim_symbols(normalized, domains), key=lambda s: s.name)
     taken = {s.name for node in normalized.walk() for e in node.exprs() for s in e.free_symbols}
     negation, lifted = lift_existentials(nnf(Not(normalized)), taken | {s.name for s in free})
-    domains = {s.symbol: s.domain for s in theory.symbols.values()}
     domains.update({b.symbol: b.domain for b in lifted})
     missing = [s.name for s in free if s not in domains]
     if missing:

@@ -386,6 +386,22 @@ def free_symbols(f: Formula) -> set[sympy.Symbol]:
     return out
 
 
+def claim_symbols(f: Formula, domains: dict[sympy.Symbol, Domain]) -> set[sympy.Symbol]:
+    """The symbols a claim `f` quantifies universally: its free symbols and, transitively,
+    those their domains in `domains` mention. With `q` in `[0, p]`, the claim `q <= 1`
+    is about every p and every q in [0, p], so p is one of its variables although the
+    formula does not mention it (a backend that left p out had no value for q's bound)."""
+    out: set[sympy.Symbol] = set()
+    todo = list(free_symbols(f))
+    while todo:
+        s = todo.pop()
+        if s not in out:
+            out.add(s)
+            if s in domains:
+                todo.extend(domains[s].free_symbols)
+    return out
+
+
 def renumbering(e: sympy.Basic, seen: dict[Bound, Bound] | None = None) -> dict[Bound, Bound]:
     """Each bound symbol of `e` not yet in `seen`, in order of appearance, mapped to a
     stand-in numbered by that order (added to `seen`, which is returned): two terms equal
@@ -551,4 +567,4 @@ def to_text(f: Formula) -> str:
 
 __all__ = ["CALCULUS", "Binding", "Bound", "domain_of", "canonical", "renumbering", "Formula", "Truth", "Atom", "Not", "And", "Or", "Implies", "Iff",
            "Quantified", "Optimum", "Approx", "Binder", "RELOPS", "conj", "disj",
-           "free_symbols", "nnf", "to_text"]
+           "free_symbols", "claim_symbols", "nnf", "to_text"]
