@@ -211,6 +211,19 @@ def test_a_side_without_the_inner_variable_is_evaluated_once_per_outer_point(mon
     assert calls.count(rhs) == 3
 
 
+def test_inner_points_are_built_once_unless_a_bound_names_an_outer_symbol(monkeypatch):
+    from lawproof.numeric import sample
+    built = []
+    monkeypatch.setattr(sample, "points", lambda *a, **k: built.append(a) or points(*a, **k))
+    sample._INNER.clear()
+    fixed = Quantified("forall", (Binder(a, Domain(I(0), I(1))),), Atom("<=", a * x, x))
+    moving = Quantified("forall", (Binder(a, Domain(I(0), x)),), Atom("<=", a, x))
+    for v in (1, 2, 3):
+        assert mp_truth(fixed, {x: Fraction(v)}) and mp_truth(moving, {x: Fraction(v)})
+    assert len(built) == 1 + 3
+    assert not mp_truth(fixed, {x: Fraction(-1)})  # the kept points still decide
+
+
 def test_mp_truth_approximates_quantifiers_by_sampling():
     forall = Quantified("forall", (Binder(a, Domain(I(0), I(1))),), Atom("<=", a * x, x))
     assert mp_truth(forall, {x: Fraction(1)})
