@@ -137,6 +137,43 @@ def test_mp_value_matches_exact_value(expr, xv, yv):
         assert abs(got - reference) <= mpmath.mpf(10) ** -45 * max(1, abs(reference))
 
 
+def _terms(leaves):
+    """Random terms over x and y with every node the 50-digit evaluation knows, built
+    unevaluated (SymPy would fold some and refuse to order complex ones)."""
+    no = {"evaluate": False}
+    unary = [lambda t: sympy.exp(t, **no), lambda t: sympy.log(t, **no), lambda t: sympy.Abs(t, **no),
+             lambda t: sympy.sin(t, **no), lambda t: sympy.floor(t, **no), lambda t: sympy.atan(t, **no),
+             lambda t: sympy.Pow(t, R(1, 2), **no), lambda t: sympy.Pow(t, R(1, 3), **no),
+             lambda t: sympy.Pow(t, -2, **no), lambda t: sympy.Pow(t, y, **no)]
+    binary = [lambda u, v: sympy.Add(u, v, **no), lambda u, v: sympy.Mul(u, v, **no),
+              lambda u, v: sympy.Min(u, v, **no), lambda u, v: sympy.Max(u, v, **no),
+              lambda u, v: sympy.Add(u, sympy.Mul(-1, v, **no), **no)]
+    return st.recursive(leaves, lambda inner: st.one_of(
+        st.builds(lambda f, t: f(t), st.sampled_from(unary), inner),
+        st.builds(lambda f, u, v: f(u, v), st.sampled_from(binary), inner, inner)), max_leaves=8)
+
+
+def _outcome(evaluate):
+    try:
+        return "value", evaluate()
+    except Exception as e:  # the same kind of error is the same outcome
+        return "error", type(e).__name__
+
+
+@settings(max_examples=400, deadline=None)
+@given(_terms(st.sampled_from([x, y, R(1, 3), R(-5, 2), I(0), I(2), sympy.pi])),
+       st.fractions(min_value=-5, max_value=5, max_denominator=50),
+       st.fractions(min_value=-5, max_value=5, max_denominator=50),
+       st.sampled_from([15, 50]))
+def test_compiled_50_digit_evaluation_is_the_tree_walk(term, xv, yv, dps):
+    from lawproof.numeric.evaluate import _compiled, _walk
+    env = {x: xv, y: yv}
+    with mpmath.workdps(dps):
+        walked = _outcome(lambda: _walk(term, env, mpmath.mp))
+        compiled = _outcome(lambda: _compiled(term)(env))
+    assert compiled == walked, (term, env)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.fractions(min_value=-10**60, max_value=10**60, max_denominator=10**70),
        st.sampled_from([15, 50, 200]))
