@@ -41,11 +41,23 @@ def test_the_command_line_process_tunes_the_collector_and_main_in_a_longer_proce
     before = gc.get_threshold()
     assert main(["check", "--no-cache", write(tmp_path, GOOD)]) == 0
     assert gc.get_threshold() == before
-    script = ("import gc, sys; from lawproof.cli import main; "
-              f"sys.argv = ['lawproof', 'check', '--no-cache', {write(tmp_path, GOOD)!r}]; code = main(); "
-              "print(code, gc.get_threshold()[0], gc.get_freeze_count() > 0)")
+    # the console script ends the process itself, after the exit handlers
+    script = ("import atexit, gc, sys; from lawproof.cli import main; "
+              "atexit.register(lambda: print(gc.get_threshold()[0], gc.get_freeze_count() > 0)); "
+              f"sys.argv = ['lawproof', 'check', '--no-cache', {write(tmp_path, GOOD)!r}]; main()")
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
-    assert out.split()[-3:] == ["0", "100000", "True"]
+    assert out.split()[-2:] == ["100000", "True"]
+
+
+@pytest.mark.parametrize("expect, code", [("fails", 0), ("holds", 1)])
+def test_the_console_process_ends_with_the_command_s_status_and_all_its_output(tmp_path, expect, code):
+    # the console script ends its process without Python's teardown (cli._end_process)
+    path = write(tmp_path, GOOD.replace('expect = "fails"', f'expect = "{expect}"'))
+    done = subprocess.run([sys.executable, "-m", "lawproof.cli", "check", "--no-cache", path],
+                          capture_output=True, text=True)
+    assert done.returncode == code, done.stderr
+    last = "! toy/mutant: verdict refuted, file expects it holds" if code else "2 claims: 1 proved, 1 refuted"
+    assert "2 claims: 1 proved, 1 refuted" in done.stdout and done.stdout.rstrip().endswith(last)
 
 
 def test_a_check_for_the_table_prints_no_artifact_and_keeps_the_verdicts(tmp_path, monkeypatch):
