@@ -483,6 +483,7 @@ def _check(claim: Claim, theory: Theory, base: dict) -> tuple[Result, bool]:
     if _mentions_functions(claim, theory):
         plain = normalize(claim, theory, seconds=claim.timeout)
         if uses_functions(plain, theory.functions):
+            _domains_hold_a_point(plain, claim.formula, domains)
             return _check_functional(plain, claim, theory, base, domains), False
     normalized, kkt = kkt_normalize(claim, theory, domains)  # certified optima in first-order form
     _domains_hold_a_point(kkt.original or normalized, claim.formula, domains)
@@ -508,7 +509,8 @@ def _domains_hold_a_point(normalized: Formula, written: Formula | None,
     (`q <= -100` and `forall e: e <= -100` were proved). Binders that normalizing adds
     are not asked, nor those over the range of an integral or sum (`_ranges`). The loader
     checks numeric bounds; only symbolic ones are asked here, by z3 within a count."""
-    reached = sorted((s for s in claim_symbols(normalized, domains) if s in domains), key=lambda s: s.name)
+    symbols = claim_symbols(normalized, domains) | (claim_symbols(written, domains) if written is not None else set())
+    reached = sorted((s for s in symbols if s in domains), key=lambda s: s.name)
     outer = [(s, domains[s]) for s in reached]
     if any(d.free_symbols for _, d in outer):
         _hold_a_point(outer, "the domains of " + ", ".join(f"{s.name} {d}" for s, d in outer)
@@ -542,18 +544,42 @@ def _ranges(f: Formula) -> set[tuple[sympy.Expr, sympy.Expr]]:
     return ends | {(hi, lo) for lo, hi in ends} | {(sympy.Min(lo, hi), sympy.Max(lo, hi)) for lo, hi in ends}
 
 
+#: Exact sample points tried for a point of domains that z3 cannot decide (bounds with
+#: exp, sin, ...) before the domains count as empty (`_hold_a_point`).
+EMPTY_DOMAINS_POINTS = 64
+
+
 def _hold_a_point(symbols: list[tuple[sympy.Symbol, Domain]], empty: str) -> None:
-    """Raise ClaimInputError (saying `empty`) when z3 proves that no values of `symbols`
-    lie in their domains together; within EMPTY_DOMAINS_RLIMIT, else nothing is said."""
+    """Raise ClaimInputError (saying `empty`) when no values of `symbols` lie in their
+    domains together: z3 proves it within EMPTY_DOMAINS_RLIMIT, or, where z3 cannot
+    decide (bounds beyond polynomials: `[exp(p), exp(p) - 1]` held none and its claims were
+    proved vacuously), none of EMPTY_DOMAINS_POINTS exact sample points lies in them all."""
     inside = conj([Atom(op, lo, hi) for s, d in symbols for op, lo, hi in d.constraints(s)])
     anywhere = {s: Domain(-sympy.oo, sympy.oo, True, True) for s, _ in symbols}
     try:
-        out = decide(Not(inside), anywhere, rlimit=EMPTY_DOMAINS_RLIMIT, shrink=False, artifact=False)
+        status = decide(Not(inside), anywhere, rlimit=EMPTY_DOMAINS_RLIMIT, shrink=False, artifact=False).status
     except OutsideFragment:
+        status = "unknown"
+    if status == "refuted":
         return
-    if out.status == "proved":
-        raise ClaimInputError(f"{empty}, so the claim would be vacuous (an empty domain)",
-                              fix="give the symbols domains that are not empty")
+    if status == "unknown":
+        try:
+            samples = numeric.points([s for s, _ in symbols], dict(symbols), EMPTY_DOMAINS_POINTS)
+        except ValueError:  # a bound no sample can evaluate: nothing is said
+            return
+        if any(_exactly_true(inside, p) for p in samples):
+            return
+        empty += " (or z3 could not decide whether they do, and no exact sample point lies in them)"
+    raise ClaimInputError(f"{empty}, so the claim would be vacuous (an empty domain)",
+                          fix="give the symbols domains that are not empty")
+
+
+def _exactly_true(f: Formula, point: dict) -> bool:
+    """Is `f` true at `point`, exactly? (False where exact arithmetic cannot tell.)"""
+    try:
+        return exact_truth(f, point) is True
+    except (Undefined, Unsupported, Undecided, TooLarge, ValueError):
+        return False
 
 
 def _decide(normalized: Formula, kkt: KktReport, claim: Claim, base: dict, domains: dict[sympy.Symbol, Domain],

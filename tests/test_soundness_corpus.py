@@ -75,6 +75,10 @@ INPUT_ERROR_OK = {
     "review13::c3-bound-over-an-empty-declared-domain-in-a-disjunct",
     "review13::c3-binder-interval-empty-for-every-parameter",
     "review13::c3-inner-binder-interval-empty-for-every-outer-value",
+    "review13::c3-transcendental-domain-empty-for-every-parameter",
+    "review13::c3-bound-over-a-transcendental-domain-empty-for-every-parameter",
+    "review13::c3-function-symbol-over-an-empty-declared-domain",
+    "review13::c3-function-symbol-bound-over-an-empty-declared-domain",
 }
 
 # Wrong today (verdict / what is wrong). Remove an entry when its fix lands.
