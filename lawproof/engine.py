@@ -38,6 +38,7 @@ from .verdict import RICH_DISPLAY, Evidence, Result
 from .numeric import (TooLarge, Undecided, Undefined, Unsupported, atom_values, exact_sign, exact_truth, exact_value,
                       SampleReport, mp_truth, mp_value, recheck, search, shown_value)
 from .proofs import decide, holds_at
+from .proofs.smt import printing_artifacts
 from .proofs.functions import Abstraction, abstract, concrete_functions, uses_functions, with_functions
 from .proofs.bounds import LEVELS, BoundsOutcome, prove as certified_bounds
 from .proofs.kkt import KktReport, decide_reduced, kkt_normalize
@@ -328,8 +329,8 @@ def check_claim(claim: Claim, theory: Theory, *, derivations: bool = True,
     """Check one claim and return its verdict with evidence.
 
     With `derivations` False the evidence leaves out what only a report shows (the
-    closed forms behind optimality statements, derived regions); the verdict, its
-    method and its counterexample are the same. With a `cache`, a result kept there
+    closed forms behind optimality statements, derived regions, the SMT-LIB2 artifact);
+    the verdict, its method and its counterexample are the same. With a `cache`, a result kept there
     for the same inputs is returned instead, and a new result is kept there (unless
     it is an error or a safety net fired: those may not recur), with the derived values
     it needed; `looked_up` says the caller already looked there."""
@@ -369,7 +370,8 @@ def _checked(claim: Claim, theory: Theory, derivations: bool) -> tuple[Result, b
     left_out: list[str] = []
     with watching() as fired:
         try:
-            with limit.active():
+            # the SMT-LIB2 artifacts are for reports, like the evidence added below
+            with limit.active(), printing_artifacts(derivations):
                 result, reportable = _check(claim, theory, base)
             if derivations and reportable and not fired:
                 left_out = _add_report_evidence(result, claim, theory, limit)

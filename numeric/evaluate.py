@@ -15,6 +15,7 @@ as undefined would refute `x < oo`.
 from __future__ import annotations
 
 import math
+import operator
 from contextlib import contextmanager
 from fractions import Fraction
 from typing import Callable, Iterable, Iterator
@@ -353,14 +354,101 @@ def _walk(expr: sympy.Expr, env: Env, ctx) -> Value:
                      f"+, *, powers, exp, log, Abs, Min, Max, floor, ceiling, LambertW (principal branch), {_NAMES}")
 
 
+Point = Callable[[Env], Value]
+
+
+def _compiled(expr: sympy.Expr) -> Point:
+    """`_walk(expr, env, mpmath.mp)` as a function of `env`, built once: the same values
+    and the same errors, raised in the same order (the arguments left to right before
+    their node), without dispatching on every node at every point; sampling evaluates a
+    term at hundreds of points. Nodes other than symbols, rationals, sums, products,
+    powers, exp, log, Abs, Min and Max are left to `_walk` whole."""
+    mp = mpmath.mp
+    if expr.is_Symbol:
+        def symbol(env: Env) -> Value:
+            if expr not in env:
+                raise ValueError(f"no value given for the symbol {expr}")
+            return _fraction_value(mp, env[expr])
+        return symbol
+    if expr.is_Rational:
+        num, den = int(expr.p), int(expr.q)
+        return lambda env: mp.make_mpf(from_rational(num, den, mp.prec, round_nearest))
+    kinds = (sympy.Add, sympy.Mul, sympy.Pow, sympy.exp, sympy.log, sympy.Abs, sympy.Min, sympy.Max)
+    if expr.is_Atom or isinstance(expr, CALCULUS) or not isinstance(expr, kinds):
+        return lambda env: _walk(expr, env, mp)
+    parts = [_compiled(a) for a in expr.args]
+    if isinstance(expr, (sympy.Add, sympy.Mul)):
+        return folded(parts, operator.add if isinstance(expr, sympy.Add) else operator.mul)
+    if isinstance(expr, sympy.Pow):
+        base, exponent = parts
+        real = _real_exponent(expr.exp)
+
+        def power(env: Env) -> Value:
+            b, e = base(env), exponent(env)
+            if real:
+                s = _sign(mp, b)
+                if s is None:
+                    raise _Inconclusive
+                if s <= 0:
+                    raise Undefined("a power with a symbolic exponent of a nonpositive number")
+            return _power(mp, b, e)
+        return power
+    (first, *_) = parts
+    if isinstance(expr, sympy.log):
+        def log(env: Env) -> Value:
+            v = first(env)
+            s = _sign(mp, v)
+            if s is None:
+                raise _Inconclusive
+            if s <= 0:
+                raise Undefined("logarithm of a nonpositive number")
+            return mp.log(v)
+        return log
+    if isinstance(expr, sympy.exp):
+        what = f"exp({sympy.sstr(expr.args[0])})"
+
+        def exp(env: Env) -> Value:
+            v = first(env)
+            _bounded_exponent(mp, v / mp.ln2, what)
+            return mp.exp(v)
+        return exp
+    if isinstance(expr, sympy.Abs):
+        return lambda env: abs(first(env))
+    pick = min if isinstance(expr, sympy.Min) else max
+    return lambda env: _extreme(mp, [part(env) for part in parts], pick)
+
+
+def folded(parts: list[Callable], op: Callable) -> Callable:
+    """The function of `env` that combines the parts' values left to right by `op` (a
+    sum or product of compiled terms, as the tree walk computes it)."""
+    first, rest = parts[0], parts[1:]
+
+    def fold(env):
+        out = first(env)
+        for part in rest:
+            out = op(out, part(env))
+        return out
+    return fold
+
+
+#: Compiled terms (`_compiled`), bounded: emptied when full.
+_COMPILED: dict[sympy.Expr, Point] = {}
+_COMPILED_SIZE = 4096
+
+
 def mp_value(expr: sympy.Expr, env: Env, dps: int = 50) -> mpmath.mpf:
     """`expr` at `env` with `dps` significant digits. Raises Undefined.
 
     Definedness is judged on the rounded values: a base that is zero exactly but
     rounds to 1e-60 is not caught here; the exact re-check catches it.
     """
+    value = _COMPILED.get(expr)
+    if value is None:
+        if len(_COMPILED) >= _COMPILED_SIZE:
+            _COMPILED.clear()
+        value = _COMPILED[expr] = _compiled(expr)
     with mpmath.mp.workdps(dps):
-        v = _walk(expr, env, mpmath.mp)
+        v = value(env)
         if not mpmath.isfinite(v):
             raise Undefined(f"{sympy.sstr(expr)} is not finite")
         return v

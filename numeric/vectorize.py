@@ -13,6 +13,7 @@ an atom with a NaN side is false, as in `lawproof.language.formula`'s semantics.
 """
 from __future__ import annotations
 
+import operator
 from functools import lru_cache
 from typing import Callable, Sequence
 
@@ -21,6 +22,8 @@ import sympy
 
 from lawproof.language import functions
 from lawproof.language.formula import And, Atom, Formula, Iff, Implies, Not, Or, Truth
+
+from .evaluate import folded
 
 Arrays = dict[sympy.Symbol, np.ndarray]
 Compiled = Callable[[Arrays], np.ndarray]
@@ -54,15 +57,8 @@ def compile_expr(expr: sympy.Expr) -> Compiled:
         value = float(expr)
         return lambda env: np.float64(value)
     args = [compile_expr(a) for a in expr.args]
-    if isinstance(expr, sympy.Add):
-        return lambda env: sum((f(env) for f in args[1:]), start=args[0](env))
-    if isinstance(expr, sympy.Mul):
-        def product(env: Arrays) -> np.ndarray:
-            out = args[0](env)
-            for f in args[1:]:
-                out = out * f(env)
-            return out
-        return product
+    if isinstance(expr, (sympy.Add, sympy.Mul)):
+        return folded(args, operator.add if isinstance(expr, sympy.Add) else operator.mul)
     if isinstance(expr, sympy.Pow):
         base, ex = args
         exponent = expr.exp

@@ -3,9 +3,11 @@ the negation is a counterexample, with witnesses for the inner quantifiers,
 shrunk to small rationals."""
 from __future__ import annotations
 
+import contextvars
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -71,9 +73,25 @@ def _to_fraction(v: z3.ExprRef) -> Fraction:
     raise OutsideFragment(f"z3 returned a non-numeric value {v}")
 
 
+#: Whether `decide` prints its query (the artifact) unless told: a check whose results
+#: no report shows need not (`printing_artifacts`).
+_ARTIFACTS: contextvars.ContextVar[bool] = contextvars.ContextVar("artifacts", default=True)
+
+
+@contextmanager
+def printing_artifacts(on: bool) -> Iterator[None]:
+    """Within the block, `decide` prints its query only if `on` (or asked to, or an
+    observer wants it): printing it from a fresh context is a tenth of a small check."""
+    token = _ARTIFACTS.set(on)
+    try:
+        yield
+    finally:
+        _ARTIFACTS.reset(token)
+
+
 def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 5.0,
            shrink: bool = True, fixed: dict[sympy.Symbol, Fraction] | None = None,
-           rlimit: int | None = None, bounds: Callable | None = None, artifact: bool = True,
+           rlimit: int | None = None, bounds: Callable | None = None, artifact: bool | None = None,
            instances: bool = True) -> SmtOutcome:
     """Prove `f` (free symbols universal over `domains`) or find a counterexample.
 
@@ -89,7 +107,8 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
     `bounds` (proofs/bounds.py) encloses transcendental terms by certified bounds:
     then only "proved" means anything, a model of the negation is no counterexample.
     With `artifact` False the outcome's `smt2` is left empty (unless an observer
-    wants it): printing the query is a noticeable part of a small one's cost.
+    wants it): printing the query is a noticeable part of a small one's cost. Unset,
+    it is what the enclosing `printing_artifacts` says (by default True).
     With `instances` False a refuted closed sentence gets no instances (`with_instances`
     adds them), for a caller that may replace the outcome by another.
     Raises OutsideFragment when `f` uses something z3 cannot take (exp, log, ...).
@@ -113,6 +132,8 @@ def decide(f: Formula, domains: dict[sympy.Symbol, Domain], *, timeout: float = 
         solver.add(tr.var(s) == tr.value(v))
     solver.add(tr.formula(negation, scope))
     deaf = tr.nonlinear_integers()
+    if artifact is None:
+        artifact = _ARTIFACTS.get()
     text = canonical_smt2(printed(solver)) if artifact or OBSERVERS or deaf else ""
     smt2 = text if artifact or OBSERVERS else ""
     order = free + [b.symbol for b in witnesses]

@@ -26,7 +26,7 @@ from lawproof.language.errors import OutsideFragment
 from lawproof.language.functions import Cbrt
 from lawproof.language.timeout import RLIMIT_PER_SECOND, interrupting
 from lawproof.language.formula import (And, Atom, Binder, Bound, Formula, Iff, Implies, Not, Or, Quantified,
-                              Truth, conj, disj, free_symbols, renumbering)
+                              Truth, conj, disj, free_symbols)
 from lawproof.symbolic.expansion import expand_polynomial
 
 from .box import box_sign
@@ -401,31 +401,11 @@ _FACTORS: dict[sympy.Expr, tuple] = {}
 
 
 def _memo(table: dict, e: sympy.Expr, compute: "Callable[[sympy.Expr], object]"):
-    """`compute(e)`, kept in `table`. A term with bound symbols is computed with them
-    renumbered by order of appearance, and the result renamed back: each claim binds
-    its own `a` in the same objective, and so shares the result (a step reads a bound
-    symbol's name and assumptions, which renumbering keeps, never its binding). The
-    result is then the same whichever claim came first."""
     out = table.get(e)
     if out is None:
-        seen = renumbering(e)
-        key = e.xreplace(seen) if seen else e
-        out = table.get(key)
-        if out is None:
-            if len(table) >= _MEMO_SIZE:
-                table.clear()
-            out = table[key] = compute(key)
-        if seen:
-            out = table[e] = _renamed(out, {v: k for k, v in seen.items()})
-    return out
-
-
-def _renamed(out: object, back: dict) -> object:
-    """A step's result (a term, or tuples of terms and numbers) with `back` applied."""
-    if isinstance(out, sympy.Basic):
-        return out.xreplace(back)
-    if isinstance(out, tuple):
-        return tuple(_renamed(x, back) for x in out)
+        if len(table) >= _MEMO_SIZE:
+            table.clear()
+        out = table[e] = compute(e)
     return out
 
 

@@ -36,6 +36,31 @@ def test_check_table_and_exit_zero(tmp_path, capsys):
     assert "threshold" in out and "proved" in out and "mutant" in out and "refuted" in out
 
 
+def test_the_command_line_process_tunes_the_collector_and_main_in_a_longer_process_does_not(tmp_path):
+    import gc
+    before = gc.get_threshold()
+    assert main(["check", "--no-cache", write(tmp_path, GOOD)]) == 0
+    assert gc.get_threshold() == before
+    script = ("import gc, sys; from lawproof.cli import main; "
+              f"sys.argv = ['lawproof', 'check', '--no-cache', {write(tmp_path, GOOD)!r}]; code = main(); "
+              "print(code, gc.get_threshold()[0], gc.get_freeze_count() > 0)")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert out.split()[-3:] == ["0", "100000", "True"]
+
+
+def test_a_check_for_the_table_prints_no_artifact_and_keeps_the_verdicts(tmp_path, monkeypatch):
+    import lawproof
+    from lawproof.proofs import smt
+    monkeypatch.setattr(smt, "OBSERVERS", [])  # the suite's observer has every query printed
+    path = write(tmp_path, GOOD)
+    full = lawproof.check_file(path).results
+    bare = lawproof.check_file(path, derivations=False).results
+    assert [r.verdict for r in full] == [r.verdict for r in bare] == ["proved", "refuted"]
+    assert "declare-fun" in full[0].evidence.artifact  # the proof's query, for the report
+    assert all(not r.evidence.artifact for r in bare)
+    assert [r.evidence.counterexample for r in full] == [r.evidence.counterexample for r in bare]
+
+
 def test_check_exit_one_when_a_verdict_contradicts_expect(tmp_path, capsys):
     text = GOOD.replace('expect = "fails"', 'expect = "holds"')
     assert main(["check", write(tmp_path, text)]) == 1

@@ -137,6 +137,43 @@ def test_mp_value_matches_exact_value(expr, xv, yv):
         assert abs(got - reference) <= mpmath.mpf(10) ** -45 * max(1, abs(reference))
 
 
+def _terms(leaves):
+    """Random terms over x and y with every node the 50-digit evaluation knows, built
+    unevaluated (SymPy would fold some and refuse to order complex ones)."""
+    no = {"evaluate": False}
+    unary = [lambda t: sympy.exp(t, **no), lambda t: sympy.log(t, **no), lambda t: sympy.Abs(t, **no),
+             lambda t: sympy.sin(t, **no), lambda t: sympy.floor(t, **no), lambda t: sympy.atan(t, **no),
+             lambda t: sympy.Pow(t, R(1, 2), **no), lambda t: sympy.Pow(t, R(1, 3), **no),
+             lambda t: sympy.Pow(t, -2, **no), lambda t: sympy.Pow(t, y, **no)]
+    binary = [lambda u, v: sympy.Add(u, v, **no), lambda u, v: sympy.Mul(u, v, **no),
+              lambda u, v: sympy.Min(u, v, **no), lambda u, v: sympy.Max(u, v, **no),
+              lambda u, v: sympy.Add(u, sympy.Mul(-1, v, **no), **no)]
+    return st.recursive(leaves, lambda inner: st.one_of(
+        st.builds(lambda f, t: f(t), st.sampled_from(unary), inner),
+        st.builds(lambda f, u, v: f(u, v), st.sampled_from(binary), inner, inner)), max_leaves=8)
+
+
+def _outcome(evaluate):
+    try:
+        return "value", evaluate()
+    except Exception as e:  # the same kind of error is the same outcome
+        return "error", type(e).__name__
+
+
+@settings(max_examples=400, deadline=None)
+@given(_terms(st.sampled_from([x, y, R(1, 3), R(-5, 2), I(0), I(2), sympy.pi])),
+       st.fractions(min_value=-5, max_value=5, max_denominator=50),
+       st.fractions(min_value=-5, max_value=5, max_denominator=50),
+       st.sampled_from([15, 50]))
+def test_compiled_50_digit_evaluation_is_the_tree_walk(term, xv, yv, dps):
+    from lawproof.numeric.evaluate import _compiled, _walk
+    env = {x: xv, y: yv}
+    with mpmath.workdps(dps):
+        walked = _outcome(lambda: _walk(term, env, mpmath.mp))
+        compiled = _outcome(lambda: _compiled(term)(env))
+    assert compiled == walked, (term, env)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.fractions(min_value=-10**60, max_value=10**60, max_denominator=10**70),
        st.sampled_from([15, 50, 200]))
@@ -209,6 +246,19 @@ def test_a_side_without_the_inner_variable_is_evaluated_once_per_outer_point(mon
     assert not mp_truth(forall, {x: Fraction(2), y: Fraction(0)}, inner=16)
     assert not mp_truth(forall, {x: Fraction(2), y: Fraction(0)}, inner=16)
     assert calls.count(rhs) == 3
+
+
+def test_inner_points_are_built_once_unless_a_bound_names_an_outer_symbol(monkeypatch):
+    from lawproof.numeric import sample
+    built = []
+    monkeypatch.setattr(sample, "points", lambda *a, **k: built.append(a) or points(*a, **k))
+    sample._INNER.clear()
+    fixed = Quantified("forall", (Binder(a, Domain(I(0), I(1))),), Atom("<=", a * x, x))
+    moving = Quantified("forall", (Binder(a, Domain(I(0), x)),), Atom("<=", a, x))
+    for v in (1, 2, 3):
+        assert mp_truth(fixed, {x: Fraction(v)}) and mp_truth(moving, {x: Fraction(v)})
+    assert len(built) == 1 + 3
+    assert not mp_truth(fixed, {x: Fraction(-1)})  # the kept points still decide
 
 
 def test_mp_truth_approximates_quantifiers_by_sampling():

@@ -109,26 +109,3 @@ def test_a_full_table_of_signed_dummies_is_emptied(monkeypatch):
     assert len(identity._SIGNED) <= 2
     assert all(d.is_positive for d in renamed.free_symbols) and len(renamed.free_symbols) == 3
     assert renamed.xreplace(back) == sum(symbols)
-
-
-def test_steps_on_terms_with_bound_symbols_are_shared_and_renamed_back(monkeypatch):
-    # each claim binds its own `a` in the same objective: the second is served the first's
-    # result, with its own bound symbol, and the result is what it would compute alone
-    from lawproof.language.formula import Bound
-    from lawproof.proofs.translate import _over_common_denominator
-    unit = Domain(sympy.Integer(0), sympy.Integer(1), False, True)
-    first, second = Bound("a", unit), Bound("a", unit)
-    other_assumptions = Bound("a", unit, positive=True)
-    objective = lambda a: x / (1 - a) + (1 - x) / (1 + 3 * a)
-    translate._COMMON.clear()
-    num1, den1 = _over_common_denominator(objective(first))
-    alone = sympy.fraction(sympy.together(objective(second)))
-    calls = []
-    real_together = sympy.together
-    monkeypatch.setattr(sympy, "together", lambda e: calls.append(e) or real_together(e))
-    num2, den2 = _over_common_denominator(objective(second))
-    assert not calls  # served from the first claim's result
-    assert (num2, den2) == (num1.xreplace({first: second}), den1.xreplace({first: second})) == alone
-    assert second in num2.free_symbols and first not in num2.free_symbols | den2.free_symbols
-    _over_common_denominator(objective(other_assumptions))
-    assert len(calls) == 1  # other assumptions: computed afresh
