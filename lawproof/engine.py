@@ -519,7 +519,7 @@ def _domains_hold_a_point(normalized: Formula, written: Formula | None,
                       + " hold no point together")
     ranges = _ranges(written) if written is not None else set()
     for around, (symbol, domain) in _binders_in_context(written) if written is not None else ():
-        if domain.free_symbols and (domain.lo, domain.hi) not in ranges:
+        if domain.free_symbols and (symbol.name, domain.lo, domain.hi) not in ranges:
             _hold_a_point(outer + around + [(symbol, domain)],
                           f"the domain {domain} of the bound {symbol.name} holds no point for any value of "
                           + ", ".join(sorted({s.name for s in domain.free_symbols})))
@@ -536,14 +536,16 @@ def _binders_in_context(f: Formula, around: tuple = ()):
         yield from _binders_in_context(child, around)
 
 
-def _ranges(f: Formula) -> set[tuple[sympy.Expr, sympy.Expr]]:
-    """The ends of every integral and sum in `f`. The parser states the definedness of
-    their terms by a quantifier over that range, which may rightly be empty (an integral
-    over [s, s] is 0 whatever its integrand does inside (s, s))."""
-    ends = {(lo, hi) for node in f.walk() for e in node.exprs()
-            for calc in e.atoms(sympy.Integral, sympy.Sum) for _, lo, hi in calc.limits}
+def _ranges(f: Formula) -> set[tuple[str, sympy.Expr, sympy.Expr]]:
+    """The variable's name and the ends of every integral and sum in `f`. The parser
+    states the definedness of their terms by a quantifier over that range, of a variable
+    of that name, which may rightly be empty (an integral over [s, s] is 0 whatever its
+    integrand does inside (s, s))."""
+    ends = {(var.name, lo, hi) for node in f.walk() for e in node.exprs()
+            for calc in e.atoms(sympy.Integral, sympy.Sum) for var, lo, hi in calc.limits}
     # an integral's variable ranges between its ends in either order (parser._between)
-    return ends | {(hi, lo) for lo, hi in ends} | {(sympy.Min(lo, hi), sympy.Max(lo, hi)) for lo, hi in ends}
+    return ends | {(v, hi, lo) for v, lo, hi in ends} | {(v, sympy.Min(lo, hi), sympy.Max(lo, hi))
+                                                         for v, lo, hi in ends}
 
 
 #: Exact sample points tried for a point of domains that z3 cannot decide (bounds with
