@@ -485,9 +485,10 @@ def _check(claim: Claim, theory: Theory, base: dict) -> tuple[Result, bool]:
     if _mentions_functions(claim, theory):
         plain = normalize(claim, theory, seconds=claim.timeout)
         if uses_functions(plain, theory.functions):
+            _domains_hold_a_point(plain, claim.formula, domains)
             return _check_functional(plain, claim, theory, base, domains), False
     normalized, kkt = kkt_normalize(claim, theory, domains)  # certified optima in first-order form
-    _domains_hold_a_point(kkt.original or normalized, domains)
+    _domains_hold_a_point(kkt.original or normalized, claim.formula, domains)
     if any(e.has(Optimal) for node in normalized.walk() for e in node.exprs()):
         return _check_implicit_optima(normalized, claim, base, domains), False
     ev = Evidence(derivation=list(kkt.evidence()))
@@ -500,24 +501,89 @@ def _check(claim: Claim, theory: Theory, base: dict) -> tuple[Result, bool]:
 EMPTY_DOMAINS_RLIMIT = 200_000
 
 
-def _domains_hold_a_point(normalized: Formula, domains: dict[sympy.Symbol, Domain]) -> None:
+def _domains_hold_a_point(normalized: Formula, written: Formula | None,
+                          domains: dict[sympy.Symbol, Domain]) -> None:
     """Raise ClaimInputError when the declared domains of the symbols the claim reaches
-    hold no point together (`q` in `[p + 1, p]`): the spec makes an empty domain an input
-    error, and over one every claim holds vacuously (`q <= -100` was proved). The loader
+    hold no point together (`q` in `[p + 1, p]`), or when a binder of the claim as
+    `written` has a domain that holds no point for any value of the symbols around it
+    (`forall e: ...` with `e` declared so, or `forall y in [p + 1, p]: ...`): the spec
+    makes an empty domain an input error, and over one every claim holds vacuously
+    (`q <= -100` and `forall e: e <= -100` were proved). Binders that normalizing adds
+    are not asked, nor those over the range of an integral or sum (`_ranges`). The loader
     checks numeric bounds; only symbolic ones are asked here, by z3 within a count."""
-    reached = sorted((s for s in claim_symbols(normalized, domains) if s in domains), key=lambda s: s.name)
-    if not any(domains[s].free_symbols for s in reached):
-        return
-    inside = conj([Atom(op, lo, hi) for s in reached for op, lo, hi in domains[s].constraints(s)])
-    anywhere = {s: Domain(-sympy.oo, sympy.oo, True, True) for s in reached}
+    symbols = claim_symbols(normalized, domains) | (claim_symbols(written, domains) if written is not None else set())
+    reached = sorted((s for s in symbols if s in domains), key=lambda s: s.name)
+    outer = [(s, domains[s]) for s in reached]
+    if any(d.free_symbols for _, d in outer):
+        _hold_a_point(outer, "the domains of " + ", ".join(f"{s.name} {d}" for s, d in outer)
+                      + " hold no point together")
+    ranges = _ranges(written) if written is not None else set()
+    for around, (symbol, domain) in _binders_in_context(written) if written is not None else ():
+        if domain.free_symbols and (symbol.name, domain.lo, domain.hi) not in ranges:
+            _hold_a_point(outer + around + [(symbol, domain)],
+                          f"the domain {domain} of the bound {symbol.name} holds no point for any value of "
+                          + ", ".join(sorted({s.name for s in domain.free_symbols})))
+
+
+def _binders_in_context(f: Formula, around: tuple = ()):
+    """Each binder of a quantifier in `f` with the binders around it (outer first, the
+    earlier ones of its own quantifier included), as (symbol, domain) pairs."""
+    if isinstance(f, (Quantified, Optimum)):
+        for b in f.binders:
+            yield list(around), (b.symbol, b.domain)
+            around += ((b.symbol, b.domain),)
+    for child in f.children():
+        yield from _binders_in_context(child, around)
+
+
+def _ranges(f: Formula) -> set[tuple[str, sympy.Expr, sympy.Expr]]:
+    """The variable's name and the ends of every integral and sum in `f`. The parser
+    states the definedness of their terms by a quantifier over that range, of a variable
+    of that name, which may rightly be empty (an integral over [s, s] is 0 whatever its
+    integrand does inside (s, s))."""
+    ends = {(var.name, lo, hi) for node in f.walk() for e in node.exprs()
+            for calc in e.atoms(sympy.Integral, sympy.Sum) for var, lo, hi in calc.limits}
+    # an integral's variable ranges between its ends in either order (parser._between)
+    return ends | {(v, hi, lo) for v, lo, hi in ends} | {(v, sympy.Min(lo, hi), sympy.Max(lo, hi))
+                                                         for v, lo, hi in ends}
+
+
+#: Exact sample points tried for a point of domains that z3 cannot decide (bounds with
+#: exp, sin, ...) before the domains count as empty (`_hold_a_point`).
+EMPTY_DOMAINS_POINTS = 64
+
+
+def _hold_a_point(symbols: list[tuple[sympy.Symbol, Domain]], empty: str) -> None:
+    """Raise ClaimInputError (saying `empty`) when no values of `symbols` lie in their
+    domains together: z3 proves it within EMPTY_DOMAINS_RLIMIT, or, where z3 cannot
+    decide (bounds beyond polynomials: `[exp(p), exp(p) - 1]` held none and its claims were
+    proved vacuously), none of EMPTY_DOMAINS_POINTS exact sample points lies in them all."""
+    inside = conj([Atom(op, lo, hi) for s, d in symbols for op, lo, hi in d.constraints(s)])
+    anywhere = {s: Domain(-sympy.oo, sympy.oo, True, True) for s, _ in symbols}
     try:
-        out = decide(Not(inside), anywhere, rlimit=EMPTY_DOMAINS_RLIMIT, shrink=False, artifact=False)
+        status = decide(Not(inside), anywhere, rlimit=EMPTY_DOMAINS_RLIMIT, shrink=False, artifact=False).status
     except OutsideFragment:
+        status = "unknown"
+    if status == "refuted":
         return
-    if out.status == "proved":
-        raise ClaimInputError("the domains of " + ", ".join(f"{s.name} {domains[s]}" for s in reached)
-                              + " hold no point together, so the claim would hold vacuously",
-                              fix="give the symbols domains that are not empty")
+    if status == "unknown":
+        try:
+            samples = numeric.points([s for s, _ in symbols], dict(symbols), EMPTY_DOMAINS_POINTS)
+        except ValueError:  # a bound no sample can evaluate: nothing is said
+            return
+        if any(_exactly_true(inside, p) for p in samples):
+            return
+        empty += " (or z3 could not decide whether they do, and no exact sample point lies in them)"
+    raise ClaimInputError(f"{empty}, so the claim would be vacuous (an empty domain)",
+                          fix="give the symbols domains that are not empty")
+
+
+def _exactly_true(f: Formula, point: dict) -> bool:
+    """Is `f` true at `point`, exactly? (False where exact arithmetic cannot tell.)"""
+    try:
+        return exact_truth(f, point) is True
+    except (Undefined, Unsupported, Undecided, TooLarge, ValueError):
+        return False
 
 
 def _decide(normalized: Formula, kkt: KktReport, claim: Claim, base: dict, domains: dict[sympy.Symbol, Domain],

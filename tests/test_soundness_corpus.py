@@ -69,6 +69,17 @@ INPUT_ERROR_OK = {
     # a symbolic domain empty for every value of its bounds' symbols ([p + 1, p]): the
     # spec's empty domain, an input error; proved (vacuously) is wrong.
     "review11::c3-symbolic-domain-empty-for-every-parameter",
+    # the same for a bound variable over its declared domain or a binder's own interval,
+    # empty for every value of the symbols around it; proved (vacuously) is wrong.
+    "review13::c3-bound-over-a-declared-domain-empty-for-every-parameter",
+    "review13::c3-bound-over-an-empty-declared-domain-in-a-disjunct",
+    "review13::c3-binder-interval-empty-for-every-parameter",
+    "review13::c3-inner-binder-interval-empty-for-every-outer-value",
+    "review13::c3-transcendental-domain-empty-for-every-parameter",
+    "review13::c3-bound-over-a-transcendental-domain-empty-for-every-parameter",
+    "review13::c3-function-symbol-over-an-empty-declared-domain",
+    "review13::c3-function-symbol-bound-over-an-empty-declared-domain",
+    "review13::c3-empty-binder-with-the-ends-of-an-integral",
 }
 
 # Wrong today (verdict / what is wrong). Remove an entry when its fix lands.
