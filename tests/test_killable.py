@@ -43,11 +43,14 @@ def _deaf_step(interrupt_after: float) -> str:
     """The shrinking step z3 5.4 ignored ~150 interrupts in (tests/data), interrupted by
     the watchdog once `interrupt_after` CPU seconds have passed."""
     base, step = (Path(__file__).parent / "data" / "deaf_shrink_step.smt2").read_text().split("(push)")
-    solver = z3.Solver()
-    solver.add(*z3.parse_smt2_string(base.replace("(check-sat)", "")))
+    # a context of its own: in the worker's default context, which the worker inherits
+    # from a long test session, z3 sometimes finishes the step within the limit
+    ctx = z3.Context()
+    solver = z3.Solver(ctx=ctx)
+    solver.add(*z3.parse_smt2_string(base.replace("(check-sat)", ""), ctx=ctx))
     solver.check()
     solver.push()
-    solver.add(*z3.parse_smt2_string(step.replace("(check-sat)", ""), decls={"Fn_2": z3.Real("Fn_2")}))
+    solver.add(*z3.parse_smt2_string(step.replace("(check-sat)", ""), decls={"Fn_2": z3.Real("Fn_2", ctx)}, ctx=ctx))
     with interrupting(solver.ctx.interrupt, interrupt_after / 10, "a deaf step"):
         return str(solver.check())
 
