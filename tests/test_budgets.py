@@ -26,7 +26,8 @@ id = "square"
 formula = "(x + 1)^2 = x^2 + 2*x + 1"
 '''
 
-POWER_16 = " + ".join(f"{math.comb(16, k)}*x^{k}" for k in range(17))
+#: (x + 1)^40 expanded: enough SymPy work for a tick of the CPU timer even in a warm process
+POWER_40 = " + ".join(f"{math.comb(40, k)}*x^{k}" for k in range(41))
 
 
 def test_timeout_seconds_map_to_a_z3_resource_budget():
@@ -75,7 +76,7 @@ def test_a_nested_limit_keeps_the_outer_net_armed():
 def test_a_claim_whose_safety_net_fires_is_unknown_and_says_so(monkeypatch):
     monkeypatch.setattr(budget, "SAFETY_FACTOR", 1e-6)
     # enough SymPy work for the kernel's CPU timer, which counts in ticks, to fire
-    text = IDENTITY.replace('"(x + 1)^2 = x^2 + 2*x + 1"', f'"(x + 1)^16 = {POWER_16}"')
+    text = IDENTITY.replace('"(x + 1)^2 = x^2 + 2*x + 1"', f'"(x + 1)^40 = {POWER_40}"')
     r = lawproof.check_file(lawproof.loads(text, "b.toml")).results[0]
     assert r.verdict == "unknown"
     assert r.method.startswith("stopped by a safety net")
@@ -107,7 +108,7 @@ def test_the_claims_limit_clips_every_net_and_names_what_ran():
 
 
 def test_a_claim_past_its_limit_is_unknown_and_says_so():
-    text = IDENTITY.replace('"(x + 1)^2 = x^2 + 2*x + 1"', f'"(x + 1)^16 = {POWER_16}"').replace(
+    text = IDENTITY.replace('"(x + 1)^2 = x^2 + 2*x + 1"', f'"(x + 1)^40 = {POWER_40}"').replace(
         "[[claim]]", "[[claim]]\ntimeout = 0.001")
     r = lawproof.check_file(lawproof.loads(text, "b.toml")).results[0]
     assert r.verdict == "unknown"
