@@ -103,6 +103,9 @@ def test_identities_are_decided_on_each_claim_s_own_domains():
 def test_a_full_table_of_signed_dummies_is_emptied(monkeypatch):
     from lawproof.symbolic import identity
     monkeypatch.setattr(identity, "_SIGNED_SIZE", 2)
+    # a table of its own: earlier tests may have made the dummies of u, v and w already,
+    # and a table is emptied only when a new dummy does not fit
+    monkeypatch.setattr(identity, "_SIGNED", {(sympy.Symbol("t0"), "positive"): sympy.Dummy("t0")})
     symbols = sympy.symbols("u v w", real=True)
     positive = Domain(sympy.Integer(0), sympy.oo, True, True)
     renamed, back = identity._assumed(sum(symbols), {s: positive for s in symbols})
